@@ -1,0 +1,59 @@
+/**
+ * The HTTP surface of protocol v1, relative to the backend URL (which may
+ * carry a path prefix, e.g. `https://shop.example/api/drops`). Client and
+ * server both build paths from here. Ids are percent-encoded.
+ *
+ * Public (CORS for configured origins):
+ *   GET    /v1/time                                  → ServerTime
+ *   GET    /v1/drops/:dropId                         → Drop
+ *   GET    /v1/drops/:dropId/events                  → text/event-stream (DropEventMap); honours Last-Event-ID header or ?lastEventId=
+ *   POST   /v1/drops/:dropId/reactions               { kind: ReactionKind } → 202
+ *   POST   /v1/shoppers                              → 201 ShopperSession
+ * Shopper (Authorization: Bearer <shopperToken>; reserve/confirm take Idempotency-Key):
+ *   POST   /v1/drops/:dropId/reservations            ReserveRequest → 201 Reservation
+ *   GET    /v1/reservations/:id                      → Reservation
+ *   DELETE /v1/reservations/:id                      → Reservation (status released)
+ *   POST   /v1/reservations/:id/confirm              → 201 Order   (shopper token of the owner, or the host token)
+ * Host (Authorization: Bearer <hostToken>):
+ *   POST   /v1/host/drops                            DropInput → 201 Drop
+ *   PATCH  /v1/host/drops/:dropId                    Partial<DropInput> (no products) → Drop
+ *   PUT    /v1/host/drops/:dropId/products/:productId ProductInput → Product
+ *   PUT    /v1/host/drops/:dropId/products/:productId/variants/:variantId/stock  { available } → Variant
+ *   POST   /v1/host/drops/:dropId/start              → Drop (status live; startsAt = now if it was later)
+ *   POST   /v1/host/drops/:dropId/end                → Drop (status ended; endsAt = now)
+ *   POST   /v1/host/drops/:dropId/feature            { productId: string | null } → FeaturedProduct | null
+ *   GET    /v1/host/drops/:dropId/sales              → SalesReport
+ *   GET    /v1/host/drops/:dropId/reservations       → Reservation[] (newest first, at most 200)
+ */
+const e = encodeURIComponent;
+
+export const routes = {
+  time: () => '/v1/time',
+  drop: (dropId: string) => `/v1/drops/${e(dropId)}`,
+  events: (dropId: string) => `/v1/drops/${e(dropId)}/events`,
+  reactions: (dropId: string) => `/v1/drops/${e(dropId)}/reactions`,
+  shoppers: () => '/v1/shoppers',
+  reservations: (dropId: string) => `/v1/drops/${e(dropId)}/reservations`,
+  reservation: (id: string) => `/v1/reservations/${e(id)}`,
+  confirm: (id: string) => `/v1/reservations/${e(id)}/confirm`,
+  host: {
+    drops: () => '/v1/host/drops',
+    drop: (dropId: string) => `/v1/host/drops/${e(dropId)}`,
+    product: (dropId: string, productId: string) => `/v1/host/drops/${e(dropId)}/products/${e(productId)}`,
+    stock: (dropId: string, productId: string, variantId: string) =>
+      `/v1/host/drops/${e(dropId)}/products/${e(productId)}/variants/${e(variantId)}/stock`,
+    start: (dropId: string) => `/v1/host/drops/${e(dropId)}/start`,
+    end: (dropId: string) => `/v1/host/drops/${e(dropId)}/end`,
+    feature: (dropId: string) => `/v1/host/drops/${e(dropId)}/feature`,
+    sales: (dropId: string) => `/v1/host/drops/${e(dropId)}/sales`,
+    reservations: (dropId: string) => `/v1/host/drops/${e(dropId)}/reservations`,
+  },
+} as const;
+
+/** Joins a backend URL (with or without trailing slash or path prefix) and a route path. */
+export function joinUrl(backend: string, path: string): string {
+  return backend.replace(/\/+$/, '') + path;
+}
+
+/** Response header carrying the server's clock on every answer (ms since epoch). */
+export const SERVER_TIME_HEADER = 'X-Server-Time';

@@ -1,0 +1,228 @@
+/**
+ * The live-drop wire format, version 1: the one source of truth for the
+ * elements' API client and the reference server. `docs/protocol.md` explains
+ * it in prose; `parse.ts` checks data from the network against it.
+ *
+ * All timestamps are integers: milliseconds since the Unix epoch (UTC).
+ * All prices are integers in the currency's minor unit (cents for USD/EUR).
+ */
+
+export const PROTOCOL_VERSION = 'v1';
+
+export type DropStatus = 'scheduled' | 'live' | 'ended';
+
+export interface Money {
+  /** ISO 4217 code, e.g. `USD`. */
+  currency: string;
+  /** Amount in the currency's minor unit, e.g. 8900 for $89.00. */
+  amount: number;
+}
+
+export interface ProductImage {
+  url: string;
+  alt: string;
+}
+
+export interface Variant {
+  id: string;
+  /** What the shopper picks, e.g. `M`. */
+  label: string;
+  /** Units that can still be reserved right now. */
+  available: number;
+}
+
+export interface Product {
+  id: string;
+  title: string;
+  description: string;
+  images: ProductImage[];
+  /** One entry per currency the drop sells in; the first is the default. */
+  prices: Money[];
+  variants: Variant[];
+  /** Most units of this product one shopper may hold or buy. */
+  limitPerCustomer: number;
+}
+
+export interface DropStream {
+  /** Live HLS playlist (any HLS URL: the reference server's, a CDN, Mux, IVS). */
+  hls: string | null;
+  /** Recording to replay once the show has ended. */
+  replay: string | null;
+  poster: string | null;
+}
+
+export interface FeaturedProduct {
+  productId: string;
+  /** Server wall-clock time the host featured it: align with EXT-X-PROGRAM-DATE-TIME. */
+  at: number;
+}
+
+export interface Drop {
+  id: string;
+  title: string;
+  brand: string;
+  description: string;
+  startsAt: number;
+  endsAt: number | null;
+  status: DropStatus;
+  stream: DropStream;
+  products: Product[];
+  /** The product featured now, or null. */
+  featured: FeaturedProduct | null;
+  /** Every product the host featured, oldest first: the replay's timeline. */
+  featuredHistory: FeaturedProduct[];
+  /** Optional checkout URL template; `{reservationId}` and `{shopperToken}` are substituted. */
+  checkoutUrl: string | null;
+  /** How long a reservation holds stock, in milliseconds. */
+  holdMs: number;
+}
+
+export interface ServerTime {
+  now: number;
+}
+
+export interface ShopperSession {
+  shopperToken: string;
+}
+
+export type ReservationStatus = 'held' | 'confirmed' | 'released' | 'expired';
+
+export interface Reservation {
+  id: string;
+  dropId: string;
+  productId: string;
+  variantId: string;
+  quantity: number;
+  status: ReservationStatus;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ReserveRequest {
+  productId: string;
+  variantId: string;
+  quantity: number;
+}
+
+export interface Order {
+  id: string;
+  reservation: Reservation;
+  confirmedAt: number;
+}
+
+// ---------------------------------------------------------------- events
+
+/** The `event:` names of the drop's Server-Sent-Events stream. */
+export type DropEventType = keyof DropEventMap;
+
+export interface StockLevel {
+  productId: string;
+  variantId: string;
+  available: number;
+}
+
+export interface DropEventMap {
+  /** The whole drop; first event of a fresh connection, and when a resume gap is too old. */
+  snapshot: Drop;
+  /** Latest stock of the variants that changed (coalesced: latest value wins). */
+  stock: { levels: StockLevel[] };
+  /** The host featured a product (`productId` null: nothing featured). */
+  featured: { productId: string | null; at: number };
+  status: { status: DropStatus; startsAt: number; endsAt: number | null; at: number };
+  viewers: { count: number };
+  /** Reactions received since the previous event of this type, by kind. */
+  reactions: { counts: Record<string, number>; at: number };
+}
+
+export type DropEvent = {
+  [K in DropEventType]: { id: string; type: K; data: DropEventMap[K] };
+}[DropEventType];
+
+export const REACTION_KINDS = ['heart', 'fire', 'clap'] as const;
+export type ReactionKind = (typeof REACTION_KINDS)[number];
+
+// ---------------------------------------------------------------- errors
+
+/** Stable machine-readable error codes; `type` is `urn:live-drop:problem:<code>`. */
+export type ProblemCode =
+  | 'bad-request'
+  | 'invalid-json'
+  | 'validation-failed'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'method-not-allowed'
+  | 'drop-not-started'
+  | 'drop-ended'
+  | 'sold-out'
+  | 'insufficient-stock'
+  | 'limit-exceeded'
+  | 'reservation-not-held'
+  | 'idempotency-key-invalid'
+  | 'idempotency-conflict'
+  | 'internal';
+
+/** RFC 9457 problem details, served as `application/problem+json`. */
+export interface Problem {
+  type: string;
+  code: ProblemCode;
+  title: string;
+  status: number;
+  detail?: string;
+  /** For validation failures: which fields and why. */
+  errors?: { field: string; message: string }[];
+}
+
+export const problemType = (code: ProblemCode) => `urn:live-drop:problem:${code}`;
+
+// ---------------------------------------------------------------- host API
+
+export interface VariantInput {
+  id: string;
+  label: string;
+  /** Units on sale; the server's `available` starts here. */
+  stock: number;
+}
+
+export interface ProductInput {
+  id: string;
+  title: string;
+  description?: string;
+  images?: ProductImage[];
+  prices: Money[];
+  variants: VariantInput[];
+  limitPerCustomer?: number;
+}
+
+/** Body of `POST /v1/host/drops`; `PATCH` takes any subset of the top-level fields but `products`. */
+export interface DropInput {
+  /** Chosen by the server when absent. Letters, digits, `-` and `_`. */
+  id?: string;
+  title: string;
+  brand?: string;
+  description?: string;
+  startsAt: number;
+  endsAt?: number | null;
+  stream?: Partial<DropStream>;
+  products: ProductInput[];
+  checkoutUrl?: string | null;
+  holdMs?: number;
+}
+
+export interface VariantSales {
+  productId: string;
+  variantId: string;
+  available: number;
+  held: number;
+  sold: number;
+}
+
+export interface SalesReport {
+  dropId: string;
+  variants: VariantSales[];
+  reservations: Record<ReservationStatus, number>;
+  /** Confirmed revenue per currency (price of the drop's first currency × units). */
+  revenue: Money[];
+}
