@@ -1,0 +1,62 @@
+/**
+ * bundle: what a page pays to load live-drop, min+gzip and brotli.
+ *   npm run build && node --import tsx bench/bundle.ts
+ * Rows: the script-tag module (budget 20 KB gzip, hls.js excluded), the lazy
+ * hls.js chunk, and a page that uses only <drop-countdown> and <drop-product-card>
+ * (built here from a two-import entry, so tree-shaking shows what the player costs).
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { build } from 'vite';
+
+const BUDGET_GZIP = 20 * 1024;
+const root = resolve(import.meta.dirname, '..');
+const dist = join(root, 'dist');
+
+const sizes = (code: Buffer) => ({
+  min: code.length,
+  gzip: gzipSync(code, { level: 9 }).length,
+  brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+});
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+if (!existsSync(join(dist, 'live-drop.js'))) {
+  console.error('bench/bundle: dist/live-drop.js is missing; run `npm run build` first.');
+  process.exit(1);
+}
+
+const rows: { name: string; min: number; gzip: number; brotli: number; budget?: number }[] = [];
+rows.push({ name: 'dist/live-drop.js (script tag, no hls.js)', ...sizes(readFileSync(join(dist, 'live-drop.js'))), budget: BUDGET_GZIP });
+for (const f of readdirSync(dist).filter((f) => f.startsWith('live-drop-') && f.endsWith('.js'))) {
+  rows.push({ name: `dist/${f} (lazy chunk)`, ...sizes(readFileSync(join(dist, f))) });
+}
+
+// A page with only the countdown and the cards: bundle an entry that imports just those two.
+const tmp = mkdtempSync(join(tmpdir(), 'live-drop-bench-'));
+try {
+  const entry = join(tmp, 'entry.ts');
+  const el = (name: string) => join(root, 'src/elements', name, `${name}.js`).replace(/\\/g, '/');
+  writeFileSync(entry, `import '${el('drop-countdown')}';\nimport '${el('drop-product-card')}';\n`);
+  const out = await build({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    build: { write: false, minify: true, target: 'es2022', lib: { entry, formats: ['es'], fileName: 'page' }, rolldownOptions: { output: { codeSplitting: false } } },
+  });
+  const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
+  const code = outputs.flatMap((o) => o.output).filter((c) => c.type === 'chunk').map((c) => c.code ?? '').join('\n');
+  rows.push({ name: 'page with countdown + product card only', ...sizes(Buffer.from(code)) });
+} catch (err) {
+  console.error(`bench/bundle: could not build the countdown+card page: ${(err as Error).message}`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+console.log('\nbundle sizes (minified; gzip -9; brotli q11)\n');
+console.log(['what'.padEnd(48), 'min'.padStart(10), 'gzip'.padStart(10), 'brotli'.padStart(10), '  budget (gzip)'].join(''));
+for (const r of rows) {
+  const verdict = r.budget ? `  ${kb(r.budget)} ${r.gzip <= r.budget ? 'ok' : 'OVER'}` : '';
+  console.log([r.name.padEnd(48), kb(r.min).padStart(10), kb(r.gzip).padStart(10), kb(r.brotli).padStart(10), verdict].join(''));
+}
