@@ -1,0 +1,27 @@
+#!/bin/sh
+# Reproduces media/clip/: the 8 s loop the reference server plays as its
+# simulated live stream. 4 segments x 2 s, 640x360 H.264 (keyframe at every
+# segment start) + AAC tone, MPEG-TS. Needs ffmpeg with libx264 and drawtext.
+#   sh media/make-clip.sh
+set -eu
+cd "$(dirname "$0")"
+rm -rf clip && mkdir clip
+FONT=${FONT:-$(fc-match -f '%{file}' 'DejaVu Sans Mono:bold' 2>/dev/null || echo /usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf)}
+FPS=30
+SEG=2
+LEN=8
+ffmpeg -hide_banner -loglevel error -y \
+  -f lavfi -i "gradients=s=640x360:r=$FPS:c0=0xff3d6e:c1=0x6a3dff:c2=0x00c2ff:c3=0xffb03d:nb_colors=4:speed=0.03:duration=$LEN" \
+  -f lavfi -i "sine=frequency=440:beep_factor=2:sample_rate=48000:duration=$LEN" \
+  -filter_complex "[0:v]drawbox=x=0:y=ih-64:w=iw:h=64:color=black@0.35:t=fill,\
+drawtext=fontfile=$FONT:text='live-drop · simulated stream':x=24:y=h-44:fontsize=16:fontcolor=white,\
+drawtext=fontfile=$FONT:text='frame %{eif\:n\:d\:4}  t=%{pts\:hms}':x=w-tw-24:y=h-44:fontsize=16:fontcolor=white,\
+drawtext=fontfile=$FONT:text='%{eif\:trunc(t/$SEG)\:d}':x=(w-tw)/2:y=(h-th)/2-20:fontsize=120:fontcolor=white@0.9:borderw=4:bordercolor=black@0.3[v];\
+[1:a]volume=0.25[a]" \
+  -map "[v]" -map "[a]" \
+  -c:v libx264 -preset veryslow -profile:v main -level 3.1 -pix_fmt yuv420p -crf 30 -maxrate 700k -bufsize 1400k \
+  -g $((FPS * SEG)) -keyint_min $((FPS * SEG)) -sc_threshold 0 -force_key_frames "expr:gte(t,n_forced*$SEG)" \
+  -c:a aac -b:a 64k -ac 2 \
+  -f hls -hls_time $SEG -hls_list_size 0 -hls_playlist_type vod -hls_segment_type mpegts \
+  -hls_segment_filename 'clip/segment-%d.ts' clip/clip.m3u8
+ls -l clip
