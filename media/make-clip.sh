@@ -25,3 +25,8 @@ drawtext=fontfile=$FONT:text='%{eif\:trunc(t/$SEG)\:d}':x=(w-tw)/2:y=(h-th)/2-20
   -f hls -hls_time $SEG -hls_list_size 0 -hls_playlist_type vod -hls_segment_type mpegts \
   -hls_segment_filename 'clip/segment-%d.ts' clip/clip.m3u8
 ls -l clip
+# The poster: the same gradient without the burnt-in text, served as stream/poster.jpg.
+ffmpeg -hide_banner -loglevel error -y \
+  -f lavfi -i "gradients=s=1280x720:r=$FPS:c0=0xff3d6e:c1=0x6a3dff:c2=0x00c2ff:c3=0xffb03d:nb_colors=4:speed=0.03:duration=$LEN" \
+  -ss 2.5 -frames:v 1 -q:v 5 clip/poster.jpg
+ls -l clip/poster.jpg
