@@ -1,0 +1,96 @@
+/**
+ * Writes the README's reference tables (attributes, events, theming tokens,
+ * parts, slots) from `custom-elements.json`, between markers such as
+ * `<!-- generated:events -->` … `<!-- /generated:events -->`.
+ *
+ *   node --import tsx scripts/readme-tables.ts           rewrite README.md
+ *   node --import tsx scripts/readme-tables.ts --check   exit 1 when README.md is stale
+ *
+ * (`npm run build:readme` is the first; the package tests run the second.)
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { attributeValueType, oneLine, readElements, root, type ElementInfo } from './manifest.js';
+
+const cell = (text: string | undefined) => oneLine(text ?? '').replace(/\|/g, '\\|') || ' ';
+const code = (text: string) => '`' + text.replace(/\|/g, '\\|') + '`';
+
+function table(head: string[], rows: string[][]): string {
+  if (rows.length === 0) return '_None yet._';
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
+}
+
+/** Rows for one element list per element; `where` names the element when a row may apply to several. */
+function perElement<T>(elements: ElementInfo[], pick: (e: ElementInfo) => T[], row: (item: T, e: ElementInfo) => string[]) {
+  return elements.flatMap((e) => pick(e).map((item) => row(item, e)));
+}
+
+/** A token used by several elements gets one row naming them all. */
+function tokenRows(elements: ElementInfo[]): string[][] {
+  const byName = new Map<string, { description: string; default: string; tags: string[] }>();
+  for (const e of elements) {
+    for (const p of e.cssProperties) {
+      const entry = byName.get(p.name) ?? { description: p.description ?? '', default: p.default ?? '', tags: [] };
+      entry.tags.push(`\`<${e.tagName}>\``);
+      byName.set(p.name, entry);
+    }
+  }
+  return [...byName].map(([name, t]) => [code(name), t.default ? code(t.default) : ' ', cell(t.description), t.tags.join(', ')]);
+}
+
+function eventDetail(type: string | undefined): string {
+  const m = /^CustomEvent<(.+)>$/s.exec(type?.trim() ?? '');
+  return m ? code(oneLine(m[1])) : type ? code(oneLine(type)) : ' ';
+}
+
+export function tables(elements: ElementInfo[]): Record<string, string> {
+  const tag = (e: ElementInfo) => `\`<${e.tagName}>\``;
+  return {
+    elements: table(
+      ['element', 'what it does'],
+      elements.map((e) => [tag(e), cell(e.summary)]),
+    ),
+    attributes: table(
+      ['element', 'attribute', 'type', 'description'],
+      perElement(elements, (e) => e.attributes, (a, e) => [tag(e), code(a.name), code(attributeValueType(a)), cell(a.description)]),
+    ),
+    events: table(
+      ['element', 'event', '`detail`', 'description'],
+      perElement(elements, (e) => e.events, (ev, e) => [tag(e), code(ev.name), eventDetail(ev.type?.text), cell(ev.description)]),
+    ),
+    tokens: table(['custom property', 'default', 'description', 'used by'], tokenRows(elements)),
+    parts: table(
+      ['element', 'part', 'description'],
+      perElement(elements, (e) => e.cssParts, (p, e) => [tag(e), code(p.name), cell(p.description)]),
+    ),
+    slots: table(
+      ['element', 'slot', 'description'],
+      perElement(elements, (e) => e.slots, (s, e) => [tag(e), s.name ? code(s.name) : '(default)', cell(s.description)]),
+    ),
+  };
+}
+
+/** README text with every marked block replaced; throws when a marker has no end. */
+export function withTables(readme: string, generated: Record<string, string>): string {
+  return readme.replace(/<!-- generated:([\w-]+) -->[\s\S]*?<!-- \/generated:\1 -->/g, (_, name: string) => {
+    if (!(name in generated)) throw new Error(`README.md has an unknown generated block "${name}"`);
+    return `<!-- generated:${name} -->\n${generated[name]}\n<!-- /generated:${name} -->`;
+  });
+}
+
+if (process.argv[1]?.endsWith('readme-tables.ts')) {
+  const file = `${root}README.md`;
+  const before = readFileSync(file, 'utf8');
+  const after = withTables(before, tables(readElements()));
+  if (process.argv.includes('--check')) {
+    if (before !== after) {
+      console.error('README.md tables are stale: run `npm run build:readme` and commit README.md.');
+      process.exit(1);
+    }
+    console.log('README.md tables are up to date.');
+  } else {
+    writeFileSync(file, after);
+    console.log(before === after ? 'README.md tables already up to date.' : 'README.md tables rewritten from custom-elements.json.');
+  }
+}
