@@ -1,6 +1,14 @@
 /**
- * live-drop for applications: importing this module registers the elements.
- * Site owners use `dist/live-drop.js` through a script tag instead.
+ * live-drop for applications: importing this module registers the elements
+ * and exports the public API. Site owners use `dist/live-drop.js` through a
+ * script tag instead.
  */
 export * from './protocol/types.js';
 export { ProtocolError } from './protocol/parse.js';
+export { configure, type LiveDropConfig } from './core/config.js';
+export { ApiClient, ApiError, NetworkError, apiClient } from './core/api-client.js';
+export { ServerClock, serverClock, serverNow } from './core/server-clock.js';
+export { DropStore, dropStore, type ConnectionState } from './core/drop-store.js';
+export { ReservationStore, reservationStore, type Hold } from './core/reservation-store.js';
+export type { DropEventDetails, DropEventName, LiveDropEvent } from './core/events.js';
+export type { Strings } from './i18n/strings.js';

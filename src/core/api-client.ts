@@ -1,0 +1,164 @@
+/**
+ * The typed HTTP client of protocol v1, one per backend URL. Every answer is
+ * validated by `protocol/parse.ts`; a non-2xx answer becomes an `ApiError`
+ * carrying the server's `Problem`. Requests that are safe to repeat (GETs,
+ * DELETEs and POSTs with an idempotency key) are retried with backoff when
+ * the network fails, always with the same key, so a lost answer never makes
+ * a second reservation.
+ */
+import {
+  parseDrop,
+  parseOrder,
+  parseProblem,
+  parseReservation,
+  parseServerTime,
+  parseShopperSession,
+  ProtocolError,
+} from '../protocol/parse.js';
+import { joinUrl, routes, SERVER_TIME_HEADER } from '../protocol/routes.js';
+import { sharedBy } from './shared-instances.js';
+import type { Drop, Order, Problem, ReactionKind, Reservation, ReserveRequest, ServerTime, ShopperSession } from '../protocol/types.js';
+
+/** The backend answered with an error status; `problem.code` says why. */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+    this.name = 'ApiError';
+  }
+  get code() {
+    return this.problem.code;
+  }
+  get status() {
+    return this.problem.status;
+  }
+}
+
+/** The request never got an answer after every retry (offline, DNS, CORS, refused). */
+export class NetworkError extends Error {
+  constructor(readonly url: string, override readonly cause: unknown) {
+    super(`Could not reach ${url}`);
+    this.name = 'NetworkError';
+  }
+}
+
+export interface RequestOptions<T> {
+  method?: 'GET' | 'POST' | 'DELETE';
+  body?: unknown;
+  token?: string;
+  idempotencyKey?: string;
+  parse: (json: unknown) => T;
+  /** Safe to send again after a lost answer (default: GET, DELETE, and POST with an idempotency key). */
+  repeatable?: boolean;
+  /** Retries after a lost answer (default: the client's `retries`). */
+  retries?: number;
+  /** Also hand back the server's `X-Server-Time` for the clock. */
+  onServerTime?: (serverTime: number) => void;
+}
+
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Delay before retry `attempt` (0-based): exponential with full jitter, capped. */
+export function backoff(attempt: number, base = 250, cap = 10_000): number {
+  const ceiling = Math.min(cap, base * 2 ** attempt);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}
+
+export class ApiClient {
+  /** Attempts for a request that is safe to repeat. */
+  retries = 4;
+
+  constructor(readonly backend: string) {}
+
+  async request<T>(path: string, options: RequestOptions<T>): Promise<T> {
+    const method = options.method ?? 'GET';
+    const url = joinUrl(this.backend, path);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    const repeatable = options.repeatable ?? (method !== 'POST' || options.idempotencyKey !== undefined);
+    const attempts = repeatable ? (options.retries ?? this.retries) + 1 : 1;
+
+    for (let attempt = 0; ; attempt++) {
+      let res: Response;
+      let json: unknown;
+      try {
+        // Read at call time so a wrapper the page installs (or a test injects) is honoured.
+        res = await globalThis.fetch(url, {
+          method,
+          headers,
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          cache: 'no-store',
+        });
+        json = await readJson(res);
+      } catch (cause) {
+        if (attempt + 1 >= attempts) throw new NetworkError(url, cause);
+        await sleep(backoff(attempt));
+        continue;
+      }
+      if (RETRYABLE_STATUS.has(res.status) && attempt + 1 < attempts) {
+        await sleep(backoff(attempt));
+        continue;
+      }
+      const serverTime = Number(res.headers.get(SERVER_TIME_HEADER));
+      if (options.onServerTime && Number.isSafeInteger(serverTime) && serverTime > 0) options.onServerTime(serverTime);
+      if (!res.ok) throw new ApiError(parseProblem(json, res.status));
+      if (json === UNREADABLE) throw new ProtocolError('response body', 'JSON');
+      return options.parse(json);
+    }
+  }
+
+  getDrop(dropId: string, retries = this.retries): Promise<Drop> {
+    return this.request(routes.drop(dropId), { parse: parseDrop, retries });
+  }
+
+  getTime(): Promise<ServerTime> {
+    return this.request(routes.time(), { parse: parseServerTime });
+  }
+
+  createShopper(): Promise<ShopperSession> {
+    // A lost answer only costs an unused anonymous session, so retrying is safe.
+    return this.request(routes.shoppers(), { method: 'POST', repeatable: true, parse: parseShopperSession });
+  }
+
+  reserve(dropId: string, req: ReserveRequest, idempotencyKey: string, token: string): Promise<Reservation> {
+    return this.request(routes.reservations(dropId), { method: 'POST', body: req, idempotencyKey, token, parse: parseReservation });
+  }
+
+  getReservation(id: string, token: string): Promise<Reservation> {
+    return this.request(routes.reservation(id), { token, parse: parseReservation });
+  }
+
+  cancel(reservationId: string, token: string): Promise<Reservation> {
+    return this.request(routes.reservation(reservationId), { method: 'DELETE', token, parse: parseReservation });
+  }
+
+  confirm(reservationId: string, token: string, idempotencyKey = newIdempotencyKey()): Promise<Order> {
+    return this.request(routes.confirm(reservationId), { method: 'POST', idempotencyKey, token, parse: parseOrder });
+  }
+
+  react(dropId: string, kind: ReactionKind): Promise<void> {
+    return this.request(routes.reactions(dropId), { method: 'POST', body: { kind }, parse: () => undefined });
+  }
+}
+
+const UNREADABLE = Symbol('unreadable');
+
+/** Reads a JSON body; an empty body is `null`. */
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/** The shared client for a backend URL (normalised by `resolveBackend`). */
+export const apiClient = sharedBy((backend: string) => new ApiClient(backend));

@@ -1,0 +1,102 @@
+/**
+ * Ticks an element towards an absolute deadline in server time. Each tick
+ * recomputes the remaining time from the deadline and the server clock, and
+ * never counts anything down, so a throttled background tab, a sleeping
+ * laptop or a changed system clock cannot make the display drift. Ticks land
+ * just after each whole second of the remaining time.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ServerClock } from './server-clock.js';
+
+export interface ClockOptions {
+  /** The clock of the element's backend, once it has one. */
+  clock: () => ServerClock | undefined;
+  /** The deadline in server ms since the epoch, or nothing to count towards. */
+  deadline: () => number | null | undefined;
+  /** Called once each time a deadline is reached. */
+  onReached?: (deadline: number) => void;
+}
+
+export class ClockController implements ReactiveController {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #clock: ServerClock | undefined;
+  #reached: number | undefined;
+  #connected = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: ClockOptions,
+  ) {
+    host.addController(this);
+  }
+
+  /** Server time now (the local clock when there is no backend yet). */
+  get now(): number {
+    return this.#clock?.now() ?? Date.now();
+  }
+
+  /** Milliseconds until the deadline, never below zero; undefined without a deadline. */
+  get remaining(): number | undefined {
+    const deadline = this.options.deadline();
+    return deadline == null ? undefined : Math.max(0, deadline - this.now);
+  }
+
+  /** Whether the server clock has been measured: until then times may be off. */
+  get synced(): boolean {
+    return this.#clock ? this.#clock.synced : true;
+  }
+
+  hostConnected() {
+    this.#connected = true;
+    document.addEventListener('visibilitychange', this.#tick);
+    this.#tick();
+  }
+
+  hostDisconnected() {
+    this.#connected = false;
+    document.removeEventListener('visibilitychange', this.#tick);
+    clearTimeout(this.#timer);
+    this.#unsubscribe?.();
+    this.#unsubscribe = this.#clock = undefined;
+  }
+
+  /** Re-evaluates after the element's inputs changed (e.g. the drop loaded). */
+  hostUpdated() {
+    this.#schedule();
+  }
+
+  #follow() {
+    const clock = this.options.clock();
+    if (clock === this.#clock) return;
+    this.#unsubscribe?.();
+    this.#clock = clock;
+    // A new offset moves every deadline: re-render at once.
+    this.#unsubscribe = clock?.$offset.listen(() => this.#tick());
+  }
+
+  #tick = () => {
+    if (!this.#connected) return;
+    this.#follow();
+    this.host.requestUpdate();
+    this.#schedule();
+  };
+
+  #schedule() {
+    if (!this.#connected) return;
+    this.#follow();
+    clearTimeout(this.#timer);
+    const deadline = this.options.deadline();
+    const remaining = this.remaining;
+    if (deadline == null || remaining === undefined) return;
+    if (remaining === 0) {
+      if (this.#reached !== deadline && this.synced) {
+        this.#reached = deadline;
+        this.options.onReached?.(deadline);
+      }
+      // Keep listening: an offset re-measured later may move the deadline back.
+      return;
+    }
+    this.#timer = setTimeout(this.#tick, (remaining % 1000 || 1000) + 15);
+  }
+}

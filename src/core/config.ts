@@ -1,0 +1,56 @@
+/**
+ * Page-wide defaults. An element's own attributes win; then whatever the site
+ * set with `configure()` or the script tag's `data-backend` (see
+ * `live-drop.ts`); then a clear error that says what to set.
+ */
+import { atom } from 'nanostores';
+import type { Strings } from '../i18n/strings.js';
+
+export interface LiveDropConfig {
+  /** Backend URL, e.g. `https://drops.example.com` (may carry a path prefix). */
+  backend?: string;
+  /** Language for every element without a `lang` of its own (`en`, `de`). */
+  lang?: string;
+  /** Preferred ISO 4217 currency when the drop sells in several. */
+  currency?: string;
+  /** Text overrides by language: `{ en: { reserve: 'Hold it' } }`. */
+  strings?: Record<string, Partial<Strings>>;
+}
+
+export const $config = atom<LiveDropConfig>({});
+
+/** Sets page-wide defaults; later calls merge over earlier ones. */
+export function configure(config: LiveDropConfig): void {
+  const prev = $config.get();
+  const strings = { ...prev.strings };
+  for (const [lang, s] of Object.entries(config.strings ?? {})) strings[lang] = { ...strings[lang], ...s };
+  $config.set({ ...prev, ...config, strings });
+}
+
+export type BackendResolution = { backend: string; error?: undefined } | { backend?: undefined; error: string };
+
+/**
+ * The backend URL an element should talk to, normalised without a trailing
+ * slash, or a sentence for the console and the error state saying what to set.
+ */
+export function resolveBackend(attribute: string | null | undefined, tag: string): BackendResolution {
+  const raw = (attribute ?? '').trim() || ($config.get().backend ?? '').trim();
+  if (!raw)
+    return {
+      error: `<${tag}> has no backend URL. Set its backend="https://…" attribute, data-backend on the live-drop script tag, or call configure({ backend }).`,
+    };
+  let url: URL;
+  try {
+    url = new URL(raw, document.baseURI);
+  } catch {
+    return { error: `<${tag}> backend "${raw}" is not a valid URL. Use an absolute http(s) URL such as https://drops.example.com.` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { error: `<${tag}> backend "${raw}" must be an http or https URL.` };
+  return { backend: url.href.replace(/\/+$/, '') };
+}
+
+/** Resolves a URL from the drop (may be relative to the backend, e.g. `media/hoodie.svg`). */
+export function backendUrl(backend: string, path: string): string {
+  return new URL(path, backend.replace(/\/?$/, '/')).href;
+}

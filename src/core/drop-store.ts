@@ -1,0 +1,131 @@
+/**
+ * The live state of one drop, shared by every element on the page that shows
+ * it. The event stream opens when the first element subscribes and closes
+ * (after nanostores' short unmount delay) when the last one leaves: ten
+ * cards of one drop share one connection because they share this store.
+ *
+ *   SSE line → parseDropEvent → reduce() → $state → computed atoms → elements
+ */
+import { atom, computed, onMount, type ReadableAtom } from 'nanostores';
+import { sharedBy } from './shared-instances.js';
+import { openDropStream, type ConnectionState } from './event-stream.js';
+import type { Drop, DropEvent, DropEventMap, DropStatus, FeaturedProduct, Product } from '../protocol/types.js';
+
+export type { ConnectionState } from './event-stream.js';
+
+interface DropState {
+  drop: Drop | undefined;
+  viewers: number | undefined;
+  reactions: DropEventMap['reactions'] | undefined;
+  connection: ConnectionState;
+  error: Error | undefined;
+}
+
+/** Applies one event to the drop: a snapshot wholesale, the others as patches. */
+export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | undefined {
+  if (event.type === 'snapshot') return event.data;
+  if (!drop) return drop;
+  switch (event.type) {
+    case 'stock': {
+      const levels = new Map(event.data.levels.map((l) => [`${l.productId}/${l.variantId}`, l.available]));
+      return {
+        ...drop,
+        products: drop.products.map((p) => ({
+          ...p,
+          variants: p.variants.map((v) => ({ ...v, available: levels.get(`${p.id}/${v.id}`) ?? v.available })),
+        })),
+      };
+    }
+    case 'featured': {
+      const featured = event.data.productId ? { productId: event.data.productId, at: event.data.at } : null;
+      return { ...drop, featured, featuredHistory: featured ? [...drop.featuredHistory, featured] : drop.featuredHistory };
+    }
+    case 'status':
+      return { ...drop, status: event.data.status, startsAt: event.data.startsAt, endsAt: event.data.endsAt };
+    default:
+      return drop;
+  }
+}
+
+export class DropStore {
+  readonly #state = atom<DropState>({ drop: undefined, viewers: undefined, reactions: undefined, connection: 'connecting', error: undefined });
+  #close: (() => void) | undefined;
+
+  readonly $drop: ReadableAtom<Drop | undefined>;
+  readonly $status: ReadableAtom<DropStatus | undefined>;
+  readonly $featured: ReadableAtom<FeaturedProduct | null | undefined>;
+  readonly $viewers: ReadableAtom<number | undefined>;
+  /** The latest aggregated reaction counts. */
+  readonly $reactions: ReadableAtom<DropEventMap['reactions'] | undefined>;
+  readonly $connection: ReadableAtom<ConnectionState>;
+  /** The latest error: fatal when `$connection` is `error`, else a skipped malformed event. */
+  readonly $error: ReadableAtom<Error | undefined>;
+  /** Units available by `productId/variantId`. */
+  readonly $stock: ReadableAtom<Record<string, number>>;
+
+  constructor(
+    readonly backend: string,
+    readonly dropId: string,
+  ) {
+    const $s = this.#state;
+    this.$drop = computed($s, (s) => s.drop);
+    this.$status = computed(this.$drop, (d) => d?.status);
+    this.$featured = computed(this.$drop, (d) => d?.featured);
+    this.$viewers = computed($s, (s) => s.viewers);
+    this.$reactions = computed($s, (s) => s.reactions);
+    this.$connection = computed($s, (s) => s.connection);
+    this.$error = computed($s, (s) => s.error);
+    this.$stock = computed(this.$drop, (d) => {
+      const stock: Record<string, number> = {};
+      for (const p of d?.products ?? []) for (const v of p.variants) stock[`${p.id}/${v.id}`] = v.available;
+      return stock;
+    });
+    onMount($s, () => {
+      this.#connect();
+      return () => {
+        this.#close?.();
+        this.#close = undefined;
+      };
+    });
+  }
+
+  #patch(patch: Partial<DropState>) {
+    this.#state.set({ ...this.#state.get(), ...patch });
+  }
+
+  #connect() {
+    this.#close = openDropStream(this.backend, this.dropId, {
+      event: (event) => {
+        const s = this.#state.get();
+        if (event.type === 'viewers') this.#patch({ viewers: event.data.count });
+        else if (event.type === 'reactions') this.#patch({ reactions: event.data });
+        else this.#patch({ drop: reduceDrop(s.drop, event), error: event.type === 'snapshot' ? undefined : s.error });
+      },
+      state: (connection) => this.#patch({ connection }),
+      error: (error, fatal) => {
+        if (!fatal) console.warn(`[live-drop] skipped a malformed event of drop "${this.dropId}":`, error.message);
+        this.#patch({ error });
+      },
+    });
+  }
+
+  /** Units of a variant available now (undefined until loaded or when unknown). */
+  stock(productId: string, variantId: string): ReadableAtom<number | undefined> {
+    return computed(this.$stock, (s) => s[`${productId}/${variantId}`]);
+  }
+
+  product(productId: string): ReadableAtom<Product | undefined> {
+    return computed(this.$drop, (d) => d?.products.find((p) => p.id === productId));
+  }
+
+  /** Starts over after an error (the Retry button), if anyone is listening. */
+  retry(): void {
+    if (!this.#close) return;
+    this.#close();
+    this.#patch({ connection: 'connecting', error: undefined });
+    this.#connect();
+  }
+}
+
+/** The shared store of one drop on one backend. */
+export const dropStore = sharedBy((backend: string, dropId: string) => new DropStore(backend, dropId));

@@ -1,0 +1,86 @@
+/**
+ * The shopper's holds in one drop, by product: the actions a card's buttons
+ * call (reserve, release, expire) and the state they render. Reserving sends
+ * one idempotency key per intent; the API client repeats it on network
+ * failure, and a second click after a failed attempt reuses it, so the
+ * server makes at most one reservation however often the answer is lost.
+ */
+import { map, type MapStore } from 'nanostores';
+import { ApiError, apiClient, newIdempotencyKey } from './api-client.js';
+import { sharedBy } from './shared-instances.js';
+import { forgetShopper, shopperToken } from './shopper-session.js';
+import type { Reservation } from '../protocol/types.js';
+
+export type Hold =
+  | { phase: 'reserving'; variantId: string }
+  | { phase: 'held'; reservation: Reservation }
+  | { phase: 'expired'; reservation: Reservation }
+  | { phase: 'failed'; variantId: string; error: Error };
+
+export class ReservationStore {
+  /** The current hold of each product, by product id; absent means none. */
+  readonly $holds: MapStore<Record<string, Hold | undefined>> = map({});
+  /** Keys of reservations sent but not answered, by `productId/variantId`. */
+  readonly #pendingKeys = new Map<string, string>();
+
+  constructor(
+    readonly backend: string,
+    readonly dropId: string,
+  ) {}
+
+  async reserve(productId: string, variantId: string, quantity = 1): Promise<Reservation | undefined> {
+    const intent = `${productId}/${variantId}`;
+    const key = this.#pendingKeys.get(intent) ?? newIdempotencyKey();
+    this.#pendingKeys.set(intent, key);
+    this.$holds.setKey(productId, { phase: 'reserving', variantId });
+    const api = apiClient(this.backend);
+    try {
+      let token = await shopperToken(this.backend);
+      let reservation: Reservation;
+      try {
+        reservation = await api.reserve(this.dropId, { productId, variantId, quantity }, key, token);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 401)) throw error;
+        forgetShopper(this.backend);
+        token = await shopperToken(this.backend);
+        reservation = await api.reserve(this.dropId, { productId, variantId, quantity }, key, token);
+      }
+      this.#pendingKeys.delete(intent);
+      this.$holds.setKey(productId, { phase: 'held', reservation });
+      return reservation;
+    } catch (error) {
+      // A refusal is final for this key; a lost answer keeps the key for the next try.
+      if (error instanceof ApiError) this.#pendingKeys.delete(intent);
+      this.$holds.setKey(productId, { phase: 'failed', variantId, error: error as Error });
+      return undefined;
+    }
+  }
+
+  /** Releases the hold; the card shows the product as available again at once. */
+  async release(productId: string): Promise<void> {
+    const hold = this.$holds.get()[productId];
+    if (hold?.phase !== 'held') return;
+    this.$holds.setKey(productId, undefined);
+    try {
+      await apiClient(this.backend).cancel(hold.reservation.id, await shopperToken(this.backend));
+    } catch {
+      // Already expired or released elsewhere: the server frees it anyway at expiry.
+    }
+  }
+
+  /** Marks a hold expired once its server-time deadline passed. */
+  expire(productId: string): Reservation | undefined {
+    const hold = this.$holds.get()[productId];
+    if (hold?.phase !== 'held') return undefined;
+    this.$holds.setKey(productId, { phase: 'expired', reservation: hold.reservation });
+    return hold.reservation;
+  }
+
+  /** Forgets a finished hold or failure (e.g. "Reserve again"). */
+  clear(productId: string): void {
+    this.$holds.setKey(productId, undefined);
+  }
+}
+
+/** The shopper's holds in one drop, shared by every card of it. */
+export const reservationStore = sharedBy((backend: string, dropId: string) => new ReservationStore(backend, dropId));

@@ -1,0 +1,85 @@
+/**
+ * Localisation for an element: its language is its own `lang`, else the
+ * closest ancestor's (across shadow roots), else `configure({ lang })`, else
+ * the document's, else the browser's. Text comes from the built-in strings
+ * merged with the site's overrides; numbers and dates go through `Intl`.
+ */
+import type { ReactiveController, ReactiveElement } from 'lit';
+import { $config } from '../core/config.js';
+import type { Money } from '../protocol/types.js';
+import { formatDateTime, formatMoney, formatRelative, localeCurrency, pickPrice } from './format.js';
+import { builtIn, en, type StringKey } from './strings.js';
+
+function closestLang(el: Element): string | undefined {
+  for (let node: Element | null = el; node; ) {
+    if (node === document.documentElement) return undefined;
+    const lang = node.getAttribute('lang');
+    if (lang) return lang;
+    node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host || null);
+  }
+  return undefined;
+}
+
+export function resolveLang(el: Element): string {
+  return (
+    closestLang(el) ||
+    $config.get().lang ||
+    document.documentElement.lang ||
+    navigator.language ||
+    'en'
+  );
+}
+
+export class LocaleController implements ReactiveController {
+  #unsubscribe: (() => void) | undefined;
+  #observer: MutationObserver | undefined;
+
+  constructor(private readonly host: ReactiveElement) {
+    host.addController(this);
+  }
+
+  hostConnected() {
+    this.#unsubscribe = $config.listen(() => this.host.requestUpdate());
+    // The page may switch language at runtime (a language menu sets <html lang>).
+    this.#observer = new MutationObserver(() => this.host.requestUpdate());
+    this.#observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+  }
+
+  hostDisconnected() {
+    this.#unsubscribe?.();
+    this.#observer?.disconnect();
+  }
+
+  /** The BCP 47 language tag in effect, e.g. `de-DE`. */
+  get lang(): string {
+    const lang = resolveLang(this.host);
+    try {
+      return Intl.getCanonicalLocales(lang)[0] ?? 'en';
+    } catch {
+      return 'en';
+    }
+  }
+
+  /** A string in the element's language with `{name}` placeholders filled in. */
+  t(key: StringKey, params: Record<string, string | number> = {}): string {
+    const lang = this.lang;
+    const base = lang.split('-')[0].toLowerCase();
+    const overrides = $config.get().strings ?? {};
+    const template = overrides[lang]?.[key] ?? overrides[base]?.[key] ?? (builtIn[base] ?? en)[key];
+    return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+  }
+
+  /** The price in the element's currency, the configured one, the locale's usual one, else the default. */
+  price(prices: Money[], currencyAttribute?: string | null): string {
+    const lang = this.lang;
+    return formatMoney(pickPrice(prices, [currencyAttribute ?? undefined, $config.get().currency, localeCurrency(lang)]), lang);
+  }
+
+  dateTime(ms: number, now: number): string {
+    return formatDateTime(ms, this.lang, now);
+  }
+
+  relative(ms: number): string {
+    return formatRelative(ms, this.lang);
+  }
+}
