@@ -1,0 +1,30 @@
+/** Reads a benchmark's `--name value` integer flags with defaults, and rejects anything else. */
+import { parseArgs } from 'node:util';
+
+export function intFlags<T extends Record<string, number>>(defaults: T, help: string): T {
+  const options = Object.fromEntries(Object.keys(defaults).map((k) => [k, { type: 'string' as const }]));
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({ options, strict: true }).values as Record<string, string | undefined>;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${help}`);
+    process.exit(2);
+  }
+  const out = { ...defaults } as Record<string, number>;
+  for (const [k, v] of Object.entries(values)) {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 0) {
+      console.error(`--${k} must be a non-negative integer, got ${v}\n${help}`);
+      process.exit(2);
+    }
+    out[k] = n;
+  }
+  return out as T;
+}
+
+/** The PostgreSQL URL for the PostgreSQL rows, or null (with the reason printed) when none is set. */
+export function postgresUrl(what: string): string | null {
+  const url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || '';
+  if (!url) console.log(`\n${what} on PostgreSQL: skipped (set TEST_DATABASE_URL or DATABASE_URL; \`source .ci/postgres.sh\` starts one)`);
+  return url || null;
+}

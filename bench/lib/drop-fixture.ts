@@ -1,0 +1,62 @@
+/** Creates the drops and shoppers the benchmarks and fault tests load, through the host API. */
+import { randomUUID } from 'node:crypto';
+import { routes } from '../../src/protocol/routes.js';
+import type { Drop, DropInput, ProductInput, ShopperSession } from '../../src/protocol/types.js';
+import type { HttpClient } from './http-client.js';
+
+export interface RushDropOptions {
+  /** Total units on sale, spread as evenly as possible over the variants. */
+  stock: number;
+  variants: number;
+  /** Most units one shopper may hold (default: no practical limit). */
+  limitPerCustomer?: number;
+  /** Live now (default) or scheduled at this time. */
+  startsAt?: number;
+}
+
+export interface RushDrop {
+  drop: Drop;
+  /** Every variant on sale with its initial stock. */
+  variants: { productId: string; variantId: string; stock: number }[];
+}
+
+/** One product with `variants` sizes holding `stock` units in all, already started. */
+export async function createRushDrop(client: HttpClient, hostToken: string, o: RushDropOptions): Promise<RushDrop> {
+  const variants = Array.from({ length: o.variants }, (_, i) => ({
+    productId: 'sneaker',
+    variantId: `v${i + 1}`,
+    stock: Math.floor(o.stock / o.variants) + (i < o.stock % o.variants ? 1 : 0),
+  }));
+  const product: ProductInput = {
+    id: 'sneaker',
+    title: 'Rush sneaker',
+    prices: [{ currency: 'USD', amount: 8900 }],
+    variants: variants.map((v) => ({ id: v.variantId, label: v.variantId.toUpperCase(), stock: v.stock })),
+    limitPerCustomer: o.limitPerCustomer ?? 1000,
+  };
+  const drop = await createDrop(client, hostToken, {
+    title: 'Rush',
+    startsAt: o.startsAt ?? Date.now() - 1000,
+    products: [product],
+  });
+  if (o.startsAt === undefined) await client.json('POST', routes.host.start(drop.id), { token: hostToken });
+  return { drop, variants };
+}
+
+export function createDrop(client: HttpClient, hostToken: string, input: Omit<DropInput, 'id'>): Promise<Drop> {
+  return client.json<Drop>('POST', routes.host.drops(), { token: hostToken, body: { id: `d-${randomUUID()}`, ...input } });
+}
+
+/** `n` shopper tokens, created `parallel` at a time. */
+export async function createShoppers(client: HttpClient, n: number, parallel = 64): Promise<string[]> {
+  const tokens: string[] = new Array(n);
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      tokens[i] = (await client.json<ShopperSession>('POST', routes.shoppers())).shopperToken;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, n) }, worker));
+  return tokens;
+}
