@@ -153,6 +153,7 @@ export type ProblemCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not-found'
+  | 'already-exists'
   | 'method-not-allowed'
   | 'drop-not-started'
   | 'drop-ended'
