@@ -3,6 +3,9 @@
  * and exports the public API. Site owners use `dist/live-drop.js` through a
  * script tag instead.
  */
+import './elements/drop-countdown/drop-countdown.js';
+
+export { DropCountdown, type CountdownState } from './elements/drop-countdown/drop-countdown.js';
 export * from './protocol/types.js';
 export { ProtocolError } from './protocol/parse.js';
 export { configure, type LiveDropConfig } from './core/config.js';

@@ -64,6 +64,14 @@ export function backoff(attempt: number, base = 250, cap = 10_000): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
+/** A short machine-readable name for any error the client raises (for `drop-error` and messages). */
+export function errorCode(error: unknown): string {
+  if (error instanceof ApiError) return error.code;
+  if (error instanceof NetworkError) return 'network';
+  if (error instanceof ProtocolError) return 'protocol';
+  return 'internal';
+}
+
 export function newIdempotencyKey(): string {
   return crypto.randomUUID();
 }

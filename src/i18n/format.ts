@@ -52,14 +52,10 @@ export function formatDateTime(ms: number, locale: string, now: number): string 
   return f.format(ms);
 }
 
-/** `in 5 minutes` / `in 5 Minuten`, in the largest whole unit. */
+/** `in 5 minutes` / `in 5 Minuten`, at the coarse steps of `announcementStep`. */
 export function formatRelative(ms: number, locale: string): string {
-  const f = cached(`r ${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
-  const s = Math.round(ms / 1000);
-  if (s < 60) return f.format(s, 'second');
-  if (s < 3600) return f.format(Math.round(s / 60), 'minute');
-  if (s < 86_400) return f.format(Math.round(s / 3600), 'hour');
-  return f.format(Math.round(s / 86_400), 'day');
+  const f = cached(`r ${locale}`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'always' }));
+  return f.format(...announcementStep(ms));
 }
 
 /** Splits a duration into whole days, hours, minutes and seconds. */
@@ -74,4 +70,17 @@ export function formatClock(ms: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   const hms = hours || days ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${minutes}:${pad(seconds)}`;
   return days ? `${days}d ${hms}` : hms;
+}
+
+/**
+ * The step a screen reader hears, coarse enough not to chatter: days, then
+ * hours, then each minute in the last hour, then every ten seconds in the
+ * last minute. Returns a value and a unit for `Intl.RelativeTimeFormat`.
+ */
+export function announcementStep(ms: number): [number, Intl.RelativeTimeFormatUnit] {
+  const s = Math.ceil(ms / 1000);
+  if (s <= 60) return [Math.ceil(s / 10) * 10, 'second'];
+  if (s <= 3600) return [Math.ceil(s / 60), 'minute'];
+  if (s < 86_400) return [Math.floor(s / 3600), 'hour'];
+  return [Math.floor(s / 86_400), 'day'];
 }

@@ -1,0 +1,159 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { errorCode } from '../../core/api-client.js';
+import { ClockController } from '../../core/clock-controller.js';
+import { DropController } from '../../core/drop-controller.js';
+import { emit } from '../../core/events.js';
+import { themeStyles } from '../../core/theme.styles.js';
+import { errorTextKey } from '../../i18n/error-text.js';
+import { splitDuration } from '../../i18n/format.js';
+import { LocaleController } from '../../i18n/locale-controller.js';
+import { countdownStyles } from './drop-countdown.styles.js';
+
+export type CountdownState = 'loading' | 'counting' | 'live' | 'ended' | 'error';
+
+/** Reads `target` as ms since the epoch or an ISO 8601 date-time. */
+function parseTarget(target: string | null): number | undefined {
+  if (!target) return undefined;
+  const t = /^\d+$/.test(target.trim()) ? Number(target) : Date.parse(target);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/**
+ * @summary Days, hours, minutes and seconds until a drop starts, in step with the server's clock for every visitor.
+ *
+ * @description Counts to the drop's `startsAt` (or the `target` attribute) using the backend's clock, not the
+ * visitor's, so everyone sees zero at the same moment. The digits are hidden from screen readers; a polite live
+ * region announces the time left at calm steps (hours, then each minute in the last hour, then every ten
+ * seconds) and "live now" at zero.
+ *
+ * @fires drop-started - The countdown reached zero (or the host started the drop early). `detail: { dropId, startsAt }`
+ * @fires drop-error - The drop could not be loaded. `detail: { code, message }`
+ *
+ * @csspart base - The wrapper.
+ * @csspart label - "Drop starts in".
+ * @csspart digits - The row of units.
+ * @csspart unit - One unit: a value and its label.
+ * @csspart value - The number of a unit.
+ * @csspart unit-label - The name of a unit ("Hours").
+ * @csspart live - The "Live now" badge.
+ * @csspart error - The error message.
+ *
+ * @cssprop --drop-accent - Live badge and highlights.
+ * @cssprop --drop-accent-text - Text on the accent.
+ * @cssprop --drop-surface - Background of the units.
+ * @cssprop --drop-text - Digits and labels.
+ * @cssprop --drop-muted - Secondary text.
+ * @cssprop --drop-success - The live dot.
+ * @cssprop --drop-radius - Corner radius of the units.
+ * @cssprop --drop-font - Font stack.
+ * @cssprop --drop-space - Base spacing.
+ */
+@customElement('drop-countdown')
+export class DropCountdown extends LitElement {
+  static override styles = [themeStyles, countdownStyles];
+
+  /** Backend URL; defaults to the page's (`data-backend` on the script tag or `configure()`). */
+  @property() backend: string | null = null;
+
+  /** Id of the drop whose start to count to. */
+  @property() drop: string | null = null;
+
+  /** Count to this moment instead: ms since the epoch or an ISO 8601 date-time. */
+  @property() target: string | null = null;
+
+  /** What the countdown shows now, for CSS: `loading`, `counting`, `live`, `ended` or `error`. */
+  @property({ reflect: true }) state: CountdownState = 'loading';
+
+  readonly #drop = new DropController(this, 'drop-countdown');
+  readonly #locale = new LocaleController(this);
+  readonly #clock = new ClockController(this, { clock: () => this.#drop.clock, deadline: () => this.#deadline() });
+
+  #deadline(): number | undefined {
+    return parseTarget(this.target) ?? this.#drop.drop?.startsAt;
+  }
+
+  #computeState(): CountdownState {
+    const needsDrop = this.target === null || parseTarget(this.target) === undefined;
+    if (needsDrop) {
+      if (this.#drop.configError || this.#drop.fatalError) return 'error';
+      if (!this.#drop.drop) return 'loading';
+    }
+    // A fixed target needs no drop; without a backend it counts on the visitor's clock.
+    if (this.#drop.clock && !this.#drop.clockSynced) return 'loading';
+    if (this.#drop.drop?.status === 'ended' && needsDrop) return 'ended';
+    if (this.#drop.drop && needsDrop && this.#drop.drop.status === 'live') return 'live';
+    return this.#clock.remaining === 0 ? 'live' : 'counting';
+  }
+
+  protected override willUpdate(): void {
+    this.state = this.#computeState();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const before = changed.get('state');
+    if (before === 'counting' && this.state === 'live') {
+      emit(this, 'drop-started', { dropId: this.drop ?? '', startsAt: this.#deadline() ?? this.#clock.now });
+    }
+    if (this.state === 'error' && before !== 'error') {
+      const code = this.#drop.configError ? 'config' : errorCode(this.#drop.fatalError);
+      emit(this, 'drop-error', { code, message: this.#drop.configError ?? this.#drop.fatalError?.message ?? '' });
+    }
+  }
+
+  override render() {
+    // One live region for every state, so its changes are announced.
+    return html`${this.#body()}<span class="visually-hidden" role="status">${this.#announcement()}</span>`;
+  }
+
+  #announcement() {
+    switch (this.state) {
+      case 'counting':
+        return this.#locale.t('startsIn', { in: this.#locale.relative(this.#clock.remaining ?? 0) });
+      case 'live':
+        return this.#locale.t('startedAnnouncement');
+      default:
+        return nothing;
+    }
+  }
+
+  #body() {
+    const t = this.#locale.t.bind(this.#locale);
+    switch (this.state) {
+      case 'error': {
+        const code = this.#drop.configError ? 'config' : errorCode(this.#drop.fatalError);
+        return html`<div part="base error">${t(errorTextKey(code, 'errorTitle'))}</div>`;
+      }
+      case 'live':
+        return html`<div part="base"><span part="live"><span class="dot" aria-hidden="true"></span>${t('liveNow')}</span></div>`;
+      case 'ended':
+        return html`<div part="base"><span part="label">${t('ended')}</span></div>`;
+    }
+    const { days, hours, minutes, seconds } = splitDuration(this.#clock.remaining ?? 0);
+    const loading = this.state === 'loading';
+    const units: [number, string][] = [
+      ...(days > 0 ? [[days, t('days')] as [number, string]] : []),
+      [hours, t('hours')],
+      [minutes, t('minutes')],
+      [seconds, t('seconds')],
+    ];
+    return html`<div part="base" aria-busy=${loading ? 'true' : 'false'}>
+      <span part="label">${t('countdownLabel')}</span>
+      <div part="digits" aria-hidden="true">
+        ${units.map(
+          ([value, label]) =>
+            html`<span part="unit"
+              ><span part="value">${loading ? '--' : String(value).padStart(2, '0')}</span
+              ><span part="unit-label">${label}</span></span
+            >`,
+        )}
+      </div>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'drop-countdown': DropCountdown;
+  }
+}
