@@ -12,6 +12,8 @@ export interface RushDropOptions {
   limitPerCustomer?: number;
   /** Live now (default) or scheduled at this time. */
   startsAt?: number;
+  /** How long a reservation holds stock (default: the server's). */
+  holdMs?: number;
 }
 
 export interface RushDrop {
@@ -38,6 +40,7 @@ export async function createRushDrop(client: HttpClient, hostToken: string, o: R
     title: 'Rush',
     startsAt: o.startsAt ?? Date.now() - 1000,
     products: [product],
+    ...(o.holdMs ? { holdMs: o.holdMs } : {}),
   });
   if (o.startsAt === undefined) await client.json('POST', routes.host.start(drop.id), { token: hostToken });
   return { drop, variants };

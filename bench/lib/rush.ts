@@ -31,6 +31,8 @@ export interface RushOptions {
   /** Retry failed connections and 5xx with the same key until this deadline (performance.now() ms); default: no retry. */
   retryUntil?: number;
   retryDelayMs?: number;
+  /** Called for every answer the server gives (retries included). */
+  onAnswer?: (attempt: RushAttempt) => void;
 }
 
 /** Fires one reservation per shopper token, all at once; resolves when every shopper has a final answer. */
@@ -54,6 +56,7 @@ export function rush(client: HttpClient, target: RushDrop, tokens: string[], o: 
           attempt.ms = res.ms;
           if (res.status === 201) attempt.reservation = JSON.parse(res.text) as Reservation;
           else if (res.headers['content-type']?.includes('json')) attempt.code = (JSON.parse(res.text) as Problem).code;
+          o.onAnswer?.(attempt);
           if (res.status < 500) return attempt;
         } catch {
           attempt.status = 0;

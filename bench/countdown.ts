@@ -1,0 +1,108 @@
+/**
+ * countdown: how close to the server's start time <drop-countdown> turns to
+ * "live", for a visitor whose clock is an hour off, over a slow network.
+ *   npm run build && node --import tsx bench/countdown.ts [--runs 6] [--latency 100] [--lead 6000]
+ * Each run: a fresh Chromium context whose Date is shifted by +1 h or -1 h
+ * (alternately; an init script, so performance.now stays real for measuring),
+ * the backend reached through a proxy that delays every chunk `--latency` ms
+ * each way, and a drop starting `--lead` ms after the page opens. The error is
+ * (real time of the first frame painted after state="live") - startsAt: positive is late.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright';
+import { chromiumLaunchOptions } from '../test/support/chromium.js';
+import { startReferenceServer } from '../test/support/reference-server.js';
+import { intFlags } from './lib/args.js';
+import { startDelayProxy } from './lib/delay-proxy.js';
+import { createDrop } from './lib/drop-fixture.js';
+import { HttpClient } from './lib/http-client.js';
+import { median } from './lib/stats.js';
+import { printTable } from './lib/table.js';
+
+const flags = intFlags({ runs: 6, latency: 100, lead: 6000 }, 'usage: bench/countdown.ts [--runs N] [--latency ms each way] [--lead ms]');
+const bundle = resolve(import.meta.dirname, '../dist/live-drop.js');
+if (!existsSync(bundle)) {
+  console.error('bench/countdown: dist/live-drop.js is missing; run `npm run build` first.');
+  process.exit(1);
+}
+const PAGE = 'http://bench.invalid/';
+const HOUR = 3_600_000;
+
+const server = await startReferenceServer();
+const proxy = await startDelayProxy(server.url, flags.latency);
+const client = new HttpClient(server.url);
+const browser = await chromium.launch(chromiumLaunchOptions());
+const rows: { shift: number; live: number; painted: number; event: number }[] = [];
+try {
+  for (let run = 0; run < flags.runs; run++) {
+    const shift = run % 2 === 0 ? HOUR : -HOUR;
+    const startsAt = Date.now() + flags.lead;
+    const drop = await createDrop(client, server.hostToken, { title: 'Countdown', startsAt, products: [] });
+    const context = await browser.newContext();
+    try {
+      await context.addInitScript((shiftMs: number) => {
+        const RealDate = Date;
+        class ShiftedDate extends RealDate {
+          constructor(...args: unknown[]) {
+            if (args.length === 0) super(RealDate.now() + shiftMs);
+            else super(...(args as [number]));
+          }
+          static override now() {
+            return RealDate.now() + shiftMs;
+          }
+        }
+        globalThis.Date = ShiftedDate as DateConstructor;
+      }, shift);
+      const page = await context.newPage();
+      await page.route(`${PAGE}**`, (route) => {
+        const path = new URL(route.request().url()).pathname;
+        if (path === '/') {
+          return route.fulfill({
+            contentType: 'text/html',
+            body: `<!doctype html><meta charset="utf-8"><script type="module" src="/live-drop.js"></script>
+<drop-countdown backend="${proxy.url}" drop="${drop.id}"></drop-countdown>
+<script>
+  // Real wall-clock time (performance is not shifted): when state turns live, when that frame paints, and the event.
+  const realNow = () => performance.timeOrigin + performance.now();
+  window.__times = new Promise((resolve) => {
+    const times = {};
+    const el = document.querySelector('drop-countdown');
+    el.addEventListener('drop-started', () => (times.event = realNow()));
+    new MutationObserver(() => {
+      if (el.getAttribute('state') !== 'live' || times.live) return;
+      times.live = realNow();
+      requestAnimationFrame(() => { times.painted = realNow(); setTimeout(() => resolve(times), 50); });
+    }).observe(el, { attributes: true, attributeFilter: ['state'] });
+  });
+</script>`,
+          });
+        }
+        const file = join(resolve(import.meta.dirname, '../dist'), path);
+        if (!existsSync(file)) return route.fulfill({ status: 404 });
+        return route.fulfill({ contentType: path.endsWith('.js') ? 'text/javascript' : 'application/json', body: readFileSync(file) });
+      });
+      await page.goto(PAGE);
+      const times = await page.evaluate(
+        () => Promise.race([(window as unknown as { __times: Promise<Record<string, number>> }).__times, new Promise((r) => setTimeout(() => r(null), 60_000))]),
+      ) as Record<string, number> | null;
+      if (!times) throw new Error(`run ${run + 1}: the countdown never turned live (state ${await page.getAttribute('drop-countdown', 'state')})`);
+      rows.push({ shift, live: times.live - startsAt, painted: times.painted - startsAt, event: (times.event ?? Number.NaN) - startsAt });
+    } finally {
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  client.close();
+  await proxy.close();
+  await server.stop();
+}
+
+const stat = (name: string, xs: number[]) => [name, Math.min(...xs), median(xs), Math.max(...xs)];
+printTable(
+  `countdown: ${flags.runs} runs, browser clock ±1 h, +${flags.latency} ms each way (RTT ≈ ${2 * flags.latency} ms)`,
+  ['error vs server start (ms)', 'min', 'median', 'max'],
+  [stat('state="live" set', rows.map((r) => r.live)), stat('frame painted (displayed)', rows.map((r) => r.painted)), stat('drop-started fired', rows.map((r) => r.event))],
+);
+console.log('\nper run (ms, painted): ' + rows.map((r) => `${r.shift > 0 ? '+1h' : '-1h'} ${r.painted.toFixed(0)}`).join(', '));
