@@ -1,0 +1,219 @@
+/**
+ * Plays one HLS URL into a <video>, through hls.js where the browser has
+ * Media Source Extensions (or Managed Media Source), natively otherwise, and
+ * keeps it playing: a fatal error or a playhead stuck for too long tears the
+ * engine down and starts it again with backoff, until the stream is back.
+ * It also answers the one question the product timeline needs: which
+ * wall-clock moment (EXT-X-PROGRAM-DATE-TIME) is on screen now.
+ *
+ * hls.js is imported lazily, so a page without a player never loads it.
+ */
+import type Hls from 'hls.js';
+import type { ErrorData } from 'hls.js';
+
+export type PlaybackMode = 'auto' | 'hlsjs' | 'native';
+export type Engine = 'hlsjs' | 'native';
+/** `loading` until the first frame, `offline` while waiting to retry. */
+export type PlaybackHealth = 'loading' | 'playing' | 'offline' | 'unsupported';
+
+export interface PlaybackOptions {
+  mode: PlaybackMode;
+  live: boolean;
+  /** Start playing as soon as possible (muted autoplay is left to the element). */
+  autoplay: boolean;
+  onHealth(health: PlaybackHealth, retryInMs?: number): void;
+  /** Captions appeared or went away. */
+  onTracks?(): void;
+}
+
+/** Wait before retry `attempt`: 1 s, 2 s, 4 s … up to 15 s, with jitter so viewers do not return in lockstep. */
+export function retryDelay(attempt: number): number {
+  const ceiling = Math.min(15_000, 1000 * 2 ** attempt);
+  return Math.round(ceiling * (0.75 + Math.random() * 0.25));
+}
+
+/** Seconds the playhead may stand still while meant to be playing before the engine is restarted. */
+const STALL_LIMIT_MS = 12_000;
+
+/** The engine `auto` picks: hls.js wherever MSE can play H.264 + AAC, native HLS otherwise. */
+export function pickEngine(mode: PlaybackMode, video: HTMLVideoElement): Engine | null {
+  if (mode !== 'auto') return mode;
+  const mse = (globalThis as { ManagedMediaSource?: typeof MediaSource }).ManagedMediaSource ?? globalThis.MediaSource;
+  if (mse?.isTypeSupported?.('video/mp4; codecs="avc1.42E01E,mp4a.40.2"')) return 'hlsjs';
+  if (video.canPlayType('application/vnd.apple.mpegurl')) return 'native';
+  return null;
+}
+
+export class Playback {
+  readonly engine: Engine | null;
+  #hls: Hls | undefined;
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #watchdog: ReturnType<typeof setInterval> | undefined;
+  #lastTime = -1;
+  #lastMove = 0;
+  #destroyed = false;
+  /** Play after (re)starting: autoplay, or the viewer was playing when the stream broke. */
+  #resume: boolean;
+  #cleanup: (() => void)[] = [];
+
+  constructor(
+    readonly video: HTMLVideoElement,
+    readonly url: string,
+    readonly options: PlaybackOptions,
+  ) {
+    this.#resume = options.autoplay;
+    this.engine = pickEngine(options.mode, video);
+    if (!this.engine) {
+      options.onHealth('unsupported');
+      return;
+    }
+    const on = <K extends keyof HTMLMediaElementEventMap>(type: K, fn: () => void) => {
+      video.addEventListener(type, fn);
+      this.#cleanup.push(() => video.removeEventListener(type, fn));
+    };
+    on('playing', () => {
+      this.#attempt = 0;
+      options.onHealth('playing');
+    });
+    on('error', () => this.engine === 'native' && this.#fail());
+    this.#watchdog = setInterval(() => this.#checkStall(), 1000);
+    void this.#start();
+  }
+
+  /** Wall-clock ms (program date-time) of the frame on screen, or null when the stream carries none. */
+  programDateTime(): number | null {
+    if (this.#hls) return this.#hls.playingDate?.getTime() ?? null;
+    const start = this.#nativeStartDate();
+    return start === null ? null : start + this.video.currentTime * 1000;
+  }
+
+  /** Media time of a wall-clock moment of the stream, or null when it cannot be mapped. */
+  timeForDate(ms: number): number | null {
+    if (this.#hls) {
+      const frags = this.#hls.latestLevelDetails?.fragments ?? [];
+      const frag = frags.find((f) => f.programDateTime !== null && ms < f.programDateTime + f.duration * 1000) ?? frags.at(-1);
+      if (!frag || frag.programDateTime === null) return null;
+      return Math.max(frag.start, frag.start + (ms - frag.programDateTime) / 1000);
+    }
+    const start = this.#nativeStartDate();
+    return start === null ? null : Math.max(0, (ms - start) / 1000);
+  }
+
+  /** Where "live" is: the position a viewer who catches up should play from. */
+  liveSyncPosition(): number | null {
+    if (this.#hls) return this.#hls.liveSyncPosition;
+    const { seekable } = this.video;
+    // Three target durations behind the edge, as hls.js does by default.
+    return seekable.length ? Math.max(seekable.start(0), seekable.end(seekable.length - 1) - 6) : null;
+  }
+
+  /** Seconds behind the live position (0 when at it or not live). */
+  behindLive(): number {
+    const sync = this.liveSyncPosition();
+    return this.options.live && sync !== null ? Math.max(0, sync - this.video.currentTime) : 0;
+  }
+
+  /** Shows or hides the first captions track; returns false when there is none. */
+  setCaptions(on: boolean): boolean {
+    if (this.#hls && this.#hls.subtitleTracks.length) {
+      this.#hls.subtitleTrack = on ? 0 : -1;
+      this.#hls.subtitleDisplay = on;
+      return true;
+    }
+    const track = captionTracks(this.video)[0];
+    if (track) track.mode = on ? 'showing' : 'hidden';
+    return !!track;
+  }
+
+  hasCaptions(): boolean {
+    return (this.#hls?.subtitleTracks.length ?? 0) > 0 || captionTracks(this.video).length > 0;
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    clearTimeout(this.#retryTimer);
+    clearInterval(this.#watchdog);
+    this.#cleanup.forEach((fn) => fn());
+    this.#teardown();
+  }
+
+  async #start(): Promise<void> {
+    this.options.onHealth('loading');
+    this.#lastMove = performance.now();
+    if (this.engine === 'native') {
+      this.video.src = this.url;
+    } else {
+      const { default: HlsClass } = await import('hls.js');
+      if (this.#destroyed) return;
+      const hls = new HlsClass({
+        lowLatencyMode: true,
+        // A show runs for hours: keep 30 s behind the playhead and at most 30 s ahead.
+        backBufferLength: 30,
+        maxBufferLength: 20,
+        maxMaxBufferLength: 30,
+        liveDurationInfinity: true,
+      });
+      this.#hls = hls;
+      hls.on(HlsClass.Events.ERROR, (_event, data) => this.#onHlsError(data));
+      hls.on(HlsClass.Events.SUBTITLE_TRACKS_UPDATED, () => this.options.onTracks?.());
+      hls.loadSource(this.url);
+      hls.attachMedia(this.video);
+    }
+    if (this.#resume) this.video.play().catch(() => undefined);
+  }
+
+  #mediaRecoveries = 0;
+  #onHlsError(data: ErrorData): void {
+    if (!data.fatal) return;
+    // A decoder hiccup is usually cured in place; twice in a row means start over.
+    if (data.type === 'mediaError' && this.#mediaRecoveries++ < 1) {
+      this.#hls?.recoverMediaError();
+      return;
+    }
+    this.#fail();
+  }
+
+  #fail(): void {
+    if (this.#destroyed || this.#retryTimer) return;
+    this.#resume ||= !this.video.paused;
+    this.#teardown();
+    const wait = retryDelay(this.#attempt++);
+    this.options.onHealth('offline', wait);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#mediaRecoveries = 0;
+      void this.#start();
+    }, wait);
+  }
+
+  #teardown(): void {
+    this.#hls?.destroy();
+    this.#hls = undefined;
+    if (this.engine === 'native') {
+      this.video.removeAttribute('src');
+      this.video.load();
+    }
+  }
+
+  #checkStall(): void {
+    const v = this.video;
+    const now = performance.now();
+    if (v.currentTime !== this.#lastTime || v.paused || v.ended || this.#retryTimer) {
+      this.#lastTime = v.currentTime;
+      this.#lastMove = now;
+    } else if (now - this.#lastMove > STALL_LIMIT_MS) {
+      this.#fail();
+    }
+  }
+
+  #nativeStartDate(): number | null {
+    const date = (this.video as HTMLVideoElement & { getStartDate?: () => Date }).getStartDate?.();
+    const ms = date?.getTime();
+    return ms !== undefined && Number.isFinite(ms) ? ms : null;
+  }
+}
+
+function captionTracks(video: HTMLVideoElement): TextTrack[] {
+  return [...video.textTracks].filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
+}
