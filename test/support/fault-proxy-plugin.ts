@@ -1,0 +1,63 @@
+/**
+ * Web Test Runner commands that let a browser test break its own network:
+ *
+ *   executeServerCommand('fault-proxy:start', { target })  → { id, url }   a proxy in front of `target`
+ *   executeServerCommand('fault-proxy:cut', { id })                        drop open connections
+ *   executeServerCommand('fault-proxy:refuse', { id, ms })                 refuse for `ms` (until restore when absent)
+ *   executeServerCommand('fault-proxy:restore', { id })
+ *   executeServerCommand('fault-proxy:stop', { id })
+ *
+ * Proxies left running are closed when the run ends.
+ */
+import type { TestRunnerPlugin } from '@web/test-runner';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+
+interface Payload {
+  id?: string;
+  target?: string;
+  ms?: number;
+}
+
+export function faultProxyPlugin(): TestRunnerPlugin {
+  const proxies = new Map<string, FaultProxy>();
+  let next = 0;
+  const get = (payload: Payload) => {
+    const proxy = proxies.get(payload.id ?? '');
+    if (!proxy) throw new Error(`no fault proxy with id ${payload.id}`);
+    return proxy;
+  };
+  return {
+    name: 'live-drop-fault-proxy',
+    async serverStop() {
+      await Promise.all([...proxies.values()].map((p) => p.close()));
+      proxies.clear();
+    },
+    async executeCommand({ command, payload }) {
+      const p = (payload ?? {}) as Payload;
+      switch (command) {
+        case 'fault-proxy:start': {
+          if (!p.target) throw new Error('fault-proxy:start needs { target }');
+          const id = String(++next);
+          const proxy = await startFaultProxy(p.target);
+          proxies.set(id, proxy);
+          return { id, url: proxy.url };
+        }
+        case 'fault-proxy:cut':
+          get(p).cut();
+          return true;
+        case 'fault-proxy:refuse':
+          get(p).refuse(p.ms);
+          return true;
+        case 'fault-proxy:restore':
+          get(p).restore();
+          return true;
+        case 'fault-proxy:stop':
+          await get(p).close();
+          proxies.delete(p.id!);
+          return true;
+        default:
+          return undefined;
+      }
+    },
+  };
+}

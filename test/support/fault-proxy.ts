@@ -1,0 +1,83 @@
+/**
+ * A TCP proxy in front of the reference server that can break the network on
+ * demand: `cut()` drops every open connection (an SSE stream, a segment
+ * download) and `refuse(ms)` resets new connections for a while, as a server
+ * restart, a flaky mobile link or a load balancer failover would. Used by the
+ * player's recovery test and the fault tests; browser tests drive it through
+ * the commands in fault-proxy-plugin.ts.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+export interface FaultProxy {
+  /** `http://127.0.0.1:<port>`: use it as the backend URL. */
+  url: string;
+  /** Drops every open connection now. */
+  cut(): void;
+  /** Resets new connections for `ms` (until `restore()` when absent); drops open ones too. */
+  refuse(ms?: number): void;
+  /** Accepts connections again. */
+  restore(): void;
+  /** Connections accepted and forwarded so far. */
+  readonly forwarded: number;
+  close(): Promise<void>;
+}
+
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const { hostname, port } = new URL(target);
+  const open = new Set<Socket>();
+  let refusing = false;
+  let refuseTimer: ReturnType<typeof setTimeout> | undefined;
+  let forwarded = 0;
+
+  const server: Server = createServer((client) => {
+    if (refusing) {
+      client.resetAndDestroy();
+      return;
+    }
+    forwarded++;
+    const upstream = connect(Number(port), hostname);
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ]) {
+      open.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        open.delete(a);
+        b.destroy();
+      });
+      a.pipe(b);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+
+  const cut = () => {
+    for (const socket of open) socket.destroy();
+    open.clear();
+  };
+  const restore = () => {
+    clearTimeout(refuseTimer);
+    refusing = false;
+  };
+
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    cut,
+    refuse(ms) {
+      refusing = true;
+      cut();
+      clearTimeout(refuseTimer);
+      if (ms !== undefined) refuseTimer = setTimeout(restore, ms);
+    },
+    restore,
+    get forwarded() {
+      return forwarded;
+    },
+    close() {
+      restore();
+      cut();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
