@@ -7,6 +7,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter, type TestRunnerConfig, type TestRunnerPlugin } from '@web/test-runner';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { chromiumLaunchOptions } from './test/support/chromium.js';
+import { faultProxyPlugin } from './test/support/fault-proxy-plugin.js';
 import { startReferenceServer, type RunningServer } from './test/support/reference-server.js';
 import { summaryReporter } from './test/support/summary-reporter.js';
 
@@ -34,7 +35,7 @@ const config: TestRunnerConfig = {
   browserStartTimeout: 60_000,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 10_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), referenceServerPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), referenceServerPlugin(), faultProxyPlugin()],
   browsers: [playwrightLauncher({ product: 'chromium', launchOptions: chromiumLaunchOptions() })],
   reporters: [defaultReporter(), summaryReporter()],
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
