@@ -100,7 +100,7 @@ await ensureFree(backendPort, 'backend-port');
 
 const config: DemoConfig = {
   backend: DEFAULT_BACKEND,
-  hostToken: flags['host-token'] ?? randomBytes(12).toString('base64url'),
+  hostToken: flags['host-token'] ?? randomBytes(18).toString('base64url'),
 };
 // The demo pages first, so the backend can be told their origin for CORS.
 const site = await startStaticServer({ port, host: flags.host, config });

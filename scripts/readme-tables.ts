@@ -9,7 +9,7 @@
  * (`npm run build:readme` is the first; the package tests run the second.)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { attributeValueType, oneLine, readElements, root, type ElementInfo } from './manifest.js';
+import { attributeValueType, oneLine, readElements, root, type ElementEvent, type ElementInfo } from './manifest.js';
 
 const cell = (text: string | undefined) => oneLine(text ?? '').replace(/\|/g, '\\|') || ' ';
 const code = (text: string) => '`' + text.replace(/\|/g, '\\|') + '`';
@@ -39,9 +39,14 @@ function tokenRows(elements: ElementInfo[]): string[][] {
   return [...byName].map(([name, t]) => [code(name), t.default ? code(t.default) : ' ', cell(t.description), t.tags.join(', ')]);
 }
 
-function eventDetail(type: string | undefined): string {
-  const m = /^CustomEvent<(.+)>$/s.exec(type?.trim() ?? '');
-  return m ? code(oneLine(m[1])) : type ? code(oneLine(type)) : ' ';
+/** The event's `detail`: from its type, else from a `` `detail: {…}` `` note in its JSDoc (then cut from the description). */
+function eventRow(event: ElementEvent): [detail: string, description: string] {
+  const description = oneLine(event.description ?? '');
+  const typed = /^CustomEvent<(.+)>$/s.exec(event.type?.text.trim() ?? '')?.[1];
+  if (typed) return [code(oneLine(typed)), cell(description)];
+  const noted = /\s*`detail: ([^`]+)`\.?/.exec(description);
+  if (noted) return [code(noted[1]), cell(description.replace(noted[0], ''))];
+  return [' ', cell(description)];
 }
 
 export function tables(elements: ElementInfo[]): Record<string, string> {
@@ -57,7 +62,7 @@ export function tables(elements: ElementInfo[]): Record<string, string> {
     ),
     events: table(
       ['element', 'event', '`detail`', 'description'],
-      perElement(elements, (e) => e.events, (ev, e) => [tag(e), code(ev.name), eventDetail(ev.type?.text), cell(ev.description)]),
+      perElement(elements, (e) => e.events, (ev, e) => [tag(e), code(ev.name), ...eventRow(ev)]),
     ),
     tokens: table(['custom property', 'default', 'description', 'used by'], tokenRows(elements)),
     parts: table(
