@@ -4,8 +4,10 @@
  * script tag instead.
  */
 import './elements/drop-countdown/drop-countdown.js';
+import './elements/drop-product-card/drop-product-card.js';
 
 export { DropCountdown, type CountdownState } from './elements/drop-countdown/drop-countdown.js';
+export { DropProductCard, type CardState } from './elements/drop-product-card/drop-product-card.js';
 export * from './protocol/types.js';
 export { ProtocolError } from './protocol/parse.js';
 export { configure, type LiveDropConfig } from './core/config.js';

@@ -7,8 +7,10 @@
  */
 import { map, type MapStore } from 'nanostores';
 import { ApiError, apiClient, newIdempotencyKey } from './api-client.js';
+import { backendUrl } from './config.js';
 import { sharedBy } from './shared-instances.js';
 import { forgetShopper, shopperToken } from './shopper-session.js';
+import type { DropEventDetails } from './events.js';
 import type { Reservation } from '../protocol/types.js';
 
 export type Hold =
@@ -74,6 +76,22 @@ export class ReservationStore {
     if (hold?.phase !== 'held') return undefined;
     this.$holds.setKey(productId, { phase: 'expired', reservation: hold.reservation });
     return hold.reservation;
+  }
+
+  /**
+   * What the site needs to take the held item to payment: the reservation,
+   * the shopper's token and the drop's checkout URL with both filled in.
+   */
+  async checkout(productId: string, urlTemplate: string | null): Promise<DropEventDetails['drop-checkout'] | undefined> {
+    const hold = this.$holds.get()[productId];
+    if (hold?.phase !== 'held') return undefined;
+    const token = await shopperToken(this.backend);
+    const checkoutUrl =
+      urlTemplate &&
+      urlTemplate
+        .replaceAll('{reservationId}', encodeURIComponent(hold.reservation.id))
+        .replaceAll('{shopperToken}', encodeURIComponent(token));
+    return { reservation: hold.reservation, shopperToken: token, checkoutUrl: checkoutUrl ? backendUrl(this.backend, checkoutUrl) : null };
   }
 
   /** Forgets a finished hold or failure (e.g. "Reserve again"). */

@@ -1,0 +1,393 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { errorCode } from '../../core/api-client.js';
+import { ClockController } from '../../core/clock-controller.js';
+import { backendUrl } from '../../core/config.js';
+import { DropController } from '../../core/drop-controller.js';
+import { emit } from '../../core/events.js';
+import { reservationStore, type Hold, type ReservationStore } from '../../core/reservation-store.js';
+import { StoreController } from '../../core/store-controller.js';
+import { themeStyles } from '../../core/theme.styles.js';
+import { errorTextKey } from '../../i18n/error-text.js';
+import { formatClock } from '../../i18n/format.js';
+import { LocaleController } from '../../i18n/locale-controller.js';
+import type { Product } from '../../protocol/types.js';
+import { cardStyles } from './drop-product-card.styles.js';
+import { SizePicker, type SizeOption } from './size-picker.js';
+
+export type CardState =
+  | 'loading'
+  | 'locked'
+  | 'available'
+  | 'low-stock'
+  | 'sold-out'
+  | 'ended'
+  | 'reserving'
+  | 'reserved'
+  | 'expired'
+  | 'error';
+
+/** At or below this many units the card says "Only n left". */
+const LOW_STOCK = 5;
+
+/**
+ * @summary One product of a drop: image, price, live stock, a size picker, and a button that holds it for the shopper.
+ *
+ * @description Before the drop the card is visible but locked, showing when it unlocks; it unlocks by itself at
+ * the server's start time. Stock updates arrive live over the drop's event stream (shared by every element of
+ * the drop). Reserve holds the item on the server for the drop's hold time, with the remaining time shown;
+ * Checkout hands over to the site (the `drop-checkout` event) or to the drop's checkout URL.
+ *
+ * @fires drop-product-viewed - The card was on screen for the first time. `detail: { dropId, productId }`
+ * @fires drop-variant-selected - The shopper picked a size. `detail: { dropId, productId, variantId }`
+ * @fires drop-reserved - Stock is held for the shopper. `detail: { reservation }`
+ * @fires drop-reservation-expired - The hold ran out before checkout. `detail: { reservation }`
+ * @fires drop-checkout - The shopper wants to pay; cancelable. Call `preventDefault()` to use your own cart, otherwise the card opens the drop's `checkoutUrl` if it has one. `detail: { reservation, shopperToken, checkoutUrl }`
+ * @fires drop-error - Loading failed or a reservation was refused. `detail: { code, message }`
+ *
+ * @csspart base - The card.
+ * @csspart media - The image frame (carries the stock badge).
+ * @csspart image - The product image.
+ * @csspart title - The product name.
+ * @csspart price - The price in the visitor's currency.
+ * @csspart description - The short description.
+ * @csspart stock - The stock or lock line ("Only 3 left", "Sold out", "Unlocks Fri 6:00 PM").
+ * @csspart size-button - The button that opens the size list.
+ * @csspart size-list - The popover list of sizes.
+ * @csspart size-option - One size in the list.
+ * @csspart button - Every action button (Reserve, Checkout, Release, Try again).
+ * @csspart timer - The remaining time of a hold.
+ * @csspart error - The error message.
+ *
+ * @cssprop --drop-accent - Primary button and focus ring.
+ * @cssprop --drop-accent-text - Text on the primary button.
+ * @cssprop --drop-surface - Card background.
+ * @cssprop --drop-text - Main text.
+ * @cssprop --drop-muted - Secondary text and borders.
+ * @cssprop --drop-danger - Sold out and errors.
+ * @cssprop --drop-success - Reserved and in stock.
+ * @cssprop --drop-radius - Corner radius.
+ * @cssprop --drop-font - Font stack.
+ * @cssprop --drop-space - Base spacing.
+ */
+@customElement('drop-product-card')
+export class DropProductCard extends LitElement {
+  static override styles = [themeStyles, cardStyles];
+
+  /** Backend URL; defaults to the page's (`data-backend` on the script tag or `configure()`). */
+  @property() backend: string | null = null;
+
+  /** Id of the drop. */
+  @property() drop: string | null = null;
+
+  /** Id of the product in the drop. */
+  @property() product: string | null = null;
+
+  /** Preferred currency (ISO 4217) when the drop sells in several. */
+  @property() currency: string | null = null;
+
+  /** A small horizontal card, for overlays such as the player's. */
+  @property({ type: Boolean, reflect: true }) compact = false;
+
+  /** What the card shows now, for CSS: `loading`, `locked`, `available`, `low-stock`, `sold-out`, `ended`, `reserving`, `reserved`, `expired` or `error`. */
+  @property({ reflect: true }) state: CardState = 'loading';
+
+  @state() private selected: string | undefined;
+
+  readonly #drop = new DropController(this, 'drop-product-card');
+  readonly #locale = new LocaleController(this);
+  readonly #holds = new StoreController(this, () => this.#reservations?.$holds);
+  readonly #clock = new ClockController(this, {
+    clock: () => this.#drop.clock,
+    deadline: () => this.#deadline(),
+    onReached: () => this.#onDeadline(),
+  });
+  readonly #sizes = new SizePicker(this, (id) => this.#select(id));
+  #viewed = false;
+  #visible = false;
+  #focusInside = false;
+  #observer: IntersectionObserver | undefined;
+
+  get #reservations(): ReservationStore | undefined {
+    const { backend } = this.#drop.resolution;
+    return backend && this.drop ? reservationStore(backend, this.drop) : undefined;
+  }
+
+  get #product(): Product | undefined {
+    return this.#drop.drop?.products.find((p) => p.id === this.product);
+  }
+
+  get #hold(): Hold | undefined {
+    return this.product ? this.#holds.value?.[this.product] : undefined;
+  }
+
+  #deadline(): number | undefined {
+    const hold = this.#hold;
+    if (hold?.phase === 'held') return hold.reservation.expiresAt;
+    const drop = this.#drop.drop;
+    return drop?.status === 'scheduled' ? drop.startsAt : undefined;
+  }
+
+  #onDeadline() {
+    const reservation = this.product ? this.#reservations?.expire(this.product) : undefined;
+    if (reservation) emit(this, 'drop-reservation-expired', { reservation });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('focusin', this.#onFocusIn);
+    this.addEventListener('focusout', this.#onFocusOut);
+    this.#observer = new IntersectionObserver((entries) => {
+      this.#visible = entries.some((e) => e.isIntersecting);
+      this.#markViewed();
+    });
+    this.#observer.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('focusin', this.#onFocusIn);
+    this.removeEventListener('focusout', this.#onFocusOut);
+    this.#observer?.disconnect();
+  }
+
+  #onFocusIn = () => (this.#focusInside = true);
+  #onFocusOut = (e: FocusEvent) => {
+    // A button that disappears (Reserve → Checkout) drops focus without a new target: keep the flag.
+    if (e.relatedTarget && !this.contains(e.relatedTarget as Node) && !this.renderRoot.contains(e.relatedTarget as Node))
+      this.#focusInside = false;
+  };
+
+  #markViewed() {
+    if (this.#viewed || !this.#visible || !this.#product || !this.drop) return;
+    this.#viewed = true;
+    emit(this, 'drop-product-viewed', { dropId: this.drop, productId: this.#product.id });
+  }
+
+  #computeState(): CardState {
+    if (this.#drop.configError || this.#drop.fatalError) return 'error';
+    const drop = this.#drop.drop;
+    if (!drop || !this.#drop.clockSynced) return 'loading';
+    const product = this.#product;
+    if (!product) return 'error';
+    const hold = this.#hold;
+    if (hold?.phase === 'reserving') return 'reserving';
+    if (hold?.phase === 'held') return 'reserved';
+    if (hold?.phase === 'expired') return 'expired';
+    if (drop.status === 'ended') return 'ended';
+    if (drop.status === 'scheduled' && this.#clock.now < drop.startsAt) return 'locked';
+    const variant = product.variants.find((v) => v.id === this.selected);
+    const left = variant ? variant.available : product.variants.reduce((n, v) => n + v.available, 0);
+    if (left === 0) return 'sold-out';
+    return left <= LOW_STOCK ? 'low-stock' : 'available';
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('product') || changed.has('drop')) this.selected = undefined;
+    const product = this.#product;
+    // With a single size there is nothing to pick.
+    if (product?.variants.length === 1) this.selected = product.variants[0].id;
+    this.state = this.#computeState();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const before = changed.get('state');
+    if (before === undefined || before === this.state) return;
+    if (this.state === 'error') {
+      const { code, message } = this.#errorInfo();
+      emit(this, 'drop-error', { code, message });
+    }
+    this.#markViewed();
+    // Keep keyboard focus on the card when the button under it is replaced.
+    if (this.#focusInside && !this.renderRoot.querySelector(':focus')) {
+      this.renderRoot.querySelector<HTMLElement>('[data-primary]:not([disabled]), [part~="size-button"]:not([disabled])')?.focus();
+    }
+  }
+
+  #errorInfo(): { code: string; message: string } {
+    if (this.#drop.configError) return { code: 'config', message: this.#drop.configError };
+    const error = this.#drop.fatalError;
+    if (error) return { code: errorCode(error), message: error.message };
+    return { code: 'not-found', message: `Product "${this.product}" is not part of drop "${this.drop}".` };
+  }
+
+  #select(variantId: string) {
+    this.selected = variantId;
+    if (this.#hold?.phase === 'failed') this.#again();
+    if (this.drop && this.product) emit(this, 'drop-variant-selected', { dropId: this.drop, productId: this.product, variantId });
+  }
+
+  async #reserve() {
+    const product = this.#product;
+    const store = this.#reservations;
+    if (!product || !store) return;
+    if (!this.selected) {
+      void this.#sizes.show();
+      return;
+    }
+    const reservation = await store.reserve(product.id, this.selected);
+    if (reservation) emit(this, 'drop-reserved', { reservation });
+    else {
+      const hold = this.#hold;
+      if (hold?.phase === 'failed') emit(this, 'drop-error', { code: errorCode(hold.error), message: hold.error.message });
+    }
+  }
+
+  async #checkout() {
+    const details = await this.#reservations?.checkout(this.product!, this.#drop.drop?.checkoutUrl ?? null);
+    if (!details) return;
+    const proceed = emit(this, 'drop-checkout', details, true);
+    if (proceed && details.checkoutUrl) location.assign(details.checkoutUrl);
+  }
+
+  #again() {
+    if (this.product) this.#reservations?.clear(this.product);
+  }
+
+  override render() {
+    const t = this.#locale.t.bind(this.#locale);
+    if (this.state === 'loading') return this.#skeleton();
+    if (this.state === 'error') {
+      const { code } = this.#errorInfo();
+      return html`<article part="base" class="error-card">
+        <div part="error" role="alert">
+          <strong>${t('errorTitle')}</strong>
+          <span>${t(errorTextKey(code, 'errorTitle'))}</span>
+        </div>
+        ${this.#drop.store && code !== 'config'
+          ? html`<button part="button" class="secondary" data-primary type="button" @click=${() => this.#drop.retry()}>${t('retry')}</button>`
+          : nothing}
+      </article>`;
+    }
+    const product = this.#product!;
+    const image = product.images[0];
+    return html`<article part="base" aria-labelledby="title">
+      <div part="media">
+        ${image
+          ? html`<img part="image" src=${backendUrl(this.#drop.resolution.backend!, image.url)} alt=${image.alt || product.title} loading="lazy" />`
+          : nothing}
+        ${this.#badge()}
+      </div>
+      <div class="body">
+        <div class="heading">
+          <h3 part="title" id="title">${product.title}</h3>
+          <span part="price">${this.#locale.price(product.prices, this.currency)}</span>
+        </div>
+        ${this.compact ? nothing : html`<p part="description">${product.description}</p>`}
+        <p part="stock" class="stock">${this.#stockLine()}</p>
+        ${this.#actions(product)}
+        ${this.#failure()}
+      </div>
+    </article>`;
+  }
+
+  #skeleton() {
+    return html`<article part="base" class="skeleton" aria-busy="true" aria-label=${this.#locale.t('loading')}>
+      <div part="media"></div>
+      <div class="body">
+        <span class="bone wide"></span><span class="bone"></span><span class="bone short"></span>
+        <span class="bone button"></span>
+      </div>
+    </article>`;
+  }
+
+  #badge() {
+    const t = this.#locale.t.bind(this.#locale);
+    switch (this.state) {
+      case 'sold-out':
+        return html`<span class="badge danger" aria-hidden="true">${t('soldOut')}</span>`;
+      case 'locked':
+        return html`<span class="badge" aria-hidden="true"><svg viewBox="0 0 16 16"><path d="M5 7V5a3 3 0 016 0v2M4 7h8v6H4z" /></svg></span>`;
+      case 'reserved':
+        return html`<span class="badge success" aria-hidden="true">${t('reserved')}</span>`;
+      default:
+        return nothing;
+    }
+  }
+
+  #stockLine() {
+    const t = this.#locale.t.bind(this.#locale);
+    const drop = this.#drop.drop!;
+    const product = this.#product!;
+    switch (this.state) {
+      case 'locked':
+        return html`<span class="lock">${t('locked', { time: this.#locale.dateTime(drop.startsAt, this.#clock.now) })}</span>
+          <span class="muted">${t('lockedIn', { countdown: formatClock(this.#clock.remaining ?? 0) })}</span>`;
+      case 'ended':
+        return t('ended');
+      case 'sold-out':
+        return html`<span class="danger">${t('soldOut')}</span>`;
+      case 'reserved':
+        return html`<span class="success">${t('reserved')}</span>`;
+      case 'expired':
+        return html`<span class="danger">${t('expired')}</span> <span class="muted">${t('expiredHint')}</span>`;
+    }
+    const variant = product.variants.find((v) => v.id === this.selected);
+    const left = variant ? variant.available : product.variants.reduce((n, v) => n + v.available, 0);
+    return left <= LOW_STOCK ? html`<span class="low">${t('onlyLeft', { n: left })}</span>` : html`<span class="success">${t('inStock')}</span>`;
+  }
+
+  #actions(product: Product) {
+    const t = this.#locale.t.bind(this.#locale);
+    const hold = this.#hold;
+    if (this.state === 'reserved' && hold?.phase === 'held') {
+      const variant = product.variants.find((v) => v.id === hold.reservation.variantId);
+      return html`<div class="hold">
+          <span part="timer" role="timer" aria-label=${t('heldFor', { time: formatClock(this.#clock.remaining ?? 0) })}>
+            <span class="size-chip">${variant?.label}</span>
+            ${t('heldFor', { time: formatClock(this.#clock.remaining ?? 0) })}
+          </span>
+          ${this.compact ? nothing : html`<span class="muted hint">${t('holdHint')}</span>`}
+        </div>
+        <div class="row">
+          <button part="button" class="primary" data-primary type="button" @click=${this.#checkout}>${t('checkout')}</button>
+          <button part="button" class="secondary" type="button" @click=${() => this.#reservations?.release(product.id)}>${t('cancel')}</button>
+        </div>`;
+    }
+    if (this.state === 'expired') {
+      return html`<div class="row">
+        <button part="button" class="primary" data-primary type="button" @click=${this.#again}>${t('reserveAgain')}</button>
+      </div>`;
+    }
+    const closed = this.state === 'locked' || this.state === 'ended';
+    const reserving = this.state === 'reserving';
+    const variant = product.variants.find((v) => v.id === this.selected);
+    const soldOutPick = this.state === 'sold-out';
+    const options: SizeOption[] = product.variants.map((v) => ({
+      id: v.id,
+      label: v.label,
+      disabled: v.available === 0,
+      note: v.available === 0 ? t('soldOut') : v.available <= LOW_STOCK ? t('onlyLeft', { n: v.available }) : '',
+      description: v.available === 0 ? t('sizeSoldOut', { size: v.label }) : t('sizeLeft', { size: v.label, n: v.available }),
+    }));
+    const label = reserving ? t('reserving') : soldOutPick ? t('soldOut') : variant || product.variants.length < 2 ? t('reserve') : t('chooseSize');
+    return html`<div class="row">
+      ${product.variants.length > 1
+        ? this.#sizes.render({ options, selected: this.selected, disabled: closed || reserving, caption: t('size'), placeholder: t('chooseSize') })
+        : nothing}
+      <button
+        part="button"
+        class="primary"
+        data-primary
+        type="button"
+        ?disabled=${closed || soldOutPick}
+        aria-disabled=${reserving ? 'true' : 'false'}
+        @click=${() => !reserving && void this.#reserve()}
+      >
+        ${reserving ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${label}
+      </button>
+    </div>`;
+  }
+
+  #failure() {
+    const hold = this.#hold;
+    if (hold?.phase !== 'failed') return nothing;
+    return html`<p part="error" role="alert" class="inline-error">${this.#locale.t(errorTextKey(errorCode(hold.error)))}</p>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'drop-product-card': DropProductCard;
+  }
+}

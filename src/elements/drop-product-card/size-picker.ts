@@ -1,0 +1,201 @@
+/**
+ * The card's size picker: a button that opens a listbox in a popover
+ * (top layer, so a player's overflow cannot clip it), positioned with
+ * Floating UI. Keyboard: Enter, Space or ↓ opens; ↑ ↓ Home End move; Enter or
+ * Space picks; Escape or Tab closes. Sold-out sizes can be reached (so a
+ * screen reader hears them) but not picked.
+ */
+import { autoUpdate, computePosition, flip, offset, shift, size } from '@floating-ui/dom';
+import { html, type ReactiveController, type ReactiveElement } from 'lit';
+import { classMap } from 'lit/directives/class-map.js';
+
+export interface SizeOption {
+  id: string;
+  label: string;
+  /** What a screen reader hears, e.g. "M, 3 left". */
+  description: string;
+  /** Shown beside the label ("Sold out", "2 left"). */
+  note: string;
+  disabled: boolean;
+}
+
+export interface SizePickerView {
+  options: SizeOption[];
+  selected: string | undefined;
+  disabled: boolean;
+  /** "Size" */
+  caption: string;
+  /** Shown while nothing is picked: "Choose size". */
+  placeholder: string;
+}
+
+export class SizePicker implements ReactiveController {
+  open = false;
+  #active = -1;
+  #options: SizeOption[] = [];
+  #cleanup: (() => void) | undefined;
+
+  constructor(
+    private readonly host: ReactiveElement,
+    private readonly onPick: (id: string) => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostDisconnected() {
+    this.close(false);
+  }
+
+  get #button() {
+    return this.host.renderRoot.querySelector<HTMLButtonElement>('[part~="size-button"]');
+  }
+
+  get #list() {
+    return this.host.renderRoot.querySelector<HTMLElement>('[part~="size-list"]');
+  }
+
+  async show() {
+    if (this.open) return;
+    this.open = true;
+    const selected = this.#options.findIndex((o) => o.id === this.#selected);
+    this.#active = selected >= 0 ? selected : Math.max(0, this.#options.findIndex((o) => !o.disabled));
+    this.host.requestUpdate();
+    await this.host.updateComplete;
+    const button = this.#button;
+    const list = this.#list;
+    if (!button || !list) return;
+    list.showPopover?.();
+    list.focus();
+    this.#cleanup = autoUpdate(button, list, () => void this.#position(button, list));
+    document.addEventListener('pointerdown', this.#onOutside, true);
+  }
+
+  close(returnFocus = true) {
+    if (!this.open) return;
+    this.open = false;
+    this.#cleanup?.();
+    this.#cleanup = undefined;
+    document.removeEventListener('pointerdown', this.#onOutside, true);
+    const list = this.#list;
+    if (list?.matches(':popover-open')) list.hidePopover();
+    if (returnFocus) this.#button?.focus();
+    this.host.requestUpdate();
+  }
+
+  async #position(button: HTMLElement, list: HTMLElement) {
+    const { x, y } = await computePosition(button, list, {
+      strategy: 'fixed',
+      placement: 'bottom-start',
+      middleware: [
+        offset(6),
+        flip({ padding: 8 }),
+        shift({ padding: 8 }),
+        size({
+          padding: 8,
+          apply({ rects, availableHeight, elements }) {
+            elements.floating.style.minWidth = `${rects.reference.width}px`;
+            elements.floating.style.maxHeight = `${Math.max(120, availableHeight)}px`;
+          },
+        }),
+      ],
+    });
+    Object.assign(list.style, { left: `${x}px`, top: `${y}px` });
+  }
+
+  #onOutside = (e: Event) => {
+    const path = e.composedPath();
+    if (!path.includes(this.#list!) && !path.includes(this.#button!)) this.close(false);
+  };
+
+  #selected: string | undefined;
+
+  #pick(index: number) {
+    const option = this.#options[index];
+    if (!option || option.disabled) return;
+    this.close();
+    this.onPick(option.id);
+  }
+
+  #move(index: number) {
+    this.#active = Math.min(this.#options.length - 1, Math.max(0, index));
+    this.host.requestUpdate();
+    void this.host.updateComplete.then(() =>
+      this.#list?.querySelector('[data-active]')?.scrollIntoView({ block: 'nearest' }),
+    );
+  }
+
+  #onButtonKey = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      void this.show();
+    }
+  };
+
+  #onListKey = (e: KeyboardEvent) => {
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => this.#move(this.#active + 1),
+      ArrowUp: () => this.#move(this.#active - 1),
+      Home: () => this.#move(0),
+      End: () => this.#move(this.#options.length - 1),
+      Enter: () => this.#pick(this.#active),
+      ' ': () => this.#pick(this.#active),
+      Escape: () => this.close(),
+      Tab: () => this.close(false),
+    };
+    const action = keys[e.key];
+    if (!action) return;
+    if (e.key !== 'Tab') e.preventDefault();
+    e.stopPropagation();
+    action();
+  };
+
+  render({ options, selected, disabled, caption, placeholder }: SizePickerView) {
+    this.#options = options;
+    this.#selected = selected;
+    const current = options.find((o) => o.id === selected);
+    const activeId = this.open && options[this.#active] ? `size-${options[this.#active].id}` : '';
+    return html`<button
+        part="size-button"
+        type="button"
+        aria-haspopup="listbox"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="sizes"
+        ?disabled=${disabled}
+        @click=${() => (this.open ? this.close() : void this.show())}
+        @keydown=${this.#onButtonKey}
+      >
+        <span class="size-caption">${caption}</span>
+        <span class="size-value">${current?.label ?? placeholder}</span>
+        <svg class="chevron" viewBox="0 0 16 16" aria-hidden="true"><path d="M4 6l4 4 4-4" /></svg>
+      </button>
+      <ul
+        part="size-list"
+        id="sizes"
+        role="listbox"
+        popover="manual"
+        tabindex="-1"
+        aria-label=${caption}
+        aria-activedescendant=${activeId}
+        ?hidden=${!this.open}
+        @keydown=${this.#onListKey}
+      >
+        ${options.map(
+          (o, i) =>
+            html`<li
+              part="size-option"
+              id="size-${o.id}"
+              role="option"
+              aria-selected=${o.id === selected ? 'true' : 'false'}
+              aria-disabled=${o.disabled ? 'true' : 'false'}
+              aria-label=${o.description}
+              class=${classMap({ active: this.open && i === this.#active })}
+              ?data-active=${this.open && i === this.#active}
+              @click=${() => this.#pick(i)}
+              @pointermove=${() => i !== this.#active && this.#move(i)}
+            >
+              <span>${o.label}</span><span class="note">${o.note}</span>
+            </li>`,
+        )}
+      </ul>`;
+  }
+}
