@@ -1,15 +1,54 @@
-// Placeholder: replaced by the reference server (issue 3).
-import { createServer } from 'node:http';
-import { parseArgs } from 'node:util';
+/**
+ * The reference backend: `node --import tsx server/main.ts [options]`
+ * (`--help` lists them). Exit codes: 0 after SIGTERM/SIGINT, 1 when it
+ * cannot start (database, port), 2 for bad configuration.
+ */
+import type { AddressInfo } from 'node:net';
+import { startApp } from './app.js';
+import { ConfigError, describeConfig, loadConfig, USAGE } from './config.js';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, 'host-token': { type: 'string' }, 'allowed-origins': { type: 'string' } } });
-const server = createServer((req, res) => {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  if (req.url === '/v1/time') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ now: Date.now() }));
-  res.writeHead(404).end();
-});
-server.listen(Number(values.port ?? 8787), values.host ?? '127.0.0.1', () => {
-  const a = server.address() as import('node:net').AddressInfo;
-  console.log(`live-drop server listening on http://${a.address}:${a.port}`);
-});
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+let config;
+try {
+  config = loadConfig(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`live-drop server: bad configuration: ${error.message}`);
+  process.exit(2);
+}
+if (config === 'help') {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+console.log(`live-drop server starting\n${describeConfig(config)}`);
+let app;
+try {
+  app = await startApp(config);
+} catch (error) {
+  console.error(`live-drop server: cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
+const address = app.server.address() as AddressInfo;
+const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+console.log(`live-drop server listening on http://${host}:${address.port}`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`live-drop server: ${signal}, shutting down`);
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    try {
+      await app.close();
+      clearTimeout(force);
+      process.exit(0);
+    } catch (error) {
+      console.error(`live-drop server: shutdown: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  });
+}
+// A bug in a timer callback is logged, not fatal: every request path already answers 500.
+process.on('uncaughtException', (error) => console.error(`uncaught: ${error.stack ?? error}`));
+process.on('unhandledRejection', (error) => console.error(`unhandled rejection: ${(error as Error)?.stack ?? error}`));

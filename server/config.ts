@@ -1,0 +1,142 @@
+/**
+ * Server configuration from flags and environment variables (flags win).
+ * Anything invalid is a ConfigError: main prints it and exits with code 2,
+ * so a typo never starts a server with surprising defaults.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** PGlite data directory; unused when `databaseUrl` is set. */
+  dataDir: string;
+  databaseUrl: string | null;
+  hostToken: string;
+  /** True when no token was configured and one was generated for this run. */
+  hostTokenGenerated: boolean;
+  /** `['*']` allows every origin. */
+  allowedOrigins: string[];
+  /** Recreate the demo drop fresh at start-up (it is created anyway when missing). */
+  seedDemo: boolean;
+  demoStartInSeconds: number;
+  /** Default hold of new drops, in seconds. */
+  holdSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const USAGE = `Usage: node --import tsx server/main.ts [options]
+
+  --port <n>              PORT              TCP port (default 8787; 0 = any free port)
+  --host <addr>           HOST              interface to bind (default 0.0.0.0)
+  --data-dir <dir>        DATA_DIR          PGlite data directory (default .data/pglite)
+                          DATABASE_URL      use PostgreSQL instead of PGlite
+  --host-token <token>    HOST_TOKEN        bearer token of the host API (generated when absent)
+  --allowed-origins <l>   ALLOWED_ORIGINS   comma-separated origins allowed by CORS, or * (default *)
+  --seed-demo             SEED_DEMO=1       recreate the demo drop fresh at start-up
+  --demo-start-in <s>     DEMO_START_IN     seconds from start-up to the demo drop's start (default 90)
+  --hold-seconds <s>      HOLD_SECONDS      default reservation hold of new drops (default 600)
+  --help                                    print this help`;
+
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'host-token': { type: 'string' },
+        'allowed-origins': { type: 'string' },
+        'seed-demo': { type: 'boolean' },
+        'demo-start-in': { type: 'string' },
+        'hold-seconds': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) return 'help';
+  const pick = (flag: string, name: string) => (values[flag] as string | undefined) ?? emptyToUndefined(env[name]);
+
+  const hostToken = pick('host-token', 'HOST_TOKEN');
+  if (hostToken !== undefined && !/^[\x21-\x7e]{16,512}$/.test(hostToken))
+    throw new ConfigError('host token (--host-token / HOST_TOKEN) must be 16–512 visible ASCII characters');
+
+  const databaseUrl = emptyToUndefined(env.DATABASE_URL) ?? null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+
+  return {
+    port: integer(pick('port', 'PORT') ?? '8787', 'port (--port / PORT)', 0, 65535),
+    host: pick('host', 'HOST') ?? '0.0.0.0',
+    dataDir: pick('data-dir', 'DATA_DIR') ?? '.data/pglite',
+    databaseUrl,
+    hostToken: hostToken ?? randomBytes(24).toString('base64url'),
+    hostTokenGenerated: hostToken === undefined,
+    allowedOrigins: origins(pick('allowed-origins', 'ALLOWED_ORIGINS') ?? '*'),
+    seedDemo: values['seed-demo'] === true || env.SEED_DEMO === '1' || env.SEED_DEMO === 'true',
+    demoStartInSeconds: integer(pick('demo-start-in', 'DEMO_START_IN') ?? '90', 'demo start (--demo-start-in / DEMO_START_IN)', 0, 86_400 * 365),
+    holdSeconds: integer(pick('hold-seconds', 'HOLD_SECONDS') ?? '600', 'hold (--hold-seconds / HOLD_SECONDS)', 1, 86_400),
+  };
+}
+
+function emptyToUndefined(v: string | undefined) {
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function integer(raw: string, what: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new ConfigError(`${what} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+function origins(raw: string): string[] {
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.length === 0) throw new ConfigError('allowed origins (--allowed-origins / ALLOWED_ORIGINS) is empty; use * to allow any');
+  if (list.includes('*')) return ['*'];
+  for (const origin of list) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(`allowed origin "${origin}" is not a URL like https://shop.example`);
+    }
+    if (parsed.origin !== origin.replace(/\/$/, ''))
+      throw new ConfigError(`allowed origin "${origin}" must be scheme://host[:port] only, e.g. ${parsed.origin}`);
+  }
+  return list.map((o) => o.replace(/\/$/, ''));
+}
+
+/** The configuration as printed at start-up; a configured host token is masked. */
+export function describeConfig(config: ServerConfig): string {
+  const token = config.hostTokenGenerated ? `${config.hostToken} (generated for this run; set HOST_TOKEN to keep one)` : `${config.hostToken.slice(0, 4)}… (configured)`;
+  const storage = config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `PGlite ${config.dataDir}`;
+  return [
+    `  storage          ${storage}`,
+    `  host token       ${token}`,
+    `  allowed origins  ${config.allowedOrigins.join(', ')}`,
+    `  default hold     ${config.holdSeconds} s`,
+    `  demo drop        ${config.seedDemo ? `recreated, starts in ${config.demoStartInSeconds} s` : `created when missing (starts ${config.demoStartInSeconds} s after creation)`}`,
+  ].join('\n');
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+export { USAGE };

@@ -1,0 +1,51 @@
+/** Who is calling, from the Authorization header. */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ID_PATTERN } from '../../src/protocol/parse.js';
+import { HttpError } from '../http/problem.js';
+import { bearerToken, header } from '../http/request.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../services/idempotency.js';
+import type { Caller } from '../services/reservation-service.js';
+import type { Services } from './services.js';
+
+const unauthorized = (detail: string) => new HttpError(401, 'unauthorized', detail, undefined, { 'WWW-Authenticate': 'Bearer' });
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function requireHost(req: IncomingMessage, services: Services): void {
+  const token = bearerToken(req);
+  if (!token) throw unauthorized('the host API needs Authorization: Bearer <host token>');
+  if (!sameSecret(token, services.hostToken)) throw unauthorized('wrong host token');
+}
+
+export async function requireShopper(req: IncomingMessage, services: Services): Promise<string> {
+  const token = bearerToken(req);
+  if (!token) throw unauthorized('needs Authorization: Bearer <shopperToken> from POST /v1/shoppers');
+  if (token.length > 512 || !(await services.reservations.isShopper(token))) throw unauthorized('unknown shopper token');
+  return token;
+}
+
+/** The host token or a shopper token (confirm, read and cancel a reservation). */
+export async function requireCaller(req: IncomingMessage, services: Services): Promise<Caller> {
+  const token = bearerToken(req);
+  if (token && sameSecret(token, services.hostToken)) return { kind: 'host' };
+  return { kind: 'shopper', token: await requireShopper(req, services) };
+}
+
+export function idempotencyKey(req: IncomingMessage): string | null {
+  const key = header(req, 'idempotency-key');
+  if (key === null) return null;
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new HttpError(400, 'idempotency-key-invalid', 'Idempotency-Key must be 1–255 visible ASCII characters (a UUID is ideal)');
+  return key;
+}
+
+/** Ids in paths: anything that cannot be an id cannot exist. */
+export function pathId(params: Record<string, string>, name: string): string {
+  const value = params[name];
+  if (!ID_PATTERN.test(value)) throw new HttpError(404, 'not-found', `no ${name.replace(/Id$/, '')} "${value.slice(0, 80)}"`);
+  return value;
+}

@@ -1,0 +1,77 @@
+/**
+ * GET /v1/drops/:dropId/events — the drop's live events over SSE.
+ *
+ * A fresh connection gets a `snapshot` first. A reconnection with
+ * `Last-Event-ID` (or `?lastEventId=`, for clients that cannot set headers)
+ * gets exactly the events it missed when they are still in the node's ring
+ * buffer, and a fresh `snapshot` when they are not.
+ */
+import { HttpError } from '../http/problem.js';
+import { header } from '../http/request.js';
+import type { Router } from '../http/router.js';
+import { openSse } from '../http/sse.js';
+import type { BusEvent } from '../services/event-bus.js';
+import { pathId } from './auth.js';
+import type { Services } from './services.js';
+
+const HEARTBEAT_MS = 15_000;
+const MAX_BACKLOG_BYTES = 1 << 20;
+
+export function addEventStreamRoute(router: Router, services: Services, open: Set<() => void>): void {
+  router.add('GET', '/v1/drops/:dropId/events', async ({ req, res, url, params }) => {
+    const dropId = pathId(params, 'dropId');
+    if (!(await services.drops.exists(dropId))) throw new HttpError(404, 'not-found', `drop "${dropId}" does not exist`);
+    const resumeFrom = parseLastEventId(header(req, 'last-event-id') ?? url.searchParams.get('lastEventId'));
+
+    const sse = openSse(res);
+    let lastSent = 0;
+    // Events arriving while the snapshot is read wait here, then go out in order.
+    let queued: BusEvent[] | null = [];
+    const send = (e: BusEvent) => {
+      if (e.id <= lastSent) return;
+      lastSent = e.id;
+      sse.event(e.id, e.type, e.data);
+      if (sse.backlog > MAX_BACKLOG_BYTES) close();
+    };
+    const unsubscribe = services.bus.subscribe(dropId, (e) => (queued ? queued.push(e) : send(e)));
+    const leave = services.viewers.join(dropId);
+    const heartbeat = setInterval(() => sse.comment('heartbeat'), HEARTBEAT_MS);
+    const close = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      leave();
+      open.delete(close);
+      sse.close();
+    };
+    open.add(close);
+    res.on('close', close);
+
+    const missed = resumeFrom === null ? null : services.bus.since(dropId, resumeFrom);
+    try {
+      if (missed) {
+        lastSent = resumeFrom!;
+        missed.forEach(send);
+      } else {
+        const at = services.bus.latestId();
+        const drop = await services.drops.get(dropId);
+        if (res.destroyed) return null;
+        sse.event(at, 'snapshot', drop);
+        lastSent = at;
+        // Whatever arrived during the read and is newer than the snapshot's id.
+        services.bus.since(dropId, at)?.forEach(send);
+      }
+      for (const e of queued) send(e);
+    } catch (error) {
+      console.error(`event stream ${dropId}: ${(error as Error).message}`);
+      close();
+    } finally {
+      queued = null;
+    }
+    return null;
+  });
+}
+
+function parseLastEventId(raw: string | null): number | null {
+  if (raw === null || !/^\d{1,15}$/.test(raw.trim())) return null;
+  return Number(raw.trim());
+}

@@ -1,0 +1,27 @@
+/** Routes anyone may call: time, drops, reactions, shopper sessions. */
+import type { ServerTime, ShopperSession } from '../../src/protocol/types.js';
+import { readJson } from '../http/request.js';
+import { notFound } from '../services/domain-error.js';
+import type { Router } from '../http/router.js';
+import { pathId } from './auth.js';
+import { parseReaction } from './request-bodies.js';
+import type { Services } from './services.js';
+
+export function addPublicRoutes(router: Router, services: Services): void {
+  router.add('GET', '/v1/time', () => ({ status: 200, body: { now: Date.now() } satisfies ServerTime }));
+
+  router.add('GET', '/v1/drops/:dropId', async ({ params }) => ({ status: 200, body: await services.drops.get(pathId(params, 'dropId')) }));
+
+  router.add('POST', '/v1/drops/:dropId/reactions', async ({ req, params }) => {
+    const dropId = pathId(params, 'dropId');
+    const kind = parseReaction(await readJson(req));
+    if (!(await services.drops.exists(dropId))) throw notFound(`drop "${dropId}"`);
+    services.reactions.add(dropId, kind);
+    return { status: 202 };
+  });
+
+  router.add('POST', '/v1/shoppers', async () => ({
+    status: 201,
+    body: { shopperToken: await services.reservations.createShopper() } satisfies ShopperSession,
+  }));
+}

@@ -1,0 +1,124 @@
+/**
+ * Request bodies checked with the protocol's own primitives: whatever passes
+ * is a well-typed value; whatever fails is a ProtocolError naming the field,
+ * which the HTTP layer answers as 422 `validation-failed`.
+ */
+import { arr, id, int, nullable, obj, oneOf, parseMoney, ProtocolError, str } from '../../src/protocol/parse.js';
+import {
+  REACTION_KINDS,
+  type DropInput,
+  type DropStream,
+  type ProductImage,
+  type ProductInput,
+  type ReactionKind,
+  type ReserveRequest,
+  type VariantInput,
+} from '../../src/protocol/types.js';
+import type { DropPatch } from '../services/drop-service.js';
+
+const body = (v: unknown) => obj(v, 'body');
+const time = (v: unknown, path: string) => int(v, path, { min: 0 });
+const url = (v: unknown, path: string) => str(v, path, { min: 1, max: 2048 });
+const urlOrNull = (v: unknown, path: string) => (v === null ? null : url(v, path));
+const holdMs = (v: unknown, path: string) => int(v, path, { min: 1000, max: 86_400_000 });
+
+function unique<T extends { id: string }>(items: T[], path: string): T[] {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.id)) throw new ProtocolError(`${path}[${i}].id`, `an id not used earlier in ${path}`);
+    seen.add(item.id);
+  });
+  return items;
+}
+
+function variantInput(v: unknown, path: string): VariantInput {
+  const o = obj(v, path);
+  return { id: id(o.id, `${path}.id`), label: str(o.label, `${path}.label`, { min: 1, max: 40 }), stock: int(o.stock, `${path}.stock`, { min: 0, max: 1_000_000 }) };
+}
+
+function image(v: unknown, path: string): ProductImage {
+  const o = obj(v, path);
+  return { url: url(o.url, `${path}.url`), alt: str(o.alt ?? '', `${path}.alt`, { max: 500 }) };
+}
+
+export function parseProductInput(v: unknown, path = 'body'): ProductInput {
+  const o = obj(v, path);
+  const prices = arr(o.prices, `${path}.prices`, parseMoney, 20);
+  if (prices.length === 0) throw new ProtocolError(`${path}.prices`, 'at least one price');
+  const variants = unique(arr(o.variants, `${path}.variants`, variantInput, 100), `${path}.variants`);
+  if (variants.length === 0) throw new ProtocolError(`${path}.variants`, 'at least one variant');
+  return {
+    id: id(o.id, `${path}.id`),
+    title: str(o.title, `${path}.title`, { min: 1, max: 200 }),
+    description: str(o.description ?? '', `${path}.description`, { max: 5000 }),
+    images: arr(o.images ?? [], `${path}.images`, image, 20),
+    prices,
+    variants,
+    limitPerCustomer: o.limitPerCustomer === undefined ? undefined : int(o.limitPerCustomer, `${path}.limitPerCustomer`, { min: 1, max: 1000 }),
+  };
+}
+
+function streamInput(v: unknown, path: string): Partial<DropStream> {
+  const o = obj(v, path);
+  const out: Partial<DropStream> = {};
+  for (const key of ['hls', 'replay', 'poster'] as const) if (o[key] !== undefined) out[key] = urlOrNull(o[key], `${path}.${key}`);
+  return out;
+}
+
+/** The fields shared by create and patch; absent fields stay undefined. */
+function dropFields(o: Record<string, unknown>): DropPatch {
+  const patch: DropPatch = {};
+  if (o.title !== undefined) patch.title = str(o.title, 'body.title', { min: 1, max: 200 });
+  if (o.brand !== undefined) patch.brand = str(o.brand, 'body.brand', { max: 200 });
+  if (o.description !== undefined) patch.description = str(o.description, 'body.description', { max: 5000 });
+  if (o.startsAt !== undefined) patch.startsAt = time(o.startsAt, 'body.startsAt');
+  if (o.endsAt !== undefined) patch.endsAt = nullable(o.endsAt, 'body.endsAt', time);
+  if (o.stream !== undefined) patch.stream = streamInput(o.stream, 'body.stream');
+  if (o.checkoutUrl !== undefined) patch.checkoutUrl = urlOrNull(o.checkoutUrl, 'body.checkoutUrl');
+  if (o.holdMs !== undefined) patch.holdMs = holdMs(o.holdMs, 'body.holdMs');
+  if (patch.startsAt !== undefined && patch.endsAt != null && patch.endsAt <= patch.startsAt)
+    throw new ProtocolError('body.endsAt', 'a time after startsAt');
+  return patch;
+}
+
+export function parseDropInput(v: unknown): DropInput {
+  const o = body(v);
+  const fields = dropFields(o);
+  return {
+    ...fields,
+    id: o.id === undefined ? undefined : id(o.id, 'body.id'),
+    title: str(o.title, 'body.title', { min: 1, max: 200 }),
+    startsAt: time(o.startsAt, 'body.startsAt'),
+    products: unique(arr(o.products, 'body.products', parseProductInput, 200), 'body.products'),
+  };
+}
+
+export function parseDropPatch(v: unknown): DropPatch {
+  const o = body(v);
+  if (o.products !== undefined) throw new ProtocolError('body.products', 'no products (PUT each product instead)');
+  if (o.id !== undefined) throw new ProtocolError('body.id', 'no id (ids cannot change)');
+  return dropFields(o);
+}
+
+export function parseReserveRequest(v: unknown): ReserveRequest {
+  const o = body(v);
+  return {
+    productId: id(o.productId, 'body.productId'),
+    variantId: id(o.variantId, 'body.variantId'),
+    quantity: int(o.quantity ?? 1, 'body.quantity', { min: 1, max: 1000 }),
+  };
+}
+
+export function parseStockInput(v: unknown): number {
+  return int(body(v).available, 'body.available', { min: 0, max: 1_000_000 });
+}
+
+export function parseFeatureInput(v: unknown): string | null {
+  const o = body(v);
+  if (!('productId' in o)) throw new ProtocolError('body.productId', 'a product id or null');
+  return nullable(o.productId, 'body.productId', id);
+}
+
+export function parseReaction(v: unknown): ReactionKind {
+  return oneOf(body(v).kind, 'body.kind', REACTION_KINDS);
+}

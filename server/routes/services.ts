@@ -1,0 +1,15 @@
+import type { DropService } from '../services/drop-service.js';
+import type { EventBus } from '../services/event-bus.js';
+import type { ReactionFeed } from '../services/reaction-feed.js';
+import type { ReservationService } from '../services/reservation-service.js';
+import type { ViewerPresence } from '../services/viewer-presence.js';
+
+/** What the routes may call: services only, never storage. */
+export interface Services {
+  drops: DropService;
+  reservations: ReservationService;
+  reactions: ReactionFeed;
+  bus: EventBus;
+  viewers: ViewerPresence;
+  hostToken: string;
+}

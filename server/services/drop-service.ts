@@ -1,0 +1,262 @@
+/**
+ * Drop rules: reading a drop, the host's edits, the show's status
+ * transitions and featuring. Every change the viewers must see is published
+ * in the same transaction as the change itself (see EventBus.publish).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Drop, DropEventMap, DropInput, DropStream, FeaturedProduct, Money, ProductInput, SalesReport, Variant } from '../../src/protocol/types.js';
+import type { Database, Queryable } from '../storage/database.js';
+import {
+  dropExists,
+  findDropRow,
+  insertDrop,
+  markEnded,
+  markLiveIfDue,
+  markLiveNow,
+  productExists,
+  readDrop,
+  setFeatured,
+  setStock,
+  updateDropFields,
+  upsertProduct,
+  type DropRow,
+} from '../storage/drop-store.js';
+import { listReservations, publicReservation, salesFigures } from '../storage/reservation-store.js';
+import { DomainError, notFound } from './domain-error.js';
+import { effectiveStatus } from './drop-status.js';
+import type { EventBus } from './event-bus.js';
+import type { StockFeed } from './stock-feed.js';
+
+/** Where the simulated stream lives, so an ended show can point at its replay. */
+export interface StreamPaths {
+  livePath(): string;
+  replayPath(fromMs: number, toMs: number): string;
+}
+
+export type DropPatch = Partial<Omit<DropInput, 'products' | 'id'>>;
+
+export interface DropService {
+  get(id: string): Promise<Drop>;
+  exists(id: string): Promise<boolean>;
+  create(input: DropInput): Promise<Drop>;
+  /** Deletes and recreates (the demo seed). */
+  replace(input: DropInput & { id: string }): Promise<Drop>;
+  patch(id: string, patch: DropPatch): Promise<Drop>;
+  putProduct(dropId: string, product: ProductInput): Promise<Drop['products'][number]>;
+  setStock(dropId: string, productId: string, variantId: string, available: number): Promise<Variant>;
+  start(id: string): Promise<Drop>;
+  end(id: string): Promise<Drop>;
+  feature(id: string, productId: string | null): Promise<FeaturedProduct | null>;
+  /** Applies due scheduled transitions of one drop (the scheduler calls this). */
+  applySchedule(id: string): Promise<void>;
+  sales(id: string): Promise<SalesReport>;
+  reservations(id: string): Promise<ReturnType<typeof publicReservation>[]>;
+}
+
+export interface DropServiceOptions {
+  db: Database;
+  bus: EventBus;
+  stock: StockFeed;
+  stream: StreamPaths;
+  defaultHoldMs: number;
+  /** Told when a start or end time may have moved (re-arms the scheduler). */
+  onScheduleChanged(): void;
+}
+
+const statusEvent = (row: DropRow, at: number): DropEventMap['status'] => ({ status: row.status, startsAt: row.startsAt, endsAt: row.endsAt, at });
+
+export function createDropService({ db, bus, stock, stream, defaultHoldMs, onScheduleChanged }: DropServiceOptions): DropService {
+  async function mustRead(q: Queryable, id: string): Promise<Drop> {
+    const drop = await readDrop(q, id);
+    if (!drop) throw notFound(`drop "${id}"`);
+    return { ...drop, status: effectiveStatus(drop, Date.now()) };
+  }
+
+  /** The replay of our own simulated stream covers the show's wall-clock window. */
+  const replayFor = (row: DropRow) =>
+    row.stream.hls === stream.livePath() && row.endedAt !== null ? stream.replayPath(row.liveStartedAt ?? row.startsAt, row.endedAt) : null;
+
+  async function insertWithProducts(tx: Queryable, input: DropInput & { id: string }) {
+    const now = Date.now();
+    const live = input.startsAt <= now;
+    const streamIn: Partial<DropStream> = input.stream ?? {};
+    await insertDrop(tx, {
+      id: input.id,
+      title: input.title,
+      brand: input.brand ?? '',
+      description: input.description ?? '',
+      startsAt: input.startsAt,
+      endsAt: input.endsAt ?? null,
+      status: live ? 'live' : 'scheduled',
+      liveStartedAt: live ? input.startsAt : null,
+      stream: { hls: streamIn.hls ?? null, replay: streamIn.replay ?? null, poster: streamIn.poster ?? null },
+      checkoutUrl: input.checkoutUrl ?? null,
+      holdMs: input.holdMs ?? defaultHoldMs,
+      createdAt: now,
+    });
+    for (const [position, product] of input.products.entries()) await upsertProduct(tx, input.id, productDefinition(product), position);
+  }
+
+  async function publishSnapshot(id: string) {
+    await bus.publish(id, 'snapshot', (tx) => mustRead(tx, id));
+  }
+
+  const service: DropService = {
+    get: (id) => mustRead(db, id),
+    exists: (id) => dropExists(db, id),
+
+    async create(input) {
+      const id = input.id ?? `drop_${randomBytes(9).toString('base64url')}`;
+      await db.transaction(async (tx) => {
+        if (await dropExists(tx, id)) throw new DomainError('already-exists', 409, `drop "${id}" already exists`);
+        await insertWithProducts(tx, { ...input, id });
+      });
+      onScheduleChanged();
+      return mustRead(db, id);
+    },
+
+    async replace(input) {
+      await db.transaction(async (tx) => {
+        await tx.query('DELETE FROM drops WHERE id = $1', [input.id]);
+        await insertWithProducts(tx, input);
+      });
+      onScheduleChanged();
+      await publishSnapshot(input.id);
+      return mustRead(db, input.id);
+    },
+
+    async patch(id, patch) {
+      const before = await findDropRow(db, id);
+      if (!before) throw notFound(`drop "${id}"`);
+      await bus.publish(id, 'snapshot', async (tx) => {
+        const row = await findDropRow(tx, id);
+        if (!row) throw notFound(`drop "${id}"`);
+        await updateDropFields(tx, {
+          ...row,
+          title: patch.title ?? row.title,
+          brand: patch.brand ?? row.brand,
+          description: patch.description ?? row.description,
+          startsAt: patch.startsAt ?? row.startsAt,
+          endsAt: patch.endsAt !== undefined ? patch.endsAt : row.endsAt,
+          stream: { ...row.stream, ...patch.stream },
+          checkoutUrl: patch.checkoutUrl !== undefined ? patch.checkoutUrl : row.checkoutUrl,
+          holdMs: patch.holdMs ?? row.holdMs,
+        });
+        return mustRead(tx, id);
+      });
+      const after = (await findDropRow(db, id))!;
+      if (after.startsAt !== before.startsAt || after.endsAt !== before.endsAt) {
+        await bus.publish(id, 'status', async () => statusEvent(after, Date.now()));
+        onScheduleChanged();
+      }
+      return mustRead(db, id);
+    },
+
+    async putProduct(dropId, product) {
+      await bus.publish(dropId, 'snapshot', async (tx) => {
+        if (!(await dropExists(tx, dropId))) throw notFound(`drop "${dropId}"`);
+        await upsertProduct(tx, dropId, productDefinition(product));
+        return mustRead(tx, dropId);
+      });
+      const drop = await mustRead(db, dropId);
+      return drop.products.find((p) => p.id === product.id)!;
+    },
+
+    async setStock(dropId, productId, variantId, available) {
+      const variant = await setStock(db, dropId, productId, variantId, available);
+      if (!variant) throw notFound(`variant "${variantId}" of product "${productId}" in drop "${dropId}"`);
+      stock.changed(dropId, [{ productId, variantId }]);
+      return variant;
+    },
+
+    async start(id) {
+      const now = Date.now();
+      await bus.publish(id, 'status', async (tx) => {
+        const row = await markLiveNow(tx, id, now);
+        if (row) return statusEvent(row, now);
+        const current = await findDropRow(tx, id);
+        if (!current) throw notFound(`drop "${id}"`);
+        if (current.status === 'ended') throw new DomainError('drop-ended', 409, `drop "${id}" has ended`);
+        return null; // already live
+      });
+      onScheduleChanged();
+      return mustRead(db, id);
+    },
+
+    async end(id) {
+      const now = Date.now();
+      await bus.publish(id, 'status', async (tx) => {
+        const row = await markEnded(tx, id, now, replayFor);
+        if (row) return statusEvent(row, now);
+        if (!(await dropExists(tx, id))) throw notFound(`drop "${id}"`);
+        return null; // already ended
+      });
+      onScheduleChanged();
+      return mustRead(db, id);
+    },
+
+    async feature(id, productId) {
+      const at = Date.now();
+      await bus.publish(id, 'featured', async (tx) => {
+        if (!(await dropExists(tx, id))) throw notFound(`drop "${id}"`);
+        if (productId !== null && !(await productExists(tx, id, productId))) throw notFound(`product "${productId}" in drop "${id}"`);
+        await setFeatured(tx, id, productId, at);
+        return { productId, at };
+      });
+      return productId === null ? null : { productId, at };
+    },
+
+    async applySchedule(id) {
+      const now = Date.now();
+      await bus.publish(id, 'status', async (tx) => {
+        const row = await markLiveIfDue(tx, id, now);
+        return row && effectiveStatus(row, now) === 'live' ? statusEvent(row, now) : null;
+      });
+      await bus.publish(id, 'status', async (tx) => {
+        const row = await findDropRow(tx, id);
+        if (!row || row.status === 'ended' || row.endsAt === null || row.endsAt > now) return null;
+        const ended = await markEnded(tx, id, row.endsAt, replayFor);
+        return ended ? statusEvent(ended, now) : null;
+      });
+    },
+
+    async sales(id) {
+      const drop = await mustRead(db, id);
+      const { units, statuses } = await salesFigures(db, id, Date.now());
+      const revenue = new Map<string, number>();
+      const variants = drop.products.flatMap((p) =>
+        p.variants.map((v) => {
+          const u = units.find((x) => x.productId === p.id && x.variantId === v.id);
+          const sold = u?.sold ?? 0;
+          const price: Money = p.prices[0];
+          revenue.set(price.currency, (revenue.get(price.currency) ?? 0) + price.amount * sold);
+          return { productId: p.id, variantId: v.id, available: v.available, held: u?.held ?? 0, sold };
+        }),
+      );
+      return {
+        dropId: id,
+        variants,
+        reservations: { held: 0, confirmed: 0, released: 0, expired: 0, ...statuses },
+        revenue: [...revenue].map(([currency, amount]) => ({ currency, amount })),
+      };
+    },
+
+    async reservations(id) {
+      if (!(await dropExists(db, id))) throw notFound(`drop "${id}"`);
+      return (await listReservations(db, id, Date.now())).map(publicReservation);
+    },
+  };
+  return service;
+}
+
+function productDefinition(p: ProductInput) {
+  return {
+    id: p.id,
+    title: p.title,
+    description: p.description ?? '',
+    images: p.images ?? [],
+    prices: p.prices,
+    limitPerCustomer: p.limitPerCustomer ?? 1,
+    variants: p.variants,
+  };
+}

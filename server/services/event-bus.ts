@@ -1,0 +1,95 @@
+/**
+ * Drop events across every node. An event is written to `drop_events` (its
+ * bigserial is the SSE id, the same on every node) and announced with NOTIFY
+ * in the same transaction, under a per-drop advisory lock so that ids commit
+ * in order. Every node, the publishing one included, learns of events only
+ * through LISTEN, so all nodes hold the same sequence in their ring buffers.
+ */
+import type { DropEventMap, DropEventType } from '../../src/protocol/types.js';
+import type { Database, Queryable } from '../storage/database.js';
+import { findEvent, insertEvent, latestEventId, lockDropEvents, notify } from '../storage/event-store.js';
+
+export interface BusEvent {
+  id: number;
+  type: DropEventType;
+  data: unknown;
+}
+
+export interface EventBus {
+  /**
+   * Builds and publishes one event inside a transaction holding the drop's
+   * event lock: whatever `build` reads or writes is consistent with the id.
+   * `build` returning null publishes nothing.
+   */
+  publish<K extends DropEventType>(dropId: string, type: K, build: (tx: Queryable) => Promise<DropEventMap[K] | null>): Promise<BusEvent | null>;
+  subscribe(dropId: string, listener: (event: BusEvent) => void): () => void;
+  /** Events of the drop after `lastId`, or null when they are no longer all in the buffer. */
+  since(dropId: string, lastId: number): BusEvent[] | null;
+  /** Id of the newest event this node has seen: a valid resume point for a snapshot sent now. */
+  latestId(): number;
+}
+
+const CHANNEL = 'live_drop_events';
+/** NOTIFY payloads are limited to 8000 bytes; larger events are announced by id and read back. */
+const MAX_INLINE_PAYLOAD = 7000;
+
+export async function createEventBus(db: Database, { capacity = 1000 } = {}): Promise<EventBus> {
+  const rings = new Map<string, { events: BusEvent[]; floor: number }>();
+  const listeners = new Map<string, Set<(event: BusEvent) => void>>();
+  let latest = 0;
+  let floor = 0;
+
+  const deliver = (dropId: string, event: BusEvent) => {
+    let ring = rings.get(dropId);
+    if (!ring) rings.set(dropId, (ring = { events: [], floor }));
+    if (ring.events.length && event.id <= ring.events[ring.events.length - 1].id) return;
+    ring.events.push(event);
+    if (ring.events.length > capacity) ring.floor = ring.events.shift()!.id;
+    latest = Math.max(latest, event.id);
+    for (const listener of listeners.get(dropId) ?? []) listener(event);
+  };
+
+  // Notifications are handled strictly in arrival order, even those that need a read.
+  let queue = Promise.resolve();
+  await db.listen(CHANNEL, (payload) => {
+    queue = queue
+      .then(async () => {
+        const message = JSON.parse(payload) as { d: string; i: number; t?: DropEventType; x?: unknown };
+        if (message.t !== undefined) return deliver(message.d, { id: message.i, type: message.t, data: message.x });
+        const stored = await findEvent(db, message.i);
+        if (stored) deliver(stored.dropId, { id: stored.id, type: stored.type as DropEventType, data: stored.data });
+      })
+      .catch((error) => console.error(`event bus: ${(error as Error).message}`));
+  });
+  // Listening first, then reading the newest id: every later event reaches the rings.
+  latest = floor = await latestEventId(db);
+
+  return {
+    async publish(dropId, type, build) {
+      return db.transaction(async (tx) => {
+        await lockDropEvents(tx, dropId);
+        const data = await build(tx);
+        if (data === null) return null;
+        const id = await insertEvent(tx, dropId, type, data, Date.now());
+        const inline = JSON.stringify({ d: dropId, i: id, t: type, x: data });
+        await notify(tx, CHANNEL, inline.length <= MAX_INLINE_PAYLOAD ? inline : JSON.stringify({ d: dropId, i: id }));
+        return { id, type, data };
+      });
+    },
+    subscribe(dropId, listener) {
+      let set = listeners.get(dropId);
+      if (!set) listeners.set(dropId, (set = new Set()));
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(dropId);
+      };
+    },
+    since(dropId, lastId) {
+      const ring = rings.get(dropId) ?? { events: [], floor };
+      if (lastId < ring.floor || lastId > latest) return null;
+      return ring.events.filter((e) => e.id > lastId);
+    },
+    latestId: () => latest,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Periodic work of every node: expire lapsed holds (every `sweepMs`, so a
+ * hold comes back on sale within about a second of its expiry) and, hourly,
+ * forget idempotency keys and events older than a day.
+ */
+import type { Database } from '../storage/database.js';
+import { deleteEventsBefore } from '../storage/event-store.js';
+import { deleteOldKeys } from '../storage/idempotency-store.js';
+import type { ReservationService } from './reservation-service.js';
+
+const DAY = 86_400_000;
+
+export function startHousekeeping(db: Database, reservations: ReservationService, { sweepMs = 500, cleanupMs = 3_600_000 } = {}) {
+  let sweeping = false;
+  const sweep = setInterval(async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      await reservations.sweep();
+    } catch (error) {
+      console.error(`hold sweeper: ${(error as Error).message}`);
+    } finally {
+      sweeping = false;
+    }
+  }, sweepMs);
+  const cleanup = setInterval(async () => {
+    try {
+      await deleteOldKeys(db, Date.now() - DAY);
+      await deleteEventsBefore(db, Date.now() - DAY);
+    } catch (error) {
+      console.error(`cleanup: ${(error as Error).message}`);
+    }
+  }, cleanupMs);
+  return {
+    stop() {
+      clearInterval(sweep);
+      clearInterval(cleanup);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Idempotency-Key handling, inside the caller's transaction: the key row and
+ * the reservation or order it produced commit together or not at all. Only
+ * successful answers are stored; a refusal rolls the claim back, so a retry
+ * after `sold-out` is judged again rather than replayed.
+ */
+import { createHash } from 'node:crypto';
+import type { Queryable } from '../storage/database.js';
+import { claimKey, saveAnswer } from '../storage/idempotency-store.js';
+import { DomainError } from './domain-error.js';
+
+/** 1–255 visible ASCII characters (a UUID is typical). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+export interface Answer<T> {
+  status: number;
+  body: T;
+  /** True when this is the stored answer of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+export interface IdempotencyScope {
+  /** Who asked: keys of different callers never collide. */
+  principal: string;
+  key: string | null;
+  /** What was asked (method, path and the parsed body). */
+  request: unknown;
+}
+
+export async function idempotent<T>(tx: Queryable, scope: IdempotencyScope, run: () => Promise<{ status: number; body: T }>): Promise<Answer<T>> {
+  if (scope.key === null) return { ...(await run()), replayed: false };
+  const fingerprint = createHash('sha256').update(JSON.stringify(scope.request)).digest('base64url');
+  const earlier = await claimKey(tx, scope.principal, scope.key, fingerprint, Date.now());
+  if (earlier) {
+    if (earlier.fingerprint !== fingerprint)
+      throw new DomainError('idempotency-conflict', 409, 'this Idempotency-Key was already used with a different request');
+    return { status: earlier.status, body: earlier.body as T, replayed: true };
+  }
+  const answer = await run();
+  await saveAnswer(tx, scope.principal, scope.key, answer.status, answer.body);
+  return { ...answer, replayed: false };
+}

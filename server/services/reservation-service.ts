@@ -1,0 +1,147 @@
+/**
+ * Reservation rules: shoppers, holding stock, releasing it (cancel or
+ * expiry) and confirming a hold into an order.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Order, Reservation, ReserveRequest } from '../../src/protocol/types.js';
+import type { Database, Queryable } from '../storage/database.js';
+import { findDropRow, findProductLimit, findVariant, returnStock, takeStock } from '../storage/drop-store.js';
+import {
+  confirmHeld,
+  expireLapsedHolds,
+  findReservation,
+  insertReservation,
+  insertShopper,
+  lockShopper,
+  orderOf,
+  publicReservation,
+  releaseHeld,
+  shopperExists,
+  unitsOfShopper,
+  type ReservationRow,
+} from '../storage/reservation-store.js';
+import { DomainError, notFound } from './domain-error.js';
+import { effectiveStatus } from './drop-status.js';
+import { idempotent, type Answer } from './idempotency.js';
+import type { StockFeed } from './stock-feed.js';
+
+/** Who is calling: a shopper (by token) or the host. */
+export type Caller = { kind: 'shopper'; token: string } | { kind: 'host' };
+
+export interface ReservationService {
+  createShopper(): Promise<string>;
+  isShopper(token: string): Promise<boolean>;
+  reserve(shopperToken: string, dropId: string, request: ReserveRequest, idempotencyKey: string | null): Promise<Answer<Reservation>>;
+  get(caller: Caller, id: string): Promise<Reservation>;
+  cancel(caller: Caller, id: string): Promise<Reservation>;
+  confirm(caller: Caller, id: string, idempotencyKey: string | null): Promise<Answer<Order>>;
+  /** Expires lapsed holds and returns their units; the sweeper calls it. */
+  sweep(): Promise<number>;
+}
+
+const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
+const principalOf = (caller: Caller) => (caller.kind === 'host' ? 'host' : `shopper:${caller.token}`);
+/** Another shopper's reservation reads as missing: ids are not secrets worth confirming. */
+const ownedBy = (r: ReservationRow, caller: Caller) => caller.kind === 'host' || r.shopperToken === caller.token;
+
+export function createReservationService(db: Database, stock: StockFeed): ReservationService {
+  async function owned(q: Queryable, caller: Caller, id: string, now: number, lock = false) {
+    const r = await findReservation(q, id, now, { lock });
+    if (!r || !ownedBy(r, caller)) throw notFound(`reservation "${id}"`);
+    return r;
+  }
+
+  return {
+    async createShopper() {
+      const token = `shp_${randomBytes(24).toString('base64url')}`;
+      await insertShopper(db, token, Date.now());
+      return token;
+    },
+
+    isShopper: (token) => shopperExists(db, token),
+
+    async reserve(token, dropId, request, key) {
+      const { productId, variantId, quantity } = request;
+      const answer = await db.transaction((tx) =>
+        idempotent(tx, { principal: `shopper:${token}`, key, request: ['reserve', dropId, productId, variantId, quantity] }, async () => {
+          const now = Date.now();
+          if (!(await lockShopper(tx, token))) throw new DomainError('unauthorized', 401, 'unknown shopper token');
+          const drop = await findDropRow(tx, dropId);
+          if (!drop) throw notFound(`drop "${dropId}"`);
+          const status = effectiveStatus(drop, now);
+          if (status === 'scheduled') throw new DomainError('drop-not-started', 409, `drop "${dropId}" starts at ${new Date(drop.startsAt).toISOString()}`);
+          if (status === 'ended') throw new DomainError('drop-ended', 409, `drop "${dropId}" has ended`);
+          const limit = await findProductLimit(tx, dropId, productId);
+          if (limit === null) throw notFound(`product "${productId}" in drop "${dropId}"`);
+          const variant = await findVariant(tx, dropId, productId, variantId);
+          if (!variant) throw notFound(`variant "${variantId}" of product "${productId}"`);
+          const already = await unitsOfShopper(tx, token, dropId, productId, now);
+          if (already + quantity > limit)
+            throw new DomainError('limit-exceeded', 409, `at most ${limit} per customer; you already hold or bought ${already}`);
+          if ((await takeStock(tx, dropId, productId, variantId, quantity)) === null) {
+            const left = (await findVariant(tx, dropId, productId, variantId))!.available;
+            if (left === 0) throw new DomainError('sold-out', 409, `${productId} / ${variant.label} is sold out`);
+            throw new DomainError('insufficient-stock', 409, `only ${left} left of ${productId} / ${variant.label}`);
+          }
+          const row: ReservationRow = {
+            id: newId('rsv'),
+            dropId,
+            productId,
+            variantId,
+            quantity,
+            status: 'held',
+            createdAt: now,
+            expiresAt: now + drop.holdMs,
+            shopperToken: token,
+            orderId: null,
+            confirmedAt: null,
+          };
+          await insertReservation(tx, row);
+          return { status: 201, body: publicReservation(row) };
+        }),
+      );
+      if (!answer.replayed) stock.changed(dropId, [{ productId, variantId }]);
+      return answer;
+    },
+
+    async get(caller, id) {
+      return publicReservation(await owned(db, caller, id, Date.now()));
+    },
+
+    async cancel(caller, id) {
+      const released = await db.transaction(async (tx) => {
+        const now = Date.now();
+        const r = await owned(tx, caller, id, now, true);
+        if (r.status === 'released') return { row: r, changed: false };
+        const row = await releaseHeld(tx, id, now);
+        if (!row) throw new DomainError('reservation-not-held', 409, `reservation "${id}" is ${r.status}`);
+        await returnStock(tx, row.dropId, row.productId, row.variantId, row.quantity);
+        return { row, changed: true };
+      });
+      if (released.changed) stock.changed(released.row.dropId, [released.row]);
+      return publicReservation(released.row);
+    },
+
+    async confirm(caller, id, key) {
+      return db.transaction((tx) =>
+        idempotent(tx, { principal: principalOf(caller), key, request: ['confirm', id] }, async () => {
+          const now = Date.now();
+          const r = await owned(tx, caller, id, now, true);
+          if (r.status === 'confirmed') return { status: 200, body: orderOf(r) };
+          const row = await confirmHeld(tx, id, newId('ord'), now);
+          if (!row) throw new DomainError('reservation-not-held', 409, `reservation "${id}" is ${r.status}`);
+          return { status: 201, body: orderOf(row) };
+        }),
+      );
+    },
+
+    async sweep() {
+      const now = Date.now();
+      const levels = await db.transaction((tx) => expireLapsedHolds(tx, now));
+      const byDrop = new Map<string, typeof levels>();
+      for (const l of levels) byDrop.set(l.dropId, [...(byDrop.get(l.dropId) ?? []), l]);
+      for (const [dropId, keys] of byDrop) stock.changed(dropId, keys);
+      return levels.length;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * The one storage interface. Two implementations (PGlite in-process,
+ * PostgreSQL through `pg`) run exactly the same SQL: every statement lives in
+ * the `*-store.ts` files beside this one and in `migrations/*.sql`.
+ */
+
+/** Something that runs a parameterised statement: the database or an open transaction. */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction (READ COMMITTED); rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Calls `onPayload` for every NOTIFY on `channel`, from any connection or node. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Postgres returns int8 and sums as strings (`pg`) or numbers (PGlite): read them with this. */
+export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -1,0 +1,61 @@
+/** SQL for the drop event log and the viewer presence table. */
+import { num, type Queryable } from './database.js';
+
+export interface StoredEvent {
+  id: number;
+  dropId: string;
+  type: string;
+  data: unknown;
+}
+
+/** Makes event ids of one drop commit in id order: held until the inserting transaction ends. */
+export async function lockDropEvents(q: Queryable, dropId: string): Promise<void> {
+  await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`live-drop-events:${dropId}`]);
+}
+
+export async function insertEvent(q: Queryable, dropId: string, type: string, data: unknown, now: number): Promise<number> {
+  const [row] = await q.query('INSERT INTO drop_events (drop_id, type, data, created_at) VALUES ($1, $2, $3::jsonb, $4) RETURNING id', [dropId, type, JSON.stringify(data), now]);
+  return num(row.id);
+}
+
+export async function notify(q: Queryable, channel: string, payload: string): Promise<void> {
+  await q.query('SELECT pg_notify($1, $2)', [channel, payload]);
+}
+
+export async function findEvent(q: Queryable, id: number): Promise<StoredEvent | null> {
+  const [row] = await q.query<{ id: unknown; drop_id: string; type: string; data: unknown }>('SELECT id, drop_id, type, data FROM drop_events WHERE id = $1', [id]);
+  return row ? { id: num(row.id), dropId: row.drop_id, type: row.type, data: row.data } : null;
+}
+
+export async function latestEventId(q: Queryable): Promise<number> {
+  const [row] = await q.query('SELECT COALESCE(MAX(id), 0) AS id FROM drop_events');
+  return num(row?.id);
+}
+
+export async function deleteEventsBefore(q: Queryable, before: number): Promise<void> {
+  await q.query('DELETE FROM drop_events WHERE created_at < $1', [before]);
+}
+
+export async function savePresence(q: Queryable, nodeId: string, dropId: string, count: number, now: number): Promise<void> {
+  await q.query(
+    `INSERT INTO viewer_presence (node_id, drop_id, count, seen_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (node_id, drop_id) DO UPDATE SET count = EXCLUDED.count, seen_at = EXCLUDED.seen_at`,
+    [nodeId, dropId, count, now],
+  );
+}
+
+export async function deletePresence(q: Queryable, nodeId: string): Promise<string[]> {
+  const rows = await q.query<{ drop_id: string }>('DELETE FROM viewer_presence WHERE node_id = $1 RETURNING drop_id', [nodeId]);
+  return rows.map((r) => r.drop_id);
+}
+
+/** Viewers on every node heard from since `freshSince`; updates the drop's published count, returning it only when it changed. */
+export async function recountViewers(q: Queryable, dropId: string, freshSince: number): Promise<number | null> {
+  const [row] = await q.query(
+    `UPDATE drops SET viewers = c.total
+     FROM (SELECT COALESCE(SUM(count), 0)::integer AS total FROM viewer_presence WHERE drop_id = $1 AND seen_at >= $2) c
+     WHERE id = $1 AND viewers <> c.total RETURNING viewers`,
+    [dropId, freshSince],
+  );
+  return row ? num(row.viewers) : null;
+}
