@@ -35,7 +35,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
   const db = await openDatabase(config);
   const nodeId = randomBytes(6).toString('hex');
   const stream = createHlsStream();
-  const bus = await createEventBus(db);
+  const bus = await createEventBus(db, { capacity: config.eventBuffer });
   const stock = createStockFeed(bus);
   let scheduler: StatusScheduler | null = null;
   const drops = createDropService({

@@ -22,6 +22,8 @@ export interface ServerConfig {
   demoStartInSeconds: number;
   /** Default hold of new drops, in seconds. */
   holdSeconds: number;
+  /** Events per drop each node keeps for `Last-Event-ID` resumes. */
+  eventBuffer: number;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +41,7 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --seed-demo             SEED_DEMO=1       recreate the demo drop fresh at start-up
   --demo-start-in <s>     DEMO_START_IN     seconds from start-up to the demo drop's start (default 90)
   --hold-seconds <s>      HOLD_SECONDS      default reservation hold of new drops (default 600)
+  --event-buffer <n>      EVENT_BUFFER      events per drop kept for Last-Event-ID resumes (default 1000)
   --help                                    print this help`;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
@@ -57,6 +60,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'seed-demo': { type: 'boolean' },
         'demo-start-in': { type: 'string' },
         'hold-seconds': { type: 'string' },
+        'event-buffer': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -85,6 +89,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     seedDemo: values['seed-demo'] === true || env.SEED_DEMO === '1' || env.SEED_DEMO === 'true',
     demoStartInSeconds: integer(pick('demo-start-in', 'DEMO_START_IN') ?? '90', 'demo start (--demo-start-in / DEMO_START_IN)', 0, 86_400 * 365),
     holdSeconds: integer(pick('hold-seconds', 'HOLD_SECONDS') ?? '600', 'hold (--hold-seconds / HOLD_SECONDS)', 1, 86_400),
+    eventBuffer: integer(pick('event-buffer', 'EVENT_BUFFER') ?? '1000', 'event buffer (--event-buffer / EVENT_BUFFER)', 1, 1_000_000),
   };
 }
 
@@ -125,6 +130,7 @@ export function describeConfig(config: ServerConfig): string {
     `  host token       ${token}`,
     `  allowed origins  ${config.allowedOrigins.join(', ')}`,
     `  default hold     ${config.holdSeconds} s`,
+    `  event buffer     ${config.eventBuffer} events per drop`,
     `  demo drop        ${config.seedDemo ? `recreated, starts in ${config.demoStartInSeconds} s` : `created when missing (starts ${config.demoStartInSeconds} s after creation)`}`,
   ].join('\n');
 }

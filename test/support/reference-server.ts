@@ -8,9 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyPgliteTemplate } from './pglite-template.js';
 
 export interface ServerOptions {
-  /** Existing data directory (kept on stop); a fresh temporary one when absent. */
+  /** Existing data directory (kept on stop); a fresh temporary one (a copy of a migrated template) when absent. */
   dataDir?: string;
   databaseUrl?: string;
   port?: number;
@@ -38,6 +39,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export async function startReferenceServer(options: ServerOptions = {}): Promise<RunningServer> {
   const tempDir = options.dataDir ? null : mkdtempSync(join(tmpdir(), 'live-drop-data-'));
   const dataDir = options.dataDir ?? tempDir!;
+  if (tempDir && !options.databaseUrl) await copyPgliteTemplate(tempDir);
   const hostToken = options.hostToken ?? 'test-host-token-0123456789';
   const args = [
     '--import',
