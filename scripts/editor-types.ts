@@ -27,7 +27,7 @@ const FRAMEWORKS: Record<string, Framework> = {
   },
   preact: {
     module: 'preact',
-    base: "type Base<E extends EventTarget> = import('preact').JSX.HTMLAttributes<E>;",
+    base: "type Base<E extends EventTarget> = import('preact').HTMLAttributes<E>;", // Preact 11
     listener: (event) => `on${event}`,
   },
   solid: {

@@ -1,14 +1,18 @@
 /**
- * Writes the README's reference tables (attributes, events, theming tokens,
- * parts, slots) from `custom-elements.json`, between markers such as
- * `<!-- generated:events -->` … `<!-- /generated:events -->`.
+ * Writes the generated blocks of the docs, between markers such as
+ * `<!-- generated:events -->` … `<!-- /generated:events -->`:
+ *   - the README's reference tables (elements, attributes, events, theming
+ *     tokens, parts, slots) from `custom-elements.json`;
+ *   - `<!-- generated:example:examples/react/main.tsx -->`: that file, verbatim,
+ *     so the docs show exactly the examples the package test type-checks.
  *
- *   node --import tsx scripts/readme-tables.ts           rewrite README.md
- *   node --import tsx scripts/readme-tables.ts --check   exit 1 when README.md is stale
+ *   node --import tsx scripts/readme-tables.ts           rewrite the docs
+ *   node --import tsx scripts/readme-tables.ts --check   exit 1 when one is stale
  *
- * (`npm run build:readme` is the first; the package tests run the second.)
+ * (`npm run build:readme` is the first; the package tests do the second.)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { attributeValueType, oneLine, readElements, root, type ElementEvent, type ElementInfo } from './manifest.js';
 
 const cell = (text: string | undefined) => oneLine(text ?? '').replace(/\|/g, '\\|') || ' ';
@@ -76,26 +80,44 @@ export function tables(elements: ElementInfo[]): Record<string, string> {
   };
 }
 
-/** README text with every marked block replaced; throws when a marker has no end. */
-export function withTables(readme: string, generated: Record<string, string>): string {
-  return readme.replace(/<!-- generated:([\w-]+) -->[\s\S]*?<!-- \/generated:\1 -->/g, (_, name: string) => {
-    if (!(name in generated)) throw new Error(`README.md has an unknown generated block "${name}"`);
-    return `<!-- generated:${name} -->\n${generated[name]}\n<!-- /generated:${name} -->`;
+/** The documents with generated blocks. */
+export const DOCS = ['README.md', 'docs/frameworks.md', 'docs/embedding.md'];
+
+const FENCE: Record<string, string> = { '.tsx': 'tsx', '.ts': 'ts', '.html': 'html', '.js': 'js', '.json': 'json' };
+
+function example(path: string): string {
+  const text = readFileSync(`${root}${path}`, 'utf8').replace(/\s+$/, '');
+  return `\`\`\`${FENCE[extname(path)] ?? ''}\n${text}\n\`\`\``;
+}
+
+/** A document's text with every generated block rewritten; throws on an unknown block. */
+export function withGenerated(doc: string, generated: Record<string, string>): string {
+  return doc.replace(/<!-- generated:([\w./:-]+) -->[\s\S]*?<!-- \/generated:\1 -->/g, (_, name: string) => {
+    const body = name.startsWith('example:') ? example(name.slice('example:'.length)) : generated[name];
+    if (body === undefined) throw new Error(`unknown generated block "${name}"`);
+    return `<!-- generated:${name} -->\n${body}\n<!-- /generated:${name} -->`;
+  });
+}
+
+/** Each document as it is and as it should be. */
+export function renderDocs(): { file: string; current: string; expected: string }[] {
+  const generated = tables(readElements());
+  return DOCS.map((file) => {
+    const current = readFileSync(`${root}${file}`, 'utf8');
+    return { file, current, expected: withGenerated(current, generated) };
   });
 }
 
 if (process.argv[1]?.endsWith('readme-tables.ts')) {
-  const file = `${root}README.md`;
-  const before = readFileSync(file, 'utf8');
-  const after = withTables(before, tables(readElements()));
+  const stale = renderDocs().filter((d) => d.current !== d.expected);
   if (process.argv.includes('--check')) {
-    if (before !== after) {
-      console.error('README.md tables are stale: run `npm run build:readme` and commit README.md.');
+    if (stale.length) {
+      console.error(`Stale generated docs: ${stale.map((d) => d.file).join(', ')}. Run \`npm run build:readme\` and commit them.`);
       process.exit(1);
     }
-    console.log('README.md tables are up to date.');
+    console.log('Generated docs are up to date.');
   } else {
-    writeFileSync(file, after);
-    console.log(before === after ? 'README.md tables already up to date.' : 'README.md tables rewritten from custom-elements.json.');
+    for (const d of stale) writeFileSync(`${root}${d.file}`, d.expected);
+    console.log(stale.length ? `Rewrote ${stale.map((d) => d.file).join(', ')}.` : 'Generated docs already up to date.');
   }
 }

@@ -1,11 +1,12 @@
 /**
- * `npm test`: type check, build, server tests (node:test), browser tests
- * (Web Test Runner) and the end-to-end test, in that order; stops at the first
+ * `npm test`: type check, build, package tests (npm pack, fresh install,
+ * framework type checks, generated docs), server tests (node:test), browser
+ * tests (Web Test Runner) and the end-to-end tests, in that order; stops at the first
  * step that fails and exits non-zero. Ends with one plain line that sums every
  * suite: `tests: N passed, N failed, N skipped`.
  *
  *   npm test                 everything
- *   npm test -- server       only the steps named (typecheck, build, server, browser, e2e)
+ *   npm test -- server       only the steps named (typecheck, build, package, server, browser, e2e)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -34,12 +35,18 @@ const tsFiles = (dir: string) =>
   existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`).sort() : [];
 
 const node = process.execPath;
+const nodeTests = (dir: string) => [node, '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...tsFiles(dir)];
 const steps: Step[] = [
   { name: 'typecheck', cmd: [node, 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'build', cmd: ['npm', 'run', '--silent', 'build'] },
   {
+    name: 'package',
+    cmd: nodeTests('test/package'),
+    count: nodeCounts,
+  },
+  {
     name: 'server',
-    cmd: [node, '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...tsFiles('test/server')],
+    cmd: nodeTests('test/server'),
     count: nodeCounts,
   },
   {
@@ -49,7 +56,7 @@ const steps: Step[] = [
   },
   {
     name: 'e2e',
-    cmd: [node, '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...tsFiles('test/e2e')],
+    cmd: nodeTests('test/e2e'),
     count: nodeCounts,
   },
 ];
@@ -74,7 +81,7 @@ let [passed, failed, skipped] = [0, 0, 0];
 let broken = '';
 for (const step of steps) {
   if (only.length && !only.includes(step.name)) continue;
-  if (step.name === 'e2e' && tsFiles('test/e2e').length === 0) continue;
+  if ((step.name === 'e2e' || step.name === 'package') && tsFiles(`test/${step.name}`).length === 0) continue;
   const { code, out } = await run(step);
   if (step.count) {
     const [p, f, s] = step.count(out);

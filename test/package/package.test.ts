@@ -1,0 +1,146 @@
+/**
+ * The npm package as a framework developer gets it: `npm pack`, installed
+ * offline into a fresh project, imported, and type-checked with the examples
+ * from docs/frameworks.md (React, Vue, Preact, Solid) and a consumer file.
+ *
+ * The fresh project lives under `.tmp/` inside the repository: its own
+ * node_modules holds only live-drop and its dependencies (from the tarball),
+ * while TypeScript and the frameworks' types resolve from the repository's
+ * node_modules above it, so nothing is downloaded. Needs `npm run build` first.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+const compilerOptions = {
+  target: 'ES2022',
+  module: 'ESNext',
+  moduleResolution: 'Bundler',
+  lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+  strict: true,
+  noEmit: true,
+  types: [],
+};
+
+/** Misuses the types must reject: each `@ts-expect-error` fails the check if the types go loose (any). */
+const misuseTs = `import { configure } from 'live-drop';
+
+// @ts-expect-error: the backend is a string
+configure({ backend: 8787 });
+
+document.createElement('drop-product-card').addEventListener('drop-checkout', (event) => {
+  // @ts-expect-error: the checkout detail has no such field
+  event.detail.price;
+});
+`;
+const misuseJsx = (types: string, listener: string) => `import type {} from 'live-drop/${types}';
+
+export const wrongType = (
+  // @ts-expect-error: compact is a boolean
+  <drop-product-card drop="demo" product="hoodie-night" compact="yes" />
+);
+
+export const wrongDetail = (
+  <drop-product-card
+    drop="demo"
+    // @ts-expect-error: the reserved detail has no such field
+    ${listener}={(event) => event.detail.nope}
+  />
+);
+`;
+
+describe('npm package', () => {
+  let dir: string;
+  let tarball: string;
+  let files: string[];
+
+  before(async () => {
+    assert.ok(existsSync(join(root, 'dist/npm/index.d.ts')), 'run `npm run build` first');
+    mkdirSync(join(root, '.tmp'), { recursive: true });
+    dir = mkdtempSync(join(root, '.tmp/package-test-'));
+    const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', dir], { cwd: root });
+    const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+    tarball = join(dir, packed.filename);
+    files = packed.files.map((f) => f.path);
+
+    const project = join(dir, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh-shop', private: true, type: 'module' }));
+    await run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: project });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('ships the script-tag bundle, the npm build with types, the manifest and editor data, and no sources', () => {
+    for (const f of [
+      'dist/live-drop.js',
+      'dist/npm/index.js',
+      'dist/npm/index.d.ts',
+      'dist/npm/jsx-react.d.ts',
+      'dist/npm/jsx-preact.d.ts',
+      'dist/npm/jsx-solid.d.ts',
+      'dist/vscode.html-custom-data.json',
+      'custom-elements.json',
+      'package.json',
+    ])
+      assert.ok(files.includes(f), `${f} is in the tarball`);
+    const strays = files.filter((f) => /^(src|server|test|demo|scripts|bench|\.data)\//.test(f));
+    assert.deepEqual(strays, [], 'no sources, server, tests or data in the tarball');
+  });
+
+  it('imports in a fresh project: the elements register and configure() is exported', async () => {
+    const project = join(dir, 'project');
+    const script = `
+      const m = await import('live-drop');
+      console.log(JSON.stringify({
+        configure: typeof m.configure,
+        card: customElements.get('drop-product-card') === m.DropProductCard,
+        countdown: typeof customElements.get('drop-countdown'),
+      }));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
+    assert.deepEqual(JSON.parse(stdout), { configure: 'function', card: true, countdown: 'function' });
+  });
+
+  /** Copies an example into the project beside a file of misuses, and type-checks both with a tsconfig of their own. */
+  async function typecheck(name: string, example: string, misuse: string | null, options: Record<string, unknown> = {}) {
+    const project = join(dir, 'project');
+    mkdirSync(join(project, name), { recursive: true });
+    copyFileSync(join(root, example), join(project, name, example.split('/').pop()!));
+    if (misuse) writeFileSync(join(project, name, example.endsWith('.tsx') ? 'misuse.tsx' : 'misuse.ts'), misuse);
+    const config = join(project, `tsconfig.${name}.json`);
+    writeFileSync(config, JSON.stringify({ compilerOptions: { ...compilerOptions, ...options }, include: [`${name}/**/*`] }));
+    try {
+      await run(process.execPath, [tsc, '-p', config], { cwd: project });
+    } catch (err) {
+      assert.fail(`${name} does not type-check:\n${(err as { stdout: string }).stdout}`);
+    }
+  }
+
+  it('type-checks the TypeScript example (configure, element classes, typed events) and rejects misuse', () =>
+    typecheck('typescript', 'examples/typescript/main.ts', misuseTs));
+
+  it('type-checks the React example; its JSX types reject a wrong attribute type and event detail', () =>
+    typecheck('react', 'examples/react/main.tsx', misuseJsx('jsx-react', 'ondrop-reserved'), { jsx: 'react-jsx' }));
+
+  it('type-checks the Vue example', () => typecheck('vue', 'examples/vue/main.ts', null));
+
+  it('type-checks the Preact example; its JSX types reject a wrong attribute type and event detail', () =>
+    typecheck('preact', 'examples/preact/main.tsx', misuseJsx('jsx-preact', 'ondrop-reserved'), {
+      jsx: 'react-jsx',
+      jsxImportSource: 'preact',
+    }));
+
+  it('type-checks the Solid example; its JSX types reject a wrong attribute type and event detail', () =>
+    typecheck('solid', 'examples/solid/main.tsx', misuseJsx('jsx-solid', 'on:drop-reserved'), {
+      jsx: 'preserve',
+      jsxImportSource: 'solid-js',
+    }));
+});
