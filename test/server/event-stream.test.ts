@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { parseDropEvent } from '../../src/protocol/parse.js';
+import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
+import { apiFor, tee, type Api } from './support/api-client.js';
+import { openEvents, type EventClient } from './support/event-client.js';
+
+describe('drop event stream (SSE)', () => {
+  let server: RunningServer;
+  let api: Api;
+  const clients: EventClient[] = [];
+  const events = async (dropId: string, options?: Parameters<typeof openEvents>[1]) => {
+    const client = await openEvents(`${server.url}/v1/drops/${dropId}/events`, options);
+    clients.push(client);
+    return client;
+  };
+  before(async () => {
+    // A small ring buffer, so that a gap "older than the buffer" takes five events to make.
+    server = await startReferenceServer({ args: ['--event-buffer', '4'] });
+    api = apiFor(server);
+  });
+  after(async () => {
+    clients.forEach((c) => c.close());
+    await server.stop();
+  });
+
+  it('opens with the SSE headers, a retry hint and a snapshot of the whole drop', async () => {
+    const dropId = await api.createDrop();
+    const stream = await events(dropId);
+    assert.equal(stream.status, 200);
+    assert.equal(stream.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    assert.equal(stream.headers.get('x-accel-buffering'), 'no');
+    assert.match(stream.headers.get('cache-control') ?? '', /no-cache/);
+    const snapshot = await stream.next('snapshot');
+    assert.equal(stream.events[0], snapshot, 'the snapshot comes first');
+    assert.match(snapshot.id, /^\d+$/);
+    assert.ok(stream.retry !== null && stream.retry > 0);
+    const parsed = parseDropEvent('snapshot', JSON.stringify(snapshot.data), snapshot.id);
+    assert.equal(parsed?.type === 'snapshot' && parsed.data.id, dropId);
+  });
+
+  it('answers 404 with a problem for an unknown drop', async () => {
+    const res = await api.call('GET', '/v1/drops/no-such-drop/events');
+    assert.equal(res.status, 404);
+    assert.equal(res.body.code, 'not-found');
+  });
+
+  it('sends stock changes coalesced: a burst of purchases costs fewer events, and the last one is the final level', async () => {
+    const dropId = await api.createDrop({ products: [tee('tee', { s: 20, m: 5 })] });
+    const stream = await events(dropId);
+    await stream.next('snapshot');
+    await Promise.all(
+      Array.from({ length: 10 }, async () =>
+        api.call('POST', `/v1/drops/${dropId}/reservations`, { token: await api.newShopper(), body: { productId: 'tee', variantId: 's', quantity: 1 } }),
+      ),
+    );
+    const final = await stream.next('stock', (e) => e.data.levels.some((l: any) => l.variantId === 's' && l.available === 10));
+    const stockEvents = stream.events.filter((e) => e.type === 'stock');
+    assert.ok(stockEvents.length < 10, `${stockEvents.length} stock events for 10 purchases`);
+    assert.deepEqual(final.data.levels, [{ productId: 'tee', variantId: 's', available: 10 }]);
+    for (const e of stockEvents) assert.ok(parseDropEvent('stock', JSON.stringify(e.data), e.id));
+  });
+
+  it('stamps featured products with the server wall-clock time and keeps them in featuredHistory', async () => {
+    const dropId = await api.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    const stream = await events(dropId);
+    await stream.next('snapshot');
+    const before = Date.now();
+    const res = await api.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'b' });
+    assert.equal(res.status, 200);
+    const featured = await stream.next('featured');
+    assert.equal(featured.data.productId, 'b');
+    assert.equal(featured.data.at, res.body.at);
+    assert.ok(featured.data.at >= before - 1000 && featured.data.at <= Date.now() + 1000);
+    await api.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: null });
+    assert.equal((await stream.next('featured', (e) => e.data.productId === null)).data.productId, null);
+    const drop = (await api.call('GET', `/v1/drops/${dropId}`)).body;
+    assert.equal(drop.featured, null);
+    assert.deepEqual(drop.featuredHistory, [{ productId: 'b', at: featured.data.at }]);
+  });
+
+  it('announces the scheduled start on its own at startsAt, then the end', async () => {
+    const startsAt = Date.now() + 1500;
+    const dropId = await api.createDrop({ startsAt });
+    const stream = await events(dropId);
+    assert.equal((await stream.next('snapshot')).data.status, 'scheduled');
+    const live = await stream.next('status', (e) => e.data.status === 'live');
+    assert.equal(live.data.startsAt, startsAt);
+    assert.ok(live.data.at >= startsAt);
+    await api.host('POST', `/v1/host/drops/${dropId}/end`);
+    const ended = await stream.next('status', (e) => e.data.status === 'ended');
+    assert.ok(ended.data.endsAt >= startsAt);
+  });
+
+  it('counts open streams as viewers', async () => {
+    const dropId = await api.createDrop();
+    const first = await events(dropId);
+    await first.next('viewers', (e) => e.data.count === 1);
+    const second = await events(dropId);
+    await first.next('viewers', (e) => e.data.count === 2);
+    second.close();
+    await first.next('viewers', (e) => e.data.count === 1 && Number(e.id) > 0 && first.events.some((x) => x.type === 'viewers' && x.data.count === 2));
+  });
+
+  it('gives every event an id larger than the one before', async () => {
+    const dropId = await api.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    const stream = await events(dropId);
+    await stream.next('snapshot');
+    for (const productId of ['a', 'b', 'a']) await api.host('POST', `/v1/host/drops/${dropId}/feature`, { productId });
+    await stream.next('featured', (e) => stream.events.filter((x) => x.type === 'featured').length === 3 && e.data.productId === 'a');
+    const ids = stream.events.map((e) => Number(e.id));
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
+  describe('resuming', () => {
+    async function missTwoFeatures(dropId: string) {
+      const stream = await events(dropId);
+      const snapshot = await stream.next('snapshot');
+      stream.close();
+      await api.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'a' });
+      await api.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'b' });
+      return snapshot.id;
+    }
+
+    it('replays exactly the missed events after Last-Event-ID, without a snapshot', async () => {
+      const dropId = await api.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+      const lastEventId = await missTwoFeatures(dropId);
+      const resumed = await events(dropId, { lastEventId });
+      await resumed.next('featured', (e) => e.data.productId === 'b');
+      const featured = resumed.events.filter((e) => e.type === 'featured');
+      assert.deepEqual(featured.map((e) => e.data.productId), ['a', 'b']);
+      assert.ok(!resumed.events.some((e) => e.type === 'snapshot'));
+      assert.ok(resumed.events.every((e) => Number(e.id) > Number(lastEventId)));
+    });
+
+    it('accepts the resume point as ?lastEventId= too (for clients that cannot set headers)', async () => {
+      const dropId = await api.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+      const lastEventId = await missTwoFeatures(dropId);
+      const resumed = await events(dropId, { query: `?lastEventId=${lastEventId}` });
+      await resumed.next('featured', (e) => e.data.productId === 'b');
+      assert.equal(resumed.events[0].type, 'featured');
+    });
+
+    it('sends a fresh snapshot when the gap is older than the buffer', async () => {
+      const dropId = await api.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+      const stream = await events(dropId);
+      const snapshot = await stream.next('snapshot');
+      stream.close();
+      for (const productId of ['a', 'b', 'a', 'b', 'a', 'b']) await api.host('POST', `/v1/host/drops/${dropId}/feature`, { productId });
+      const resumed = await events(dropId, { lastEventId: snapshot.id });
+      const fresh = await resumed.next('snapshot');
+      assert.equal(resumed.events[0], fresh);
+      assert.equal(fresh.data.featured.productId, 'b');
+      assert.ok(Number(fresh.id) > Number(snapshot.id));
+    });
+
+    it('sends a snapshot for a Last-Event-ID it cannot place', async () => {
+      const dropId = await api.createDrop();
+      for (const lastEventId of ['garbage', '99999999999']) {
+        const resumed = await events(dropId, { lastEventId });
+        assert.equal((await resumed.next('snapshot')).data.id, dropId);
+        resumed.close();
+      }
+    });
+  });
+});
