@@ -171,7 +171,7 @@ export const cardStyles = css`
     font-size: 0.9375rem;
     font-weight: 600;
     cursor: pointer;
-    transition: background-color var(--_speed) ease, transform var(--_speed) ease, opacity var(--_speed) ease;
+    transition: transform var(--_speed) ease;
   }
   [part~='button']:active:not([disabled]) {
     transform: scale(0.98);

@@ -360,7 +360,7 @@ export class DropProductCard extends LitElement {
       note: v.available === 0 ? t('soldOut') : v.available <= LOW_STOCK ? t('onlyLeft', { n: v.available }) : '',
       description: v.available === 0 ? t('sizeSoldOut', { size: v.label }) : t('sizeLeft', { size: v.label, n: v.available }),
     }));
-    const label = reserving ? t('reserving') : soldOutPick ? t('soldOut') : variant || product.variants.length < 2 ? t('reserve') : t('chooseSize');
+    const label = reserving ? t('reserving') : soldOutPick ? t('soldOut') : variant || closed || product.variants.length < 2 ? t('reserve') : t('chooseSize');
     return html`<div class="row">
       ${product.variants.length > 1
         ? this.#sizes.render({ options, selected: this.selected, disabled: closed || reserving, caption: t('size'), placeholder: t('chooseSize') })

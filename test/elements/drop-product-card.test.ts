@@ -1,0 +1,321 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../src/elements/drop-product-card/drop-product-card.js';
+import type { DropProductCard } from '../../src/elements/drop-product-card/drop-product-card.js';
+import { expectNoAxeViolations } from '../helpers/axe.js';
+import { button, pickSize, shadow, textOf, untilState } from '../helpers/card.js';
+import { createDrop, otherShopper, productInput, serverTime, type TestDrop } from '../helpers/host-api.js';
+import { until } from '../helpers/until.js';
+
+async function card(t: TestDrop, productId = 'tee', attrs: { lang?: string; currency?: string } = {}) {
+  const el = await fixture<DropProductCard>(html`<drop-product-card
+    backend=${t.backend.url}
+    drop=${t.id}
+    product=${productId}
+    lang=${attrs.lang ?? 'en-US'}
+    currency=${attrs.currency ?? ''}
+  ></drop-product-card>`);
+  return el;
+}
+
+describe('<drop-product-card>', function () {
+  this.timeout(20_000);
+
+  it('shows the product from the backend: image with alt text, title, price, description', async () => {
+    const t = await createDrop();
+    const el = await card(t);
+    await untilState(el, 'available');
+    const img = shadow(el).querySelector('img')!;
+    expect(img.alt).to.equal('Black tee with a green signal print');
+    expect(img.src).to.equal(new URL('media/tee-signal.svg', t.backend.url + '/').href);
+    expect(shadow(el).querySelector('[part="title"]')!.textContent).to.equal('Signal Tee');
+    expect(shadow(el).querySelector('[part="price"]')!.textContent).to.equal('$45.00');
+    expect(textOf(el)).to.contain('glow-in-the-dark');
+  });
+
+  it('goes locked → available → low stock → sold out as another shopper buys', async () => {
+    const t = await createDrop({
+      startsAt: (await serverTime()) + 2_500,
+      products: [productInput('tee', { m: 7 }, { limitPerCustomer: 10 })],
+    });
+    const el = await card(t);
+    await untilState(el, 'locked');
+    expect(textOf(el)).to.match(/Unlocks .*Opens in 0:0\d/);
+    expect(button(el, 'Reserve').disabled).to.equal(true);
+
+    await untilState(el, 'available', 10_000);
+    expect(textOf(el)).to.contain('In stock');
+
+    const other = await otherShopper();
+    await other.buy(t.id, 'tee', 'm', 3);
+    await untilState(el, 'low-stock');
+    expect(textOf(el)).to.contain('Only 4 left');
+
+    await other.buy(t.id, 'tee', 'm', 4);
+    await untilState(el, 'sold-out');
+    expect(textOf(el)).to.contain('Sold out');
+    expect(button(el, 'Sold out').disabled).to.equal(true);
+  });
+
+  it('marks sold-out sizes in the size list and does not let them be picked', async () => {
+    const t = await createDrop({ products: [productInput('tee', { s: 0, m: 2, l: 9 })] });
+    const el = await card(t);
+    await untilState(el, 'available');
+    shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!.click();
+    await until(() => !shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!.hidden, 'the size list opens');
+    const options = [...shadow(el).querySelectorAll<HTMLElement>('[part~="size-option"]')];
+    expect(options.map((o) => o.getAttribute('aria-disabled'))).to.deep.equal(['true', 'false', 'false']);
+    expect(options[0].textContent).to.contain('Sold out');
+    expect(options[1].getAttribute('aria-label')).to.equal('M, 2 left');
+    options[0].click();
+    await el.updateComplete;
+    expect(options[0].getAttribute('aria-selected')).to.equal('false');
+    options[1].click();
+    await el.updateComplete;
+    expect(shadow(el).querySelector('[part~="size-button"]')!.textContent).to.contain('M');
+    expect(el.state).to.equal('low-stock');
+  });
+
+  it('holds the item with the remaining time from the server, then releases it on Release', async () => {
+    const t = await createDrop({ holdMs: 120_000 });
+    const el = await card(t);
+    await untilState(el, 'available');
+    await pickSize(el, 'M');
+    const reserved = oneEvent(el, 'drop-reserved');
+    button(el, 'Reserve').click();
+    const { detail } = await reserved;
+    expect(detail.reservation).to.include({ productId: 'tee', variantId: 'm', status: 'held' });
+    await untilState(el, 'reserved');
+    expect(shadow(el).querySelector('[part="timer"]')!.textContent).to.match(/Held for (2:00|1:5\d)/);
+    expect((await t.sales()).variants.find((v) => v.variantId === 'm')).to.include({ held: 1, available: 9 });
+
+    button(el, 'Release').click();
+    await untilState(el, 'available');
+    await until(async () => (await t.reservations())[0].status === 'released', 'the server released the hold');
+  });
+
+  it('shows the hold as expired when its time runs out, and fires drop-reservation-expired', async () => {
+    const t = await createDrop({ holdMs: 2_000 });
+    const el = await card(t);
+    await untilState(el, 'available');
+    await pickSize(el, 'S');
+    const expired = oneEvent(el, 'drop-reservation-expired');
+    button(el, 'Reserve').click();
+    await untilState(el, 'reserved');
+    const { detail } = await expired;
+    expect(detail.reservation.variantId).to.equal('s');
+    expect(el.state).to.equal('expired');
+    expect(textOf(el)).to.contain('Your hold expired');
+    button(el, 'Reserve again').click();
+    await untilState(el, 'available');
+  });
+
+  it('hands over to the site with a cancelable drop-checkout carrying the reservation and the filled-in checkout URL', async () => {
+    const t = await createDrop({ checkoutUrl: 'https://shop.example/checkout?r={reservationId}&s={shopperToken}' });
+    const el = await card(t);
+    await untilState(el, 'available');
+    await pickSize(el, 'L');
+    button(el, 'Reserve').click();
+    await untilState(el, 'reserved');
+    const checkout = oneEvent(el, 'drop-checkout');
+    el.addEventListener('drop-checkout', (e) => e.preventDefault(), { once: true });
+    button(el, 'Checkout').click();
+    const { detail } = await checkout;
+    expect(detail.checkoutUrl).to.equal(
+      `https://shop.example/checkout?r=${detail.reservation.id}&s=${encodeURIComponent(detail.shopperToken)}`,
+    );
+    expect(location.href).not.to.contain('shop.example');
+  });
+
+  it('retries a reservation whose answer was lost with the same idempotency key, making exactly one reservation', async () => {
+    const t = await createDrop();
+    const el = await card(t);
+    await untilState(el, 'available');
+    await pickSize(el, 'M');
+
+    const realFetch = window.fetch;
+    const keys: string[] = [];
+    let cut = 0;
+    // Fault injection: the first reservation reaches the server, then the answer is lost.
+    window.fetch = async (input, init) => {
+      const url = String(input);
+      if (init?.method === 'POST' && url.endsWith(`/drops/${t.id}/reservations`)) {
+        keys.push(new Headers(init.headers).get('idempotency-key')!);
+        const res = await realFetch(input, init);
+        if (cut++ === 0) {
+          await res.text();
+          throw new TypeError('Failed to fetch');
+        }
+        return res;
+      }
+      return realFetch(input, init);
+    };
+    try {
+      button(el, 'Reserve').click();
+      await untilState(el, 'reserved');
+    } finally {
+      window.fetch = realFetch;
+    }
+    expect(keys.length).to.equal(2);
+    expect(keys[1]).to.equal(keys[0]);
+    const reservations = await t.reservations();
+    expect(reservations.map((r) => r.status)).to.deep.equal(['held']);
+    expect((await t.sales()).variants.find((v) => v.variantId === 'm')!.held).to.equal(1);
+  });
+
+  it('says why a reservation was refused and stays usable', async () => {
+    const t = await createDrop({ products: [productInput('tee', { s: 1, m: 5 })] });
+    const el = await card(t);
+    await untilState(el, 'available');
+    await pickSize(el, 'S');
+    await (await otherShopper()).buy(t.id, 'tee', 's');
+    // The click may race the stock event: either the button is already disabled, or the server refuses.
+    const reserve = button(el, /Reserve|Sold out/);
+    if (!reserve.disabled) {
+      reserve.click();
+      await until(() => /Just sold out|Sold out/.test(textOf(el)), 'the card says the size sold out');
+    }
+    await untilState(el, 'sold-out');
+    await pickSize(el, 'M');
+    expect(el.state).to.equal('low-stock');
+    expect(button(el, 'Reserve').disabled).to.equal(false);
+  });
+
+  it('opens one event stream for ten cards of one drop', async () => {
+    const t = await createDrop({ products: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((id) => productInput(id)) });
+    const RealEventSource = window.EventSource;
+    const opened: string[] = [];
+    window.EventSource = class extends RealEventSource {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        opened.push(String(url));
+      }
+    };
+    try {
+      const grid = await fixture(html`<div>
+        ${t.drop.products.map((p) => html`<drop-product-card backend=${t.backend.url} drop=${t.id} product=${p.id}></drop-product-card>`)}
+      </div>`);
+      const cards = [...grid.querySelectorAll('drop-product-card')];
+      await until(() => cards.every((c) => c.state === 'available'), 'all ten cards show their product');
+      // The server counts its viewers: one connection.
+      const { dropStore } = await import('../../src/core/drop-store.js');
+      const $viewers = dropStore(t.backend.url, t.id).$viewers;
+      const off = $viewers.listen(() => {});
+      await until(() => $viewers.get() === 1, `the server counts one viewer (it says ${$viewers.get()})`);
+      off();
+      expect(opened.filter((u) => u.includes(`/drops/${t.id}/events`))).to.have.length(1);
+    } finally {
+      window.EventSource = RealEventSource;
+    }
+  });
+
+  it('shows an error with a retry button for a backend that cannot be reached, and says so in the console', async () => {
+    const el = await fixture<DropProductCard>(
+      html`<drop-product-card backend="http://127.0.0.1:9" drop="demo" product="tee"></drop-product-card>`,
+    );
+    await untilState(el, 'error');
+    expect(textOf(el)).to.contain('Could not reach the shop');
+    expect(shadow(el).querySelector('[role="alert"]')).to.exist;
+    expect(button(el, 'Try again')).to.exist;
+  });
+
+  it('shows an error, not a blank card, when the backend answers with malformed data', async () => {
+    const t = await createDrop();
+    const realFetch = window.fetch;
+    // Fault injection: the drop comes back with a price that is not a number.
+    window.fetch = async (input, init) => {
+      if (String(input).endsWith(`/v1/drops/${t.id}`))
+        return new Response(JSON.stringify({ ...t.drop, products: [{ ...t.drop.products[0], prices: [{ currency: 'USD', amount: 'cheap' }] }] }), {
+          headers: { 'content-type': 'application/json' },
+        });
+      return realFetch(input, init);
+    };
+    let el: DropProductCard;
+    try {
+      el = await card(t);
+      await untilState(el, 'error');
+    } finally {
+      window.fetch = realFetch;
+    }
+    expect(textOf(el)).to.contain('could not read');
+    button(el, 'Try again').click();
+    await untilState(el, 'available');
+  });
+
+  it('names what to set when no backend is configured', async () => {
+    const errors: string[] = [];
+    const realError = console.error;
+    console.error = (...args: unknown[]) => errors.push(args.join(' '));
+    try {
+      const el = await fixture<DropProductCard>(html`<drop-product-card drop="demo" product="tee"></drop-product-card>`);
+      await untilState(el, 'error');
+      expect(textOf(el)).to.contain('not set up');
+    } finally {
+      console.error = realError;
+    }
+    expect(errors.join('\n')).to.contain('backend="https://…" attribute, data-backend on the live-drop script tag, or call configure({ backend })');
+  });
+
+  it('speaks German with euro prices under lang="de", English with dollars under lang="en-US"', async () => {
+    const t = await createDrop({ startsAt: (await serverTime()) + 3_600_000 });
+    const de = await fixture(html`<div lang="de-DE">
+      <drop-product-card backend=${t.backend.url} drop=${t.id} product="tee"></drop-product-card>
+    </div>`);
+    const deCard = de.querySelector('drop-product-card')!;
+    const enCard = await card(t, 'tee', { lang: 'en-US' });
+    await untilState(deCard, 'locked');
+    await untilState(enCard, 'locked');
+    expect(shadow(deCard).querySelector('[part="price"]')!.textContent).to.equal('42,00\u00a0€');
+    expect(textOf(deCard)).to.contain('Verfügbar ab');
+    expect(textOf(deCard)).to.contain('Größe');
+    expect(button(deCard, 'Reservieren').disabled).to.equal(true);
+    expect(shadow(enCard).querySelector('[part="price"]')!.textContent).to.equal('$45.00');
+    expect(textOf(enCard)).to.contain('Unlocks');
+    expect(button(enCard, 'Reserve')).to.exist;
+  });
+
+  it('prices in the currency attribute when the drop sells in it', async () => {
+    const t = await createDrop();
+    const el = await card(t, 'tee', { lang: 'en-US', currency: 'EUR' });
+    await untilState(el, 'available');
+    expect(shadow(el).querySelector('[part="price"]')!.textContent).to.equal('€42.00');
+  });
+
+  it('renders text from the backend as text, never as markup', async () => {
+    const t = await createDrop({ products: [productInput('tee', { m: 9 }, { title: '<img src=x onerror="window.pwned=1">Tee' })] });
+    const el = await card(t);
+    await untilState(el, 'available');
+    expect(shadow(el).querySelector('[part="title"]')!.textContent).to.equal('<img src=x onerror="window.pwned=1">Tee');
+    expect(shadow(el).querySelectorAll('img')).to.have.length(1);
+  });
+
+  it('has no axe violations in any state', async () => {
+    const t = await createDrop({ startsAt: (await serverTime()) + 2_000, holdMs: 2_000, products: [productInput('tee', { s: 0, m: 3, l: 9 })] });
+    const el = await card(t);
+    await untilState(el, 'locked');
+    await expectNoAxeViolations(el, 'locked');
+    await untilState(el, 'available', 10_000);
+    await expectNoAxeViolations(el, 'available');
+    shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!.click();
+    await until(() => !shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!.hidden, 'the size list opens');
+    await expectNoAxeViolations(el, 'the size list is open');
+    [...shadow(el).querySelectorAll<HTMLElement>('[part~="size-option"]')][1].click();
+    await untilState(el, 'low-stock');
+    await expectNoAxeViolations(el, 'low stock');
+    await pickSize(el, 'L');
+    button(el, 'Reserve').click();
+    await untilState(el, 'reserved');
+    await expectNoAxeViolations(el, 'reserved');
+    await untilState(el, 'expired');
+    await expectNoAxeViolations(el, 'expired');
+    await t.setStock('tee', 'm', 0);
+    await t.setStock('tee', 'l', 0);
+    button(el, 'Reserve again').click();
+    await untilState(el, 'sold-out');
+    await expectNoAxeViolations(el, 'sold out');
+
+    const broken = await fixture<DropProductCard>(html`<drop-product-card backend="http://127.0.0.1:9" drop="x" product="y"></drop-product-card>`);
+    await expectNoAxeViolations(broken, 'loading');
+    await untilState(broken, 'error');
+    await expectNoAxeViolations(broken, 'error');
+  });
+});
