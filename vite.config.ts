@@ -7,6 +7,9 @@ import { defineConfig } from 'vite';
  * (The npm build is plain `tsc`, see tsconfig.build.json.)
  */
 export default defineConfig({
+  // Library mode leaves `process.env.NODE_ENV` (nanostores' dev checks) alone,
+  // but a script tag has no bundler after us to replace it: this is the production build.
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir: 'dist',
     emptyOutDir: false,
@@ -21,6 +24,9 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         chunkFileNames: 'live-drop-[name]-[hash].js',
+        // Library mode keeps whitespace in ES output for the next bundler's
+        // tree-shaking; nothing tree-shakes a script tag, so minify it fully.
+        minify: true,
       },
     },
   },
