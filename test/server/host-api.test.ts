@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { parseDrop, parseProduct, parseReservation } from '../../src/protocol/parse.js';
+import type { SalesReport } from '../../src/protocol/types.js';
+import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
+import { apiFor, tee, uniqueId, type Api } from './support/api-client.js';
+
+describe('host API', () => {
+  let server: RunningServer;
+  let api: Api;
+  before(async () => {
+    server = await startReferenceServer({ args: ['--hold-seconds', '300'] });
+    api = apiFor(server);
+  });
+  after(() => server.stop());
+
+  it('creates a drop with its products, defaults filled in', async () => {
+    const id = uniqueId('created');
+    const startsAt = Date.now() + 60_000;
+    const res = await api.host('POST', '/v1/host/drops', {
+      id,
+      title: 'Capsule',
+      startsAt,
+      stream: { hls: 'https://cdn.example/live/master.m3u8' },
+      products: [tee('tee', { s: 2 }, { limitPerCustomer: undefined })],
+    });
+    assert.equal(res.status, 201);
+    const drop = parseDrop(res.body);
+    assert.equal(drop.id, id);
+    assert.equal(drop.status, 'scheduled');
+    assert.equal(drop.startsAt, startsAt);
+    assert.equal(drop.holdMs, 300_000, 'the configured default hold');
+    assert.deepEqual(drop.stream, { hls: 'https://cdn.example/live/master.m3u8', replay: null, poster: null });
+    assert.equal(drop.products[0].limitPerCustomer, 1);
+    assert.deepEqual(drop.products[0].variants, [{ id: 's', label: 'S', available: 2 }]);
+    assert.deepEqual((await api.call('GET', `/v1/drops/${id}`)).body, res.body);
+  });
+
+  it('chooses an id when none is given, and refuses a taken one', async () => {
+    const res = await api.host('POST', '/v1/host/drops', { title: 'No id', startsAt: Date.now(), products: [] });
+    assert.equal(res.status, 201);
+    assert.match(res.body.id, /^[A-Za-z0-9_-]{1,64}$/);
+    const again = await api.host('POST', '/v1/host/drops', { id: res.body.id, title: 'Twice', startsAt: Date.now(), products: [] });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.code, 'already-exists');
+  });
+
+  it('patches top-level fields and leaves the rest alone', async () => {
+    const id = await api.createDrop({ startsAt: Date.now() + 60_000, description: 'before' });
+    const startsAt = Date.now() + 120_000;
+    const res = await api.host('PATCH', `/v1/host/drops/${id}`, { title: 'Renamed', startsAt, checkoutUrl: 'https://shop.example/checkout/{reservationId}' });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.title, 'Renamed');
+    assert.equal(res.body.startsAt, startsAt);
+    assert.equal(res.body.description, 'before');
+    assert.equal(res.body.checkoutUrl, 'https://shop.example/checkout/{reservationId}');
+    const products = await api.host('PATCH', `/v1/host/drops/${id}`, { products: [] });
+    assert.equal(products.status, 422, 'products change through PUT only');
+  });
+
+  it('adds and replaces products with PUT', async () => {
+    const id = await api.createDrop();
+    const res = await api.host('PUT', `/v1/host/drops/${id}/products/cap`, tee('cap', { one: 7 }, { title: 'Cap' }));
+    assert.equal(res.status, 200);
+    assert.equal(parseProduct(res.body).title, 'Cap');
+    const replaced = await api.host('PUT', `/v1/host/drops/${id}/products/cap`, tee('cap', { one: 3, two: 1 }, { title: 'Cap II' }));
+    assert.deepEqual(replaced.body.variants.map((v: any) => [v.id, v.available]), [['one', 3], ['two', 1]]);
+    const drop = (await api.call('GET', `/v1/drops/${id}`)).body;
+    assert.deepEqual(drop.products.map((p: any) => p.id), ['tee', 'cap']);
+    const mismatch = await api.host('PUT', `/v1/host/drops/${id}/products/cap`, tee('hat', { one: 1 }));
+    assert.equal(mismatch.status, 422);
+  });
+
+  it('sets a variant’s stock', async () => {
+    const id = await api.createDrop();
+    const res = await api.host('PUT', `/v1/host/drops/${id}/products/tee/variants/m/stock`, { available: 9 });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { id: 'm', label: 'M', available: 9 });
+    assert.equal((await api.host('PUT', `/v1/host/drops/${id}/products/tee/variants/xxl/stock`, { available: 1 })).status, 404);
+    assert.equal((await api.host('PUT', `/v1/host/drops/${id}/products/tee/variants/m/stock`, { available: -1 })).status, 422);
+  });
+
+  it('starts the show early (startsAt becomes now) and ends it (endsAt becomes now)', async () => {
+    const id = await api.createDrop({ startsAt: Date.now() + 3_600_000 });
+    const before = Date.now();
+    const started = await api.host('POST', `/v1/host/drops/${id}/start`);
+    assert.equal(started.status, 200);
+    assert.equal(started.body.status, 'live');
+    assert.ok(started.body.startsAt >= before - 1000 && started.body.startsAt <= Date.now() + 1000);
+    const ended = await api.host('POST', `/v1/host/drops/${id}/end`);
+    assert.equal(ended.body.status, 'ended');
+    assert.ok(ended.body.endsAt >= started.body.startsAt);
+    assert.equal((await api.host('POST', `/v1/host/drops/${id}/start`)).body.code, 'drop-ended');
+  });
+
+  it('points an ended show on the simulated stream at its replay window', async () => {
+    const id = await api.createDrop({ stream: { hls: 'stream/live.m3u8' } });
+    const ended = parseDrop((await api.host('POST', `/v1/host/drops/${id}/end`)).body);
+    assert.match(ended.stream.replay ?? '', /^stream\/replay\.m3u8\?from=\d+&to=\d+$/);
+    const res = await fetch(new URL(ended.stream.replay!, server.url + '/'));
+    assert.equal(res.status, 200);
+  });
+
+  it('features a product and refuses one that is not in the drop', async () => {
+    const id = await api.createDrop();
+    const res = await api.host('POST', `/v1/host/drops/${id}/feature`, { productId: 'tee' });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.productId, 'tee');
+    assert.equal((await api.host('POST', `/v1/host/drops/${id}/feature`, { productId: 'nope' })).status, 404);
+    assert.equal((await api.host('POST', `/v1/host/drops/${id}/feature`, { productId: null })).body, null);
+  });
+
+  it('reports live sales: held, sold and available per variant, reservations by status, revenue', async () => {
+    const id = await api.createDrop({ products: [tee('tee', { s: 5, m: 5 }, { limitPerCustomer: 5 })] });
+    const token = await api.newShopper();
+    const reserve = (variantId: string, quantity: number) =>
+      api.call('POST', `/v1/drops/${id}/reservations`, { token, body: { productId: 'tee', variantId, quantity } }).then((r) => r.body);
+    const sold = await reserve('s', 2);
+    await api.call('POST', `/v1/reservations/${sold.id}/confirm`, { token });
+    await reserve('m', 1);
+    const released = await reserve('m', 1);
+    await api.call('DELETE', `/v1/reservations/${released.id}`, { token });
+
+    const res = await api.host('GET', `/v1/host/drops/${id}/sales`);
+    assert.equal(res.status, 200);
+    const report = res.body as SalesReport;
+    assert.deepEqual(report.variants, [
+      { productId: 'tee', variantId: 's', available: 3, held: 0, sold: 2 },
+      { productId: 'tee', variantId: 'm', available: 4, held: 1, sold: 0 },
+    ]);
+    assert.deepEqual(report.reservations, { held: 1, confirmed: 1, released: 1, expired: 0 });
+    assert.deepEqual(report.revenue, [{ currency: 'USD', amount: 9800 }]);
+
+    const list = await api.host('GET', `/v1/host/drops/${id}/reservations`);
+    assert.equal(list.status, 200);
+    assert.equal(list.body.length, 3);
+    list.body.forEach((r: unknown) => parseReservation(r));
+    assert.ok(list.body[0].createdAt >= list.body[2].createdAt, 'newest first');
+  });
+
+  it('refuses every host route without the host token, or with a wrong one or a shopper’s', async () => {
+    const id = await api.createDrop();
+    const shopper = await api.newShopper();
+    const routes: [string, string][] = [
+      ['POST', '/v1/host/drops'],
+      ['PATCH', `/v1/host/drops/${id}`],
+      ['PUT', `/v1/host/drops/${id}/products/tee`],
+      ['PUT', `/v1/host/drops/${id}/products/tee/variants/s/stock`],
+      ['POST', `/v1/host/drops/${id}/start`],
+      ['POST', `/v1/host/drops/${id}/end`],
+      ['POST', `/v1/host/drops/${id}/feature`],
+      ['GET', `/v1/host/drops/${id}/sales`],
+      ['GET', `/v1/host/drops/${id}/reservations`],
+    ];
+    for (const [method, path] of routes) {
+      for (const token of [null, 'wrong-token-0123456789', shopper]) {
+        const res = await api.call(method, path, { token, body: method === 'GET' ? undefined : {} });
+        assert.equal(res.status, 401, `${method} ${path} with ${token ?? 'no token'}`);
+        assert.equal(res.body.code, 'unauthorized');
+        assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+      }
+    }
+    assert.equal((await api.call('GET', `/v1/drops/${id}`)).body.status, 'live', 'nothing changed');
+  });
+});
