@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
+import { apiFor, eventually, tee, type Api } from './support/api-client.js';
+import { openEvents, type EventClient } from './support/event-client.js';
+import { freshDatabase, postgresUrl, skipWithoutPostgres } from './support/postgres.js';
+import { rush } from './support/rush.js';
+
+describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, () => {
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let nodeA: RunningServer;
+  let nodeB: RunningServer;
+  let a: Api;
+  let b: Api;
+  const clients: EventClient[] = [];
+  before(async () => {
+    if (!postgresUrl) return;
+    database = await freshDatabase('nodes');
+    // Started one after the other: the second finds the schema migrated and the demo seeded.
+    nodeA = await startReferenceServer({ databaseUrl: database.url });
+    nodeB = await startReferenceServer({ databaseUrl: database.url });
+    a = apiFor(nodeA);
+    b = apiFor(nodeB);
+  });
+  after(async () => {
+    clients.forEach((c) => c.close());
+    await nodeA?.stop();
+    await nodeB?.stop();
+    await database?.drop();
+  });
+  const events = async (node: RunningServer, dropId: string, lastEventId?: string) => {
+    const c = await openEvents(`${node.url}/v1/drops/${dropId}/events`, { lastEventId });
+    clients.push(c);
+    return c;
+  };
+
+  it('shows a reservation made on node A as a stock event to a viewer of node B', async () => {
+    const dropId = await a.createDrop({ products: [tee('tee', { s: 5 })] });
+    const viewer = await events(nodeB, dropId);
+    await viewer.next('snapshot');
+    const token = await a.newShopper();
+    assert.equal((await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 2 } })).status, 201);
+    const stock = await viewer.next('stock');
+    assert.deepEqual(stock.data.levels, [{ productId: 'tee', variantId: 's', available: 3 }]);
+  });
+
+  it('accepts a shopper token from node A on node B, and the reservation is the same everywhere', async () => {
+    const dropId = await a.createDrop();
+    const token = await a.newShopper();
+    const r = (await b.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })).body;
+    assert.deepEqual((await a.call('GET', `/v1/reservations/${r.id}`, { token })).body, r);
+  });
+
+  it('gives the same event the same id on both nodes, so a viewer can resume on the other node', async () => {
+    const dropId = await a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    const onA = await events(nodeA, dropId);
+    const onB = await events(nodeB, dropId);
+    await onA.next('snapshot');
+    await onB.next('snapshot');
+    await b.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'a' });
+    const [fa, fb] = await Promise.all([onA.next('featured'), onB.next('featured')]);
+    assert.equal(fa.id, fb.id);
+    onA.close();
+    await a.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'b' });
+    const resumed = await events(nodeB, dropId, fa.id);
+    const missed = await resumed.next('featured');
+    assert.equal(missed.data.productId, 'b');
+    assert.ok(!resumed.events.some((e) => e.type === 'snapshot'));
+  });
+
+  it('counts viewers on every node', async () => {
+    const dropId = await a.createDrop();
+    const onA = await events(nodeA, dropId);
+    await events(nodeB, dropId);
+    await onA.next('viewers', (e) => e.data.count === 2);
+  });
+
+  it('turns a scheduled drop live once, whichever node notices first', async () => {
+    const dropId = await a.createDrop({ startsAt: Date.now() + 1500 });
+    const viewer = await events(nodeB, dropId);
+    await viewer.next('status', (e) => e.data.status === 'live');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(viewer.events.filter((e) => e.type === 'status').length, 1);
+  });
+
+  it('expires holds once even though both nodes sweep', async () => {
+    const dropId = await a.createDrop({ holdMs: 1200, products: [tee('tee', { s: 4 }, { limitPerCustomer: 4 })] });
+    const token = await a.newShopper();
+    await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 3 } });
+    await eventually(async () => (await b.call('GET', `/v1/drops/${dropId}`)).body.products[0].variants[0].available === 4, { what: 'the units to return' });
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await b.call('GET', `/v1/drops/${dropId}`)).body.products[0].variants[0].available, 4, 'returned exactly once');
+  });
+
+  it('never oversells in a rush spread over both nodes', async () => {
+    const result = await rush([a, b], { shoppers: 400 });
+    assert.ok(result.accepted > 0);
+    console.log(`# rush on PostgreSQL, two nodes: ${result.answers} reservations in ${result.elapsedMs} ms, ${result.accepted} accepted`);
+  });
+});
