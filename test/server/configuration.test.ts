@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { copyPgliteTemplate } from '../support/pglite-template.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs server/main.ts to its exit (bad configuration exits before opening any database). */
+function runServer(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: '', HOST_TOKEN: '', PORT: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('configuration', () => {
+  const bad: [string, string[], Record<string, string>, RegExp][] = [
+    ['a port that is not a number', ['--port', 'eighty'], {}, /port .* must be an integer from 0 to 65535, got "eighty"/],
+    ['a port out of range from the environment', [], { PORT: '70000' }, /port \(--port \/ PORT\) must be an integer/],
+    ['an unknown flag', ['--prot', '8080'], {}, /Unknown option '--prot'/],
+    ['an origin that is not a URL', ['--allowed-origins', 'shop.example'], {}, /allowed origin "shop.example" is not a URL/],
+    ['an origin with a path', ['--allowed-origins', 'https://shop.example/app'], {}, /must be scheme:\/\/host\[:port\] only/],
+    ['a short host token', ['--host-token', 'abc'], {}, /host token .* must be 16–512 visible ASCII characters/],
+    ['a DATABASE_URL that is not PostgreSQL', [], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres:\/\//],
+    ['a zero hold', ['--hold-seconds', '0'], {}, /hold .* must be an integer from 1/],
+  ];
+  for (const [what, args, env, message] of bad) {
+    it(`refuses to start with ${what}: a clear message and exit code 2`, async () => {
+      const { code, output } = await runServer(args, env);
+      assert.equal(code, 2, output);
+      assert.match(output, /bad configuration/);
+      assert.match(output, message);
+      assert.doesNotMatch(output, /listening on/);
+    });
+  }
+
+  it('prints its configuration and a generated host token when none is configured, and stops cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'live-drop-config-'));
+    after(() => rmSync(dataDir, { recursive: true, force: true }));
+    await copyPgliteTemplate(dataDir);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: '', HOST_TOKEN: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    let printed = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${printed}`)), 60_000);
+      child.stdout.on('data', (c) => {
+        printed += c;
+        if (/listening on http:\/\/127\.0\.0\.1:\d+/.test(printed)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.match(printed, /storage +PGlite /);
+    assert.match(printed, /allowed origins +\*/);
+    const token = /host token +(\S+) \(generated/.exec(printed);
+    assert.ok(token && token[1].length >= 16, printed);
+  });
+});
