@@ -27,6 +27,8 @@ export class DropController implements ReactiveController {
   constructor(
     private readonly host: DropHost,
     private readonly tag: string,
+    /** Whether the element needs a drop (a countdown with a fixed `target` does not). */
+    private readonly needsDrop: () => boolean = () => true,
   ) {
     host.addController(this);
     this.#config = new StoreController(host, () => $config);
@@ -51,7 +53,9 @@ export class DropController implements ReactiveController {
 
   /** The problem with the element's setup, if any: missing backend or drop. */
   get configError(): string | undefined {
-    return this.resolution.error ?? (this.host.drop ? undefined : `<${this.tag}> needs a drop="…" attribute with the drop's id.`);
+    if (this.resolution.error) return this.resolution.error;
+    if (!this.host.drop && this.needsDrop()) return `<${this.tag}> needs a drop="…" attribute with the drop's id.`;
+    return undefined;
   }
 
   get store(): DropStore | undefined {

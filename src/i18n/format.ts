@@ -79,7 +79,7 @@ export function formatClock(ms: number): string {
  */
 export function announcementStep(ms: number): [number, Intl.RelativeTimeFormatUnit] {
   const s = Math.ceil(ms / 1000);
-  if (s <= 60) return [Math.ceil(s / 10) * 10, 'second'];
+  if (s <= 50) return [Math.ceil(s / 10) * 10, 'second'];
   if (s <= 3600) return [Math.ceil(s / 60), 'minute'];
   if (s < 86_400) return [Math.floor(s / 3600), 'hour'];
   return [Math.floor(s / 86_400), 'day'];

@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/drop-product-card/drop-product-card.js';
 import type { DropProductCard } from '../../src/elements/drop-product-card/drop-product-card.js';
 import { expectNoAxeViolations } from '../helpers/axe.js';
@@ -317,5 +318,59 @@ describe('<drop-product-card>', function () {
     await expectNoAxeViolations(broken, 'loading');
     await untilState(broken, 'error');
     await expectNoAxeViolations(broken, 'error');
+  });
+});
+
+describe('<drop-product-card> with the keyboard alone', function () {
+  this.timeout(20_000);
+
+  const focused = (el: Element) => el.shadowRoot!.activeElement as HTMLElement | null;
+
+  it('picks a size from the listbox and reserves, then reaches Checkout', async () => {
+    const t = await createDrop({ products: [productInput('tee', { s: 0, m: 4, l: 9 })] });
+    const el = await card(t);
+    await untilState(el, 'available');
+    for (let i = 0; i < 6 && focused(el)?.getAttribute('part') !== 'size-button'; i++) await sendKeys({ press: 'Tab' });
+    expect(focused(el)?.getAttribute('part')).to.equal('size-button');
+
+    await sendKeys({ press: 'ArrowDown' });
+    await until(() => focused(el)?.getAttribute('role') === 'listbox', 'the listbox takes focus');
+    const list = focused(el)!;
+    // S is sold out, so the list starts on the first size that can be picked.
+    expect(list.getAttribute('aria-activedescendant')).to.equal('size-m');
+    await sendKeys({ press: 'End' });
+    expect(list.getAttribute('aria-activedescendant')).to.equal('size-l');
+    await sendKeys({ press: 'Home' });
+    expect(list.getAttribute('aria-activedescendant')).to.equal('size-s');
+    await sendKeys({ press: 'Enter' });
+    expect(list.hidden, 'a sold-out size cannot be picked').to.equal(false);
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'Enter' });
+    await until(() => list.hidden, 'the list closes');
+    expect(focused(el)?.getAttribute('part')).to.equal('size-button');
+    expect(focused(el)!.textContent).to.contain('M');
+
+    await sendKeys({ press: 'Tab' });
+    expect(focused(el)!.textContent!.trim()).to.equal('Reserve');
+    await sendKeys({ press: 'Enter' });
+    await untilState(el, 'reserved');
+    await until(() => focused(el)?.textContent?.trim() === 'Checkout', 'focus moves to Checkout');
+    const checkout = oneEvent(el, 'drop-checkout');
+    el.addEventListener('drop-checkout', (e) => e.preventDefault(), { once: true });
+    await sendKeys({ press: 'Enter' });
+    expect((await checkout).detail.reservation.variantId).to.equal('m');
+  });
+
+  it('closes the size list with Escape and returns focus to its button', async () => {
+    const t = await createDrop();
+    const el = await card(t);
+    await untilState(el, 'available');
+    shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => focused(el)?.getAttribute('role') === 'listbox', 'the listbox opens');
+    await sendKeys({ press: 'Escape' });
+    await until(() => focused(el)?.getAttribute('part') === 'size-button', 'focus returns to the size button');
+    expect(shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!.hidden).to.equal(true);
+    expect(focused(el)!.getAttribute('aria-expanded')).to.equal('false');
   });
 });

@@ -28,6 +28,9 @@ function loadAxe(): Promise<void> {
 /** Fails with every violation axe finds in `element` (shadow DOM included). */
 export async function expectNoAxeViolations(element: Element, what: string): Promise<void> {
   await loadAxe();
+  // Judge the settled look, not a frame of an entrance animation.
+  const finite = (element.shadowRoot ?? element).getAnimations?.({ subtree: true }) ?? [];
+  await Promise.all(finite.filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {})));
   const { violations } = await window.axe!.run(element, { resultTypes: ['violations'] });
   const report = violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
   expect(report, `axe violations when ${what}`).to.deep.equal([]);

@@ -65,7 +65,7 @@ export class DropCountdown extends LitElement {
   /** What the countdown shows now, for CSS: `loading`, `counting`, `live`, `ended` or `error`. */
   @property({ reflect: true }) state: CountdownState = 'loading';
 
-  readonly #drop = new DropController(this, 'drop-countdown');
+  readonly #drop = new DropController(this, 'drop-countdown', () => parseTarget(this.target) === undefined);
   readonly #locale = new LocaleController(this);
   readonly #clock = new ClockController(this, { clock: () => this.#drop.clock, deadline: () => this.#deadline() });
 
@@ -74,12 +74,12 @@ export class DropCountdown extends LitElement {
   }
 
   #computeState(): CountdownState {
-    const needsDrop = this.target === null || parseTarget(this.target) === undefined;
+    const needsDrop = parseTarget(this.target) === undefined;
     if (needsDrop) {
       if (this.#drop.configError || this.#drop.fatalError) return 'error';
       if (!this.#drop.drop) return 'loading';
     }
-    // A fixed target needs no drop; without a backend it counts on the visitor's clock.
+    // A fixed target needs no drop, and without a backend it counts on the visitor's clock.
     if (this.#drop.clock && !this.#drop.clockSynced) return 'loading';
     if (this.#drop.drop?.status === 'ended' && needsDrop) return 'ended';
     if (this.#drop.drop && needsDrop && this.#drop.drop.status === 'live') return 'live';
