@@ -25,6 +25,8 @@ export interface RushAttempt {
   ms: number;
   /** Requests sent, the first included. */
   tries: number;
+  /** The server replayed the stored answer of an earlier try (Idempotent-Replayed). */
+  replayed?: boolean;
 }
 
 export interface RushOptions {
@@ -54,6 +56,7 @@ export function rush(client: HttpClient, target: RushDrop, tokens: string[], o: 
           });
           attempt.status = res.status;
           attempt.ms = res.ms;
+          attempt.replayed = res.headers['idempotent-replayed'] === 'true';
           if (res.status === 201) attempt.reservation = JSON.parse(res.text) as Reservation;
           else if (res.headers['content-type']?.includes('json')) attempt.code = (JSON.parse(res.text) as Problem).code;
           o.onAnswer?.(attempt);
