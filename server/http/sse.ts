@@ -7,8 +7,15 @@
 import type { ServerResponse } from 'node:http';
 import { SERVER_TIME_HEADER } from '../../src/protocol/routes.js';
 
+/** One event as SSE text; build it once and write it to every viewer. */
+export function sseFrame(id: number | string, type: string, data: unknown): string {
+  // JSON.stringify never emits raw newlines, so the data is always one `data:` line.
+  return `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
 export interface SseWriter {
-  event(id: number | string, type: string, data: unknown): void;
+  /** Writes a frame made by `sseFrame`. */
+  frame(text: string): void;
   comment(text: string): void;
   /** Bytes waiting to be sent: a client that reads too slowly is dropped. */
   readonly backlog: number;
@@ -27,9 +34,8 @@ export function openSse(res: ServerResponse, { retryMs = 2000 } = {}): SseWriter
   });
   res.write(`retry: ${retryMs}\n\n`);
   return {
-    event(id, type, data) {
-      const lines = JSON.stringify(data).split('\n'); // JSON has no raw newlines; kept for safety
-      res.write(`id: ${id}\nevent: ${type}\n${lines.map((l) => `data: ${l}`).join('\n')}\n\n`);
+    frame(text) {
+      res.write(text);
     },
     comment(text) {
       res.write(`: ${text.replace(/\n/g, ' ')}\n\n`);

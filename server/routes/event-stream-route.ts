@@ -9,12 +9,20 @@
 import { HttpError } from '../http/problem.js';
 import { header } from '../http/request.js';
 import type { Router } from '../http/router.js';
-import { openSse } from '../http/sse.js';
+import { openSse, sseFrame } from '../http/sse.js';
 import type { BusEvent } from '../services/event-bus.js';
 import { pathId } from './auth.js';
 import type { Services } from './services.js';
 
 const HEARTBEAT_MS = 15_000;
+
+/** Each event is serialised once, however many viewers it goes to. */
+const frames = new WeakMap<BusEvent, string>();
+function frameOf(e: BusEvent): string {
+  let frame = frames.get(e);
+  if (!frame) frames.set(e, (frame = sseFrame(e.id, e.type, e.data)));
+  return frame;
+}
 const MAX_BACKLOG_BYTES = 1 << 20;
 
 export function addEventStreamRoute(router: Router, services: Services, open: Set<() => void>): void {
@@ -30,7 +38,7 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
     const send = (e: BusEvent) => {
       if (e.id <= lastSent) return;
       lastSent = e.id;
-      sse.event(e.id, e.type, e.data);
+      sse.frame(frameOf(e));
       if (sse.backlog > MAX_BACKLOG_BYTES) close();
     };
     const unsubscribe = services.bus.subscribe(dropId, (e) => (queued ? queued.push(e) : send(e)));
@@ -55,7 +63,7 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
         const at = services.bus.latestId();
         const drop = await services.drops.get(dropId);
         if (res.destroyed) return null;
-        sse.event(at, 'snapshot', drop);
+        sse.frame(sseFrame(at, 'snapshot', drop));
         lastSent = at;
         // Whatever arrived during the read and is newer than the snapshot's id.
         services.bus.since(dropId, at)?.forEach(send);
