@@ -13,6 +13,8 @@ export interface FaultProxy {
   url: string;
   /** Drops every open connection now. */
   cut(): void;
+  /** Drops each open connection with probability `share` (0–1), now; returns how many it dropped. */
+  cutSome(share: number): number;
   /** Resets new connections for `ms` (until `restore()` when absent); drops open ones too. */
   refuse(ms?: number): void;
   /** Accepts connections again. */
@@ -25,6 +27,7 @@ export interface FaultProxy {
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const { hostname, port } = new URL(target);
   const open = new Set<Socket>();
+  const clients = new Set<Socket>();
   let refusing = false;
   let refuseTimer: ReturnType<typeof setTimeout> | undefined;
   let forwarded = 0;
@@ -35,6 +38,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       return;
     }
     forwarded++;
+    clients.add(client);
+    client.on('close', () => clients.delete(client));
     const upstream = connect(Number(port), hostname);
     for (const [a, b] of [
       [client, upstream],
@@ -64,6 +69,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return {
     url: `http://127.0.0.1:${address.port}`,
     cut,
+    cutSome(share) {
+      let dropped = 0;
+      for (const client of clients) {
+        if (Math.random() >= share) continue;
+        client.destroy();
+        dropped++;
+      }
+      return dropped;
+    },
     refuse(ms) {
       refusing = true;
       cut();
