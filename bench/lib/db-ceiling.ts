@@ -1,44 +1,69 @@
 /**
- * The database's own ceiling for the rush: the conditional UPDATE that takes
- * one unit (`available = available - 1 WHERE … AND available >= 1`) in a
- * loop on one connection, each in its own transaction as a reservation is,
- * straight against the same kind of storage the server used (a PGlite data
- * directory, or the same PostgreSQL database).
+ * The database's own ceiling for the rush: the server's conditional UPDATE
+ * (`takeStock`: `available = available - 1 WHERE … AND available >= 1`), each
+ * in its own transaction, in a loop straight against the storage the server
+ * has just used (its PGlite directory, after it stopped; the same PostgreSQL
+ * database), opened by the server's own storage layer. Like the rush, the loop
+ * spreads over the variants and runs out of stock halfway, so half the
+ * updates succeed and half find nothing left.
  */
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { openDatabase } from '../../server/storage/open-database.js';
+import { deleteDrop, insertDrop, takeStock, upsertProduct } from '../../server/storage/drop-store.js';
 
 export type Storage = { kind: 'pglite'; label: string; dir: string } | { kind: 'postgres'; label: string; url: string };
 
-interface Sql {
-  query(text: string, params?: unknown[]): Promise<unknown>;
-  close(): Promise<void>;
+export interface Ceiling {
+  updatesPerSec: number;
+  /** Loops running at once: 1 on PGlite (one connection), the server's pool size on PostgreSQL. */
+  loops: number;
 }
 
-async function open(storage: Storage): Promise<Sql> {
-  if (storage.kind === 'pglite') {
-    const db = await PGlite.create(`${storage.dir}/ceiling`);
-    return { query: (t, p) => db.query(t, p), close: () => db.close() };
-  }
-  const client = new pg.Client({ connectionString: storage.url });
-  await client.connect();
-  return { query: (t, p) => client.query(t, p as unknown[]), close: () => client.end() };
-}
+/** The server's PostgreSQL pool size (server/storage/pg-database.ts). */
+const PG_POOL = 10;
 
-/** Conditional UPDATEs per second over `n` iterations (half succeed, half find no stock left). */
-export async function conditionalUpdateCeiling(storage: Storage, n: number): Promise<number> {
-  const db = await open(storage);
-  const table = `bench_ceiling_${process.pid}`;
+export async function conditionalUpdateCeiling(storage: Storage, updates: number, variants: number): Promise<Ceiling> {
+  const db = await openDatabase(storage.kind === 'postgres' ? { databaseUrl: storage.url, dataDir: '' } : { databaseUrl: null, dataDir: storage.dir });
+  const dropId = `ceiling-${randomUUID()}`;
   try {
-    await db.query(`CREATE TABLE ${table} (drop_id text, product_id text, variant_id text, available integer NOT NULL CHECK (available >= 0), PRIMARY KEY (drop_id, product_id, variant_id))`);
-    await db.query(`INSERT INTO ${table} VALUES ('d', 'p', 'v', $1)`, [Math.floor(n / 2)]);
-    const update = `UPDATE ${table} SET available = available - $4 WHERE drop_id = $1 AND product_id = $2 AND variant_id = $3 AND available >= $4 RETURNING available`;
+    const now = Date.now();
+    await insertDrop(db, {
+      id: dropId,
+      title: 'Ceiling',
+      brand: '',
+      description: '',
+      startsAt: now,
+      endsAt: null,
+      status: 'live',
+      liveStartedAt: now,
+      stream: { hls: null, replay: null, poster: null },
+      checkoutUrl: null,
+      holdMs: 60_000,
+      createdAt: now,
+    });
+    await upsertProduct(db, dropId, {
+      id: 'sneaker',
+      title: 'Ceiling',
+      description: '',
+      images: [],
+      prices: [{ currency: 'USD', amount: 100 }],
+      limitPerCustomer: 1,
+      variants: Array.from({ length: variants }, (_, i) => ({ id: `v${i + 1}`, label: `V${i + 1}`, stock: Math.ceil(updates / 2 / variants) })),
+    });
+    const loops = db.kind === 'postgres' ? PG_POOL : 1;
+    let next = 0;
+    const loop = async () => {
+      while (next < updates) {
+        const i = next++;
+        await db.transaction((tx) => takeStock(tx, dropId, 'sneaker', `v${(i % variants) + 1}`, 1));
+      }
+    };
     const started = performance.now();
-    for (let i = 0; i < n; i++) await db.query(update, ['d', 'p', 'v', 1]);
-    return n / ((performance.now() - started) / 1000);
+    await Promise.all(Array.from({ length: loops }, loop));
+    return { updatesPerSec: updates / ((performance.now() - started) / 1000), loops };
   } finally {
-    await db.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
+    await deleteDrop(db, dropId).catch(() => {});
     await db.close();
   }
 }
