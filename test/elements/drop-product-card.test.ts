@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/drop-product-card/drop-product-card.js';
 import type { DropProductCard } from '../../src/elements/drop-product-card/drop-product-card.js';
 import { expectNoAxeViolations } from '../helpers/axe.js';
+import { spyOnEventSource } from '../helpers/event-source-spy.js';
 import { button, pickSize, shadow, textOf, untilState } from '../helpers/card.js';
 import { createDrop, otherShopper, productInput, serverTime, type TestDrop } from '../helpers/host-api.js';
 import { until } from '../helpers/until.js';
@@ -183,14 +184,7 @@ describe('<drop-product-card>', function () {
 
   it('opens one event stream for ten cards of one drop', async () => {
     const t = await createDrop({ products: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((id) => productInput(id)) });
-    const RealEventSource = window.EventSource;
-    const opened: string[] = [];
-    window.EventSource = class extends RealEventSource {
-      constructor(url: string | URL, init?: EventSourceInit) {
-        super(url, init);
-        opened.push(String(url));
-      }
-    };
+    const spy = spyOnEventSource();
     try {
       const grid = await fixture(html`<div>
         ${t.drop.products.map((p) => html`<drop-product-card backend=${t.backend.url} drop=${t.id} product=${p.id}></drop-product-card>`)}
@@ -203,9 +197,9 @@ describe('<drop-product-card>', function () {
       const off = $viewers.listen(() => {});
       await until(() => $viewers.get() === 1, `the server counts one viewer (it says ${$viewers.get()})`);
       off();
-      expect(opened.filter((u) => u.includes(`/drops/${t.id}/events`))).to.have.length(1);
+      expect(spy.urls().filter((u) => u.includes(`/drops/${t.id}/events`))).to.have.length(1);
     } finally {
-      window.EventSource = RealEventSource;
+      spy.restore();
     }
   });
 

@@ -1,0 +1,61 @@
+import { expect } from '@open-wc/testing';
+import { ApiClient, ApiError, NetworkError } from '../../src/core/api-client.js';
+import { ProtocolError } from '../../src/protocol/parse.js';
+import { testBackend } from '../helpers/backend.js';
+import { createDrop } from '../helpers/host-api.js';
+
+describe('ApiClient', () => {
+  it('validates answers and turns an error status into an ApiError with the problem', async () => {
+    const { url } = await testBackend();
+    const api = new ApiClient(url);
+    const t = await createDrop();
+    expect((await api.getDrop(t.id)).id).to.equal(t.id);
+    const error = await api.getDrop('no-such-drop').catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ApiError);
+    expect((error as ApiError).code).to.equal('not-found');
+    expect((error as ApiError).status).to.equal(404);
+  });
+
+  it('turns a reservation refusal into its problem code', async () => {
+    const { url } = await testBackend();
+    const api = new ApiClient(url);
+    const t = await createDrop({ live: false });
+    const { shopperToken } = await api.createShopper();
+    const error = await api.reserve(t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, crypto.randomUUID(), shopperToken).catch((e: unknown) => e);
+    expect((error as ApiError).code).to.equal('drop-not-started');
+  });
+
+  it('rejects an answer that is not JSON with a ProtocolError', async () => {
+    const api = new ApiClient('https://example.invalid');
+    const realFetch = window.fetch;
+    window.fetch = async () => new Response('<html>gateway</html>', { status: 200 });
+    try {
+      const error = await api.getTime().catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(ProtocolError);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
+  it('retries a safe request on network failure, then gives up with a NetworkError', async () => {
+    const api = new ApiClient('http://127.0.0.1:9');
+    api.retries = 2;
+    const realFetch = window.fetch;
+    let calls = 0;
+    window.fetch = (input, init) => {
+      calls++;
+      return realFetch(input, init);
+    };
+    try {
+      const error = await api.getTime().catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(NetworkError);
+      expect(calls).to.equal(3);
+      calls = 0;
+      // A POST without an idempotency key is never repeated: it could act twice.
+      await api.react('x', 'heart').catch(() => {});
+      expect(calls).to.equal(1);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+});

@@ -1,0 +1,99 @@
+import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { dropStore } from '../../src/core/drop-store.js';
+import { ProtocolError } from '../../src/protocol/parse.js';
+import { spyOnEventSource } from '../helpers/event-source-spy.js';
+import { createDrop, productInput } from '../helpers/host-api.js';
+import { until } from '../helpers/until.js';
+
+describe('dropStore', function () {
+  this.timeout(20_000);
+
+  it('is one store per backend and drop, loads the drop and follows stock events', async () => {
+    const t = await createDrop();
+    const store = dropStore(t.backend.url, t.id);
+    expect(dropStore(t.backend.url, t.id)).to.equal(store);
+    const $m = store.stock('tee', 'm');
+    const off = $m.listen(() => {});
+    try {
+      await until(() => store.$connection.get() === 'open', 'the stream opens');
+      expect($m.get()).to.equal(10);
+      expect(store.$drop.get()!.title).to.equal('Test Drop');
+      await t.setStock('tee', 'm', 3);
+      await until(() => $m.get() === 3, 'the stock event arrives');
+      expect(store.$stock.get()['tee/s']).to.equal(10);
+    } finally {
+      off();
+    }
+  });
+
+  it('reconnects after a cut connection and resumes with Last-Event-ID, catching up on what it missed', async () => {
+    const t = await createDrop({ products: [productInput('tee', { m: 10 })] });
+    const proxy = await executeServerCommand<{ id: string; url: string }, { target: string }>('fault-proxy:start', { target: t.backend.url });
+    const spy = spyOnEventSource();
+    const store = dropStore(proxy.url, t.id);
+    const $m = store.stock('tee', 'm');
+    const off = $m.listen(() => {});
+    try {
+      await until(() => store.$connection.get() === 'open', 'the stream opens');
+      await t.setStock('tee', 'm', 8);
+      await until(() => $m.get() === 8, 'a first stock event arrives');
+      // The network goes away for a second; meanwhile the stock changes.
+      await executeServerCommand('fault-proxy:refuse', { id: proxy.id, ms: 1_000 });
+      await until(() => store.$connection.get() === 'reconnecting', 'the store notices');
+      await t.setStock('tee', 'm', 2);
+      await until(() => $m.get() === 2, 'the missed stock change arrives after reconnecting', 15_000);
+      expect(store.$connection.get()).to.equal('open');
+      const urls = spy.urls();
+      expect(urls.length).to.be.at.least(2);
+      expect(new URL(urls[0]).searchParams.has('lastEventId')).to.equal(false);
+      expect(Number(new URL(urls.at(-1)!).searchParams.get('lastEventId'))).to.be.greaterThan(0);
+    } finally {
+      off();
+      spy.restore();
+      await executeServerCommand('fault-proxy:stop', { id: proxy.id });
+    }
+  });
+
+  it('reports a malformed event in $error and keeps applying the next ones', async () => {
+    const t = await createDrop();
+    const spy = spyOnEventSource();
+    const store = dropStore(t.backend.url, t.id);
+    const off = store.$drop.listen(() => {});
+    try {
+      await until(() => store.$connection.get() === 'open', 'the stream opens');
+      // Fault injection: a message that does not match the protocol, on the real connection.
+      spy.opened[0].dispatchEvent(new MessageEvent('stock', { data: '{"levels":[{"productId":"tee","variantId":"m","available":-4}]}' }));
+      expect(store.$error.get()).to.be.instanceOf(ProtocolError);
+      expect(store.$connection.get()).to.equal('open');
+      expect(store.$stock.get()['tee/m']).to.equal(10);
+      await t.setStock('tee', 'm', 1);
+      await until(() => store.$stock.get()['tee/m'] === 1, 'the next real event is applied');
+    } finally {
+      off();
+      spy.restore();
+    }
+  });
+
+  it('closes the stream when the last subscriber leaves, and opens it again for the next', async () => {
+    const t = await createDrop();
+    const spy = spyOnEventSource();
+    const store = dropStore(t.backend.url, t.id);
+    const mine = () => spy.opened.filter((es) => es.url.includes(`/drops/${t.id}/`));
+    try {
+      const off1 = store.$drop.listen(() => {});
+      const off2 = store.$viewers.listen(() => {});
+      await until(() => store.$connection.get() === 'open', 'the stream opens');
+      off1();
+      await new Promise((r) => setTimeout(r, 1_300));
+      expect(mine()[0].readyState, 'one subscriber left: still open').to.equal(EventSource.OPEN);
+      off2();
+      await until(() => mine()[0].readyState === EventSource.CLOSED, 'the stream closes after the last one left');
+      const off3 = store.$drop.listen(() => {});
+      await until(() => mine().length === 2 && mine()[1].readyState === EventSource.OPEN, () => `a new subscriber opens it again (${mine().length} opened, ${store.$connection.get()})`);
+      off3();
+    } finally {
+      spy.restore();
+    }
+  });
+});

@@ -1,0 +1,40 @@
+import { expect } from '@open-wc/testing';
+import { estimateOffset, ServerClock } from '../../src/core/server-clock.js';
+import { testBackend } from '../helpers/backend.js';
+import { until } from '../helpers/until.js';
+
+describe('server clock', () => {
+  it('trusts the samples with the shortest round trips', () => {
+    const samples = [
+      { offset: 900, rtt: 1_800 },
+      { offset: 10, rtt: 20 },
+      { offset: 14, rtt: 24 },
+      { offset: -400, rtt: 800 },
+    ];
+    expect(estimateOffset(samples)).to.equal(12);
+  });
+
+  it('measures the offset to the server when first listened to, and again when the page becomes visible', async () => {
+    const { url } = await testBackend();
+    const clock = new ServerClock(url);
+    const realFetch = window.fetch;
+    let samples = 0;
+    window.fetch = (input, init) => {
+      if (String(input).endsWith('/v1/time')) samples++;
+      return realFetch(input, init);
+    };
+    const off = clock.$offset.listen(() => {});
+    try {
+      await until(() => clock.synced, 'the first measurement is in');
+      // Same machine: the offset is tiny, and now() follows the server.
+      expect(Math.abs(clock.$offset.get()!)).to.be.lessThan(250);
+      expect(samples).to.be.at.least(3);
+      const before = samples;
+      document.dispatchEvent(new Event('visibilitychange'));
+      await until(() => samples >= before + 3, 'a new measurement on visibilitychange');
+    } finally {
+      off();
+      window.fetch = realFetch;
+    }
+  });
+});
