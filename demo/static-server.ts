@@ -1,6 +1,7 @@
 /**
  * A small static file server for the demo: `demo/` at `/`, the built
- * `dist/` at `/dist/`, and `/demo-config.json` for the host console.
+ * `dist/` at `/dist/`, and `/demo-config.json` for the host console. (The
+ * script-tag test mounts other directories.)
  *
  * It runs on another origin than the backend on purpose: the drop page loads
  * `dist/live-drop.js` from here and talks to the backend across origins, as a
@@ -47,7 +48,14 @@ export interface StaticServerOptions {
   port: number;
   host: string;
   config: DemoConfig;
+  /** URL prefix → directory (relative to the repository), longest prefix first; default: the demo's. */
+  mounts?: [prefix: string, dir: string][];
 }
+
+const DEMO_MOUNTS: [string, string][] = [
+  ['/dist/', 'dist'],
+  ['/', 'demo'],
+];
 
 export interface RunningStaticServer {
   url: string;
@@ -55,11 +63,13 @@ export interface RunningStaticServer {
   close(): Promise<void>;
 }
 
-/** Maps a URL path to a file under demo/ or dist/, or null when it points elsewhere. */
-function fileFor(pathname: string): string | null {
+/** Maps a URL path to a file in a mounted directory, or null when it points elsewhere. */
+function fileFor(pathname: string, mounts: [string, string][]): string | null {
   const decoded = decodeURIComponent(pathname);
-  const [base, rest] = decoded.startsWith('/dist/') ? ['dist', decoded.slice('/dist/'.length)] : ['demo', decoded.slice(1)];
-  const dir = resolve(root, base);
+  const mount = mounts.find(([prefix]) => decoded.startsWith(prefix));
+  if (!mount) return null;
+  const dir = resolve(root, mount[1]);
+  const rest = decoded.slice(mount[0].length);
   const file = resolve(dir, normalize(rest || 'index.html'));
   if (file !== dir && !file.startsWith(dir + sep)) return null;
   try {
@@ -70,14 +80,14 @@ function fileFor(pathname: string): string | null {
 }
 
 export function startStaticServer(options: StaticServerOptions): Promise<RunningStaticServer> {
-  const { config } = options;
+  const { config, mounts = DEMO_MOUNTS } = options;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end();
     if (url.pathname === '/demo-config.json') {
       return void res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' }).end(JSON.stringify({ ...config, drop: 'demo' }));
     }
-    const file = fileFor(url.pathname);
+    const file = fileFor(url.pathname, mounts);
     if (!file) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
     const headers = { 'content-type': type, 'cache-control': 'no-cache' };

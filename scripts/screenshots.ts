@@ -28,9 +28,10 @@ async function shoot(browser: Browser, url: string, name: string, scheme: Scheme
     page.on('pageerror', (err) => console.error(`${name}: ${err.message}`));
     await page.goto(url);
     await settle(page);
-    const file = `${out}/${name}-${label}-${scheme}.png`;
-    await page.screenshot({ path: file, fullPage: true });
-    console.log(file);
+    const file = `${out}/${name}-${label}-${scheme}`;
+    await page.screenshot({ path: `${file}.png`, fullPage: true });
+    await page.screenshot({ path: `${file}-fold.png` }); // the first screen, at full resolution
+    console.log(`${file}.png`);
     await context.close();
   }
 }

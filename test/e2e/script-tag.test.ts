@@ -1,0 +1,87 @@
+/**
+ * The script-tag build on a page from another origin than the backend, as a
+ * site owner deploys it: the plain-HTML example (examples/html/index.html)
+ * with dist/live-drop.js and its chunks copied beside it, served from one
+ * origin, talking to the reference server on another through CORS. A second
+ * server that does not list the page's origin must be refused by the browser.
+ *
+ * Needs `npm run build` first (`npm test` builds before this step).
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright';
+import { startStaticServer, type DemoConfig, type RunningStaticServer } from '../../demo/static-server.js';
+import { chromiumLaunchOptions } from '../support/chromium.js';
+import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const SHOTS = 'test-results/e2e-script-tag';
+
+describe('the script-tag build on another origin', () => {
+  let dir: string;
+  let site: RunningStaticServer;
+  let allowed: RunningServer;
+  let refusing: RunningServer;
+  let browser: Browser;
+  const config: DemoConfig = { backend: '', hostToken: '' };
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'live-drop-site-'));
+    copyFileSync(join(root, 'examples/html/index.html'), join(dir, 'index.html'));
+    for (const f of readdirSync(join(root, 'dist'))) if (/^live-drop.*\.js$/.test(f)) copyFileSync(join(root, 'dist', f), join(dir, f));
+    site = await startStaticServer({ port: 0, host: '127.0.0.1', config, mounts: [['/', dir]] });
+    const origins = `${site.url},${site.url.replace('//localhost:', '//127.0.0.1:')}`;
+    const demoDrop = ['--seed-demo', '--demo-start-in', '0'];
+    [allowed, refusing] = await Promise.all([
+      startReferenceServer({ args: ['--allowed-origins', origins, ...demoDrop] }),
+      startReferenceServer({ args: ['--allowed-origins', 'https://another-shop.example', ...demoDrop] }),
+    ]);
+    browser = await chromium.launch(chromiumLaunchOptions());
+  });
+
+  after(async () => {
+    await browser?.close();
+    await Promise.all([allowed?.stop(), refusing?.stop(), site?.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(backend: string): Promise<{ page: Page; errors: string[] }> {
+    config.backend = backend;
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(site.url + '/');
+    return { page, errors };
+  }
+
+  it('loads the elements, the drop and live stock from the backend, and reserves across origins', async () => {
+    const { page, errors } = await open(allowed.url);
+    assert.notEqual(new URL(page.url()).origin, new URL(allowed.url).origin);
+    const card = page.locator('drop-product-card[product="hoodie-night"]');
+    await page.locator('drop-countdown[state="live"]').waitFor({ timeout: 30_000 });
+    await card.locator('[part~="title"]').waitFor({ timeout: 30_000 });
+    assert.equal((await card.locator('[part~="title"]').textContent())?.trim(), 'Night Shift Hoodie — Ink');
+
+    // Reserving sends the shopper's bearer token: a preflighted cross-origin POST.
+    await card.locator('[part~="size-button"]').click();
+    await card.locator('[part~="size-option"][aria-disabled="false"]').first().click();
+    await card.locator('[part~="button"][data-primary]').click();
+    await page.locator('drop-product-card[product="hoodie-night"][state="reserved"]').waitFor({ timeout: 15_000 });
+    await card.locator('[part~="button"][data-primary]').click(); // Checkout: the example's own cart takes it
+    await page.getByText(/^Held: hoodie-night, size \w+\.$/).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: `${SHOTS}/allowed-origin.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+  });
+
+  it('shows an error, not a drop, when the backend does not allow the page’s origin', async () => {
+    const { page } = await open(refusing.url);
+    await page.locator('drop-product-card[product="hoodie-night"][state="error"]').waitFor({ timeout: 30_000 });
+    await page.locator('drop-countdown[state="error"]').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: `${SHOTS}/refused-origin.png`, fullPage: true });
+  });
+});
