@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+/** `METHOD /path` of every route documented in the header of src/protocol/routes.ts. */
+function declaredRoutes(): [string, string][] {
+  const header = read('src/protocol/routes.ts').split('*/')[0];
+  return [...header.matchAll(/^\s*\*\s+(GET|POST|PUT|PATCH|DELETE)\s+(\/v1\/\S+)/gm)].map((m) => [m[1], m[2].replace(/:(\w+)/g, '{$1}')]);
+}
+
+describe('protocol documentation', () => {
+  it('covers every route of src/protocol/routes.ts in docs/openapi.yaml, with its method', () => {
+    const yaml = read('docs/openapi.yaml');
+    assert.equal(declaredRoutes().length, 18, 'every route line of the header was read');
+    for (const [method, path] of declaredRoutes()) {
+      const block = yaml.split(`\n  ${path}:\n`)[1];
+      assert.ok(block !== undefined, `${path} is in openapi.yaml`);
+      const untilNext = block.split(/\n  \/v1\//)[0];
+      assert.match(untilNext, new RegExp(`^    ${method.toLowerCase()}:`, 'm'), `${method} ${path} is in openapi.yaml`);
+    }
+  });
+
+  it('covers every route in docs/protocol.md', () => {
+    const md = read('docs/protocol.md');
+    for (const [method, path] of declaredRoutes()) assert.ok(md.includes(`\`${method} ${path}\``), `${method} ${path} is in protocol.md`);
+  });
+
+  it('lists every problem code and event type in docs/protocol.md', () => {
+    const md = read('docs/protocol.md');
+    const types = read('src/protocol/types.ts');
+    const codes = [...types.split('export type ProblemCode =')[1].split(';')[0].matchAll(/'([a-z-]+)'/g)].map((m) => m[1]);
+    assert.ok(codes.length > 10);
+    for (const code of codes) assert.ok(md.includes(`\`${code}\``), `problem code ${code}`);
+    for (const event of ['snapshot', 'stock', 'featured', 'status', 'viewers', 'reactions']) assert.ok(md.includes(`#### ${event}`), `event ${event}`);
+  });
+});
