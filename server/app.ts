@@ -57,14 +57,16 @@ export async function startApp(config: ServerConfig): Promise<App> {
   };
 
   if (config.seedDemo || !(await drops.exists(DEMO_DROP_ID))) {
-    await drops.replace(
-      demoDrop({
-        startsAt: Date.now() + config.demoStartInSeconds * 1000,
-        holdMs: config.holdSeconds * 1000,
-        hls: stream.livePath(),
-        poster: stream.posterPath(),
-      }),
-    );
+    const demo = demoDrop({
+      startsAt: Date.now() + config.demoStartInSeconds * 1000,
+      holdMs: config.holdSeconds * 1000,
+      hls: stream.livePath(),
+      poster: stream.posterPath(),
+    });
+    // Nodes starting together may race to create it; one winning is enough.
+    await drops.replace(demo).catch(async (error) => {
+      if (config.seedDemo || !(await drops.exists(DEMO_DROP_ID))) throw error;
+    });
   }
   scheduler = createStatusScheduler(db, drops);
   const housekeeping = startHousekeeping(db, reservations);
