@@ -121,7 +121,7 @@ try {
   await site.close();
   fail((err as Error).message);
 }
-config.backend = backend.url.replace('//127.0.0.1:', '//localhost:');
+config.backend = backend.url.replace(/\/\/(127\.0\.0\.1|0\.0\.0\.0|\[::\]):/, '//localhost:');
 
 let stopping = false;
 async function stop(code: number) {

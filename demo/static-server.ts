@@ -109,7 +109,7 @@ export function startStaticServer(options: StaticServerOptions): Promise<Running
     server.listen(options.port, options.host, () => {
       server.off('error', reject);
       const { port } = server.address() as AddressInfo;
-      const host = options.host === '127.0.0.1' || options.host === '::1' ? 'localhost' : options.host;
+      const host = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(options.host) ? 'localhost' : options.host;
       resolvePromise({
         url: `http://${host}:${port}`,
         server,

@@ -30,17 +30,26 @@ function perElement<T>(elements: ElementInfo[], pick: (e: ElementInfo) => T[], r
   return elements.flatMap((e) => pick(e).map((item) => row(item, e)));
 }
 
-/** A token used by several elements gets one row naming them all. */
-function tokenRows(elements: ElementInfo[]): string[][] {
-  const byName = new Map<string, { description: string; default: string; tags: string[] }>();
+/** A token used by several elements gets one row, with what it does in each. */
+function tokensTable(elements: ElementInfo[]): string {
+  const byName = new Map<string, { defaults: Set<string>; uses: Map<string, string[]> }>();
   for (const e of elements) {
     for (const p of e.cssProperties) {
-      const entry = byName.get(p.name) ?? { description: p.description ?? '', default: p.default ?? '', tags: [] };
-      entry.tags.push(`\`<${e.tagName}>\``);
+      const entry = byName.get(p.name) ?? { defaults: new Set<string>(), uses: new Map<string, string[]>() };
+      if (p.default) entry.defaults.add(p.default);
+      const description = oneLine(p.description ?? '');
+      entry.uses.set(description, [...(entry.uses.get(description) ?? []), `\`<${e.tagName}>\``]);
       byName.set(p.name, entry);
     }
   }
-  return [...byName].map(([name, t]) => [code(name), t.default ? code(t.default) : ' ', cell(t.description), t.tags.join(', ')]);
+  const rows = [...byName].map(([name, t]) => {
+    const uses = [...t.uses].map(([description, tags]) => (t.uses.size > 1 ? `${tags.join(', ')}: ${cell(description)}` : cell(description)));
+    const tags = [...t.uses.values()].flat();
+    return [code(name), [...t.defaults].map(code).join(', ') || ' ', uses.join('<br>'), tags.join(', ')];
+  });
+  // Without any `@cssprop [--x=default]` in the JSDoc, a column of blanks says nothing.
+  if (rows.every((r) => r[1] === ' ')) return table(['custom property', 'what it styles', 'used by'], rows.map((r) => [r[0], r[2], r[3]]));
+  return table(['custom property', 'default', 'what it styles', 'used by'], rows);
 }
 
 /** The event's `detail`: from its type, else from a `` `detail: {…}` `` note in its JSDoc (then cut from the description). */
@@ -68,7 +77,7 @@ export function tables(elements: ElementInfo[]): Record<string, string> {
       ['element', 'event', '`detail`', 'description'],
       perElement(elements, (e) => e.events, (ev, e) => [tag(e), code(ev.name), ...eventRow(ev)]),
     ),
-    tokens: table(['custom property', 'default', 'description', 'used by'], tokenRows(elements)),
+    tokens: tokensTable(elements),
     parts: table(
       ['element', 'part', 'description'],
       perElement(elements, (e) => e.cssParts, (p, e) => [tag(e), code(p.name), cell(p.description)]),
@@ -81,7 +90,7 @@ export function tables(elements: ElementInfo[]): Record<string, string> {
 }
 
 /** The documents with generated blocks. */
-export const DOCS = ['README.md', 'docs/frameworks.md', 'docs/embedding.md'];
+export const DOCS = ['README.md', 'docs/frameworks.md'];
 
 const FENCE: Record<string, string> = { '.tsx': 'tsx', '.ts': 'ts', '.html': 'html', '.js': 'js', '.json': 'json' };
 
