@@ -57,12 +57,14 @@ function ensureFree(port: number, flag: string): Promise<void> {
   });
 }
 
-/** Starts `server/main.ts` and resolves with the URL it prints once it listens. */
+/** Starts `server/main.ts`, passing its log through, and resolves with the URL it prints once it listens. */
 function startBackend(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stdout!.pipe(process.stdout);
+  child.stderr!.pipe(process.stderr);
   let output = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -70,15 +72,10 @@ function startBackend(args: string[]): Promise<{ child: ChildProcess; url: strin
       const m = /listening on (http:\/\/\S+)/.exec(output);
       if (!m) return;
       child.stdout!.off('data', onData);
-      child.stderr!.off('data', onData);
-      // From here on the server's own log goes to our terminal.
-      child.stdout!.pipe(process.stdout);
-      child.stderr!.pipe(process.stderr);
       resolve({ child, url: m[1].replace(/\/$/, '') });
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the backend exited (code ${code}) before listening:\n${output}`)));
+    child.once('exit', (code) => reject(new Error(`the backend exited (code ${code}) before listening.`)));
   });
 }
 
