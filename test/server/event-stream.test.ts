@@ -92,6 +92,20 @@ describe('drop event stream (SSE)', () => {
     assert.ok(ended.data.endsAt >= startsAt);
   });
 
+  it('follows a rescheduled start with a status event, and a restructured drop with a snapshot however large', async () => {
+    const products = Array.from({ length: 6 }, (_, i) => tee(`p${i}`, { s: 1, m: 1, l: 1 }, { description: 'Long story. '.repeat(300) }));
+    const dropId = await api.createDrop({ startsAt: Date.now() + 3_600_000, products });
+    const stream = await events(dropId);
+    await stream.next('snapshot');
+    const startsAt = Date.now() + 7_200_000;
+    await api.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt, title: 'Renamed' });
+    const status = await stream.next('status');
+    assert.deepEqual({ status: status.data.status, startsAt: status.data.startsAt }, { status: 'scheduled', startsAt });
+    const snapshot = await stream.next('snapshot', (e) => e.data.title === 'Renamed');
+    assert.ok(JSON.stringify(snapshot.data).length > 20_000, 'larger than a NOTIFY payload may be');
+    assert.equal(snapshot.data.products.length, 6);
+  });
+
   it('counts open streams as viewers', async () => {
     const dropId = await api.createDrop();
     const first = await events(dropId);
