@@ -1,23 +1,13 @@
 /** SQL for drops, their products and variants, and the featured history. */
-import type { Drop, DropStatus, FeaturedProduct, Money, Product, ProductImage } from '../../src/protocol/types.js';
+import type { Drop, DropStatus, Money, Product, ProductImage } from '../../src/protocol/types.js';
 import { num, numOrNull, type Queryable } from './database.js';
 
-export interface DropRow {
-  id: string;
-  title: string;
-  brand: string;
-  description: string;
-  startsAt: number;
-  endsAt: number | null;
-  status: DropStatus;
+/** A drop's own row: the protocol's top-level fields plus what only the server needs. */
+export type DropRow = Pick<Drop, 'id' | 'title' | 'brand' | 'description' | 'startsAt' | 'endsAt' | 'status' | 'stream' | 'checkoutUrl' | 'holdMs' | 'featured'> & {
   liveStartedAt: number | null;
   endedAt: number | null;
-  stream: { hls: string | null; replay: string | null; poster: string | null };
-  checkoutUrl: string | null;
-  holdMs: number;
-  featured: FeaturedProduct | null;
   viewers: number;
-}
+};
 
 const DROP_COLUMNS = `id, title, brand, description, starts_at, ends_at, status, live_started_at, ended_at,
   stream_hls, stream_replay, stream_poster, checkout_url, hold_ms, featured_product_id, featured_at, viewers`;
