@@ -11,7 +11,8 @@
  * | `--drop-text` | main text |
  * | `--drop-muted` | secondary text, borders are mixed from it |
  * | `--drop-danger` | sold out, errors |
- * | `--drop-success` | live, reserved |
+ * | `--drop-success` | live, reserved, in stock |
+ * | `--drop-warning` | low stock |
  * | `--drop-radius` | corner radius (`14px`) |
  * | `--drop-font` | font stack (system UI) |
  * | `--drop-space` | base spacing unit (`16px`) |
@@ -27,6 +28,7 @@ export const themeStyles = css`
     --_muted: var(--drop-muted, #6b6b76);
     --_danger: var(--drop-danger, #c8102e);
     --_success: var(--drop-success, #0a7d4b);
+    --_warning: var(--drop-warning, #b45309);
     --_radius: var(--drop-radius, 14px);
     --_font: var(--drop-font, ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif);
     --_space: var(--drop-space, 16px);
@@ -49,6 +51,7 @@ export const themeStyles = css`
       --_muted: var(--drop-muted, #a1a1aa);
       --_danger: var(--drop-danger, #ff6b7f);
       --_success: var(--drop-success, #3ddc97);
+      --_warning: var(--drop-warning, #fbbf24);
     }
   }
 

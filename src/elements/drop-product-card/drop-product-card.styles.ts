@@ -144,7 +144,7 @@ export const cardStyles = css`
     color: var(--_danger);
   }
   .low {
-    color: var(--drop-warning, #b45309);
+    color: var(--_warning);
   }
   .muted {
     color: var(--_muted);
@@ -153,6 +153,7 @@ export const cardStyles = css`
 
   .row {
     display: flex;
+    flex-wrap: wrap;
     gap: calc(var(--_space) * 0.5);
     margin-top: auto;
     padding-top: calc(var(--_space) * 0.25);
@@ -160,6 +161,7 @@ export const cardStyles = css`
 
   [part~='button'],
   [part='size-button'] {
+    white-space: nowrap;
     display: inline-flex;
     align-items: center;
     justify-content: center;
@@ -177,7 +179,7 @@ export const cardStyles = css`
     transform: scale(0.98);
   }
   .primary {
-    flex: 1;
+    flex: 1 1 7rem;
     background: var(--_accent);
     color: var(--_accent-text);
   }
@@ -203,8 +205,9 @@ export const cardStyles = css`
   }
 
   [part='size-button'] {
+    flex: 1 0 auto;
     justify-content: space-between;
-    min-width: 7.5rem;
+    min-width: 6.5rem;
     padding: 0 0.75rem 0 0.9rem;
     background: var(--_surface);
     border-color: var(--_line);
@@ -219,7 +222,9 @@ export const cardStyles = css`
     font-size: 0.8125rem;
   }
   .size-value {
+    margin-right: auto;
     font-weight: 650;
+    white-space: nowrap;
   }
   .chevron {
     width: 1rem;
@@ -266,7 +271,7 @@ export const cardStyles = css`
   }
   [part='size-option'].active {
     background: var(--_subtle);
-    box-shadow: inset 0 0 0 2px var(--_accent);
+    box-shadow: inset 0 0 0 1.5px color-mix(in srgb, var(--_accent) 55%, transparent);
   }
   [part='size-option'][aria-selected='true'] {
     background: var(--_accent);

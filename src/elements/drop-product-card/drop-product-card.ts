@@ -66,6 +66,7 @@ const LOW_STOCK = 5;
  * @cssprop --drop-muted - Secondary text and borders.
  * @cssprop --drop-danger - Sold out and errors.
  * @cssprop --drop-success - Reserved and in stock.
+ * @cssprop --drop-warning - Low stock.
  * @cssprop --drop-radius - Corner radius.
  * @cssprop --drop-font - Font stack.
  * @cssprop --drop-space - Base spacing.
@@ -274,7 +275,7 @@ export class DropProductCard extends LitElement {
           <span part="price">${this.#locale.price(product.prices, this.currency)}</span>
         </div>
         ${this.compact ? nothing : html`<p part="description">${product.description}</p>`}
-        <p part="stock" class="stock">${this.#stockLine()}</p>
+        ${this.state === 'reserved' ? nothing : html`<p part="stock">${this.#stockLine()}</p>`}
         ${this.#actions(product)}
         ${this.#failure()}
       </div>
@@ -297,7 +298,9 @@ export class DropProductCard extends LitElement {
       case 'sold-out':
         return html`<span class="badge danger" aria-hidden="true">${t('soldOut')}</span>`;
       case 'locked':
-        return html`<span class="badge" aria-hidden="true"><svg viewBox="0 0 16 16"><path d="M5 7V5a3 3 0 016 0v2M4 7h8v6H4z" /></svg></span>`;
+        return html`<span class="badge" aria-hidden="true"
+          ><svg viewBox="0 0 16 16"><path d="M5 7V5a3 3 0 016 0v2M4 7h8v6H4z" /></svg>${t('comingSoon')}</span
+        >`;
       case 'reserved':
         return html`<span class="badge success" aria-hidden="true">${t('reserved')}</span>`;
       default:
@@ -312,19 +315,26 @@ export class DropProductCard extends LitElement {
     switch (this.state) {
       case 'locked':
         return html`<span class="lock">${t('locked', { time: this.#locale.dateTime(drop.startsAt, this.#clock.now) })}</span>
-          <span class="muted">${t('lockedIn', { countdown: formatClock(this.#clock.remaining ?? 0) })}</span>`;
+          <span class="muted">${this.#opensIn(this.#clock.remaining ?? 0)}</span>`;
       case 'ended':
         return t('ended');
       case 'sold-out':
         return html`<span class="danger">${t('soldOut')}</span>`;
       case 'reserved':
-        return html`<span class="success">${t('reserved')}</span>`;
+        return nothing;
       case 'expired':
         return html`<span class="danger">${t('expired')}</span> <span class="muted">${t('expiredHint')}</span>`;
     }
     const variant = product.variants.find((v) => v.id === this.selected);
     const left = variant ? variant.available : product.variants.reduce((n, v) => n + v.available, 0);
     return left <= LOW_STOCK ? html`<span class="low">${t('onlyLeft', { n: left })}</span>` : html`<span class="success">${t('inStock')}</span>`;
+  }
+
+  /** A ticking clock on the last day, a calm "in 2 days" before that. */
+  #opensIn(remaining: number) {
+    return remaining >= 86_400_000
+      ? this.#locale.t('opens', { in: this.#locale.relative(remaining) })
+      : this.#locale.t('lockedIn', { countdown: formatClock(remaining) });
   }
 
   #actions(product: Product) {
@@ -351,7 +361,6 @@ export class DropProductCard extends LitElement {
     }
     const closed = this.state === 'locked' || this.state === 'ended';
     const reserving = this.state === 'reserving';
-    const variant = product.variants.find((v) => v.id === this.selected);
     const soldOutPick = this.state === 'sold-out';
     const options: SizeOption[] = product.variants.map((v) => ({
       id: v.id,
@@ -360,7 +369,7 @@ export class DropProductCard extends LitElement {
       note: v.available === 0 ? t('soldOut') : v.available <= LOW_STOCK ? t('onlyLeft', { n: v.available }) : '',
       description: v.available === 0 ? t('sizeSoldOut', { size: v.label }) : t('sizeLeft', { size: v.label, n: v.available }),
     }));
-    const label = reserving ? t('reserving') : soldOutPick ? t('soldOut') : variant || closed || product.variants.length < 2 ? t('reserve') : t('chooseSize');
+    const label = reserving ? t('reserving') : soldOutPick ? t('soldOut') : t('reserve');
     return html`<div class="row">
       ${product.variants.length > 1
         ? this.#sizes.render({ options, selected: this.selected, disabled: closed || reserving, caption: t('size'), placeholder: t('chooseSize') })
