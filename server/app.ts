@@ -93,6 +93,9 @@ export async function startApp(config: ServerConfig): Promise<App> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const close of [...openStreams]) close();
       server.closeIdleConnections();
+      // Requests under way get a moment to finish; then every socket goes.
+      const grace = setTimeout(() => server.closeAllConnections(), 1000);
+      closed.then(() => clearTimeout(grace));
       scheduler?.close();
       housekeeping.stop();
       services.reactions.close();

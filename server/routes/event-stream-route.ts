@@ -26,6 +26,7 @@ function frameOf(e: BusEvent): string {
 const MAX_BACKLOG_BYTES = 1 << 20;
 
 export function addEventStreamRoute(router: Router, services: Services, open: Set<() => void>): void {
+  const snapshots = snapshotCache(services);
   router.add('GET', '/v1/drops/:dropId/events', async ({ req, res, url, params }) => {
     const dropId = pathId(params, 'dropId');
     if (!(await services.drops.exists(dropId))) throw new HttpError(404, 'not-found', `drop "${dropId}" does not exist`);
@@ -60,8 +61,7 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
         lastSent = resumeFrom!;
         missed.forEach(send);
       } else {
-        const at = services.bus.latestId();
-        const drop = await services.drops.get(dropId);
+        const { at, drop } = await snapshots(dropId);
         if (res.destroyed) return null;
         sse.frame(sseFrame(at, 'snapshot', drop));
         lastSent = at;
@@ -77,6 +77,27 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
     }
     return null;
   });
+}
+
+/**
+ * Viewers arriving together (a show starting, every client reconnecting after
+ * a deploy) share one read of the drop. A cached snapshot is only reused while
+ * no newer event exists and for at most `maxAgeMs`; anything it misses
+ * follows as events with larger ids.
+ */
+function snapshotCache(services: Services, maxAgeMs = 250) {
+  const cache = new Map<string, { at: number; readAt: number; drop: ReturnType<Services['drops']['get']> }>();
+  return async (dropId: string) => {
+    const latest = services.bus.latestId();
+    let entry = cache.get(dropId);
+    if (!entry || entry.at !== latest || Date.now() - entry.readAt > maxAgeMs) {
+      entry = { at: latest, readAt: Date.now(), drop: services.drops.get(dropId) };
+      cache.set(dropId, entry);
+      entry.drop.catch(() => cache.delete(dropId));
+      setTimeout(() => cache.get(dropId) === entry && cache.delete(dropId), maxAgeMs * 2).unref();
+    }
+    return { at: entry.at, drop: await entry.drop };
+  };
 }
 
 function parseLastEventId(raw: string | null): number | null {
