@@ -128,6 +128,35 @@ describe('<drop-product-card>', function () {
     expect(location.href).not.to.contain('shop.example');
   });
 
+  it('opens the checkout URL with the reservation filled in when the site does not take over', async () => {
+    const here = location.href.split('#')[0];
+    const t = await createDrop({ checkoutUrl: `${here}#checkout={reservationId}` });
+    const el = await card(t);
+    await untilState(el, 'available');
+    await pickSize(el, 'M');
+    const reserved = oneEvent(el, 'drop-reserved');
+    button(el, 'Reserve').click();
+    const { reservation } = (await reserved).detail;
+    await untilState(el, 'reserved');
+    button(el, 'Checkout').click();
+    try {
+      await until(() => location.hash === `#checkout=${reservation.id}`, () => `the page goes to the checkout URL (at ${location.hash})`);
+    } finally {
+      history.replaceState(null, '', here);
+    }
+  });
+
+  it('tells the site when the product was seen and which size was picked', async () => {
+    const t = await createDrop();
+    const viewed = new Promise<CustomEvent>((resolve) => document.addEventListener('drop-product-viewed', resolve as EventListener, { once: true }));
+    const el = await card(t);
+    expect((await viewed).detail).to.deep.equal({ dropId: t.id, productId: 'tee' });
+    await untilState(el, 'available');
+    const selected = oneEvent(el, 'drop-variant-selected');
+    await pickSize(el, 'L');
+    expect((await selected).detail).to.deep.equal({ dropId: t.id, productId: 'tee', variantId: 'l' });
+  });
+
   it('retries a reservation whose answer was lost with the same idempotency key, making exactly one reservation', async () => {
     const t = await createDrop();
     const el = await card(t);

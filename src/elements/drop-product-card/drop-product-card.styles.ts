@@ -246,6 +246,7 @@ export const cardStyles = css`
     margin: 0;
     padding: 0.3rem;
     list-style: none;
+    max-height: min(20rem, 60vh);
     overflow-y: auto;
     z-index: 10;
     background: var(--_surface);

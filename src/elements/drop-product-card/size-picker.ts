@@ -5,7 +5,7 @@
  * Space picks; Escape or Tab closes. Sold-out sizes can be reached (so a
  * screen reader hears them) but not picked.
  */
-import { autoUpdate, computePosition, flip, offset, shift, size } from '@floating-ui/dom';
+import { computePosition, flip, offset, shift } from '@floating-ui/dom';
 import { html, type ReactiveController, type ReactiveElement } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 
@@ -65,8 +65,17 @@ export class SizePicker implements ReactiveController {
     const list = this.#list;
     if (!button || !list) return;
     list.showPopover?.();
+    list.style.minWidth = `${button.offsetWidth}px`;
     list.focus();
-    this.#cleanup = autoUpdate(button, list, () => void this.#position(button, list));
+    // Follow the button when the page scrolls or resizes (Floating UI's autoUpdate costs ~1 KB more).
+    const follow = () => void this.#position(button, list);
+    follow();
+    addEventListener('scroll', follow, { capture: true, passive: true });
+    addEventListener('resize', follow, { passive: true });
+    this.#cleanup = () => {
+      removeEventListener('scroll', follow, { capture: true });
+      removeEventListener('resize', follow);
+    };
     document.addEventListener('pointerdown', this.#onOutside, true);
   }
 
@@ -86,18 +95,7 @@ export class SizePicker implements ReactiveController {
     const { x, y } = await computePosition(button, list, {
       strategy: 'fixed',
       placement: 'bottom-start',
-      middleware: [
-        offset(6),
-        flip({ padding: 8 }),
-        shift({ padding: 8 }),
-        size({
-          padding: 8,
-          apply({ rects, availableHeight, elements }) {
-            elements.floating.style.minWidth = `${rects.reference.width}px`;
-            elements.floating.style.maxHeight = `${Math.max(120, availableHeight)}px`;
-          },
-        }),
-      ],
+      middleware: [offset(6), flip({ padding: 8 }), shift({ padding: 8 })],
     });
     Object.assign(list.style, { left: `${x}px`, top: `${y}px` });
   }
