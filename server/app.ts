@@ -74,7 +74,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
   const router = new Router();
   const openStreams = new Set<() => void>();
   addPublicRoutes(router, services);
-  addEventStreamRoute(router, services, openStreams);
+  addEventStreamRoute(router, services, openStreams, { heartbeatMs: config.heartbeatSeconds * 1000 });
   addReservationRoutes(router, services);
   addHostRoutes(router, services);
   addMediaRoutes(router);

@@ -24,6 +24,8 @@ export interface ServerConfig {
   holdSeconds: number;
   /** Events per drop each node keeps for `Last-Event-ID` resumes. */
   eventBuffer: number;
+  /** Seconds between comment heartbeats on idle event streams. */
+  heartbeatSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -42,6 +44,7 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --demo-start-in <s>     DEMO_START_IN     seconds from start-up to the demo drop's start (default 90)
   --hold-seconds <s>      HOLD_SECONDS      default reservation hold of new drops (default 600)
   --event-buffer <n>      EVENT_BUFFER      events per drop kept for Last-Event-ID resumes (default 1000)
+  --heartbeat-seconds <s> HEARTBEAT_SECONDS comment heartbeat on event streams, below any proxy idle timeout (default 15)
   --help                                    print this help`;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
@@ -61,6 +64,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'demo-start-in': { type: 'string' },
         'hold-seconds': { type: 'string' },
         'event-buffer': { type: 'string' },
+        'heartbeat-seconds': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -90,6 +94,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     demoStartInSeconds: integer(pick('demo-start-in', 'DEMO_START_IN') ?? '90', 'demo start (--demo-start-in / DEMO_START_IN)', 0, 86_400 * 365),
     holdSeconds: integer(pick('hold-seconds', 'HOLD_SECONDS') ?? '600', 'hold (--hold-seconds / HOLD_SECONDS)', 1, 86_400),
     eventBuffer: integer(pick('event-buffer', 'EVENT_BUFFER') ?? '1000', 'event buffer (--event-buffer / EVENT_BUFFER)', 1, 1_000_000),
+    heartbeatSeconds: integer(pick('heartbeat-seconds', 'HEARTBEAT_SECONDS') ?? '15', 'heartbeat (--heartbeat-seconds / HEARTBEAT_SECONDS)', 1, 300),
   };
 }
 

@@ -14,7 +14,6 @@ import type { BusEvent } from '../services/event-bus.js';
 import { pathId } from './auth.js';
 import type { Services } from './services.js';
 
-const HEARTBEAT_MS = 15_000;
 
 /** Each event is serialised once, however many viewers it goes to. */
 const frames = new WeakMap<BusEvent, string>();
@@ -25,7 +24,7 @@ function frameOf(e: BusEvent): string {
 }
 const MAX_BACKLOG_BYTES = 1 << 20;
 
-export function addEventStreamRoute(router: Router, services: Services, open: Set<() => void>): void {
+export function addEventStreamRoute(router: Router, services: Services, open: Set<() => void>, { heartbeatMs = 15_000 } = {}): void {
   const snapshots = snapshotCache(services);
   router.add('GET', '/v1/drops/:dropId/events', async ({ req, res, url, params }) => {
     const dropId = pathId(params, 'dropId');
@@ -44,7 +43,7 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
     };
     const unsubscribe = services.bus.subscribe(dropId, (e) => (queued ? queued.push(e) : send(e)));
     const leave = services.viewers.join(dropId);
-    const heartbeat = setInterval(() => sse.comment('heartbeat'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => sse.comment('heartbeat'), heartbeatMs);
     const close = () => {
       clearInterval(heartbeat);
       unsubscribe();

@@ -16,7 +16,8 @@ describe('drop event stream (SSE)', () => {
   };
   before(async () => {
     // A small ring buffer, so that a gap "older than the buffer" takes five events to make.
-    server = await startReferenceServer({ args: ['--event-buffer', '4'] });
+    // Heartbeats every second, so that one shows up within the test.
+    server = await startReferenceServer({ args: ['--event-buffer', '4', '--heartbeat-seconds', '1'] });
     api = apiFor(server);
   });
   after(async () => {
@@ -37,6 +38,15 @@ describe('drop event stream (SSE)', () => {
     assert.ok(stream.retry !== null && stream.retry > 0);
     const parsed = parseDropEvent('snapshot', JSON.stringify(snapshot.data), snapshot.id);
     assert.equal(parsed?.type === 'snapshot' && parsed.data.id, dropId);
+  });
+
+  it('keeps an idle stream alive with comment heartbeats', async () => {
+    const dropId = await api.createDrop();
+    const stream = await events(dropId);
+    await stream.next('snapshot');
+    const deadline = Date.now() + 15_000;
+    while (!stream.comments.includes('heartbeat') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(stream.comments.includes('heartbeat'), `comments: ${stream.comments.join(', ')}`);
   });
 
   it('answers 404 with a problem for an unknown drop', async () => {
