@@ -55,19 +55,17 @@ describe('drop event stream (SSE)', () => {
     assert.equal(res.body.code, 'not-found');
   });
 
-  it('sends stock changes coalesced: a burst of purchases costs fewer events, and the last one is the final level', async () => {
-    const dropId = await api.createDrop({ products: [tee('tee', { s: 20, m: 5 })] });
+  it('sends stock changes coalesced: a burst of purchases costs a few events, and the last one is the final level', async () => {
+    const dropId = await api.createDrop({ products: [tee('tee', { s: 60, m: 5 })] });
     const stream = await events(dropId);
     await stream.next('snapshot');
-    await Promise.all(
-      Array.from({ length: 10 }, async () =>
-        api.call('POST', `/v1/drops/${dropId}/reservations`, { token: await api.newShopper(), body: { productId: 'tee', variantId: 's', quantity: 1 } }),
-      ),
-    );
-    const final = await stream.next('stock', (e) => e.data.levels.some((l: any) => l.variantId === 's' && l.available === 10));
+    const tokens = await Promise.all(Array.from({ length: 40 }, () => api.newShopper()));
+    await Promise.all(tokens.map((token) => api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })));
+    const final = await stream.next('stock', (e) => e.data.levels.some((l: any) => l.variantId === 's' && l.available === 20));
     const stockEvents = stream.events.filter((e) => e.type === 'stock');
-    assert.ok(stockEvents.length < 10, `${stockEvents.length} stock events for 10 purchases`);
-    assert.deepEqual(final.data.levels, [{ productId: 'tee', variantId: 's', available: 10 }]);
+    // 40 purchases land within a few 75 ms windows; a margin of several times that keeps a busy machine from failing it.
+    assert.ok(stockEvents.length <= 20, `${stockEvents.length} stock events for 40 purchases`);
+    assert.deepEqual(final.data.levels, [{ productId: 'tee', variantId: 's', available: 20 }]);
     for (const e of stockEvents) assert.ok(parseDropEvent('stock', JSON.stringify(e.data), e.id));
   });
 
