@@ -1,4 +1,22 @@
-import { defineConfig } from 'vite';
+import { readdirSync, rmSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
+
+/** dist/ is shared with the npm build, so it is not emptied; old hashed chunks are removed here instead. */
+function removeStaleChunks(): Plugin {
+  return {
+    name: 'live-drop:remove-stale-chunks',
+    apply: 'build',
+    buildStart() {
+      let files: string[] = [];
+      try {
+        files = readdirSync('dist');
+      } catch {
+        return; // no dist yet
+      }
+      for (const f of files) if (/^live-drop-.+\.js(\.map)?$/.test(f)) rmSync(`dist/${f}`);
+    },
+  };
+}
 
 /**
  * The script-tag build: `dist/live-drop.js`, one ES module with lit,
@@ -7,6 +25,7 @@ import { defineConfig } from 'vite';
  * (The npm build is plain `tsc`, see tsconfig.build.json.)
  */
 export default defineConfig({
+  plugins: [removeStaleChunks()],
   // Library mode leaves `process.env.NODE_ENV` (nanostores' dev checks) alone,
   // but a script tag has no bundler after us to replace it: this is the production build.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
