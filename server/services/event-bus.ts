@@ -7,7 +7,7 @@
  */
 import type { DropEventMap, DropEventType } from '../../src/protocol/types.js';
 import type { Database, Queryable } from '../storage/database.js';
-import { findEvent, insertEvent, latestEventId, lockDropEvents, notify } from '../storage/event-store.js';
+import { eventsAfter, findEvent, insertEvent, latestEventId, lockDropEvents, notify, type StoredEvent } from '../storage/event-store.js';
 
 export interface BusEvent {
   id: number;
@@ -51,16 +51,22 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
 
   // Notifications are handled strictly in arrival order, even those that need a read.
   let queue = Promise.resolve();
-  await db.listen(CHANNEL, (payload) => {
-    queue = queue
-      .then(async () => {
+  const inOrder = (work: () => Promise<void> | void) => {
+    queue = queue.then(work).catch((error) => console.error(`event bus: ${(error as Error).message}`));
+  };
+  const deliverStored = (stored: StoredEvent) => deliver(stored.dropId, { id: stored.id, type: stored.type as DropEventType, data: stored.data });
+  await db.listen(
+    CHANNEL,
+    (payload) =>
+      inOrder(async () => {
         const message = JSON.parse(payload) as { d: string; i: number; t?: DropEventType; x?: unknown };
         if (message.t !== undefined) return deliver(message.d, { id: message.i, type: message.t, data: message.x });
         const stored = await findEvent(db, message.i);
-        if (stored) deliver(stored.dropId, { id: stored.id, type: stored.type as DropEventType, data: stored.data });
-      })
-      .catch((error) => console.error(`event bus: ${(error as Error).message}`));
-  });
+        if (stored) deliverStored(stored);
+      }),
+    // The listening connection was down: whatever was announced meanwhile is in the table.
+    () => inOrder(async () => (await eventsAfter(db, latest)).forEach(deliverStored)),
+  );
   // Listening first, then reading the newest id: every later event reaches the rings.
   latest = floor = await latestEventId(db);
 

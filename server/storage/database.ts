@@ -15,8 +15,12 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
-  /** Calls `onPayload` for every NOTIFY on `channel`, from any connection or node. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  /**
+   * Calls `onPayload` for every NOTIFY on `channel`, from any connection or
+   * node; `onReconnect` after the listening connection was lost and restored
+   * (notifications sent meanwhile are gone: read what you missed).
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<void>;
   close(): Promise<void>;
 }
 

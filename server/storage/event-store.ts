@@ -27,6 +27,14 @@ export async function findEvent(q: Queryable, id: number): Promise<StoredEvent |
   return row ? { id: num(row.id), dropId: row.drop_id, type: row.type, data: row.data } : null;
 }
 
+export async function eventsAfter(q: Queryable, id: number, limit = 10_000): Promise<StoredEvent[]> {
+  const rows = await q.query<{ id: unknown; drop_id: string; type: string; data: unknown }>(
+    'SELECT id, drop_id, type, data FROM drop_events WHERE id > $1 ORDER BY id LIMIT $2',
+    [id, limit],
+  );
+  return rows.map((row) => ({ id: num(row.id), dropId: row.drop_id, type: row.type, data: row.data }));
+}
+
 export async function latestEventId(q: Queryable): Promise<number> {
   const [row] = await q.query('SELECT COALESCE(MAX(id), 0) AS id FROM drop_events');
   return num(row?.id);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, eventually, tee, type Api } from './support/api-client.js';
 import { openEvents, type EventClient } from './support/event-client.js';
@@ -90,6 +91,28 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
     await eventually(async () => (await b.call('GET', `/v1/drops/${dropId}`)).body.products[0].variants[0].available === 4, { what: 'the units to return' });
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await b.call('GET', `/v1/drops/${dropId}`)).body.products[0].variants[0].available, 4, 'returned exactly once');
+  });
+
+  it('recovers when the database drops the listening connections, catching up on what was announced meanwhile', async () => {
+    const dropId = await a.createDrop({ products: [tee('tee', { s: 9 }, { limitPerCustomer: 9 })] });
+    const viewer = await events(nodeB, dropId);
+    await viewer.next('snapshot');
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
+      );
+      assert.equal(killed.rowCount, 2, 'one listening connection per node');
+    } finally {
+      await admin.end();
+    }
+    // Bought while node B may not be listening yet: it must still learn of it.
+    const token = await a.newShopper();
+    await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 4 } });
+    await viewer.next('stock', (e) => e.data.levels[0].available === 5);
+    await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } });
+    await viewer.next('stock', (e) => e.data.levels[0].available === 4);
   });
 
   it('never oversells in a rush spread over both nodes', async () => {
