@@ -66,6 +66,7 @@ async function measure(setup: string, nodes: RunningServer[]): Promise<Result> {
 
     // A first stream on every node, so the baseline includes the drop's own stream state.
     const warm = nodes.map((n) => new DropViewer({ backend: n.url, dropId: target.drop.id, agent }).connect());
+    viewers.push(...warm);
     await Promise.all(warm.map((w) => w.ready));
     await sleep(500);
     const rssBefore = nodes.map((n) => rssBytes(n.process.pid!));
@@ -97,7 +98,7 @@ async function measure(setup: string, nodes: RunningServer[]): Promise<Result> {
     const connectSeconds = (performance.now() - connectStarted) / 1000;
     await sleep(1000);
     const rssAfter = nodes.map((n) => rssBytes(n.process.pid!));
-    const perConnection = rssAfter.reduce((s, r, i) => s + r - rssBefore[i], 0) / flags.viewers;
+    const perConnection = rssAfter.reduce((sum, r, i) => sum + r - rssBefore[i], 0) / flags.viewers;
 
     let missed = 0;
     for (let c = 1; c <= flags.changes; c++) {
