@@ -82,8 +82,10 @@ export function newIdempotencyKey(): string {
 }
 
 export class ApiClient {
-  /** Attempts for a request that is safe to repeat. */
+  /** Retries of a request that is safe to repeat. */
   retries = 4;
+  /** A server that accepts the connection but never answers counts as a network failure after this long. */
+  timeoutMs = 10_000;
 
   constructor(readonly backend: string) {}
 
@@ -107,6 +109,7 @@ export class ApiClient {
           headers,
           body: options.body === undefined ? undefined : JSON.stringify(options.body),
           cache: 'no-store',
+          signal: AbortSignal.timeout(this.timeoutMs),
         });
         json = await readJson(res);
       } catch (cause) {

@@ -59,3 +59,21 @@ describe('ApiClient', () => {
     }
   });
 });
+
+describe('ApiClient against a server that never answers', () => {
+  it('gives up after its timeout instead of hanging', async () => {
+    const api = new ApiClient('https://example.invalid');
+    api.retries = 0;
+    api.timeoutMs = 300;
+    const realFetch = window.fetch;
+    // Fault injection: a connection that stays silent until aborted.
+    window.fetch = (_input, init) =>
+      new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    try {
+      const error = await api.getTime().catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(NetworkError);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+});

@@ -77,8 +77,9 @@ export const countdownStyles = css`
     width: 0.5rem;
     height: 0.5rem;
     border-radius: 50%;
-    background: var(--_success);
-    box-shadow: 0 0 0 0 color-mix(in srgb, var(--_success) 60%, transparent);
+    /* A recording-light red reads as "live" on any accent. */
+    background: #ff3b5c;
+    box-shadow: 0 0 0 0 rgb(255 59 92 / 0.6);
     animation: ping 1.6s ease-out infinite;
   }
 
