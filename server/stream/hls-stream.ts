@@ -13,7 +13,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { problemType, type ProblemCode } from '../../src/protocol/types.js';
 import { loadClip, type Clip } from './clip.js';
-import { livePlaylist, replayPlaylist, sequenceAt, type Timeline } from './playlists.js';
+import { livePlaylist, replayPlaylist, segmentStart, sequenceAt, STREAM_EPOCH_MS, type Timeline } from './playlists.js';
 
 export interface HlsStream {
   /** Serves `/stream/...` requests; returns false when the path is not the stream's. */
@@ -35,6 +35,8 @@ export interface HlsStreamOptions {
   maxReplayMs?: number;
   /** The wall clock (tests pin it). */
   now?: () => number;
+  /** Wall-clock start of segment 0; `STREAM_EPOCH_MS` by default. Every node must use the same. */
+  epochMs?: number;
 }
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
@@ -54,7 +56,7 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
   const window = options.window ?? 6;
   const maxReplayMs = options.maxReplayMs ?? 24 * 3600_000;
   const now = options.now ?? Date.now;
-  const timeline: Timeline = { segmentMs: clip.segmentMs, loop: clip.segments.length };
+  const timeline: Timeline = { segmentMs: clip.segmentMs, loop: clip.segments.length, epochMs: options.epochMs ?? STREAM_EPOCH_MS };
 
   function serve(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
     if (path === 'live.m3u8') return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, livePlaylist(timeline, now(), window));
@@ -85,8 +87,9 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
     if (window.to <= window.from) return 'to must be later than from';
     if (window.to - window.from > maxReplayMs) return `a replay may span at most ${maxReplayMs} ms`;
     if (window.from > now()) return 'the replay window has not started yet';
+    if (window.from < timeline.epochMs) return `the stream's recording starts at ${new Date(timeline.epochMs).toISOString()}`;
     // Only what has been recorded: up to the end of the segment being recorded now.
-    const recorded = Math.min(window.to, (sequenceAt(timeline, now()) + 1) * timeline.segmentMs);
+    const recorded = Math.min(window.to, segmentStart(timeline, sequenceAt(timeline, now()) + 1));
     return { from: window.from, to: recorded };
   }
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createHlsStream } from '../../server/stream/hls-stream.js';
+import { STREAM_EPOCH_MS } from '../../server/stream/playlists.js';
 
 /** A wall-clock instant 0.5 s into segment 1_000_003 (a 2 s segment, the 4th of the 4-segment loop). */
 const NOW = 1_000_003 * 2000 + 500;
@@ -33,8 +34,9 @@ function parse(text: string) {
   return { entries, discontinuitySequence: tag('EXT-X-DISCONTINUITY-SEQUENCE'), vod: text.includes('#EXT-X-PLAYLIST-TYPE:VOD'), ended: text.includes('#EXT-X-ENDLIST') };
 }
 
-async function listen(now: () => number): Promise<{ server: Server; url: string }> {
-  const stream = createHlsStream({ now });
+/** Segment n starts at n × 2 s since the Unix epoch in these tests, to keep the arithmetic readable. */
+async function listen(now: () => number, epochMs = 0): Promise<{ server: Server; url: string }> {
+  const stream = createHlsStream({ now, epochMs });
   const server = createServer((req, res) => {
     const url = new URL(req.url!, 'http://localhost');
     if (!stream.handle(req, res, url)) res.writeHead(418).end();
@@ -48,7 +50,7 @@ describe('simulated live HLS stream', () => {
   let realtime: { server: Server; url: string };
   before(async () => {
     pinned = await listen(() => NOW);
-    realtime = await listen(Date.now);
+    realtime = await listen(Date.now, STREAM_EPOCH_MS);
   });
   after(() => {
     pinned.server.close();
@@ -176,6 +178,13 @@ describe('simulated live HLS stream', () => {
       assert.equal((await fetch(`${pinned.url}${path}`)).status, 404, path);
     }
     assert.equal((await fetch(`${pinned.url}/v1/time`)).status, 418);
+  });
+
+  it('keeps sequence numbers small by default: hls.js stalls on a discontinuity sequence in the hundreds of millions', async () => {
+    const { entries, discontinuitySequence } = parse(await (await fetch(`${realtime.url}/stream/live.m3u8`)).text());
+    assert.ok(discontinuitySequence < 10_000_000, `discontinuity sequence ${discontinuitySequence}`);
+    for (const e of entries) assert.equal(e.pdt % 2000, 0, 'segments still start on the wall clock grid');
+    assert.ok(Math.abs(entries.at(-1)!.pdt + 4000 - Date.now()) < 4000, 'the last segment ended within one segment of now');
   });
 
   it('serves a poster still', async () => {
