@@ -32,6 +32,10 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
     const resumeFrom = parseLastEventId(header(req, 'last-event-id') ?? url.searchParams.get('lastEventId'));
 
     const sse = openSse(res);
+    if (req.method === 'HEAD') {
+      sse.close();
+      return null;
+    }
     let lastSent = 0;
     // Events arriving while the snapshot is read wait here, then go out in order.
     let queued: BusEvent[] | null = [];

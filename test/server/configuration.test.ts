@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +50,29 @@ describe('configuration', () => {
       assert.doesNotMatch(output, /listening on/);
     });
   }
+
+  it('exits 1 with the reason when the database cannot be reached', async () => {
+    const { code, output } = await runServer(['--port', '0'], { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none' });
+    assert.equal(code, 1, output);
+    assert.match(output, /cannot start: .*ECONNREFUSED/);
+    assert.doesNotMatch(output, /secret/, 'the password is not printed');
+  });
+
+  it('exits 1 with the reason when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const dataDir = mkdtempSync(join(tmpdir(), 'live-drop-config-'));
+    try {
+      await copyPgliteTemplate(dataDir);
+      const port = String((blocker.address() as AddressInfo).port);
+      const { code, output } = await runServer(['--port', port, '--host', '127.0.0.1', '--data-dir', dataDir]);
+      assert.equal(code, 1, output);
+      assert.match(output, /cannot start: .*EADDRINUSE/);
+    } finally {
+      blocker.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 
   it('prints its configuration and a generated host token when none is configured, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'live-drop-config-'));

@@ -49,6 +49,13 @@ describe('drop event stream (SSE)', () => {
     assert.ok(stream.comments.includes('heartbeat'), `comments: ${stream.comments.join(', ')}`);
   });
 
+  it('answers HEAD with the stream’s headers and no stream', async () => {
+    const dropId = await api.createDrop();
+    const res = await fetch(`${server.url}/v1/drops/${dropId}/events`, { method: 'HEAD' });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+  });
+
   it('answers 404 with a problem for an unknown drop', async () => {
     const res = await api.call('GET', '/v1/drops/no-such-drop/events');
     assert.equal(res.status, 404);
