@@ -8,6 +8,7 @@
  *
  *   node --import tsx scripts/readme-tables.ts           rewrite the docs
  *   node --import tsx scripts/readme-tables.ts --check   exit 1 when one is stale
+ *   … --manifest <file>                                  read another manifest (e.g. one built from HEAD)
  *
  * (`npm run build:readme` is the first; the package tests do the second.)
  */
@@ -109,8 +110,8 @@ export function withGenerated(doc: string, generated: Record<string, string>): s
 }
 
 /** Each document as it is and as it should be. */
-export function renderDocs(): { file: string; current: string; expected: string }[] {
-  const generated = tables(readElements());
+export function renderDocs(manifest?: string): { file: string; current: string; expected: string }[] {
+  const generated = tables(readElements(manifest));
   return DOCS.map((file) => {
     const current = readFileSync(`${root}${file}`, 'utf8');
     return { file, current, expected: withGenerated(current, generated) };
@@ -118,7 +119,8 @@ export function renderDocs(): { file: string; current: string; expected: string 
 }
 
 if (process.argv[1]?.endsWith('readme-tables.ts')) {
-  const stale = renderDocs().filter((d) => d.current !== d.expected);
+  const at = process.argv.indexOf('--manifest');
+  const stale = renderDocs(at > 0 ? process.argv[at + 1] : undefined).filter((d) => d.current !== d.expected);
   if (process.argv.includes('--check')) {
     if (stale.length) {
       console.error(`Stale generated docs: ${stale.map((d) => d.file).join(', ')}. Run \`npm run build:readme\` and commit them.`);
