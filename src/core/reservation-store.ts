@@ -4,11 +4,14 @@
  * one idempotency key per intent; the API client repeats it on network
  * failure, and a second click after a failed attempt reuses it, so the
  * server makes at most one reservation however often the answer is lost.
+ * Held reservations are remembered for the tab, so a reload (say, on the
+ * way to checkout) shows the hold again instead of a free item.
  */
 import { map, type MapStore } from 'nanostores';
 import { ApiError, apiClient, newIdempotencyKey } from './api-client.js';
 import { backendUrl } from './config.js';
 import { sharedBy } from './shared-instances.js';
+import { readTab, writeTab } from './tab-storage.js';
 import { forgetShopper, shopperToken } from './shopper-session.js';
 import type { DropEventDetails } from './events.js';
 import type { Reservation } from '../protocol/types.js';
@@ -28,7 +31,26 @@ export class ReservationStore {
   constructor(
     readonly backend: string,
     readonly dropId: string,
-  ) {}
+  ) {
+    const key = `live-drop:holds:${backend} ${dropId}`;
+    const remembered = readIds(readTab(key));
+    if (remembered.length) void this.#restore(remembered);
+    this.$holds.listen((holds) => {
+      const held = Object.values(holds).flatMap((h) => (h?.phase === 'held' ? [h.reservation.id] : []));
+      writeTab(key, held.length ? JSON.stringify(held) : null);
+    });
+  }
+
+  async #restore(ids: string[]) {
+    const api = apiClient(this.backend);
+    const token = await shopperToken(this.backend).catch(() => undefined);
+    if (!token) return;
+    for (const id of ids) {
+      const reservation = await api.getReservation(id, token).catch(() => undefined);
+      if (reservation?.status === 'held' && !this.$holds.get()[reservation.productId])
+        this.$holds.setKey(reservation.productId, { phase: 'held', reservation });
+    }
+  }
 
   async reserve(productId: string, variantId: string, quantity = 1): Promise<Reservation | undefined> {
     const intent = `${productId}/${variantId}`;
@@ -97,6 +119,15 @@ export class ReservationStore {
   /** Forgets a finished hold or failure (e.g. "Reserve again"). */
   clear(productId: string): void {
     this.$holds.setKey(productId, undefined);
+  }
+}
+
+function readIds(stored: string | null): string[] {
+  try {
+    const ids: unknown = JSON.parse(stored ?? '[]');
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
   }
 }
 

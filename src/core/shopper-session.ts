@@ -3,32 +3,21 @@
  * first reservation and kept in sessionStorage so a reload keeps its holds.
  */
 import { apiClient } from './api-client.js';
+import { readTab, writeTab } from './tab-storage.js';
 
 const sessions = new Map<string, Promise<string>>();
 const storageKey = (backend: string) => `live-drop:shopper:${backend}`;
 
-function stored(backend: string): string | null {
-  try {
-    return sessionStorage.getItem(storageKey(backend));
-  } catch {
-    return null; // storage disabled (privacy mode, sandboxed frame)
-  }
-}
-
 export function shopperToken(backend: string): Promise<string> {
   let session = sessions.get(backend);
   if (!session) {
-    const known = stored(backend);
+    const known = readTab(storageKey(backend));
     session = known
       ? Promise.resolve(known)
       : apiClient(backend)
           .createShopper()
           .then(({ shopperToken }) => {
-            try {
-              sessionStorage.setItem(storageKey(backend), shopperToken);
-            } catch {
-              // Kept in memory only.
-            }
+            writeTab(storageKey(backend), shopperToken);
             return shopperToken;
           });
     session.catch(() => sessions.delete(backend));
@@ -40,9 +29,5 @@ export function shopperToken(backend: string): Promise<string> {
 /** Forgets a token the server no longer accepts, so the next call makes a new one. */
 export function forgetShopper(backend: string): void {
   sessions.delete(backend);
-  try {
-    sessionStorage.removeItem(storageKey(backend));
-  } catch {
-    // Nothing stored.
-  }
+  writeTab(storageKey(backend), null);
 }

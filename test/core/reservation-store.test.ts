@@ -1,0 +1,51 @@
+import { expect } from '@open-wc/testing';
+import { NetworkError } from '../../src/core/api-client.js';
+import { ReservationStore, reservationStore } from '../../src/core/reservation-store.js';
+import { createDrop } from '../helpers/host-api.js';
+import { until } from '../helpers/until.js';
+
+describe('reservationStore', function () {
+  this.timeout(20_000);
+
+  it('reuses the idempotency key when the shopper tries again after every retry was lost', async () => {
+    const t = await createDrop();
+    const store = reservationStore(t.backend.url, t.id);
+    const realFetch = window.fetch;
+    const keys: string[] = [];
+    // Fault injection: every answer to a reservation is lost, though the server acts on it.
+    window.fetch = async (input, init) => {
+      const res = await realFetch(input, init);
+      if (init?.method === 'POST' && String(input).endsWith('/reservations')) {
+        keys.push(new Headers(init.headers).get('idempotency-key')!);
+        await res.text();
+        throw new TypeError('Failed to fetch');
+      }
+      return res;
+    };
+    try {
+      expect(await store.reserve('tee', 'l')).to.equal(undefined);
+    } finally {
+      window.fetch = realFetch;
+    }
+    const hold = store.$holds.get().tee;
+    expect(hold?.phase === 'failed' && hold.error).to.be.instanceOf(NetworkError);
+    expect(new Set(keys).size).to.equal(1);
+
+    const reservation = await store.reserve('tee', 'l');
+    expect(reservation?.status).to.equal('held');
+    expect((await t.reservations()).length, 'the server made one reservation').to.equal(1);
+  });
+
+  it('shows a held reservation again in a new page of the same tab', async () => {
+    const t = await createDrop();
+    const first = reservationStore(t.backend.url, t.id);
+    const reservation = await first.reserve('tee', 's');
+    // What a reload does: a fresh store, the same sessionStorage.
+    const afterReload = new ReservationStore(t.backend.url, t.id);
+    await until(() => afterReload.$holds.get().tee?.phase === 'held', 'the hold is restored');
+    const hold = afterReload.$holds.get().tee;
+    expect(hold?.phase === 'held' && hold.reservation.id).to.equal(reservation!.id);
+    await first.release('tee');
+    expect(sessionStorage.getItem(`live-drop:holds:${t.backend.url} ${t.id}`)).to.equal(null);
+  });
+});
