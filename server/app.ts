@@ -19,6 +19,7 @@ import { createEventBus } from './services/event-bus.js';
 import { startHousekeeping } from './services/housekeeping.js';
 import { createReactionFeed } from './services/reaction-feed.js';
 import { createReservationService } from './services/reservation-service.js';
+import { createSalesService } from './services/sales-service.js';
 import { createStatusScheduler, type StatusScheduler } from './services/status-scheduler.js';
 import { createStockFeed } from './services/stock-feed.js';
 import { createViewerPresence } from './services/viewer-presence.js';
@@ -50,6 +51,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
   const services: Services = {
     drops,
     reservations,
+    sales: createSalesService(db, drops),
     reactions: createReactionFeed(bus),
     bus,
     viewers: createViewerPresence(db, bus, nodeId),

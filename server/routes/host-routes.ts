@@ -45,6 +45,6 @@ export function addHostRoutes(router: Router, services: Services): void {
     return { status: 200, body: await drops.feature(pathId(params, 'dropId'), productId) };
   });
 
-  host('GET', '/v1/host/drops/:dropId/sales', async ({ params }) => ({ status: 200, body: await drops.sales(pathId(params, 'dropId')) }));
-  host('GET', '/v1/host/drops/:dropId/reservations', async ({ params }) => ({ status: 200, body: await drops.reservations(pathId(params, 'dropId')) }));
+  host('GET', '/v1/host/drops/:dropId/sales', async ({ params }) => ({ status: 200, body: await services.sales.report(pathId(params, 'dropId')) }));
+  host('GET', '/v1/host/drops/:dropId/reservations', async ({ params }) => ({ status: 200, body: await services.sales.reservations(pathId(params, 'dropId')) }));
 }

@@ -2,12 +2,14 @@ import type { DropService } from '../services/drop-service.js';
 import type { EventBus } from '../services/event-bus.js';
 import type { ReactionFeed } from '../services/reaction-feed.js';
 import type { ReservationService } from '../services/reservation-service.js';
+import type { SalesService } from '../services/sales-service.js';
 import type { ViewerPresence } from '../services/viewer-presence.js';
 
 /** What the routes may call: services only, never storage. */
 export interface Services {
   drops: DropService;
   reservations: ReservationService;
+  sales: SalesService;
   reactions: ReactionFeed;
   bus: EventBus;
   viewers: ViewerPresence;

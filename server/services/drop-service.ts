@@ -4,7 +4,7 @@
  * in the same transaction as the change itself (see EventBus.publish).
  */
 import { randomBytes } from 'node:crypto';
-import type { Drop, DropEventMap, DropInput, DropStream, FeaturedProduct, Money, ProductInput, SalesReport, Variant } from '../../src/protocol/types.js';
+import type { Drop, DropEventMap, DropInput, DropStream, FeaturedProduct, ProductInput, Variant } from '../../src/protocol/types.js';
 import type { Database, Queryable } from '../storage/database.js';
 import {
   dropExists,
@@ -21,7 +21,6 @@ import {
   upsertProduct,
   type DropRow,
 } from '../storage/drop-store.js';
-import { listReservations, publicReservation, salesFigures } from '../storage/reservation-store.js';
 import { DomainError, notFound } from './domain-error.js';
 import { effectiveStatus } from './drop-status.js';
 import type { EventBus } from './event-bus.js';
@@ -49,8 +48,6 @@ export interface DropService {
   feature(id: string, productId: string | null): Promise<FeaturedProduct | null>;
   /** Applies due scheduled transitions of one drop (the scheduler calls this). */
   applySchedule(id: string): Promise<void>;
-  sales(id: string): Promise<SalesReport>;
-  reservations(id: string): Promise<ReturnType<typeof publicReservation>[]>;
 }
 
 export interface DropServiceOptions {
@@ -218,32 +215,6 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
         const ended = await markEnded(tx, id, row.endsAt, replayFor);
         return ended ? statusEvent(ended, now) : null;
       });
-    },
-
-    async sales(id) {
-      const drop = await mustRead(db, id);
-      const { units, statuses } = await salesFigures(db, id, Date.now());
-      const revenue = new Map<string, number>();
-      const variants = drop.products.flatMap((p) =>
-        p.variants.map((v) => {
-          const u = units.find((x) => x.productId === p.id && x.variantId === v.id);
-          const sold = u?.sold ?? 0;
-          const price: Money = p.prices[0];
-          revenue.set(price.currency, (revenue.get(price.currency) ?? 0) + price.amount * sold);
-          return { productId: p.id, variantId: v.id, available: v.available, held: u?.held ?? 0, sold };
-        }),
-      );
-      return {
-        dropId: id,
-        variants,
-        reservations: { held: 0, confirmed: 0, released: 0, expired: 0, ...statuses },
-        revenue: [...revenue].map(([currency, amount]) => ({ currency, amount })),
-      };
-    },
-
-    async reservations(id) {
-      if (!(await dropExists(db, id))) throw notFound(`drop "${id}"`);
-      return (await listReservations(db, id, Date.now())).map(publicReservation);
     },
   };
   return service;
