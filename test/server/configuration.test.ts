@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -70,6 +70,19 @@ describe('configuration', () => {
       assert.match(output, /cannot start: .*EADDRINUSE/);
     } finally {
       blocker.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a PGlite data directory another process is using', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'live-drop-config-'));
+    try {
+      await copyPgliteTemplate(dataDir);
+      writeFileSync(join(dataDir, 'live-drop.lock'), String(process.pid));
+      const { code, output } = await runServer(['--port', '0', '--data-dir', dataDir]);
+      assert.equal(code, 1, output);
+      assert.match(output, new RegExp(`in use by process ${process.pid}`));
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
