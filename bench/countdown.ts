@@ -9,6 +9,8 @@
  * (real time of the first frame painted after state="live") - startsAt: positive is late.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../test/support/chromium.js';
@@ -26,11 +28,46 @@ if (!existsSync(bundle)) {
   console.error('bench/countdown: dist/live-drop.js is missing; run `npm run build` first.');
   process.exit(1);
 }
-const PAGE = 'http://bench.invalid/';
+const PAGE = `<!doctype html><meta charset="utf-8"><script type="module" src="/live-drop.js"></script>
+<script type="module">
+  const q = new URLSearchParams(location.search);
+  const el = document.createElement('drop-countdown');
+  el.setAttribute('backend', q.get('backend'));
+  el.setAttribute('drop', q.get('drop'));
+  // Real wall-clock time (performance is not shifted): when state turns live, when that frame paints, and the event.
+  const realNow = () => performance.timeOrigin + performance.now();
+  window.__times = new Promise((resolve) => {
+    const times = {};
+    el.addEventListener('drop-started', () => (times.event = realNow()));
+    el.addEventListener('drop-error', (e) => resolve({ error: JSON.stringify(e.detail) }));
+    new MutationObserver(() => {
+      if (el.getAttribute('state') !== 'live' || times.live) return;
+      times.live = realNow();
+      requestAnimationFrame(() => { times.painted = realNow(); setTimeout(() => resolve(times), 50); });
+    }).observe(el, { attributes: true, attributeFilter: ['state'] });
+  });
+  document.body.append(el);
+</script>`;
+
+/** The page and dist/ on a loopback origin (Chromium refuses a public page calling 127.0.0.1). */
+async function startSite(): Promise<{ url: string; close(): Promise<void> }> {
+  const dist = resolve(import.meta.dirname, '../dist');
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    const file = join(dist, path);
+    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': path.endsWith('.js') ? 'text/javascript' : 'application/json' }).end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
 const HOUR = 3_600_000;
 
 const server = await startReferenceServer();
 const proxy = await startDelayProxy(server.url, flags.latency);
+const site = await startSite();
 const client = new HttpClient(server.url);
 const browser = await chromium.launch(chromiumLaunchOptions());
 const rows: { shift: number; live: number; painted: number; event: number }[] = [];
@@ -55,38 +92,16 @@ try {
         globalThis.Date = ShiftedDate as DateConstructor;
       }, shift);
       const page = await context.newPage();
-      await page.route(`${PAGE}**`, (route) => {
-        const path = new URL(route.request().url()).pathname;
-        if (path === '/') {
-          return route.fulfill({
-            contentType: 'text/html',
-            body: `<!doctype html><meta charset="utf-8"><script type="module" src="/live-drop.js"></script>
-<drop-countdown backend="${proxy.url}" drop="${drop.id}"></drop-countdown>
-<script>
-  // Real wall-clock time (performance is not shifted): when state turns live, when that frame paints, and the event.
-  const realNow = () => performance.timeOrigin + performance.now();
-  window.__times = new Promise((resolve) => {
-    const times = {};
-    const el = document.querySelector('drop-countdown');
-    el.addEventListener('drop-started', () => (times.event = realNow()));
-    new MutationObserver(() => {
-      if (el.getAttribute('state') !== 'live' || times.live) return;
-      times.live = realNow();
-      requestAnimationFrame(() => { times.painted = realNow(); setTimeout(() => resolve(times), 50); });
-    }).observe(el, { attributes: true, attributeFilter: ['state'] });
-  });
-</script>`,
-          });
-        }
-        const file = join(resolve(import.meta.dirname, '../dist'), path);
-        if (!existsSync(file)) return route.fulfill({ status: 404 });
-        return route.fulfill({ contentType: path.endsWith('.js') ? 'text/javascript' : 'application/json', body: readFileSync(file) });
-      });
-      await page.goto(PAGE);
+      if (process.env.DEBUG) {
+        page.on('console', (m) => console.log('console:', m.text()));
+        page.on('requestfailed', (r) => console.log('failed:', r.url(), r.failure()?.errorText));
+      }
+      await page.goto(`${site.url}/?backend=${encodeURIComponent(proxy.url)}&drop=${encodeURIComponent(drop.id)}`);
       const times = await page.evaluate(
         () => Promise.race([(window as unknown as { __times: Promise<Record<string, number>> }).__times, new Promise((r) => setTimeout(() => r(null), 60_000))]),
-      ) as Record<string, number> | null;
-      if (!times) throw new Error(`run ${run + 1}: the countdown never turned live (state ${await page.getAttribute('drop-countdown', 'state')})`);
+      ) as Record<string, number> & { error?: string } | null;
+      if (!times || 'error' in times)
+        throw new Error(`run ${run + 1}: the countdown never turned live (state ${await page.getAttribute('drop-countdown', 'state')}, ${times?.error ?? 'timed out'})`);
       rows.push({ shift, live: times.live - startsAt, painted: times.painted - startsAt, event: (times.event ?? Number.NaN) - startsAt });
     } finally {
       await context.close();
@@ -96,6 +111,7 @@ try {
   await browser.close();
   client.close();
   await proxy.close();
+  await site.close();
   await server.stop();
 }
 
