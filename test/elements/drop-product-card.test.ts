@@ -384,6 +384,21 @@ describe('<drop-product-card> with the keyboard alone', function () {
     expect((await checkout).detail.reservation.variantId).to.equal('m');
   });
 
+  it('leaves focus where the shopper is when live stock changes the card', async () => {
+    const t = await createDrop({ products: [productInput('tee', { m: 9 })] });
+    const page = await fixture(html`<div>
+      <input aria-label="Search" />
+      <drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en"></drop-product-card>
+    </div>`);
+    const el = page.querySelector('drop-product-card')!;
+    const input = page.querySelector('input')!;
+    await untilState(el, 'available');
+    input.focus();
+    await t.setStock('tee', 'm', 2);
+    await untilState(el, 'low-stock');
+    expect(document.activeElement).to.equal(input);
+  });
+
   it('closes the size list with Escape and returns focus to its button', async () => {
     const t = await createDrop();
     const el = await card(t);

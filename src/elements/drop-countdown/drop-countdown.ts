@@ -44,6 +44,7 @@ function parseTarget(target: string | null): number | undefined {
  * @cssprop --drop-surface - Background of the units.
  * @cssprop --drop-text - Digits and labels.
  * @cssprop --drop-muted - Secondary text.
+ * @cssprop --drop-danger - The error message.
  * @cssprop --drop-radius - Corner radius of the units.
  * @cssprop --drop-font - Font stack.
  * @cssprop --drop-space - Base spacing.

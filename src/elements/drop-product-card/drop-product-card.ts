@@ -106,7 +106,7 @@ export class DropProductCard extends LitElement {
   readonly #sizes = new SizePicker(this, (id) => this.#select(id));
   #viewed = false;
   #visible = false;
-  #focusInside = false;
+  #hadFocus = false;
   #observer: IntersectionObserver | undefined;
 
   get #reservations(): ReservationStore | undefined {
@@ -136,8 +136,6 @@ export class DropProductCard extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.addEventListener('focusin', this.#onFocusIn);
-    this.addEventListener('focusout', this.#onFocusOut);
     this.#observer = new IntersectionObserver((entries) => {
       this.#visible = entries.some((e) => e.isIntersecting);
       this.#markViewed();
@@ -147,17 +145,8 @@ export class DropProductCard extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('focusin', this.#onFocusIn);
-    this.removeEventListener('focusout', this.#onFocusOut);
     this.#observer?.disconnect();
   }
-
-  #onFocusIn = () => (this.#focusInside = true);
-  #onFocusOut = (e: FocusEvent) => {
-    // A button that disappears (Reserve → Checkout) drops focus without a new target: keep the flag.
-    if (e.relatedTarget && !this.contains(e.relatedTarget as Node) && !this.renderRoot.contains(e.relatedTarget as Node))
-      this.#focusInside = false;
-  };
 
   #markViewed() {
     if (this.#viewed || !this.#visible || !this.#product || !this.drop) return;
@@ -189,6 +178,7 @@ export class DropProductCard extends LitElement {
     // With a single size there is nothing to pick.
     if (product?.variants.length === 1) this.selected = product.variants[0].id;
     this.state = this.#computeState();
+    this.#hadFocus = !!this.shadowRoot?.activeElement;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -199,8 +189,8 @@ export class DropProductCard extends LitElement {
       emit(this, 'drop-error', { code, message });
     }
     this.#markViewed();
-    // Keep keyboard focus on the card when the button under it is replaced.
-    if (this.#focusInside && !this.renderRoot.querySelector(':focus')) {
+    // Keep keyboard focus on the card when this render removed the focused button (Reserve → Checkout).
+    if (this.#hadFocus && !this.shadowRoot!.activeElement) {
       this.renderRoot.querySelector<HTMLElement>('[data-primary]:not([disabled]), [part~="size-button"]:not([disabled])')?.focus();
     }
   }
