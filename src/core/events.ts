@@ -19,7 +19,7 @@ export interface DropEventDetails {
    * otherwise the element opens the drop's checkout URL, if it has one.
    */
   'drop-checkout': { reservation: Reservation; shopperToken: string; checkoutUrl: string | null };
-  /** Something went wrong that the element shows; `code` is a protocol problem code or `network`/`protocol`/`config`. */
+  /** Something went wrong that the element shows; `code` is a protocol problem code or `network`, `protocol`, `config`, `product-not-found`. */
   'drop-error': { code: string; message: string };
 }
 

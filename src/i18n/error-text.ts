@@ -9,6 +9,8 @@ export function errorTextKey(code: string, fallback: StringKey = 'reserveFailed'
       return 'protocolError';
     case 'not-found':
       return 'notFound';
+    case 'product-not-found':
+      return 'productNotFound';
     case 'config':
       return 'configError';
     case 'limit-exceeded':

@@ -265,6 +265,14 @@ describe('<drop-product-card>', function () {
     await untilState(el, 'available');
   });
 
+  it('says so when the product is not part of the drop', async () => {
+    const t = await createDrop();
+    const el = await card(t, 'no-such-product');
+    const { detail } = await oneEvent(el, 'drop-error');
+    expect(detail.code).to.equal('product-not-found');
+    expect(textOf(el)).to.contain('This product is not part of the drop.');
+  });
+
   it('names what to set when no backend is configured', async () => {
     const errors: string[] = [];
     const realError = console.error;

@@ -199,7 +199,7 @@ export class DropProductCard extends LitElement {
     if (this.#drop.configError) return { code: 'config', message: this.#drop.configError };
     const error = this.#drop.fatalError;
     if (error) return { code: errorCode(error), message: error.message };
-    return { code: 'not-found', message: `Product "${this.product}" is not part of drop "${this.drop}".` };
+    return { code: 'product-not-found', message: `Product "${this.product}" is not part of drop "${this.drop}".` };
   }
 
   #select(variantId: string) {
