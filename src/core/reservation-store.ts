@@ -113,7 +113,9 @@ export class ReservationStore {
       urlTemplate
         .replaceAll('{reservationId}', encodeURIComponent(hold.reservation.id))
         .replaceAll('{shopperToken}', encodeURIComponent(token));
-    return { reservation: hold.reservation, shopperToken: token, checkoutUrl: checkoutUrl ? backendUrl(this.backend, checkoutUrl) : null };
+    const url = checkoutUrl ? backendUrl(this.backend, checkoutUrl) : null;
+    // The template comes from the backend: never hand a javascript: (or data:, …) URL to location.assign.
+    return { reservation: hold.reservation, shopperToken: token, checkoutUrl: url && /^https?:$/.test(new URL(url).protocol) ? url : null };
   }
 
   /** Forgets a finished hold or failure (e.g. "Reserve again"). */
