@@ -20,6 +20,8 @@ export interface SseWriter {
   /** Bytes waiting to be sent: a client that reads too slowly is dropped. */
   readonly backlog: number;
   close(): void;
+  /** Drops the connection at once, discarding what is still queued (a client too slow to keep up). */
+  abort(): void;
 }
 
 export function openSse(res: ServerResponse, { retryMs = 2000 } = {}): SseWriter {
@@ -45,6 +47,9 @@ export function openSse(res: ServerResponse, { retryMs = 2000 } = {}): SseWriter
     },
     close() {
       res.end();
+    },
+    abort() {
+      res.destroy();
     },
   };
 }

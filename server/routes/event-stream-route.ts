@@ -43,7 +43,11 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
       if (e.id <= lastSent) return;
       lastSent = e.id;
       sse.frame(frameOf(e));
-      if (sse.backlog > MAX_BACKLOG_BYTES) close();
+      // A viewer that stopped reading must not hold megabytes: it reconnects and resumes when it can.
+      if (sse.backlog > MAX_BACKLOG_BYTES) {
+        close();
+        sse.abort();
+      }
     };
     const unsubscribe = services.bus.subscribe(dropId, (e) => (queued ? queued.push(e) : send(e)));
     const leave = services.viewers.join(dropId);

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseDropEvent } from '../../src/protocol/parse.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
-import { apiFor, tee, type Api } from './support/api-client.js';
+import { apiFor, eventually, tee, type Api } from './support/api-client.js';
 import { openEvents, type EventClient } from './support/event-client.js';
 
 describe('drop event stream (SSE)', () => {
@@ -140,6 +142,31 @@ describe('drop event stream (SSE)', () => {
     const ids = stream.events.map((e) => Number(e.id));
     assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
     assert.equal(new Set(ids).size, ids.length);
+  });
+
+  it('drops a viewer that stopped reading instead of buffering for it without end', async () => {
+    const products = Array.from({ length: 12 }, (_, i) => tee(`p${i}`, { s: 1 }, { description: 'x'.repeat(4900) }));
+    const dropId = await api.createDrop({ products });
+    const watcher = await events(dropId);
+    await watcher.next('snapshot');
+    // A raw connection that reads the first bytes, then never again.
+    const { port, hostname } = new URL(server.url);
+    const stalled = connect(Number(port), hostname);
+    stalled.write(`GET /v1/drops/${dropId}/events HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+    await once(stalled, 'data');
+    stalled.pause();
+    const countsAfterBoth = () => {
+      const both = watcher.events.findIndex((e) => e.type === 'viewers' && e.data.count === 2);
+      return both < 0 ? [] : watcher.events.slice(both).filter((e) => e.type === 'viewers').map((e) => e.data.count);
+    };
+    try {
+      await watcher.next('viewers', (e) => e.data.count === 2);
+      // Each restructuring sends a ~60 KB snapshot to both viewers, until the stalled one is let go.
+      for (let i = 0; i < 400 && !countsAfterBoth().includes(1); i++) await api.host('PATCH', `/v1/host/drops/${dropId}`, { title: `Take ${i}` });
+      await eventually(() => countsAfterBoth().includes(1), { what: 'the stalled viewer to be dropped' });
+    } finally {
+      stalled.destroy();
+    }
   });
 
   describe('resuming', () => {
