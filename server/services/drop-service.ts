@@ -91,7 +91,7 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
       holdMs: input.holdMs ?? defaultHoldMs,
       createdAt: now,
     });
-    for (const [position, product] of input.products.entries()) await upsertProduct(tx, input.id, productDefinition(product), position);
+    for (const [position, product] of input.products.entries()) await upsertProduct(tx, input.id, productDefinition(product), now, position);
   }
 
   async function publishSnapshot(id: string) {
@@ -152,7 +152,7 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
     async putProduct(dropId, product) {
       await bus.publish(dropId, 'snapshot', async (tx) => {
         if (!(await dropExists(tx, dropId))) throw notFound(`drop "${dropId}"`);
-        await upsertProduct(tx, dropId, productDefinition(product));
+        await upsertProduct(tx, dropId, productDefinition(product), Date.now());
         return mustRead(tx, dropId);
       });
       const drop = await mustRead(db, dropId);

@@ -120,8 +120,12 @@ export interface ProductDefinition {
   variants: { id: string; label: string; stock: number }[];
 }
 
-/** Creates or replaces a product; its variants are replaced and their `available` set to `stock`. */
-export async function upsertProduct(q: Queryable, dropId: string, p: ProductDefinition, position?: number): Promise<void> {
+/**
+ * Creates or replaces a product and its variants. A variant's `stock` is the
+ * units on sale in all: what is held (unexpired) or sold already counts
+ * against it, so re-sending an unchanged product mid-show changes nothing.
+ */
+export async function upsertProduct(q: Queryable, dropId: string, p: ProductDefinition, now: number, position?: number): Promise<void> {
   await q.query(
     `INSERT INTO products (drop_id, id, position, title, description, images, prices, limit_per_customer)
      VALUES ($1, $2, COALESCE($3, (SELECT COALESCE(MAX(position) + 1, 0) FROM products WHERE drop_id = $1)), $4, $5, $6::jsonb, $7::jsonb, $8)
@@ -129,12 +133,18 @@ export async function upsertProduct(q: Queryable, dropId: string, p: ProductDefi
        images = EXCLUDED.images, prices = EXCLUDED.prices, limit_per_customer = EXCLUDED.limit_per_customer`,
     [dropId, p.id, position ?? null, p.title, p.description, JSON.stringify(p.images), JSON.stringify(p.prices), p.limitPerCustomer],
   );
+  // Reservations under way finish first; the count below then sees them.
+  await q.query('SELECT id FROM variants WHERE drop_id = $1 AND product_id = $2 FOR UPDATE', [dropId, p.id]);
   await q.query('DELETE FROM variants WHERE drop_id = $1 AND product_id = $2 AND NOT (id = ANY($3::text[]))', [dropId, p.id, p.variants.map((v) => v.id)]);
   for (const [i, v] of p.variants.entries()) {
     await q.query(
-      `INSERT INTO variants (drop_id, product_id, id, position, label, available) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO variants (drop_id, product_id, id, position, label, available)
+       VALUES ($1, $2, $3, $4, $5, GREATEST(0, $6 - (
+         SELECT COALESCE(SUM(quantity), 0) FROM reservations
+         WHERE drop_id = $1 AND product_id = $2 AND variant_id = $3 AND (status = 'confirmed' OR (status = 'held' AND expires_at > $7))
+       )))
        ON CONFLICT (drop_id, product_id, id) DO UPDATE SET position = EXCLUDED.position, label = EXCLUDED.label, available = EXCLUDED.available`,
-      [dropId, p.id, v.id, i, v.label, v.stock],
+      [dropId, p.id, v.id, i, v.label, v.stock, now],
     );
   }
 }

@@ -71,6 +71,20 @@ describe('host API', () => {
     assert.equal(mismatch.status, 422);
   });
 
+  it('counts held and sold units against a re-sent product’s stock, so editing it mid-show oversells nothing', async () => {
+    const id = await api.createDrop({ products: [tee('tee', { s: 5 }, { limitPerCustomer: 5 })] });
+    const token = await api.newShopper();
+    const held = (await api.call('POST', `/v1/drops/${id}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 2 } })).body;
+    const sold = (await api.call('POST', `/v1/drops/${id}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })).body;
+    await api.call('POST', `/v1/reservations/${sold.id}/confirm`, { token });
+    const same = await api.host('PUT', `/v1/host/drops/${id}/products/tee`, tee('tee', { s: 5 }, { title: 'Renamed tee', limitPerCustomer: 5 }));
+    assert.equal(same.body.variants[0].available, 2, '5 on sale − 2 held − 1 sold');
+    const more = await api.host('PUT', `/v1/host/drops/${id}/products/tee`, tee('tee', { s: 10 }, { limitPerCustomer: 5 }));
+    assert.equal(more.body.variants[0].available, 7);
+    await api.call('DELETE', `/v1/reservations/${held.id}`, { token });
+    assert.equal((await api.call('GET', `/v1/drops/${id}`)).body.products[0].variants[0].available, 9, 'a released hold returns to the new total');
+  });
+
   it('sets a variant’s stock', async () => {
     const id = await api.createDrop();
     const res = await api.host('PUT', `/v1/host/drops/${id}/products/tee/variants/m/stock`, { available: 9 });
