@@ -30,7 +30,7 @@ export interface EventBus {
 }
 
 const CHANNEL = 'live_drop_events';
-/** NOTIFY payloads are limited to 8000 bytes; larger events are announced by id and read back. */
+/** NOTIFY payloads are limited to 8000 bytes (not characters); larger events are announced by id and read back. */
 const MAX_INLINE_PAYLOAD = 7000;
 
 export async function createEventBus(db: Database, { capacity = 1000 } = {}): Promise<EventBus> {
@@ -78,7 +78,7 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
         if (data === null) return null;
         const id = await insertEvent(tx, dropId, type, data, Date.now());
         const inline = JSON.stringify({ d: dropId, i: id, t: type, x: data });
-        await notify(tx, CHANNEL, inline.length <= MAX_INLINE_PAYLOAD ? inline : JSON.stringify({ d: dropId, i: id }));
+        await notify(tx, CHANNEL, Buffer.byteLength(inline) <= MAX_INLINE_PAYLOAD ? inline : JSON.stringify({ d: dropId, i: id }));
         return { id, type, data };
       });
     },

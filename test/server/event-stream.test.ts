@@ -123,6 +123,15 @@ describe('drop event stream (SSE)', () => {
     assert.equal(snapshot.data.products.length, 6);
   });
 
+  it('carries an event whose text is short but whose UTF-8 bytes are over NOTIFY’s limit', async () => {
+    const dropId = await api.createDrop();
+    const stream = await events(dropId);
+    await stream.next('snapshot');
+    const description = '€'.repeat(4000); // 4000 characters, 12 000 bytes
+    assert.equal((await api.host('PATCH', `/v1/host/drops/${dropId}`, { description })).status, 200);
+    assert.equal((await stream.next('snapshot', (e) => e.data.description !== '')).data.description, description);
+  });
+
   it('counts open streams as viewers', async () => {
     const dropId = await api.createDrop();
     const first = await events(dropId);
