@@ -50,7 +50,7 @@ export async function conditionalUpdateCeiling(storage: Storage, updates: number
       prices: [{ currency: 'USD', amount: 100 }],
       limitPerCustomer: 1,
       variants: Array.from({ length: variants }, (_, i) => ({ id: `v${i + 1}`, label: `V${i + 1}`, stock: Math.ceil(updates / 2 / variants) })),
-    });
+    }, now);
     const loops = db.kind === 'postgres' ? PG_POOL : 1;
     let next = 0;
     const loop = async () => {
