@@ -5,6 +5,7 @@ import type { DropProductCard } from '../../src/elements/drop-product-card/drop-
 import { expectNoAxeViolations } from '../helpers/axe.js';
 import { button, pickSize, untilState } from '../helpers/card.js';
 import { createDrop, productInput } from '../helpers/host-api.js';
+import { until } from '../helpers/until.js';
 
 describe('<drop-product-card> theming', function () {
   this.timeout(20_000);
@@ -23,8 +24,9 @@ describe('<drop-product-card> theming', function () {
     await untilState(el, 'reserved');
     await expectNoAxeViolations(el, 'dark, reserved');
     await t.setStock('tee', 'l', 0);
-    await el.shadowRoot!.querySelector<HTMLButtonElement>('button.secondary')!.click();
+    button(el, 'Release').click();
     await untilState(el, 'low-stock');
+    await until(async () => (await t.reservations())[0].status === 'released', 'the server released the hold');
     await t.setStock('tee', 'm', 0);
     await untilState(el, 'sold-out');
     await expectNoAxeViolations(el, 'dark, sold out');
