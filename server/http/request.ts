@@ -19,11 +19,22 @@ export async function readJson(req: IncomingMessage, limit = BODY_LIMIT_BYTES): 
   const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json' && !/^application\/[a-z0-9.+-]*\+json$/.test(type))
     throw new HttpError(415, 'unsupported-media-type', `Content-Type must be application/json, got "${type || 'none'}"`);
+  let json: unknown;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (error) {
     throw new HttpError(400, 'invalid-json', `the body is not valid JSON: ${(error as Error).message}`);
   }
+  // PostgreSQL text cannot hold U+0000: refuse it here rather than fail in the database.
+  if (containsNul(json)) throw new HttpError(422, 'validation-failed', 'strings may not contain the NUL character (U+0000)');
+  return json;
+}
+
+function containsNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\0');
+  if (Array.isArray(v)) return v.some(containsNul);
+  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\0') || containsNul(x));
+  return false;
 }
 
 const tooLarge = (limit: number) => {
