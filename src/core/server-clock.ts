@@ -79,7 +79,14 @@ export class ServerClock {
         break;
       }
     }
-    if (samples.length) this.#offset.set(estimateOffset(samples));
+    if (samples.length) {
+      this.#offset.set(estimateOffset(samples));
+    } else if (!this.synced) {
+      // Better a countdown on the visitor's clock than a skeleton forever; try again soon.
+      console.warn(`[live-drop] could not read the server time of ${this.backend}; using this device's clock for now.`);
+      this.#offset.set(0);
+      setTimeout(() => void this.sync(), 15_000);
+    }
   }
 }
 

@@ -38,3 +38,28 @@ describe('server clock', () => {
     }
   });
 });
+
+describe('server clock without /v1/time', () => {
+  it('falls back to the local clock instead of never being ready', async () => {
+    const clock = new ServerClock('https://no-time.example');
+    const realFetch = window.fetch;
+    const realWarn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+    // Fault injection: the time route is unreachable.
+    window.fetch = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    const { apiClient } = await import('../../src/core/api-client.js');
+    apiClient('https://no-time.example').retries = 0;
+    try {
+      await clock.sync();
+      expect(clock.synced).to.equal(true);
+      expect(clock.$offset.get()).to.equal(0);
+      expect(warnings.join()).to.contain("using this device's clock");
+    } finally {
+      window.fetch = realFetch;
+      console.warn = realWarn;
+    }
+  });
+});
