@@ -123,7 +123,8 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, type: s
     const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
     const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
     if (start > end || start >= size) {
-      res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}` }).end();
+      res.setHeader('Content-Range', `bytes */${size}`);
+      problem(res, 416, 'bad-request', `range ${req.headers.range} is outside the ${size} bytes of this resource`);
       return;
     }
     headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
@@ -136,7 +137,7 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, type: s
 }
 
 function problem(res: ServerResponse, status: number, code: ProblemCode, detail: string): void {
-  const title = { 400: 'Bad request', 404: 'Not found', 405: 'Method not allowed' }[status] ?? 'Error';
+  const title = { 400: 'Bad request', 404: 'Not found', 405: 'Method not allowed', 416: 'Range not satisfiable' }[status] ?? 'Error';
   res.writeHead(status, { ...CORS, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify({ type: problemType(code), code, title, status, detail }));
 }
