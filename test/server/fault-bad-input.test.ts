@@ -242,6 +242,27 @@ describe('bad input at every endpoint', { timeout: 120_000 }, () => {
     }
   });
 
+  it('serves no file outside the media and stream directories, whatever the path', async () => {
+    const escapes = ['..%2f..%2fpackage.json', '..%2F..%2F..%2Fpackage.json', '%2e%2e%2f%2e%2e%2fserver%2fmain.ts', '....%2f%2fpackage.json', '..%5c..%5cpackage.json', 'a.svg%00.ts', '.env', '%2fetc%2fpasswd'];
+    for (const prefix of ['/media/', '/stream/']) {
+      for (const escape of escapes) {
+        const res = await send('escape', 'GET', prefix + escape);
+        assert.ok(res.status >= 400, `GET ${prefix}${escape} → ${res.status}`);
+        assert.ok(!res.text.includes('"name": "live-drop"') && !res.text.includes('root:'), `GET ${prefix}${escape} leaked a file`);
+      }
+      // Unnormalised dot segments, sent as is.
+      const res = await send('raw dot segments', 'GET', `${prefix}../../package.json`);
+      assert.ok(!res.text.includes('"name": "live-drop"'), `GET ${prefix}../../package.json leaked package.json`);
+    }
+    for (const range of ['bytes=999999999-', 'bytes=5-1', 'bytes=-0', 'bytes=0-0,1-1', 'bytes=abc', 'lines=1-2', `bytes=${'9'.repeat(400)}-`]) {
+      await send(`Range ${range.slice(0, 20)}`, 'GET', '/stream/poster.jpg', { headers: { range } });
+      await send(`Range ${range.slice(0, 20)}`, 'GET', '/stream/live.m3u8', { headers: { range } });
+    }
+    for (const query of ['from=abc&to=def', 'from=-1&to=1e400', `from=0&to=${Number.MAX_SAFE_INTEGER}`, 'from=9007199254740993&to=1', 'from=%00']) {
+      await send('replay window', 'GET', `/stream/replay.m3u8?${query}`);
+    }
+  });
+
   it('answers wrong methods with 405 problems', async () => {
     const ids = () => [target.drop.id, spare.drop.id, held.id, released.id];
     const shape = (path: string) => path.split('/').map((seg) => (ids().includes(seg) ? ':id' : seg)).join('/');
