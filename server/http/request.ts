@@ -30,10 +30,21 @@ export async function readJson(req: IncomingMessage, limit = BODY_LIMIT_BYTES): 
   return json;
 }
 
-function containsNul(v: unknown): boolean {
-  if (typeof v === 'string') return v.includes('\0');
-  if (Array.isArray(v)) return v.some(containsNul);
-  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\0') || containsNul(x));
+/** Iterative, so that a body nested thousands of levels deep cannot overflow the stack. */
+function containsNul(json: unknown): boolean {
+  const pending = [json];
+  while (pending.length) {
+    const v = pending.pop();
+    if (typeof v === 'string') {
+      if (v.includes('\0')) return true;
+    } else if (Array.isArray(v)) for (const x of v) pending.push(x);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\0')) return true;
+        pending.push(x);
+      }
+    }
+  }
   return false;
 }
 

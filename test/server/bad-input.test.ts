@@ -58,6 +58,7 @@ describe('bad input is refused with a problem, never a 5xx', () => {
     ['sales of an unknown drop', 'GET', '/v1/host/drops/nope/sales', { host: true }, 404, 'not-found'],
     ['a NUL character in a title', 'PATCH', `/v1/host/drops/${dropId}`, { host: true, body: { title: 'a\u0000b' } }, 422, 'validation-failed'],
     ['a NUL character in a key', 'POST', '/v1/host/drops', { host: true, body: { title: 'x', startsAt: 0, products: [], 'x\u0000': 1 } }, 422, 'validation-failed'],
+    ['JSON nested 30 000 levels deep', 'POST', `/v1/drops/${dropId}/reservations`, { token: shopper, raw: '['.repeat(30_000) + ']'.repeat(30_000) }, 422, 'validation-failed'],
     ['reaction of an unknown kind', 'POST', `/v1/drops/${dropId}/reactions`, { body: { kind: 42 } }, 422, 'validation-failed'],
   ];
 
