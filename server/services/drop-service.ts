@@ -104,10 +104,16 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
 
     async create(input) {
       const id = input.id ?? `drop_${randomBytes(9).toString('base64url')}`;
-      await db.transaction(async (tx) => {
-        if (await dropExists(tx, id)) throw new DomainError('already-exists', 409, `drop "${id}" already exists`);
-        await insertWithProducts(tx, { ...input, id });
-      });
+      const taken = () => new DomainError('already-exists', 409, `drop "${id}" already exists`);
+      await db
+        .transaction(async (tx) => {
+          if (await dropExists(tx, id)) throw taken();
+          await insertWithProducts(tx, { ...input, id });
+        })
+        .catch((error) => {
+          // Two hosts creating the same id at once: the unique key decides.
+          throw (error as { code?: string }).code === '23505' ? taken() : error;
+        });
       onScheduleChanged();
       return mustRead(db, id);
     },
