@@ -24,8 +24,10 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
-  const { hostname, port } = new URL(target);
+/** `target`: the server, or several (each new connection goes to the next, as a round-robin load balancer would). */
+export async function startFaultProxy(target: string | string[]): Promise<FaultProxy> {
+  const targets = [target].flat().map((t) => new URL(t));
+  let nextTarget = 0;
   const open = new Set<Socket>();
   const clients = new Set<Socket>();
   let refusing = false;
@@ -40,6 +42,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     forwarded++;
     clients.add(client);
     client.on('close', () => clients.delete(client));
+    const { hostname, port } = targets[nextTarget++ % targets.length];
     const upstream = connect(Number(port), hostname);
     for (const [a, b] of [
       [client, upstream],
