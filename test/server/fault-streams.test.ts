@@ -5,48 +5,45 @@
  * reserve, and the host features one product after another. Once the cutting
  * stops, every viewer's stock must equal the server's and every viewer must
  * have learnt of every featuring (from `featured` events or a snapshot's
- * history), ending on the current one.
+ * history), ending on the current one. On PostgreSQL the same runs against
+ * two nodes behind a round-robin proxy, so a viewer often resumes on the
+ * other node than the one it was cut from, and every change is made on node A.
  */
 import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { routes } from '../../src/protocol/routes.js';
 import type { Drop, FeaturedProduct } from '../../src/protocol/types.js';
 import { createDrop, createShoppers } from '../../bench/lib/drop-fixture.js';
 import { DropViewer, featuredKey, variantKey } from '../../bench/lib/drop-viewer.js';
 import { HttpClient } from '../../bench/lib/http-client.js';
-import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
+import { startReferenceServer, type RunningServer, type ServerOptions } from '../support/reference-server.js';
 
 const VIEWERS = 24;
 const CHAOS_MS = 8000;
 const PRODUCTS = ['cap', 'tee', 'hoodie'];
 
 /** Polls `check` until it returns '' (done) or the deadline passes; returns the last complaint. */
-async function settle(check: () => string | Promise<string>, deadlineMs: number): Promise<{ complaint: string; ms: number }> {
+async function settle(check: () => string, deadlineMs: number): Promise<{ complaint: string; ms: number }> {
   const started = Date.now();
-  let complaint = await check();
+  let complaint = check();
   while (complaint && Date.now() - started < deadlineMs) {
     await sleep(50);
-    complaint = await check();
+    complaint = check();
   }
   return { complaint, ms: Date.now() - started };
 }
 
-describe('cut streams', { timeout: 90_000 }, () => {
-  let server: RunningServer;
-  let proxy: FaultProxy;
-  let client: HttpClient;
-  let drop: Drop;
-  let viewers: DropViewer[];
+async function cutStreams(t: TestContext, nodes: RunningServer[]): Promise<void> {
+  const [a] = nodes;
+  const client = new HttpClient(a.url, { maxSockets: 8 });
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
-  const featured: FeaturedProduct[] = [];
-
-  before(async () => {
-    server = await startReferenceServer();
-    client = new HttpClient(server.url, { maxSockets: 8 });
-    drop = await createDrop(client, server.hostToken, {
+  const proxy = await startFaultProxy(nodes.map((n) => n.url));
+  const viewers: DropViewer[] = [];
+  try {
+    const drop = await createDrop(client, a.hostToken, {
       title: 'Cut streams',
       startsAt: Date.now() - 1000,
       holdMs: 30 * 60_000,
@@ -58,23 +55,13 @@ describe('cut streams', { timeout: 90_000 }, () => {
         limitPerCustomer: 5,
       })),
     });
-    await client.json('POST', routes.host.start(drop.id), { token: server.hostToken });
-    proxy = await startFaultProxy(server.url);
-    viewers = Array.from({ length: VIEWERS }, () => new DropViewer({ backend: proxy.url, dropId: drop.id, agent, maxReconnectMs: 250 }).connect());
+    await client.json('POST', routes.host.start(drop.id), { token: a.hostToken });
+    for (let i = 0; i < VIEWERS; i++) viewers.push(new DropViewer({ backend: proxy.url, dropId: drop.id, agent, maxReconnectMs: 250 }).connect());
     await Promise.all(viewers.map((v) => v.ready));
-  });
-  after(async () => {
-    for (const v of viewers ?? []) v.close();
-    agent.destroy();
-    client?.close();
-    await proxy?.close();
-    await server?.stop();
-  });
-
-  it('brings every viewer to the server stock and the full featured history after random cuts', async (t) => {
     const shoppers = await createShoppers(client, 40);
+
+    // The chaos: every 100–400 ms about a third of the streams is cut, and now and then new connections are refused for a moment.
     const chaosEnds = Date.now() + CHAOS_MS;
-    // The chaos: every 100–400 ms a random third of the streams is cut, and now and then new connections are refused for a moment.
     let cuts = 0;
     const chaos = (async () => {
       while (Date.now() < chaosEnds) {
@@ -84,15 +71,15 @@ describe('cut streams', { timeout: 90_000 }, () => {
       }
       proxy.restore();
     })();
-    let step = 0;
-    while (Date.now() < chaosEnds) {
-      step++;
+    const featured: FeaturedProduct[] = [];
+    const feature = async (productId: string) =>
+      featured.push(await client.json<FeaturedProduct>('POST', routes.host.feature(drop.id), { token: a.hostToken, body: { productId } }));
+    for (let step = 1; Date.now() < chaosEnds; step++) {
       const product = PRODUCTS[step % PRODUCTS.length];
       const variant = ['s', 'm', 'l'][(step * 7) % 3];
-      if (step % 5 === 0) {
-        featured.push(await client.json<FeaturedProduct>('POST', routes.host.feature(drop.id), { token: server.hostToken, body: { productId: product } }));
-      } else if (step % 2 === 0) {
-        await client.json('PUT', routes.host.stock(drop.id, product, variant), { token: server.hostToken, body: { available: 100 + ((step * 37) % 400) } });
+      if (step % 5 === 0) await feature(product);
+      else if (step % 2 === 0) {
+        await client.json('PUT', routes.host.stock(drop.id, product, variant), { token: a.hostToken, body: { available: 100 + ((step * 37) % 400) } });
       } else {
         const res = await client.request('POST', routes.reservations(drop.id), {
           token: shoppers[step % shoppers.length],
@@ -103,9 +90,10 @@ describe('cut streams', { timeout: 90_000 }, () => {
       }
       await sleep(40);
     }
-    // One last featuring so that the current one is not also an old one.
-    featured.push(await client.json<FeaturedProduct>('POST', routes.host.feature(drop.id), { token: server.hostToken, body: { productId: 'hoodie' } }));
+    // One last featuring, so that the current one is not also an old one.
+    await feature('hoodie');
     await chaos;
+
     const reconnects = viewers.reduce((n, v) => n + v.client.connections - 1, 0);
     const snapshots = viewers.reduce((n, v) => n + v.snapshots, 0);
     t.diagnostic(`${cuts} connections cut, ${reconnects} reconnects, ${snapshots - VIEWERS} resumes answered with a fresh snapshot, ${featured.length} featurings`);
@@ -130,5 +118,36 @@ describe('cut streams', { timeout: 90_000 }, () => {
       const missed = featured.filter((f) => !v.featuredSeen.has(featuredKey(f)));
       assert.deepEqual(missed, [], `viewer ${i} missed featurings`);
     }
+  } finally {
+    for (const v of viewers) v.close();
+    agent.destroy();
+    client.close();
+    await proxy.close();
+  }
+}
+
+describe('cut streams', { timeout: 90_000 }, () => {
+  it('brings every viewer to the server stock and the full featured history after random cuts', async (t) => {
+    const server = await startReferenceServer();
+    try {
+      await cutStreams(t, [server]);
+    } finally {
+      await server.stop();
+    }
   });
+
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  it(
+    'does the same with two nodes on one PostgreSQL, viewers resuming on either node',
+    { skip: databaseUrl ? false : 'TEST_DATABASE_URL is not set (source .ci/postgres.sh)' },
+    async (t) => {
+      const options: ServerOptions = { databaseUrl };
+      const nodes = [await startReferenceServer(options), await startReferenceServer(options)];
+      try {
+        await cutStreams(t, nodes);
+      } finally {
+        await Promise.all(nodes.map((n) => n.stop()));
+      }
+    },
+  );
 });
