@@ -109,14 +109,15 @@ export class DropStore {
     });
   }
 
-  /** Units of a variant available now (undefined until loaded or when unknown). */
-  stock(productId: string, variantId: string): ReadableAtom<number | undefined> {
-    return computed(this.$stock, (s) => s[`${productId}/${variantId}`]);
-  }
+  /** Units of a variant available now (undefined until loaded or when unknown); one atom per variant. */
+  readonly stock = sharedBy((productId: string, variantId: string): ReadableAtom<number | undefined> =>
+    computed(this.$stock, (s) => s[`${productId}/${variantId}`]),
+  );
 
-  product(productId: string): ReadableAtom<Product | undefined> {
-    return computed(this.$drop, (d) => d?.products.find((p) => p.id === productId));
-  }
+  /** One product of the drop as it changes; one atom per product. */
+  readonly product = sharedBy((productId: string): ReadableAtom<Product | undefined> =>
+    computed(this.$drop, (d) => d?.products.find((p) => p.id === productId)),
+  );
 
   /** Starts over after an error (the Retry button), if anyone is listening. */
   retry(): void {

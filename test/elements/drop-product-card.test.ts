@@ -375,6 +375,9 @@ describe('<drop-product-card> with the keyboard alone', function () {
     expect(list.getAttribute('aria-activedescendant')).to.equal('size-l');
     await sendKeys({ press: 'Home' });
     expect(list.getAttribute('aria-activedescendant')).to.equal('size-s');
+    await sendKeys({ press: 'l' });
+    expect(list.getAttribute('aria-activedescendant'), 'typing a letter jumps to its size').to.equal('size-l');
+    await sendKeys({ press: 'Home' });
     await sendKeys({ press: 'Enter' });
     expect(list.hidden, 'a sold-out size cannot be picked').to.equal(false);
     await sendKeys({ press: 'ArrowDown' });
@@ -388,6 +391,7 @@ describe('<drop-product-card> with the keyboard alone', function () {
     await sendKeys({ press: 'Enter' });
     await untilState(el, 'reserved');
     await until(() => focused(el)?.textContent?.trim() === 'Checkout', 'focus moves to Checkout');
+    expect(shadow(el).querySelector('[role="status"]')!.textContent).to.equal('Reserved for you. Finish checkout before the timer ends.');
     const checkout = oneEvent(el, 'drop-checkout');
     el.addEventListener('drop-checkout', (e) => e.preventDefault(), { once: true });
     await sendKeys({ press: 'Enter' });

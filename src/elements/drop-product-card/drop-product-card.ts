@@ -269,6 +269,7 @@ export class DropProductCard extends LitElement {
         ${this.#actions(product)}
         ${this.#failure()}
       </div>
+      <span class="visually-hidden" role="status">${this.#announcement()}</span>
     </article>`;
   }
 
@@ -376,6 +377,21 @@ export class DropProductCard extends LitElement {
         ${reserving ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${label}
       </button>
     </div>`;
+  }
+
+  /** What a screen reader hears when the card changes on its own or after a click: one sentence per state. */
+  #announcement() {
+    const t = this.#locale.t.bind(this.#locale);
+    switch (this.state) {
+      case 'reserved':
+        return `${t('reserved')}. ${t('holdHint')}`;
+      case 'expired':
+        return `${t('expired')}. ${t('expiredHint')}`;
+      case 'sold-out':
+        return t('soldOut');
+      default:
+        return '';
+    }
   }
 
   #failure() {

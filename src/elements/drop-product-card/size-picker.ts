@@ -1,8 +1,8 @@
 /**
  * The card's size picker: a button that opens a listbox in a popover
  * (top layer, so a player's overflow cannot clip it), positioned with
- * Floating UI. Keyboard: Enter, Space or ↓ opens; ↑ ↓ Home End move; Enter or
- * Space picks; Escape or Tab closes. Sold-out sizes can be reached (so a
+ * Floating UI. Keyboard: Enter, Space or ↓ opens; ↑ ↓ Home End and a typed
+ * letter move; Enter or Space picks; Escape or Tab closes. Sold-out sizes can be reached (so a
  * screen reader hears them) but not picked.
  */
 import { computePosition, flip, offset, shift } from '@floating-ui/dom';
@@ -122,6 +122,15 @@ export class SizePicker implements ReactiveController {
     );
   }
 
+  /** Jumps to the next size starting with the typed character ("x" → XS, XL). */
+  #typeAhead(char: string) {
+    const n = this.#options.length;
+    for (let step = 1; step <= n; step++) {
+      const i = (this.#active + step) % n;
+      if (this.#options[i].label.toLowerCase().startsWith(char.toLowerCase())) return this.#move(i);
+    }
+  }
+
   #onButtonKey = (e: KeyboardEvent) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
@@ -140,7 +149,7 @@ export class SizePicker implements ReactiveController {
       Escape: () => this.close(),
       Tab: () => this.close(false),
     };
-    const action = keys[e.key];
+    const action = keys[e.key] ?? (e.key.length === 1 ? () => this.#typeAhead(e.key) : undefined);
     if (!action) return;
     if (e.key !== 'Tab') e.preventDefault();
     e.stopPropagation();
