@@ -5,9 +5,11 @@
  */
 import './elements/drop-countdown/drop-countdown.js';
 import './elements/drop-product-card/drop-product-card.js';
+import './elements/live-drop-player/live-drop-player.js';
 
 export { DropCountdown, type CountdownState } from './elements/drop-countdown/drop-countdown.js';
 export { DropProductCard, type CardState } from './elements/drop-product-card/drop-product-card.js';
+export { LiveDropPlayer, type PlayerState } from './elements/live-drop-player/live-drop-player.js';
 export * from './protocol/types.js';
 export { ProtocolError } from './protocol/parse.js';
 export { configure, type LiveDropConfig } from './core/config.js';
