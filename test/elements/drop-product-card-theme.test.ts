@@ -32,6 +32,20 @@ describe('<drop-product-card> theming', function () {
     await expectNoAxeViolations(el, 'dark, sold out');
   });
 
+  it('has a compact variant for overlays: image, title, price, stock and actions in one row, no description', async () => {
+    const t = await createDrop({ products: [productInput('tee', { m: 3 })] });
+    const el = await fixture<DropProductCard>(html`<drop-product-card compact backend=${t.backend.url} drop=${t.id} product="tee" lang="en"></drop-product-card>`);
+    await untilState(el, 'low-stock');
+    const root = el.shadowRoot!;
+    expect(root.querySelector('[part="description"]')).to.equal(null);
+    expect(getComputedStyle(root.querySelector('[part~="base"]')!).flexDirection).to.equal('row');
+    expect(root.querySelector('[part="stock"]')!.textContent).to.contain('Only 3 left');
+    await expectNoAxeViolations(el, 'compact');
+    button(el, 'Reserve').click();
+    await untilState(el, 'reserved');
+    await expectNoAxeViolations(el, 'compact, reserved');
+  });
+
   it('takes the site colours from the public tokens', async () => {
     const t = await createDrop();
     const el = await fixture<DropProductCard>(html`<drop-product-card
