@@ -4,7 +4,7 @@
  *
  *   node --import tsx demo/start.ts [--port 5173] [--backend-port 8787] [--host 127.0.0.1]
  *                                   [--data-dir .data/pglite] [--demo-start-in 90]
- *                                   [--host-token T] [--no-open]
+ *                                   [--host-token T] [--dist dist] [--no-open]
  *
  * Port 0 picks a free port (the end-to-end test does). Ctrl-C stops both servers.
  */
@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BACKEND, startStaticServer, type DemoConfig } from './static-server.js';
@@ -26,6 +27,8 @@ const { values: flags } = parseArgs({
     'data-dir': { type: 'string', default: '.data/pglite' },
     'demo-start-in': { type: 'string' },
     'host-token': { type: 'string' },
+    /** The build to serve at /dist/ (another build, e.g. to compare two). */
+    dist: { type: 'string', default: 'dist' },
     'no-open': { type: 'boolean', default: false },
   },
 });
@@ -91,7 +94,8 @@ function openBrowser(url: string): void {
 
 const port = portNumber('port');
 const backendPort = portNumber('backend-port');
-if (!existsSync(`${root}dist/live-drop.js`)) fail('dist/live-drop.js is missing: run `npm run build` first (`npm start` does).');
+if (!existsSync(resolve(root, flags.dist, 'live-drop.js')))
+  fail(`${flags.dist}/live-drop.js is missing: run \`npm run build\` first (\`npm start\` does).`);
 await ensureFree(port, 'port');
 await ensureFree(backendPort, 'backend-port');
 
@@ -100,7 +104,15 @@ const config: DemoConfig = {
   hostToken: flags['host-token'] ?? randomBytes(18).toString('base64url'),
 };
 // The demo pages first, so the backend can be told their origin for CORS.
-const site = await startStaticServer({ port, host: flags.host, config });
+const site = await startStaticServer({
+  port,
+  host: flags.host,
+  config,
+  mounts: [
+    ['/dist/', flags.dist],
+    ['/', 'demo'],
+  ],
+});
 const siteOrigins = [site.url, site.url.replace('//localhost:', '//127.0.0.1:')];
 
 let backend: { child: ChildProcess; url: string };
