@@ -21,17 +21,9 @@ if (config === 'help') {
 }
 
 console.log(`live-drop server starting\n${describeConfig(config)}`);
-let app;
-try {
-  app = await startApp(config);
-} catch (error) {
-  console.error(`live-drop server: cannot start: ${(error as Error).message}`);
-  process.exit(1);
-}
-const address = app.server.address() as AddressInfo;
-const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-console.log(`live-drop server listening on http://${host}:${address.port}`);
-
+// Signals are handled from the start: a stop that arrives while the database
+// opens waits for it and closes it, rather than killing the process mid-write.
+const starting = startApp(config);
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, async () => {
@@ -40,7 +32,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     console.log(`live-drop server: ${signal}, shutting down`);
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
-      await app.close();
+      await (await starting).close();
       clearTimeout(force);
       process.exit(0);
     } catch (error) {
@@ -52,3 +44,14 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 // A bug in a timer callback is logged, not fatal: every request path already answers 500.
 process.on('uncaughtException', (error) => console.error(`uncaught: ${error.stack ?? error}`));
 process.on('unhandledRejection', (error) => console.error(`unhandled rejection: ${(error as Error)?.stack ?? error}`));
+
+let app;
+try {
+  app = await starting;
+} catch (error) {
+  console.error(`live-drop server: cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
+const address = app.server.address() as AddressInfo;
+const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+if (!stopping) console.log(`live-drop server listening on http://${host}:${address.port}`);
