@@ -265,6 +265,16 @@ describe('<drop-product-card>', function () {
     await untilState(el, 'available');
   });
 
+  it('closes when the host ends the drop', async () => {
+    const t = await createDrop();
+    const el = await card(t);
+    await untilState(el, 'available');
+    await t.end();
+    await untilState(el, 'ended');
+    expect(textOf(el)).to.contain('This drop has ended');
+    expect(button(el, 'Reserve').disabled).to.equal(true);
+  });
+
   it('says so when the product is not part of the drop', async () => {
     const t = await createDrop();
     const el = await card(t, 'no-such-product');
