@@ -1,12 +1,12 @@
 /**
- * `npm test`: type check, build, package tests (npm pack, fresh install,
- * framework type checks, generated docs), server tests (node:test), browser
- * tests (Web Test Runner) and the end-to-end tests, in that order; stops at the first
+ * `npm test`: type check, build, server tests (node:test), browser tests
+ * (Web Test Runner), the end-to-end tests, and the package tests (npm pack,
+ * fresh install, framework type checks, generated docs), in that order; stops at the first
  * step that fails and exits non-zero. Ends with one plain line that sums every
  * suite: `tests: N passed, N failed, N skipped`.
  *
  *   npm test                 everything
- *   npm test -- server       only the steps named (typecheck, build, package, server, browser, e2e)
+ *   npm test -- server       only the steps named (typecheck, build, server, browser, e2e, package)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -40,11 +40,6 @@ const steps: Step[] = [
   { name: 'typecheck', cmd: [node, 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'build', cmd: ['npm', 'run', '--silent', 'build'] },
   {
-    name: 'package',
-    cmd: nodeTests('test/package'),
-    count: nodeCounts,
-  },
-  {
     name: 'server',
     cmd: nodeTests('test/server'),
     count: nodeCounts,
@@ -57,6 +52,12 @@ const steps: Step[] = [
   {
     name: 'e2e',
     cmd: nodeTests('test/e2e'),
+    count: nodeCounts,
+  },
+  // Last, so a README made stale by someone's uncommitted element docs does not stop the other suites.
+  {
+    name: 'package',
+    cmd: nodeTests('test/package'),
     count: nodeCounts,
   },
 ];

@@ -1,0 +1,170 @@
+/**
+ * The demo as a person runs it: `demo/start.ts` (what `npm start` runs after
+ * the build) with the drop starting 15 s later, Chromium with three pages: a
+ * shopper on the drop page, the host console, and a second shopper. Each step
+ * leaves a screenshot in test-results/e2e-demo/.
+ *
+ * Needs `npm run build` first (`npm test` builds before this step).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright';
+import { launchDemo, type RunningDemo } from '../../demo/launch.js';
+import { chromiumLaunchOptions } from '../support/chromium.js';
+
+const SHOTS = 'test-results/e2e-demo';
+const PRODUCT = 'hoodie-night';
+
+interface DropJson {
+  startsAt: number;
+  products: { id: string; variants: { id: string; label: string; available: number }[] }[];
+}
+
+/** Polls `read` until it returns `expected` (generous deadlines: the machine may be busy). */
+async function eventually<T>(read: () => Promise<T>, expected: T, timeout: number, what: string) {
+  const deadline = Date.now() + timeout;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read().catch(() => undefined);
+    if (last === expected) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.fail(`${what}: expected ${JSON.stringify(expected)}, last saw ${JSON.stringify(last)}`);
+}
+
+describe('the demo, end to end', () => {
+  let demo: RunningDemo;
+  let browser: Browser;
+  let shopper: Page;
+  let host: Page;
+  let secondShopper: Page;
+  /** A size of the product that has stock to reserve, and how many are left before. */
+  let size: { id: string; label: string; available: number };
+  const errors: string[] = [];
+
+  const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
+  const card = (page: Page) => page.locator(`.product-grid drop-product-card[product="${PRODUCT}"]`);
+  async function openPage(url: string, name: string) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => errors.push(`${name}: ${err.message}`));
+    await page.goto(url);
+    return page;
+  }
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    demo = await launchDemo({ demoStartIn: 15 }); // long enough to see the countdown on a busy machine
+    browser = await chromium.launch(chromiumLaunchOptions());
+    const drop = (await (await fetch(`${demo.backend}/v1/drops/demo`)).json()) as DropJson;
+    const variants = drop.products.find((p) => p.id === PRODUCT)!.variants;
+    size = variants.find((v) => v.available >= 2)!;
+    assert.ok(size, `${PRODUCT} has a size with stock`);
+    assert.ok(drop.startsAt > Date.now(), 'the demo drop has not started yet');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  it('prints the drop page, host console and theming URLs, on another origin than the backend', () => {
+    for (const url of [demo.site, demo.host, demo.theming, demo.backend]) assert.match(url, /^http:\/\/localhost:\d+/);
+    assert.notEqual(new URL(demo.site).origin, new URL(demo.backend).origin);
+    assert.ok(demo.hostToken.length >= 16);
+  });
+
+  it('counts down on the drop page, then goes live', async () => {
+    shopper = await openPage(demo.site, 'shopper');
+    await shopper.locator('.hero drop-countdown[state="counting"]').waitFor({ timeout: 20_000 });
+    await shot(shopper, '01-countdown');
+    await shopper.locator('.hero drop-countdown[state="live"]').waitFor({ timeout: 30_000 });
+    await card(shopper).and(shopper.locator(':not([state="locked"]):not([state="loading"])')).waitFor({ timeout: 15_000 });
+    await shot(shopper, '02-live');
+  });
+
+  it('plays the live video: its current time advances', async () => {
+    const video = shopper.locator('live-drop-player video');
+    await video.waitFor({ state: 'attached', timeout: 20_000 });
+    await shopper.waitForFunction(
+      () => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > 0.5,
+      undefined,
+      { timeout: 45_000 },
+    );
+    const first = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+    await shopper.waitForFunction(
+      (t) => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > t + 1,
+      first,
+      { timeout: 20_000 },
+    );
+    await shot(shopper, '03-playing');
+  });
+
+  it('features a product from the host console, and the player slides it in', async () => {
+    host = await openPage(demo.host, 'host');
+    const feature = host.locator(`button[data-feature="${PRODUCT}"]`);
+    await feature.click({ timeout: 20_000 });
+    await host.locator(`button[data-feature="${PRODUCT}"][aria-pressed="true"]`).waitFor({ timeout: 10_000 });
+    await shot(host, '04-host-featured');
+    await shopper
+      .locator(`live-drop-player [part~="featured"] drop-product-card[product="${PRODUCT}"]`)
+      .waitFor({ timeout: 45_000 });
+    await shot(shopper, '05-featured-in-player');
+  });
+
+  it('reserves a size on the drop page and hands checkout to the page’s cart', async () => {
+    secondShopper = await openPage(demo.site, 'second shopper');
+    const option = (page: Page) => card(page).locator(`[part~="size-option"]#size-${size.id}`);
+    await option(secondShopper).waitFor({ state: 'attached', timeout: 20_000 });
+    assert.equal(await option(secondShopper).getAttribute('aria-label'), `${size.label}, ${size.available} left`);
+
+    await card(shopper).locator('[part~="size-button"]').click();
+    await option(shopper).click();
+    await card(shopper).locator('[part~="button"][data-primary]').click();
+    await shopper.locator(`.product-grid drop-product-card[product="${PRODUCT}"][state="reserved"]`).waitFor({ timeout: 15_000 });
+    await shot(shopper, '06-reserved');
+
+    await card(shopper).locator('[part~="button"][data-primary]').click(); // Checkout
+    await shopper.locator('#cart[data-open] .cart-line').waitFor({ timeout: 10_000 });
+    await shot(shopper, '07-cart', false); // the drawer is fixed: the visible screen shows it best
+  });
+
+  it('shows the stock fall on another shopper’s page and in the host console, without a reload', async () => {
+    const option = card(secondShopper).locator(`[part~="size-option"]#size-${size.id}`);
+    const left = `${size.label}, ${size.available - 1} left`;
+    await eventually(() => option.getAttribute('aria-label'), left, 15_000, 'size option on the second shopper’s page');
+    await shot(secondShopper, '08-stock-fell');
+    const stock = host.locator(`input[data-stock="${PRODUCT}/${size.id}"]`);
+    await eventually(() => stock.inputValue(), String(size.available - 1), 15_000, 'stock in the host console');
+    await host.locator('#reservation-rows tr[data-status="held"]').first().waitFor({ timeout: 15_000 });
+    await shot(host, '09-host-reservation');
+    assert.deepEqual(errors, [], 'no uncaught errors on any page');
+  });
+});
+
+describe('npm start', () => {
+  it('refuses a port that is taken, naming the flag to change, before starting anything', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'demo/start.ts', '--port', String(port), '--no-open'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+        child.on('exit', (code) => resolve({ code, output }));
+      });
+      assert.equal(result.code, 1);
+      assert.match(result.output, new RegExp(`port ${port} is already in use.*--port <port>`, 's'));
+      assert.doesNotMatch(result.output, /listening on/, 'no backend was started');
+    } finally {
+      taken.close();
+    }
+  });
+});
