@@ -77,11 +77,13 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
   });
 
   it('turns a scheduled drop live once, whichever node notices first', async () => {
-    const dropId = await a.createDrop({ startsAt: Date.now() + 1500 });
+    const dropId = await a.createDrop({ startsAt: Date.now() + 3_600_000 });
     const viewer = await events(nodeB, dropId);
+    await viewer.next('snapshot');
+    await a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() + 1000 });
     await viewer.next('status', (e) => e.data.status === 'live');
     await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(viewer.events.filter((e) => e.type === 'status').length, 1);
+    assert.equal(viewer.events.filter((e) => e.type === 'status' && e.data.status === 'live').length, 1);
   });
 
   it('expires holds once even though both nodes sweep', async () => {

@@ -120,10 +120,11 @@ describe('reservations', () => {
   });
 
   it('expires a hold after holdMs: reads say expired at once and the sweeper puts the units back on sale', async () => {
-    const dropId = await api.createDrop({ holdMs: 1500 });
+    const dropId = await api.createDrop({ holdMs: 2000 });
     const token = await api.newShopper();
     const r = parseReservation((await reserve(dropId, token, { productId: 'tee', variantId: 's', quantity: 2 })).body);
-    assert.equal(await available(dropId), 1);
+    const during = await available(dropId);
+    if (Date.now() < r.expiresAt - 250) assert.equal(during, 1, 'held units are off sale'); // unless the machine was too slow to look in time
     await eventually(async () => (await api.call('GET', `/v1/reservations/${r.id}`, { token })).body.status === 'expired', { what: 'the hold to expire' });
     assert.ok(Date.now() >= r.expiresAt - 1000, 'not before its time (allowing for clock reads)');
     await eventually(async () => (await available(dropId)) === 3, { what: 'the units to come back' });
