@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +96,19 @@ describe('npm package', () => {
     assert.deepEqual(strays, [], 'no sources, server, tests or data in the tarball');
   });
 
+  it('builds the script tag as one module, with hls.js only in a lazy chunk beside it', () => {
+    const dist = join(root, 'dist');
+    const chunks = readdirSync(dist).filter((f) => /^live-drop-.*\.js$/.test(f));
+    assert.equal(chunks.length, 1, `one chunk beside live-drop.js: ${chunks.join(', ')}`);
+    const main = readFileSync(join(dist, 'live-drop.js'), 'utf8');
+    const hls = readFileSync(join(dist, chunks[0]), 'utf8');
+    const hlsMarker = 'manifestLoadingTimeOut'; // an hls.js config key
+    assert.ok(hls.includes(hlsMarker), 'the chunk is hls.js');
+    assert.ok(!main.includes(hlsMarker), 'live-drop.js does not inline hls.js');
+    assert.match(main, new RegExp(`import\\([\`'"]\\./${chunks[0].replace(/\./g, '\\.')}[\`'"]\\)`), 'loaded by dynamic import');
+    assert.ok(!/^import\s/m.test(main) && !/\bfrom\s*["'`][^./]/.test(main), 'no bare imports: a browser loads it as is');
+  });
+
   it('imports in a fresh project: the elements register and configure() is exported', async () => {
     const project = join(dir, 'project');
     const script = `
@@ -107,6 +120,22 @@ describe('npm package', () => {
       }));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
     assert.deepEqual(JSON.parse(stdout), { configure: 'function', card: true, countdown: 'function' });
+  });
+
+  it('keeps the elements when a bundler builds an app that imports only configure()', async () => {
+    const app = join(dir, 'project', 'bundled');
+    mkdirSync(app);
+    writeFileSync(join(app, 'index.html'), '<script type="module" src="./main.js"></script>');
+    writeFileSync(join(app, 'main.js'), "import { configure } from 'live-drop';\nconfigure({ backend: 'https://drops.example.com' });\n");
+    const vite = join(root, 'node_modules/vite/bin/vite.js');
+    await run(process.execPath, [vite, 'build', '--logLevel', 'error', '--outDir', 'out'], { cwd: app });
+    const assets = join(app, 'out/assets');
+    const code = readdirSync(assets)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(assets, f), 'utf8'))
+      .join('\n');
+    for (const tag of ['drop-countdown', 'drop-product-card', 'live-drop-player'])
+      assert.ok(code.includes(tag), `<${tag}> is registered in the production bundle`);
   });
 
   /** Copies an example into the project beside a file of misuses, and type-checks both with a tsconfig of their own. */
