@@ -141,6 +141,26 @@ describe('the demo, end to end', () => {
     await eventually(() => stock.inputValue(), String(size.available - 1), 15_000, 'stock in the host console');
     await host.locator('#reservation-rows tr[data-status="held"]').first().waitFor({ timeout: 15_000 });
     await shot(host, '09-host-reservation');
+  });
+
+  it('sets stock from the host console, and the shopper sees the size sell out', async () => {
+    const other = size.id === 's' ? 'xl' : 's';
+    const option = card(secondShopper).locator(`[part~="size-option"]#size-${other}`);
+    assert.equal(await option.getAttribute('aria-disabled'), 'false', `${other} is on sale before`);
+    const stock = host.locator(`input[data-stock="${PRODUCT}/${other}"]`);
+    await stock.fill('0');
+    await stock.press('Enter'); // a number input commits on Enter or blur
+    await stock.blur();
+    await eventually(() => option.getAttribute('aria-disabled'), 'true', 15_000, 'sold-out size on the shopper’s page');
+    assert.match((await option.getAttribute('aria-label')) ?? '', /sold out/);
+  });
+
+  it('ends the show from the host console, and the shopper’s card closes', async () => {
+    host.once('dialog', (dialog) => void dialog.accept());
+    await host.locator('#end').click();
+    await host.locator('#status[data-status="ended"]').waitFor({ timeout: 15_000 });
+    await secondShopper.locator(`.product-grid drop-product-card[product="tee-signal"][state="ended"]`).waitFor({ timeout: 15_000 });
+    await shot(secondShopper, '10-ended');
     assert.deepEqual(errors, [], 'no uncaught errors on any page');
   });
 });
