@@ -14,7 +14,7 @@ import { sharedBy } from './shared-instances.js';
 import { readTab, writeTab } from './tab-storage.js';
 import { forgetShopper, shopperToken } from './shopper-session.js';
 import type { DropEventDetails } from './events.js';
-import type { Reservation } from '../protocol/types.js';
+import type { Reservation, ReserveRequest } from '../protocol/types.js';
 
 export type Hold =
   | { phase: 'reserving'; variantId: string }
@@ -53,30 +53,40 @@ export class ReservationStore {
   }
 
   async reserve(productId: string, variantId: string, quantity = 1): Promise<Reservation | undefined> {
-    const intent = `${productId}/${variantId}`;
-    const key = this.#pendingKeys.get(intent) ?? newIdempotencyKey();
-    this.#pendingKeys.set(intent, key);
     this.$holds.setKey(productId, { phase: 'reserving', variantId });
-    const api = apiClient(this.backend);
     try {
-      let token = await shopperToken(this.backend);
-      let reservation: Reservation;
-      try {
-        reservation = await api.reserve(this.dropId, { productId, variantId, quantity }, key, token);
-      } catch (error) {
-        if (!(error instanceof ApiError && error.status === 401)) throw error;
-        forgetShopper(this.backend);
-        token = await shopperToken(this.backend);
-        reservation = await api.reserve(this.dropId, { productId, variantId, quantity }, key, token);
-      }
-      this.#pendingKeys.delete(intent);
+      const reservation = await this.#send({ productId, variantId, quantity });
       this.$holds.setKey(productId, { phase: 'held', reservation });
       return reservation;
     } catch (error) {
-      // A refusal is final for this key; a lost answer keeps the key for the next try.
-      if (error instanceof ApiError) this.#pendingKeys.delete(intent);
       this.$holds.setKey(productId, { phase: 'failed', variantId, error: error as Error });
       return undefined;
+    }
+  }
+
+  /**
+   * Sends one reservation intent. A lost answer keeps its key for the next
+   * click; a refusal is final for its key, and the two refusals that time
+   * fixes get a fresh key and another go: a forgotten shopper session, and
+   * `drop-not-started` in the milliseconds around the start, when this page's
+   * clock says "live" a moment before the server's timer does.
+   */
+  async #send(req: ReserveRequest, attempt = 0): Promise<Reservation> {
+    const intent = `${req.productId}/${req.variantId}`;
+    const key = this.#pendingKeys.get(intent) ?? newIdempotencyKey();
+    this.#pendingKeys.set(intent, key);
+    try {
+      const reservation = await apiClient(this.backend).reserve(this.dropId, req, key, await shopperToken(this.backend));
+      this.#pendingKeys.delete(intent);
+      return reservation;
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      this.#pendingKeys.delete(intent);
+      if (attempt >= 3) throw error;
+      if (error.status === 401) forgetShopper(this.backend);
+      else if (error.code === 'drop-not-started') await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+      else throw error;
+      return this.#send(req, attempt + 1);
     }
   }
 

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { NetworkError } from '../../src/core/api-client.js';
+import { ApiError, NetworkError } from '../../src/core/api-client.js';
 import { ReservationStore, reservationStore } from '../../src/core/reservation-store.js';
-import { createDrop } from '../helpers/host-api.js';
+import { createDrop, productInput } from '../helpers/host-api.js';
 import { until } from '../helpers/until.js';
 
 describe('reservationStore', function () {
@@ -47,5 +47,45 @@ describe('reservationStore', function () {
     expect(hold?.phase === 'held' && hold.reservation.id).to.equal(reservation!.id);
     await first.release('tee');
     expect(sessionStorage.getItem(`live-drop:holds:${t.backend.url} ${t.id}`)).to.equal(null);
+  });
+});
+
+describe('reservationStore at the start moment', function () {
+  this.timeout(20_000);
+
+  it('tries again with a fresh key when the server has not quite started the drop', async () => {
+    const t = await createDrop();
+    const store = reservationStore(t.backend.url, t.id);
+    const realFetch = window.fetch;
+    const keys: string[] = [];
+    // Fault injection: the first answer says the server's start timer has not fired yet.
+    window.fetch = async (input, init) => {
+      if (init?.method === 'POST' && String(input).endsWith('/reservations')) {
+        keys.push(new Headers(init.headers).get('idempotency-key')!);
+        if (keys.length === 1)
+          return new Response(JSON.stringify({ type: 'urn:live-drop:problem:drop-not-started', code: 'drop-not-started', title: 'Not started', status: 409 }), {
+            status: 409,
+            headers: { 'content-type': 'application/problem+json' },
+          });
+      }
+      return realFetch(input, init);
+    };
+    try {
+      const reservation = await store.reserve('tee', 'm');
+      expect(reservation?.status).to.equal('held');
+    } finally {
+      window.fetch = realFetch;
+    }
+    expect(keys).to.have.length(2);
+    expect(keys[1]).not.to.equal(keys[0]);
+  });
+
+  it('does not retry a refusal that time will not fix', async () => {
+    const t = await createDrop({ products: [productInput('tee', { m: 0, l: 1 })] });
+    const store = reservationStore(t.backend.url, t.id);
+    expect(await store.reserve('tee', 'm')).to.equal(undefined);
+    const hold = store.$holds.get().tee;
+    expect(hold?.phase === 'failed' && (hold.error as ApiError).code).to.be.oneOf(['sold-out', 'insufficient-stock']);
+    expect(await t.reservations()).to.deep.equal([]);
   });
 });
