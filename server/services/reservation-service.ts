@@ -2,7 +2,7 @@
  * Reservation rules: shoppers, holding stock, releasing it (cancel or
  * expiry) and confirming a hold into an order.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Order, Reservation, ReserveRequest } from '../../src/protocol/types.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { findDropRow, findProductLimit, findVariant, returnStock, takeStock } from '../storage/drop-store.js';
@@ -40,9 +40,14 @@ export interface ReservationService {
 }
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
-const principalOf = (caller: Caller) => (caller.kind === 'host' ? 'host' : `shopper:${caller.token}`);
+/**
+ * Tokens are stored only as SHA-256 digests: a copy of the database holds no
+ * bearer secret. Random 192-bit tokens need no salt or slow hash.
+ */
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+const principalOf = (caller: Caller) => (caller.kind === 'host' ? 'host' : `shopper:${digest(caller.token)}`);
 /** Another shopper's reservation reads as missing: ids are not secrets worth confirming. */
-const ownedBy = (r: ReservationRow, caller: Caller) => caller.kind === 'host' || r.shopperToken === caller.token;
+const ownedBy = (r: ReservationRow, caller: Caller) => caller.kind === 'host' || r.shopperToken === digest(caller.token);
 
 export function createReservationService(db: Database, stock: StockFeed): ReservationService {
   async function owned(q: Queryable, caller: Caller, id: string, now: number, lock = false) {
@@ -54,18 +59,19 @@ export function createReservationService(db: Database, stock: StockFeed): Reserv
   return {
     async createShopper() {
       const token = `shp_${randomBytes(24).toString('base64url')}`;
-      await insertShopper(db, token, Date.now());
+      await insertShopper(db, digest(token), Date.now());
       return token;
     },
 
-    isShopper: (token) => shopperExists(db, token),
+    isShopper: (token) => shopperExists(db, digest(token)),
 
     async reserve(token, dropId, request, key) {
       const { productId, variantId, quantity } = request;
+      const shopper = digest(token);
       const answer = await db.transaction((tx) =>
-        idempotent(tx, { principal: `shopper:${token}`, key, request: ['reserve', dropId, productId, variantId, quantity] }, async () => {
+        idempotent(tx, { principal: `shopper:${shopper}`, key, request: ['reserve', dropId, productId, variantId, quantity] }, async () => {
           const now = Date.now();
-          if (!(await lockShopper(tx, token))) throw new DomainError('unauthorized', 401, 'unknown shopper token');
+          if (!(await lockShopper(tx, shopper))) throw new DomainError('unauthorized', 401, 'unknown shopper token');
           const drop = await findDropRow(tx, dropId);
           if (!drop) throw notFound(`drop "${dropId}"`);
           const status = effectiveStatus(drop, now);
@@ -75,7 +81,7 @@ export function createReservationService(db: Database, stock: StockFeed): Reserv
           if (limit === null) throw notFound(`product "${productId}" in drop "${dropId}"`);
           const variant = await findVariant(tx, dropId, productId, variantId);
           if (!variant) throw notFound(`variant "${variantId}" of product "${productId}"`);
-          const already = await unitsOfShopper(tx, token, dropId, productId, now);
+          const already = await unitsOfShopper(tx, shopper, dropId, productId, now);
           if (already + quantity > limit)
             throw new DomainError('limit-exceeded', 409, `at most ${limit} per customer; you already hold or bought ${already}`);
           if ((await takeStock(tx, dropId, productId, variantId, quantity)) === null) {
@@ -92,7 +98,7 @@ export function createReservationService(db: Database, stock: StockFeed): Reserv
             status: 'held',
             createdAt: now,
             expiresAt: now + drop.holdMs,
-            shopperToken: token,
+            shopperToken: shopper,
             orderId: null,
             confirmedAt: null,
           };

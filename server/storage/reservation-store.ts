@@ -3,6 +3,7 @@ import type { Order, Reservation, ReservationStatus } from '../../src/protocol/t
 import { num, numOrNull, type Queryable } from './database.js';
 
 export interface ReservationRow extends Reservation {
+  /** SHA-256 (hex) of the owner's shopper token. */
   shopperToken: string;
   orderId: string | null;
   confirmedAt: number | null;
