@@ -3,6 +3,7 @@ import { ApiClient, ApiError, NetworkError } from '../../src/core/api-client.js'
 import { ProtocolError } from '../../src/protocol/parse.js';
 import { testBackend } from '../helpers/backend.js';
 import { createDrop } from '../helpers/host-api.js';
+import { withFetch } from '../helpers/with-fetch.js';
 
 describe('ApiClient', () => {
   it('validates answers and turns an error status into an ApiError with the problem', async () => {
@@ -27,36 +28,28 @@ describe('ApiClient', () => {
 
   it('rejects an answer that is not JSON with a ProtocolError', async () => {
     const api = new ApiClient('https://example.invalid');
-    const realFetch = window.fetch;
-    window.fetch = async () => new Response('<html>gateway</html>', { status: 200 });
-    try {
-      const error = await api.getTime().catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(ProtocolError);
-    } finally {
-      window.fetch = realFetch;
-    }
+    const error = await withFetch(
+      () => async () => new Response('<html>gateway</html>', { status: 200 }),
+      () => api.getTime().catch((e: unknown) => e),
+    );
+    expect(error).to.be.instanceOf(ProtocolError);
   });
 
   it('retries a safe request on network failure, then gives up with a NetworkError', async () => {
     const api = new ApiClient('http://127.0.0.1:9');
     api.retries = 2;
-    const realFetch = window.fetch;
     let calls = 0;
-    window.fetch = (input, init) => {
+    const counting = (realFetch: typeof fetch): typeof fetch => (input, init) => {
       calls++;
       return realFetch(input, init);
     };
-    try {
-      const error = await api.getTime().catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(NetworkError);
-      expect(calls).to.equal(3);
-      calls = 0;
-      // A POST without an idempotency key is never repeated: it could act twice.
-      await api.react('x', 'heart').catch(() => {});
-      expect(calls).to.equal(1);
-    } finally {
-      window.fetch = realFetch;
-    }
+    const error = await withFetch(counting, () => api.getTime().catch((e: unknown) => e));
+    expect(error).to.be.instanceOf(NetworkError);
+    expect(calls).to.equal(3);
+    calls = 0;
+    // A POST without an idempotency key is never repeated: it could act twice.
+    await withFetch(counting, () => api.react('x', 'heart').catch(() => {}));
+    expect(calls).to.equal(1);
   });
 });
 
@@ -65,15 +58,10 @@ describe('ApiClient against a server that never answers', () => {
     const api = new ApiClient('https://example.invalid');
     api.retries = 0;
     api.timeoutMs = 300;
-    const realFetch = window.fetch;
     // Fault injection: a connection that stays silent until aborted.
-    window.fetch = (_input, init) =>
+    const silent = (): typeof fetch => (_input, init) =>
       new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
-    try {
-      const error = await api.getTime().catch((e: unknown) => e);
-      expect(error).to.be.instanceOf(NetworkError);
-    } finally {
-      window.fetch = realFetch;
-    }
+    const error = await withFetch(silent, () => api.getTime().catch((e: unknown) => e));
+    expect(error).to.be.instanceOf(NetworkError);
   });
 });

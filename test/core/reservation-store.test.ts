@@ -3,6 +3,7 @@ import { ApiError, NetworkError } from '../../src/core/api-client.js';
 import { ReservationStore, reservationStore } from '../../src/core/reservation-store.js';
 import { createDrop, productInput } from '../helpers/host-api.js';
 import { until } from '../helpers/until.js';
+import { withFetch } from '../helpers/with-fetch.js';
 
 describe('reservationStore', function () {
   this.timeout(20_000);
@@ -10,23 +11,21 @@ describe('reservationStore', function () {
   it('reuses the idempotency key when the shopper tries again after every retry was lost', async () => {
     const t = await createDrop();
     const store = reservationStore(t.backend.url, t.id);
-    const realFetch = window.fetch;
     const keys: string[] = [];
     // Fault injection: every answer to a reservation is lost, though the server acts on it.
-    window.fetch = async (input, init) => {
-      const res = await realFetch(input, init);
-      if (init?.method === 'POST' && String(input).endsWith('/reservations')) {
-        keys.push(new Headers(init.headers).get('idempotency-key')!);
-        await res.text();
-        throw new TypeError('Failed to fetch');
-      }
-      return res;
-    };
-    try {
-      expect(await store.reserve('tee', 'l')).to.equal(undefined);
-    } finally {
-      window.fetch = realFetch;
-    }
+    const lost = await withFetch(
+      (realFetch) => async (input, init) => {
+        const res = await realFetch(input, init);
+        if (init?.method === 'POST' && String(input).endsWith('/reservations')) {
+          keys.push(new Headers(init.headers).get('idempotency-key')!);
+          await res.text();
+          throw new TypeError('Failed to fetch');
+        }
+        return res;
+      },
+      () => store.reserve('tee', 'l'),
+    );
+    expect(lost).to.equal(undefined);
     const hold = store.$holds.get().tee;
     expect(hold?.phase === 'failed' && hold.error).to.be.instanceOf(NetworkError);
     expect(new Set(keys).size).to.equal(1);
@@ -56,26 +55,20 @@ describe('reservationStore at the start moment', function () {
   it('tries again with a fresh key when the server has not quite started the drop', async () => {
     const t = await createDrop();
     const store = reservationStore(t.backend.url, t.id);
-    const realFetch = window.fetch;
     const keys: string[] = [];
+    const notStarted = { type: 'urn:live-drop:problem:drop-not-started', code: 'drop-not-started', title: 'Not started', status: 409 };
     // Fault injection: the first answer says the server's start timer has not fired yet.
-    window.fetch = async (input, init) => {
-      if (init?.method === 'POST' && String(input).endsWith('/reservations')) {
-        keys.push(new Headers(init.headers).get('idempotency-key')!);
-        if (keys.length === 1)
-          return new Response(JSON.stringify({ type: 'urn:live-drop:problem:drop-not-started', code: 'drop-not-started', title: 'Not started', status: 409 }), {
-            status: 409,
-            headers: { 'content-type': 'application/problem+json' },
-          });
-      }
-      return realFetch(input, init);
-    };
-    try {
-      const reservation = await store.reserve('tee', 'm');
-      expect(reservation?.status).to.equal('held');
-    } finally {
-      window.fetch = realFetch;
-    }
+    const reservation = await withFetch(
+      (realFetch) => async (input, init) => {
+        if (init?.method === 'POST' && String(input).endsWith('/reservations')) {
+          keys.push(new Headers(init.headers).get('idempotency-key')!);
+          if (keys.length === 1) return new Response(JSON.stringify(notStarted), { status: 409, headers: { 'content-type': 'application/problem+json' } });
+        }
+        return realFetch(input, init);
+      },
+      () => store.reserve('tee', 'm'),
+    );
+    expect(reservation?.status).to.equal('held');
     expect(keys).to.have.length(2);
     expect(keys[1]).not.to.equal(keys[0]);
   });

@@ -7,6 +7,7 @@ import { spyOnEventSource } from '../helpers/event-source-spy.js';
 import { button, pickSize, shadow, textOf, untilState } from '../helpers/card.js';
 import { createDrop, otherShopper, productInput, serverTime, type TestDrop } from '../helpers/host-api.js';
 import { until } from '../helpers/until.js';
+import { withFetch } from '../helpers/with-fetch.js';
 
 async function card(t: TestDrop, productId = 'tee', attrs: { lang?: string; currency?: string } = {}) {
   const el = await fixture<DropProductCard>(html`<drop-product-card
@@ -163,29 +164,23 @@ describe('<drop-product-card>', function () {
     await untilState(el, 'available');
     await pickSize(el, 'M');
 
-    const realFetch = window.fetch;
     const keys: string[] = [];
-    let cut = 0;
     // Fault injection: the first reservation reaches the server, then the answer is lost.
-    window.fetch = async (input, init) => {
-      const url = String(input);
-      if (init?.method === 'POST' && url.endsWith(`/drops/${t.id}/reservations`)) {
+    const loseFirstAnswer = (realFetch: typeof fetch): typeof fetch => async (input, init) => {
+      const res = await realFetch(input, init);
+      if (init?.method === 'POST' && String(input).endsWith(`/drops/${t.id}/reservations`)) {
         keys.push(new Headers(init.headers).get('idempotency-key')!);
-        const res = await realFetch(input, init);
-        if (cut++ === 0) {
+        if (keys.length === 1) {
           await res.text();
           throw new TypeError('Failed to fetch');
         }
-        return res;
       }
-      return realFetch(input, init);
+      return res;
     };
-    try {
+    await withFetch(loseFirstAnswer, async () => {
       button(el, 'Reserve').click();
       await untilState(el, 'reserved');
-    } finally {
-      window.fetch = realFetch;
-    }
+    });
     expect(keys.length).to.equal(2);
     expect(keys[1]).to.equal(keys[0]);
     const reservations = await t.reservations();
@@ -244,22 +239,17 @@ describe('<drop-product-card>', function () {
 
   it('shows an error, not a blank card, when the backend answers with malformed data', async () => {
     const t = await createDrop();
-    const realFetch = window.fetch;
+    const malformed = { ...t.drop, products: [{ ...t.drop.products[0], prices: [{ currency: 'USD', amount: 'cheap' }] }] };
     // Fault injection: the drop comes back with a price that is not a number.
-    window.fetch = async (input, init) => {
-      if (String(input).endsWith(`/v1/drops/${t.id}`))
-        return new Response(JSON.stringify({ ...t.drop, products: [{ ...t.drop.products[0], prices: [{ currency: 'USD', amount: 'cheap' }] }] }), {
-          headers: { 'content-type': 'application/json' },
-        });
-      return realFetch(input, init);
-    };
-    let el: DropProductCard;
-    try {
-      el = await card(t);
-      await untilState(el, 'error');
-    } finally {
-      window.fetch = realFetch;
-    }
+    const el = await withFetch(
+      (realFetch) => async (input, init) =>
+        String(input).endsWith(`/v1/drops/${t.id}`) ? new Response(JSON.stringify(malformed)) : realFetch(input, init),
+      async () => {
+        const el = await card(t);
+        await untilState(el, 'error');
+        return el;
+      },
+    );
     expect(textOf(el)).to.contain('could not read');
     button(el, 'Try again').click();
     await untilState(el, 'available');
