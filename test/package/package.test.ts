@@ -49,6 +49,11 @@ export const wrongType = (
   <drop-product-card drop="demo" product="hoodie-night" compact="yes" />
 );
 
+export const wrongValue = (
+  // @ts-expect-error: playback is 'auto', 'hlsjs' or 'native'
+  <live-drop-player drop="demo" playback="flash" />
+);
+
 export const wrongDetail = (
   <drop-product-card
     drop="demo"
@@ -156,18 +161,18 @@ describe('npm package', () => {
   it('type-checks the TypeScript example (configure, element classes, typed events) and rejects misuse', () =>
     typecheck('typescript', 'examples/typescript/main.ts', misuseTs));
 
-  it('type-checks the React example; its JSX types reject a wrong attribute type and event detail', () =>
+  it('type-checks the React example; its JSX types reject wrong attribute types, values and event details', () =>
     typecheck('react', 'examples/react/main.tsx', misuseJsx('jsx-react', 'ondrop-reserved'), { jsx: 'react-jsx' }));
 
   it('type-checks the Vue example', () => typecheck('vue', 'examples/vue/main.ts', null));
 
-  it('type-checks the Preact example; its JSX types reject a wrong attribute type and event detail', () =>
+  it('type-checks the Preact example; its JSX types reject wrong attribute types, values and event details', () =>
     typecheck('preact', 'examples/preact/main.tsx', misuseJsx('jsx-preact', 'ondrop-reserved'), {
       jsx: 'react-jsx',
       jsxImportSource: 'preact',
     }));
 
-  it('type-checks the Solid example; its JSX types reject a wrong attribute type and event detail', () =>
+  it('type-checks the Solid example; its JSX types reject wrong attribute types, values and event details', () =>
     typecheck('solid', 'examples/solid/main.tsx', misuseJsx('jsx-solid', 'on:drop-reserved'), {
       jsx: 'preserve',
       jsxImportSource: 'solid-js',
