@@ -41,7 +41,7 @@ describe('<drop-countdown>', function () {
     expect(announcement(el)).to.equal('The drop is live now.');
   });
 
-  it('turns live when the host starts the drop early', async () => {
+  it('turns live when the host starts the drop early, and says so when it ends', async () => {
     const t = await createDrop({ startsAt: (await serverTime()) + 3_600_000 });
     const el = await countdown(t.backend.url, t.id);
     await untilState(el, 'counting');
@@ -49,6 +49,9 @@ describe('<drop-countdown>', function () {
     await t.start();
     await started;
     expect(el.state).to.equal('live');
+    await t.end();
+    await untilState(el, 'ended');
+    expect(el.shadowRoot!.textContent).to.contain('This drop has ended');
   });
 
   it('announces the time left in calm steps while the digits tick every second', async () => {
