@@ -102,10 +102,22 @@ export class ReservationStore {
     }
   }
 
-  /** Marks a hold expired once its server-time deadline passed. */
-  expire(productId: string): Reservation | undefined {
+  /**
+   * Settles a hold whose server-time deadline passed. The site may have
+   * confirmed it in the meantime (its cart, another tab): then the hold simply
+   * ends; otherwise it is expired. Returns the reservation when it expired.
+   */
+  async expire(productId: string): Promise<Reservation | undefined> {
     const hold = this.$holds.get()[productId];
     if (hold?.phase !== 'held') return undefined;
+    const now = await apiClient(this.backend)
+      .getReservation(hold.reservation.id, await shopperToken(this.backend))
+      .catch(() => undefined);
+    if (this.$holds.get()[productId] !== hold) return undefined;
+    if (now && now.status !== 'held' && now.status !== 'expired') {
+      this.$holds.setKey(productId, undefined);
+      return undefined;
+    }
     this.$holds.setKey(productId, { phase: 'expired', reservation: hold.reservation });
     return hold.reservation;
   }

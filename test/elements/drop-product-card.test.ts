@@ -112,6 +112,22 @@ describe('<drop-product-card>', function () {
     await untilState(el, 'available');
   });
 
+  it('does not call a hold expired when the site confirmed the order in the meantime', async () => {
+    const t = await createDrop({ holdMs: 2_000 });
+    const el = await card(t);
+    await untilState(el, 'available');
+    await pickSize(el, 'S');
+    const reserved = oneEvent(el, 'drop-reserved');
+    button(el, 'Reserve').click();
+    const { reservation } = (await reserved).detail;
+    await t.confirm(reservation.id);
+    let expired = false;
+    el.addEventListener('drop-reservation-expired', () => (expired = true));
+    await untilState(el, 'available', 8_000);
+    expect(expired).to.equal(false);
+    expect((await t.sales()).variants.find((v) => v.variantId === 's')!.sold).to.equal(1);
+  });
+
   it('hands over to the site with a cancelable drop-checkout carrying the reservation and the filled-in checkout URL', async () => {
     const t = await createDrop({ checkoutUrl: 'https://shop.example/checkout?r={reservationId}&s={shopperToken}' });
     const el = await card(t);

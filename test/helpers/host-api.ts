@@ -48,6 +48,8 @@ export interface TestDrop {
   feature(productId: string | null): Promise<unknown>;
   setStock(productId: string, variantId: string, available: number): Promise<unknown>;
   patch(patch: Partial<DropInput>): Promise<Drop>;
+  /** Confirms a held reservation as the host (what a site's checkout does after payment). */
+  confirm(reservationId: string): Promise<unknown>;
   /** Every reservation of the drop, newest first. */
   reservations(): Promise<Reservation[]>;
   sales(): Promise<SalesReport>;
@@ -79,6 +81,7 @@ export async function createDrop(input: Partial<DropInput> & { live?: boolean } 
     feature: (productId) => call(backend, 'POST', routes.host.feature(id), { productId }),
     setStock: (productId, variantId, available) => call(backend, 'PUT', routes.host.stock(id, productId, variantId), { available }),
     patch: async (patch) => (t.drop = parseDrop(await call(backend, 'PATCH', routes.host.drop(id), patch))),
+    confirm: (reservationId) => call(backend, 'POST', routes.confirm(reservationId)),
     reservations: async () => (await call<unknown[]>(backend, 'GET', routes.host.reservations(id))).map((r) => parseReservation(r)),
     sales: () => call<SalesReport>(backend, 'GET', routes.host.sales(id)),
   };

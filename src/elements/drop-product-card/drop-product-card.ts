@@ -101,7 +101,7 @@ export class DropProductCard extends LitElement {
   readonly #clock = new ClockController(this, {
     clock: () => this.#drop.clock,
     deadline: () => this.#deadline(),
-    onReached: () => this.#onDeadline(),
+    onReached: () => void this.#onDeadline(),
   });
   readonly #sizes = new SizePicker(this, (id) => this.#select(id));
   #viewed = false;
@@ -129,8 +129,8 @@ export class DropProductCard extends LitElement {
     return drop?.status === 'scheduled' ? drop.startsAt : undefined;
   }
 
-  #onDeadline() {
-    const reservation = this.product ? this.#reservations?.expire(this.product) : undefined;
+  async #onDeadline() {
+    const reservation = this.product ? await this.#reservations?.expire(this.product) : undefined;
     if (reservation) emit(this, 'drop-reservation-expired', { reservation });
   }
 
