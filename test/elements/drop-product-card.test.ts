@@ -4,7 +4,7 @@ import '../../src/elements/drop-product-card/drop-product-card.js';
 import type { DropProductCard } from '../../src/elements/drop-product-card/drop-product-card.js';
 import { expectNoAxeViolations } from '../helpers/axe.js';
 import { spyOnEventSource } from '../helpers/event-source-spy.js';
-import { button, pickSize, shadow, textOf, untilState } from '../helpers/card.js';
+import { button, pickSize, reserveSize, shadow, textOf, untilState } from '../helpers/card.js';
 import { createDrop, otherShopper, productInput, serverTime, type TestDrop } from '../helpers/host-api.js';
 import { until } from '../helpers/until.js';
 import { withFetch } from '../helpers/with-fetch.js';
@@ -82,11 +82,7 @@ describe('<drop-product-card>', function () {
     const t = await createDrop({ holdMs: 120_000 });
     const el = await card(t);
     await untilState(el, 'available');
-    await pickSize(el, 'M');
-    const reserved = oneEvent(el, 'drop-reserved');
-    button(el, 'Reserve').click();
-    const { detail } = await reserved;
-    expect(detail.reservation).to.include({ productId: 'tee', variantId: 'm', status: 'held' });
+    expect(await reserveSize(el, 'M')).to.include({ productId: 'tee', variantId: 'm', status: 'held' });
     await untilState(el, 'reserved');
     expect(shadow(el).querySelector('[part="timer"]')!.textContent).to.match(/Held for (2:00|1:5\d)/);
     expect((await t.sales()).variants.find((v) => v.variantId === 'm')).to.include({ held: 1, available: 9 });
@@ -100,10 +96,8 @@ describe('<drop-product-card>', function () {
     const t = await createDrop({ holdMs: 2_000 });
     const el = await card(t);
     await untilState(el, 'available');
-    await pickSize(el, 'S');
     const expired = oneEvent(el, 'drop-reservation-expired');
-    button(el, 'Reserve').click();
-    await untilState(el, 'reserved');
+    await reserveSize(el, 'S');
     const { detail } = await expired;
     expect(detail.reservation.variantId).to.equal('s');
     expect(el.state).to.equal('expired');
@@ -116,11 +110,7 @@ describe('<drop-product-card>', function () {
     const t = await createDrop({ holdMs: 2_000 });
     const el = await card(t);
     await untilState(el, 'available');
-    await pickSize(el, 'S');
-    const reserved = oneEvent(el, 'drop-reserved');
-    button(el, 'Reserve').click();
-    const { reservation } = (await reserved).detail;
-    await t.confirm(reservation.id);
+    await t.confirm((await reserveSize(el, 'S')).id);
     let expired = false;
     el.addEventListener('drop-reservation-expired', () => (expired = true));
     await untilState(el, 'available', 8_000);
@@ -132,8 +122,7 @@ describe('<drop-product-card>', function () {
     const t = await createDrop({ checkoutUrl: 'https://shop.example/checkout?r={reservationId}&s={shopperToken}' });
     const el = await card(t);
     await untilState(el, 'available');
-    await pickSize(el, 'L');
-    button(el, 'Reserve').click();
+    await reserveSize(el, 'L');
     await untilState(el, 'reserved');
     const checkout = oneEvent(el, 'drop-checkout');
     el.addEventListener('drop-checkout', (e) => e.preventDefault(), { once: true });
@@ -150,10 +139,7 @@ describe('<drop-product-card>', function () {
     const t = await createDrop({ checkoutUrl: `${here}#checkout={reservationId}` });
     const el = await card(t);
     await untilState(el, 'available');
-    await pickSize(el, 'M');
-    const reserved = oneEvent(el, 'drop-reserved');
-    button(el, 'Reserve').click();
-    const { reservation } = (await reserved).detail;
+    const reservation = await reserveSize(el, 'M');
     await untilState(el, 'reserved');
     button(el, 'Checkout').click();
     try {
@@ -349,8 +335,7 @@ describe('<drop-product-card>', function () {
     [...shadow(el).querySelectorAll<HTMLElement>('[part~="size-option"]')][1].click();
     await untilState(el, 'low-stock');
     await expectNoAxeViolations(el, 'low stock');
-    await pickSize(el, 'L');
-    button(el, 'Reserve').click();
+    await reserveSize(el, 'L');
     await untilState(el, 'reserved');
     await expectNoAxeViolations(el, 'reserved');
     await untilState(el, 'expired');

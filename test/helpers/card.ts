@@ -2,7 +2,9 @@
  * Reading a <drop-product-card> the way a shopper does: its state, its text,
  * its buttons by name.
  */
+import { oneEvent } from '@open-wc/testing';
 import type { DropProductCard } from '../../src/elements/drop-product-card/drop-product-card.js';
+import type { Reservation } from '../../src/protocol/types.js';
 import { until } from './until.js';
 
 export const shadow = (card: Element) => card.shadowRoot!;
@@ -28,4 +30,12 @@ export async function pickSize(card: DropProductCard, label: string) {
   const option = [...shadow(card).querySelectorAll<HTMLElement>('[part~="size-option"]')].find((o) => o.firstElementChild!.textContent === label);
   option!.click();
   await card.updateComplete;
+}
+
+/** Picks a size with the mouse and clicks Reserve; resolves with the reservation the card announces. */
+export async function reserveSize(card: DropProductCard, label: string): Promise<Reservation> {
+  await pickSize(card, label);
+  const reserved = oneEvent(card, 'drop-reserved');
+  button(card, 'Reserve').click();
+  return (await reserved).detail.reservation;
 }
