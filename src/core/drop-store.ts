@@ -53,6 +53,7 @@ export class DropStore {
 
   readonly $drop: ReadableAtom<Drop | undefined>;
   readonly $status: ReadableAtom<DropStatus | undefined>;
+  readonly $products: ReadableAtom<Product[]>;
   readonly $featured: ReadableAtom<FeaturedProduct | null | undefined>;
   readonly $viewers: ReadableAtom<number | undefined>;
   /** The latest aggregated reaction counts. */
@@ -70,6 +71,7 @@ export class DropStore {
     const $s = this.#state;
     this.$drop = computed($s, (s) => s.drop);
     this.$status = computed(this.$drop, (d) => d?.status);
+    this.$products = computed(this.$drop, (d) => d?.products ?? []);
     this.$featured = computed(this.$drop, (d) => d?.featured);
     this.$viewers = computed($s, (s) => s.viewers);
     this.$reactions = computed($s, (s) => s.reactions);

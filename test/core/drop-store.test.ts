@@ -19,6 +19,7 @@ describe('dropStore', function () {
       await until(() => store.$connection.get() === 'open', 'the stream opens');
       expect($m.get()).to.equal(10);
       expect(store.$drop.get()!.title).to.equal('Test Drop');
+      expect(store.$products.get().map((p) => p.id)).to.deep.equal(['tee']);
       await t.setStock('tee', 'm', 3);
       await until(() => $m.get() === 3, 'the stock event arrives');
       expect(store.$stock.get()['tee/s']).to.equal(10);
