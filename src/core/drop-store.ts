@@ -106,6 +106,8 @@ export class DropStore {
       state: (connection) => this.#patch({ connection }),
       error: (error, fatal) => {
         if (!fatal) console.warn(`[live-drop] skipped a malformed event of drop "${this.dropId}":`, error.message);
+        // Say it once per outage, not on every background retry.
+        else if (!this.#state.get().error) console.error(`[live-drop] could not load drop "${this.dropId}" from ${this.backend}: ${error.message}`);
         this.#patch({ error });
       },
     });

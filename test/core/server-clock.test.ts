@@ -1,5 +1,8 @@
 import { expect } from '@open-wc/testing';
+import { apiClient } from '../../src/core/api-client.js';
 import { estimateOffset, ServerClock } from '../../src/core/server-clock.js';
+import { consoleLines } from '../helpers/console-lines.js';
+import { withFetch } from '../helpers/with-fetch.js';
 import { testBackend } from '../helpers/backend.js';
 import { until } from '../helpers/until.js';
 
@@ -17,14 +20,13 @@ describe('server clock', () => {
   it('measures the offset to the server when first listened to, and again when the page becomes visible', async () => {
     const { url } = await testBackend();
     const clock = new ServerClock(url);
-    const realFetch = window.fetch;
     let samples = 0;
-    window.fetch = (input, init) => {
+    const counting = (realFetch: typeof fetch): typeof fetch => (input, init) => {
       if (String(input).endsWith('/v1/time')) samples++;
       return realFetch(input, init);
     };
-    const off = clock.$offset.listen(() => {});
-    try {
+    await withFetch(counting, async () => {
+      const off = clock.$offset.listen(() => {});
       await until(() => clock.synced, 'the first measurement is in');
       // Same machine: the offset is tiny, and now() follows the server.
       expect(Math.abs(clock.$offset.get()!)).to.be.lessThan(250);
@@ -32,34 +34,22 @@ describe('server clock', () => {
       const before = samples;
       document.dispatchEvent(new Event('visibilitychange'));
       await until(() => samples >= before + 3, 'a new measurement on visibilitychange');
-    } finally {
       off();
-      window.fetch = realFetch;
-    }
+    });
   });
 });
 
 describe('server clock without /v1/time', () => {
   it('falls back to the local clock instead of never being ready', async () => {
     const clock = new ServerClock('https://no-time.example');
-    const realFetch = window.fetch;
-    const realWarn = console.warn;
-    const warnings: string[] = [];
-    console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+    apiClient('https://no-time.example').retries = 0;
     // Fault injection: the time route is unreachable.
-    window.fetch = async () => {
+    const unreachable = (): typeof fetch => async () => {
       throw new TypeError('Failed to fetch');
     };
-    const { apiClient } = await import('../../src/core/api-client.js');
-    apiClient('https://no-time.example').retries = 0;
-    try {
-      await clock.sync();
-      expect(clock.synced).to.equal(true);
-      expect(clock.$offset.get()).to.equal(0);
-      expect(warnings.join()).to.contain("using this device's clock");
-    } finally {
-      window.fetch = realFetch;
-      console.warn = realWarn;
-    }
+    const warnings = await consoleLines('warn', () => withFetch(unreachable, () => clock.sync()));
+    expect(clock.synced).to.equal(true);
+    expect(clock.$offset.get()).to.equal(0);
+    expect(warnings.join()).to.contain("using this device's clock");
   });
 });

@@ -8,6 +8,7 @@ import { button, pickSize, reserveSize, shadow, textOf, untilState } from '../he
 import { createDrop, otherShopper, productInput, serverTime, type TestDrop } from '../helpers/host-api.js';
 import { until } from '../helpers/until.js';
 import { withFetch } from '../helpers/with-fetch.js';
+import { consoleLines } from '../helpers/console-lines.js';
 
 async function card(t: TestDrop, productId = 'tee', attrs: { lang?: string; currency?: string } = {}) {
   const el = await fixture<DropProductCard>(html`<drop-product-card
@@ -230,10 +231,12 @@ describe('<drop-product-card>', function () {
   });
 
   it('shows an error with a retry button for a backend that cannot be reached, and says so in the console', async () => {
-    const el = await fixture<DropProductCard>(
-      html`<drop-product-card backend="http://127.0.0.1:9" drop="demo" product="tee"></drop-product-card>`,
-    );
-    await untilState(el, 'error');
+    let el!: DropProductCard;
+    const errors = await consoleLines('error', async () => {
+      el = await fixture<DropProductCard>(html`<drop-product-card backend="http://127.0.0.1:9" drop="unreachable" product="tee"></drop-product-card>`);
+      await untilState(el, 'error');
+    });
+    expect(errors.join('\n')).to.contain('could not load drop "unreachable" from http://127.0.0.1:9');
     expect(textOf(el)).to.contain('Could not reach the shop');
     expect(shadow(el).querySelector('[role="alert"]')).to.exist;
     expect(button(el, 'Try again')).to.exist;
@@ -276,16 +279,11 @@ describe('<drop-product-card>', function () {
   });
 
   it('names what to set when no backend is configured', async () => {
-    const errors: string[] = [];
-    const realError = console.error;
-    console.error = (...args: unknown[]) => errors.push(args.join(' '));
-    try {
+    const errors = await consoleLines('error', async () => {
       const el = await fixture<DropProductCard>(html`<drop-product-card drop="demo" product="tee"></drop-product-card>`);
       await untilState(el, 'error');
       expect(textOf(el)).to.contain('not set up');
-    } finally {
-      console.error = realError;
-    }
+    });
     expect(errors.join('\n')).to.contain('backend="https://…" attribute, data-backend on the live-drop script tag, or call configure({ backend })');
   });
 
