@@ -1,25 +1,16 @@
 /**
- * The npm package as a framework developer gets it: `npm pack`, installed
- * offline into a fresh project, imported, and type-checked with the examples
- * from docs/frameworks.md (React, Vue, Preact, Solid) and a consumer file.
- *
- * The fresh project lives under `.tmp/` inside the repository: its own
- * node_modules holds only live-drop and its dependencies (from the tarball),
- * while TypeScript and the frameworks' types resolve from the repository's
- * node_modules above it, so nothing is downloaded. Needs `npm run build` first.
+ * The npm package as a framework developer gets it: packed, installed offline
+ * into a fresh project (see packed-project.ts), imported, bundled, and
+ * type-checked with the examples from docs/frameworks.md (React, Vue, Preact,
+ * Solid, plain TypeScript) and with misuses the types must reject.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { packedProject, root, run, viteBuild, type PackedProject } from './packed-project.js';
 
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const compilerOptions = {
   target: 'ES2022',
@@ -64,25 +55,15 @@ export const wrongDetail = (
 `;
 
 describe('npm package', () => {
-  let dir: string;
-  let tarball: string;
+  let packed: PackedProject;
   let files: string[];
+  let project: string;
 
   before(async () => {
-    assert.ok(existsSync(join(root, 'dist/npm/index.d.ts')), 'run `npm run build` first');
-    mkdirSync(join(root, '.tmp'), { recursive: true });
-    dir = mkdtempSync(join(root, '.tmp/package-test-'));
-    const { stdout } = await run(npm, ['pack', '--json', '--pack-destination', dir], { cwd: root });
-    const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
-    tarball = join(dir, packed.filename);
-    files = packed.files.map((f) => f.path);
-
-    const project = join(dir, 'project');
-    mkdirSync(project);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh-shop', private: true, type: 'module' }));
-    await run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: project });
+    packed = await packedProject();
+    ({ files, project } = packed);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => packed?.remove());
 
   it('ships the script-tag bundle, the npm build with types, the manifest and editor data, and no sources', () => {
     for (const f of [
@@ -115,7 +96,6 @@ describe('npm package', () => {
   });
 
   it('imports in a fresh project: the elements register and configure() is exported', async () => {
-    const project = join(dir, 'project');
     const script = `
       const m = await import('live-drop');
       console.log(JSON.stringify({
@@ -128,12 +108,11 @@ describe('npm package', () => {
   });
 
   it('keeps the elements when a bundler builds an app that imports only configure()', async () => {
-    const app = join(dir, 'project', 'bundled');
+    const app = join(project, 'bundled');
     mkdirSync(app);
     writeFileSync(join(app, 'index.html'), '<script type="module" src="./main.js"></script>');
     writeFileSync(join(app, 'main.js'), "import { configure } from 'live-drop';\nconfigure({ backend: 'https://drops.example.com' });\n");
-    const vite = join(root, 'node_modules/vite/bin/vite.js');
-    await run(process.execPath, [vite, 'build', '--logLevel', 'error', '--outDir', 'out'], { cwd: app });
+    await viteBuild(app);
     const assets = join(app, 'out/assets');
     const code = readdirSync(assets)
       .filter((f) => f.endsWith('.js'))
@@ -145,7 +124,6 @@ describe('npm package', () => {
 
   /** Copies an example into the project beside a file of misuses, and type-checks both with a tsconfig of their own. */
   async function typecheck(name: string, example: string, misuse: string | null, options: Record<string, unknown> = {}) {
-    const project = join(dir, 'project');
     mkdirSync(join(project, name), { recursive: true });
     copyFileSync(join(root, example), join(project, name, example.split('/').pop()!));
     if (misuse) writeFileSync(join(project, name, example.endsWith('.tsx') ? 'misuse.tsx' : 'misuse.ts'), misuse);
