@@ -3,8 +3,9 @@
  *   node --import tsx bench/rush.ts [--shoppers 2000] [--stock 200] [--variants 4] [--connections N]
  * Runs on PGlite, then on PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is set.
  * Prints reservation answers per second, p50/p99 latency, the correctness line
- * (granted + remaining == S), and the throughput as a share of the database's own
- * ceiling: the same conditional UPDATE in a loop, straight against the same storage.
+ * (granted + remaining == S), and the throughput as a share of two ceilings on the
+ * same storage: the server's reservation service called without HTTP, and the
+ * database's own: the same conditional UPDATE in a loop.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { routes } from '../src/protocol/routes.js';
 import type { SalesReport } from '../src/protocol/types.js';
 import { startReferenceServer } from '../test/support/reference-server.js';
 import { intFlags, postgresUrl } from './lib/args.js';
-import { conditionalUpdateCeiling, type Storage } from './lib/db-ceiling.js';
+import { conditionalUpdateCeiling, reservationServiceCeiling, type Storage } from './lib/db-ceiling.js';
 import { createRushDrop, createShoppers } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
 import { REFUSALS, rush } from './lib/rush.js';
@@ -40,12 +41,13 @@ interface Row {
   negative: boolean;
   ceiling: number;
   ceilingLoops: number;
+  service: number;
 }
 
 async function runOn(storage: Storage): Promise<Row> {
   const server = await startReferenceServer(storage.kind === 'postgres' ? { databaseUrl: storage.url } : { dataDir: storage.dir });
   const client = new HttpClient(server.url, { maxSockets: connections });
-  let row: Omit<Row, 'ceiling' | 'ceilingLoops'>;
+  let row: Omit<Row, 'ceiling' | 'ceilingLoops' | 'service'>;
   try {
     const target = await createRushDrop(client, server.hostToken, { stock: flags.stock, variants: flags.variants });
     // Creating the shoppers as many at a time as there are connections also opens (warms) those connections.
@@ -77,9 +79,10 @@ async function runOn(storage: Storage): Promise<Row> {
     client.close();
     await server.stop();
   }
-  // The ceiling runs after the server has stopped, so neither steals the other's CPU.
+  // The ceilings run after the server has stopped, so neither steals the other's CPU.
+  const service = await reservationServiceCeiling(storage, flags.shoppers, flags.stock, flags.variants);
   const ceiling = await conditionalUpdateCeiling(storage, flags.shoppers, flags.variants);
-  return { ...row, ceiling: ceiling.updatesPerSec, ceilingLoops: ceiling.loops };
+  return { ...row, service, ceiling: ceiling.updatesPerSec, ceilingLoops: ceiling.loops };
 }
 
 const rows: Row[] = [];
@@ -94,8 +97,11 @@ if (pg) rows.push(await runOn({ kind: 'postgres', label: 'PostgreSQL', url: pg }
 
 printTable(
   `rush: ${flags.shoppers} shoppers, ${flags.stock} units over ${flags.variants} variants, ${connections} connections`,
-  ['storage', 'answers/s', 'granted/s', 'p50 ms', 'p99 ms', 'db UPDATE/s', 'loops', 'server/db'],
-  rows.map((r) => [r.storage, r.answersPerSec, r.grantedPerSec, r.p50, r.p99, r.ceiling, r.ceilingLoops, `${fmt((100 * r.answersPerSec) / r.ceiling)} %`]),
+  ['storage', 'answers/s', 'granted/s', 'p50 ms', 'p99 ms', 'service/s', 'db UPDATE/s', 'loops', 'server/service', 'server/db'],
+  rows.map((r) => {
+    const pct = (x: number) => `${fmt((100 * r.answersPerSec) / x)} %`;
+    return [r.storage, r.answersPerSec, r.grantedPerSec, r.p50, r.p99, r.service, r.ceiling, r.ceilingLoops, pct(r.service), pct(r.ceiling)];
+  }),
 );
 console.log('');
 for (const r of rows) {
@@ -107,6 +113,7 @@ for (const r of rows) {
 }
 console.log(
   '\nanswers/s counts every reservation answered (granted or refused) from the first request to the last answer;' +
+    '\nservice/s: the server\'s ReservationService.reserve called in-process, no HTTP, same shoppers/stock/storage (server/service = cost of HTTP);' +
     '\ndb UPDATE/s: the server\'s own conditional UPDATE (takeStock), one transaction each, looped straight against the same storage' +
     '\n(PGlite: one loop, its only connection; PostgreSQL: one loop per connection of the server\'s pool), server stopped.',
 );

@@ -1,16 +1,24 @@
 /**
- * The database's own ceiling for the rush: the server's conditional UPDATE
- * (`takeStock`: `available = available - 1 WHERE … AND available >= 1`), each
- * in its own transaction, in a loop straight against the storage the server
- * has just used (its PGlite directory, after it stopped; the same PostgreSQL
- * database), opened by the server's own storage layer. Like the rush, the loop
- * spreads over the variants and runs out of stock halfway, so half the
- * updates succeed and half find nothing left.
+ * Ceilings for the rush, measured in the bench process against the storage
+ * the server has just used (its PGlite directory, after it stopped; the same
+ * PostgreSQL database), opened by the server's own storage layer:
+ *  - the database's: the server's conditional UPDATE (`takeStock`:
+ *    `available = available - 1 WHERE … AND available >= 1`), each in its own
+ *    transaction, in a loop;
+ *  - the service's: the server's whole reservation (ReservationService.reserve:
+ *    shopper lock, idempotency key, limits, the UPDATE, the insert), called
+ *    directly, without HTTP.
+ * Like the rush, both spread over the variants with a tenth of the attempts in
+ * stock for the service and half for the UPDATE loop, so refusals are timed too.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../../server/storage/open-database.js';
 import { deleteDrop, insertDrop, takeStock, upsertProduct } from '../../server/storage/drop-store.js';
+import type { Database } from '../../server/storage/database.js';
+import { DomainError } from '../../server/services/domain-error.js';
+import { createReservationService } from '../../server/services/reservation-service.js';
+import { REFUSALS } from './rush.js';
 
 export type Storage = { kind: 'pglite'; label: string; dir: string } | { kind: 'postgres'; label: string; url: string };
 
@@ -23,45 +31,75 @@ export interface Ceiling {
 /** The server's PostgreSQL pool size (server/storage/pg-database.ts). */
 const PG_POOL = 10;
 
+/** A live drop with one product of `variants` variants holding `perVariant` units each, straight in the database. */
+async function insertCeilingDrop(db: Database, dropId: string, variants: number, perVariant: number): Promise<void> {
+  const now = Date.now();
+  await insertDrop(db, {
+    id: dropId,
+    title: 'Ceiling',
+    brand: '',
+    description: '',
+    startsAt: now,
+    endsAt: null,
+    status: 'live',
+    liveStartedAt: now,
+    stream: { hls: null, replay: null, poster: null },
+    checkoutUrl: null,
+    holdMs: 60_000,
+    createdAt: now,
+  });
+  const variantRows = Array.from({ length: variants }, (_, i) => ({ id: `v${i + 1}`, label: `V${i + 1}`, stock: perVariant }));
+  await upsertProduct(db, dropId, { id: 'sneaker', title: 'Ceiling', description: '', images: [], prices: [{ currency: 'USD', amount: 100 }], limitPerCustomer: 1, variants: variantRows }, now);
+}
+
+/** Runs `n` jobs, `parallel` at a time; returns jobs per second. */
+async function perSecond(n: number, parallel: number, job: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) await job(next++);
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return n / ((performance.now() - started) / 1000);
+}
+
+const open = (storage: Storage) =>
+  openDatabase(storage.kind === 'postgres' ? { databaseUrl: storage.url, dataDir: '' } : { databaseUrl: null, dataDir: storage.dir });
+
 export async function conditionalUpdateCeiling(storage: Storage, updates: number, variants: number): Promise<Ceiling> {
-  const db = await openDatabase(storage.kind === 'postgres' ? { databaseUrl: storage.url, dataDir: '' } : { databaseUrl: null, dataDir: storage.dir });
+  const db = await open(storage);
   const dropId = `ceiling-${randomUUID()}`;
   try {
-    const now = Date.now();
-    await insertDrop(db, {
-      id: dropId,
-      title: 'Ceiling',
-      brand: '',
-      description: '',
-      startsAt: now,
-      endsAt: null,
-      status: 'live',
-      liveStartedAt: now,
-      stream: { hls: null, replay: null, poster: null },
-      checkoutUrl: null,
-      holdMs: 60_000,
-      createdAt: now,
-    });
-    await upsertProduct(db, dropId, {
-      id: 'sneaker',
-      title: 'Ceiling',
-      description: '',
-      images: [],
-      prices: [{ currency: 'USD', amount: 100 }],
-      limitPerCustomer: 1,
-      variants: Array.from({ length: variants }, (_, i) => ({ id: `v${i + 1}`, label: `V${i + 1}`, stock: Math.ceil(updates / 2 / variants) })),
-    }, now);
+    await insertCeilingDrop(db, dropId, variants, Math.ceil(updates / 2 / variants));
     const loops = db.kind === 'postgres' ? PG_POOL : 1;
-    let next = 0;
-    const loop = async () => {
-      while (next < updates) {
-        const i = next++;
-        await db.transaction((tx) => takeStock(tx, dropId, 'sneaker', `v${(i % variants) + 1}`, 1));
-      }
-    };
-    const started = performance.now();
-    await Promise.all(Array.from({ length: loops }, loop));
-    return { updatesPerSec: updates / ((performance.now() - started) / 1000), loops };
+    const updatesPerSec = await perSecond(updates, loops, (i) => db.transaction((tx) => takeStock(tx, dropId, 'sneaker', `v${(i % variants) + 1}`, 1)));
+    return { updatesPerSec, loops };
+  } finally {
+    await deleteDrop(db, dropId).catch(() => {});
+    await db.close();
+  }
+}
+
+/**
+ * ReservationService.reserve per second for `shoppers` shoppers (each its own
+ * token and key) over `stock` units, all issued at once as the rush does.
+ */
+export async function reservationServiceCeiling(storage: Storage, shoppers: number, stock: number, variants: number): Promise<number> {
+  const db = await open(storage);
+  const dropId = `ceiling-${randomUUID()}`;
+  // No event bus here: the stock feed the service reports changes to is a stub.
+  const service = createReservationService(db, { changed() {}, flush: async () => {}, close: async () => {} });
+  try {
+    await insertCeilingDrop(db, dropId, variants, Math.ceil(stock / variants));
+    const tokens: string[] = [];
+    for (let i = 0; i < shoppers; i++) tokens.push(await service.createShopper());
+    return await perSecond(shoppers, shoppers, (i) =>
+      service
+        .reserve(tokens[i], dropId, { productId: 'sneaker', variantId: `v${(i % variants) + 1}`, quantity: 1 }, randomUUID())
+        .catch((error: unknown) => {
+          if (!(error instanceof DomainError && REFUSALS.has(error.code))) throw error;
+        }),
+    );
   } finally {
     await deleteDrop(db, dropId).catch(() => {});
     await db.close();
