@@ -29,8 +29,11 @@ function referenceServerPlugin(): TestRunnerPlugin {
 }
 
 const config: TestRunnerConfig = {
-  files: ['test/**/*.test.ts', '!test/server/**', '!test/e2e/**'],
+  files: ['test/**/*.test.ts', '!test/server/**', '!test/e2e/**', '!test/package/**'],
   nodeResolve: true,
+  // nanostores reads process.env.NODE_ENV, which bundlers replace and browsers lack.
+  testRunnerHtml: (framework) =>
+    `<!doctype html><html><body><script>window.process = { env: { NODE_ENV: 'development' } };</script><script type="module" src="${framework}"></script></body></html>`,
   concurrency: 1,
   browserStartTimeout: 60_000,
   testsFinishTimeout: 300_000,
