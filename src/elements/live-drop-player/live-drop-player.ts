@@ -12,6 +12,7 @@ import { formatClock } from '../../i18n/format.js';
 import { LocaleController } from '../../i18n/locale-controller.js';
 import type { Drop, DropEventMap, ReactionKind } from '../../protocol/types.js';
 import '../drop-countdown/drop-countdown.js';
+import '../drop-product-card/drop-product-card.js';
 import { FloatingReactions } from './floating-reactions.js';
 import { icons } from './icons.js';
 import { IdleController } from './idle-controller.js';
@@ -229,6 +230,7 @@ export class LiveDropPlayer extends LitElement {
       },
       onTracks: () => (this.hasCaptions = this.#playback?.hasCaptions() ?? false),
     });
+    this.requestUpdate();
     // Every frame where the browser can tell (requestVideoFrameCallback), else four times a second.
     const video = this.video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number };
     const onFrame = () => {
@@ -245,6 +247,7 @@ export class LiveDropPlayer extends LitElement {
     this.#playback = undefined;
     this.#playbackKey = '';
     clearInterval(this.#frameLoop);
+    this.requestUpdate();
     this.health = 'loading';
     this.shown = null;
     this.behind = false;
