@@ -1,0 +1,126 @@
+/**
+ * first-frame: how long <live-drop-player> takes from being connected to the
+ * first `playing` of the simulated live stream, through hls.js (its lazy
+ * chunk included) and through the browser's native HLS.
+ *   npm run build && node --import tsx bench/first-frame.ts [--runs 5]
+ * Each run: a fresh Chromium context (cold HTTP cache) on a page that loads
+ * dist/live-drop.js, then appends the player for a live drop on the
+ * reference server. Time from `connectedCallback` (the append) to the
+ * video's first `playing` event, and to the first painted video frame
+ * (requestVideoFrameCallback).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright';
+import { chromiumLaunchOptions } from '../test/support/chromium.js';
+import { startReferenceServer } from '../test/support/reference-server.js';
+import { intFlags } from './lib/args.js';
+import { createDrop } from './lib/drop-fixture.js';
+import { HttpClient } from './lib/http-client.js';
+import { median } from './lib/stats.js';
+import { printTable } from './lib/table.js';
+
+const flags = intFlags({ runs: 5 }, 'usage: bench/first-frame.ts [--runs N]');
+const dist = resolve(import.meta.dirname, '../dist');
+if (!existsSync(join(dist, 'live-drop.js'))) {
+  console.error('bench/first-frame: dist/live-drop.js is missing; run `npm run build` first.');
+  process.exit(1);
+}
+
+const PAGE = `<!doctype html><meta charset="utf-8"><script type="module" src="/live-drop.js"></script>
+<script type="module">
+  await customElements.whenDefined('live-drop-player');
+  const q = new URLSearchParams(location.search);
+  const el = document.createElement('live-drop-player');
+  for (const name of ['backend', 'drop', 'playback']) el.setAttribute(name, q.get(name));
+  window.__times = new Promise((resolve) => {
+    const times = {};
+    setTimeout(() => resolve({ error: 'no playing within 30 s, state ' + el.state }), 30_000);
+    const connected = performance.now();
+    document.body.append(el);
+    el.updateComplete.then(() => {
+      const video = el.shadowRoot.querySelector('video');
+      video.addEventListener('playing', () => {
+        times.playing ??= performance.now() - connected;
+        times.engine = el.engine;
+        video.requestVideoFrameCallback(() => {
+          times.frame = performance.now() - connected;
+          resolve(times);
+        });
+      });
+    });
+  });
+</script>`;
+
+/** The page and dist/ on a loopback origin. */
+async function startSite(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    const file = join(dist, path);
+    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+const server = await startReferenceServer();
+const site = await startSite();
+const client = new HttpClient(server.url);
+const browser = await chromium.launch(chromiumLaunchOptions());
+const samples: Record<string, { playing: number[]; frame: number[] }> = { hlsjs: { playing: [], frame: [] }, native: { playing: [], frame: [] } };
+let exitCode = 0;
+try {
+  const drop = await createDrop(client, server.hostToken, {
+    title: 'First frame',
+    startsAt: Date.now() - 1000,
+    stream: { hls: 'stream/live.m3u8', poster: 'stream/poster.jpg' },
+    products: [],
+  });
+  for (let run = 0; run < flags.runs; run++) {
+    for (const playback of ['hlsjs', 'native']) {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const query = new URLSearchParams({ backend: server.url, drop: drop.id, playback });
+        await page.goto(`${site.url}/?${query}`);
+        const times = (await page.evaluate(() => (window as unknown as { __times: Promise<unknown> }).__times)) as {
+          playing: number;
+          frame: number;
+          engine: string;
+          error?: string;
+        };
+        if (times.error) throw new Error(`${playback} run ${run + 1}: ${times.error}`);
+        samples[playback].playing.push(times.playing);
+        samples[playback].frame.push(times.frame);
+      } finally {
+        await context.close();
+      }
+    }
+  }
+} catch (error) {
+  console.error(`bench/first-frame: ${(error as Error).message}`);
+  exitCode = 1;
+} finally {
+  await browser.close();
+  client.close();
+  await site.close();
+  await server.stop();
+}
+
+const stat = (name: string, xs: number[]) => [name, xs.length, Math.min(...xs), median(xs), Math.max(...xs)];
+printTable(
+  `first-frame: element connected → first \`playing\` on the simulated live stream, ${flags.runs} cold runs per engine (ms)`,
+  ['engine', 'runs', 'min', 'median', 'max'],
+  [
+    stat('hls.js (lazy chunk included): playing', samples.hlsjs.playing),
+    stat('hls.js: first frame painted', samples.hlsjs.frame),
+    stat('native HLS: playing', samples.native.playing),
+    stat('native HLS: first frame painted', samples.native.frame),
+  ],
+);
+process.exit(exitCode);
