@@ -10,6 +10,10 @@ export const playerStyles = css`
     container-type: inline-size;
   }
 
+  .stage {
+    position: relative;
+  }
+
   .base {
     position: relative;
     aspect-ratio: var(--drop-aspect-ratio, 16 / 9);
@@ -44,6 +48,7 @@ export const playerStyles = css`
     object-fit: contain;
   }
 
+  :host([state='offline']) video,
   :host([state='scheduled']) .poster,
   :host([state='ended']) .poster,
   :host([state='offline']) .poster,
@@ -261,10 +266,15 @@ export const playerStyles = css`
     display: block;
     color: var(--_text);
   }
-  @container (max-width: 480px) {
-    .featured {
-      bottom: 58px;
-      width: calc(100% - 80px);
+  /* On a phone the card would cover the show: it sits under the video instead. */
+  @container (max-width: 560px) {
+    .featured,
+    :host([controls-hidden]) .featured {
+      position: static;
+      width: auto;
+      margin-top: 10px;
+      filter: none;
+      animation-name: slide-down;
     }
   }
 
@@ -485,6 +495,12 @@ export const playerStyles = css`
   @keyframes pop {
     from {
       transform: scale(0.6);
+      opacity: 0;
+    }
+  }
+  @keyframes slide-down {
+    from {
+      transform: translateY(-12px);
       opacity: 0;
     }
   }

@@ -131,6 +131,9 @@ export class LiveDropPlayer extends LitElement {
   /** Own reactions the server has not echoed back yet, so they do not float twice. */
   #ownUnechoed = 0;
   #pendingSeek: number | null = null;
+  /** The replay URL when the drop ended while we watched (the status event does not carry the stream). */
+  @state() private endedReplay: string | null = null;
+  #replayAsked = '';
   #floating: FloatingReactions | undefined;
 
   /** The engine playing now (`hlsjs` or `native`), once playback started. */
@@ -179,7 +182,8 @@ export class LiveDropPlayer extends LitElement {
       const url = this.src || drop.stream.hls;
       return url ? backendUrl(backend, url) : undefined;
     }
-    if (drop.status === 'ended' && this.replaying && drop.stream.replay) return backendUrl(backend, drop.stream.replay);
+    const replay = drop.stream.replay ?? this.endedReplay;
+    if (drop.status === 'ended' && this.replaying && replay) return backendUrl(backend, replay);
     return undefined;
   }
 
@@ -195,6 +199,7 @@ export class LiveDropPlayer extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.#syncPlayback();
+    this.#askReplay();
     this.#floatReactions();
     const before = changed.get('state');
     if (before !== undefined && before !== this.state) {
@@ -284,6 +289,18 @@ export class LiveDropPlayer extends LitElement {
     // The retry countdown on the offline message.
     if (this.state === 'offline') this.requestUpdate();
     this.hasCaptions = playback.hasCaptions();
+  }
+
+  /** A drop that ended while we watched learns its recording from the drop itself, read once. */
+  #askReplay() {
+    const drop = this.#drop.drop;
+    const backend = this.#drop.resolution.backend;
+    if (!drop || !backend || drop.status !== 'ended' || drop.stream.replay || this.#replayAsked === drop.id) return;
+    this.#replayAsked = drop.id;
+    apiClient(backend)
+      .getDrop(drop.id)
+      .then((fresh) => (this.endedReplay = fresh.stream.replay))
+      .catch(() => (this.#replayAsked = ''));
   }
 
   // ------------------------------------------------------------ user intent
@@ -401,6 +418,7 @@ export class LiveDropPlayer extends LitElement {
     const poster = drop?.stream.poster && backend ? backendUrl(backend, drop.stream.poster) : undefined;
     const playing = !!this.#playback;
     return html`
+      <div class="stage">
       <div
         part="base"
         class="base"
@@ -423,7 +441,9 @@ export class LiveDropPlayer extends LitElement {
         ></video>
         ${!playing && poster ? html`<img part="poster" class="poster" src=${poster} alt="" />` : nothing}
         <div class="reactions" part="reactions" aria-hidden="true"></div>
-        ${this.#top(drop)} ${this.#featured(drop)} ${this.#message(drop)} ${playing ? this.#controls() : nothing}
+        ${this.#top(drop)} ${this.#message(drop)} ${playing ? this.#controls() : nothing}
+      </div>
+      ${this.#featured(drop)}
       </div>
       ${drop?.status === 'ended' ? this.#chapters(drop) : nothing}
       <span class="visually-hidden" role="status">${this.#announcement(drop)}</span>
@@ -449,8 +469,9 @@ export class LiveDropPlayer extends LitElement {
           </button>`
         : html`<span part="live-badge" class="live-badge"><span class="dot" aria-hidden="true"></span>${this.#t('live')}</span>`}
       ${viewers !== undefined
-        ? html`<span part="viewers" class="viewers" aria-label=${this.#t('viewers', { n: viewers })}
-            >${icons.eye}<span aria-hidden="true">${fmt.format(viewers)}</span></span
+        ? html`<span part="viewers" class="viewers"
+            >${icons.eye}<span aria-hidden="true">${fmt.format(viewers)}</span
+            ><span class="visually-hidden">${this.#t('viewers', { n: viewers })}</span></span
           >`
         : nothing}
       <span class="title">${drop?.title}</span>
@@ -501,7 +522,7 @@ export class LiveDropPlayer extends LitElement {
         return html`<div class="message" part="message">
           <p class="eyebrow">${drop?.brand}</p>
           <p class="headline">${t('ended')}</p>
-          ${drop?.stream.replay
+          ${drop?.stream.replay || this.endedReplay
             ? html`<button part="button" class="pill primary" @click=${() => this.#watchReplay()}>${icons.replay}${t('watchReplay')}</button>`
             : html`<p>${t('noReplay')}</p>`}
         </div>`;
@@ -514,7 +535,7 @@ export class LiveDropPlayer extends LitElement {
     const t = this.#t.bind(this);
     const canPip = document.pictureInPictureEnabled && !this.video?.disablePictureInPicture;
     return html`
-      ${this.muted && !this.paused
+      ${this.muted && !this.paused && this.health === 'playing'
         ? html`<button part="unmute button" class="unmute" @click=${this.#unmute}>${icons.muted}${t('tapToUnmute')}</button>`
         : nothing}
       ${this.state === 'live'
@@ -561,7 +582,7 @@ export class LiveDropPlayer extends LitElement {
   #chapters(drop: Drop) {
     const products = new Map(drop.products.map((p) => [p.id, p]));
     const entries = drop.featuredHistory.filter((f) => products.has(f.productId));
-    if (!entries.length || !drop.stream.replay) return nothing;
+    if (!entries.length || !(drop.stream.replay || this.endedReplay)) return nothing;
     return html`<section class="chapters" part="chapters" aria-label=${this.#t('shownProducts')}>
       <h2>${this.#t('shownProducts')}</h2>
       <ol>
