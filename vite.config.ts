@@ -41,8 +41,11 @@ export default defineConfig({
       fileName: () => 'live-drop.js',
     },
     rolldownOptions: {
+      // Lets the entry export what the lazy player chunk shares with it, instead of
+      // moving the shared code into a third chunk behind a facade.
+      preserveEntrySignatures: 'allow-extension',
       output: {
-        chunkFileNames: 'live-drop-[name]-[hash].js',
+        chunkFileNames: ({ name }) => (name.startsWith('live-drop') ? '[name]-[hash].js' : 'live-drop-[name]-[hash].js'),
         // Library mode keeps whitespace in ES output for the next bundler's
         // tree-shaking; nothing tree-shakes a script tag, so minify it fully.
         minify: true,

@@ -82,16 +82,22 @@ describe('npm package', () => {
     assert.deepEqual(strays, [], 'no sources, server, tests or data in the tarball');
   });
 
-  it('builds the script tag as one module, with hls.js only in a lazy chunk beside it', () => {
+  it('builds the script tag as one module, with the player and hls.js in lazy chunks beside it', () => {
     const dist = join(root, 'dist');
     const chunks = readdirSync(dist).filter((f) => /^live-drop-.*\.js$/.test(f));
-    assert.equal(chunks.length, 1, `one chunk beside live-drop.js: ${chunks.join(', ')}`);
+    const player = chunks.find((f) => f.startsWith('live-drop-player-'));
+    const hlsFile = chunks.find((f) => f.startsWith('live-drop-hls-'));
+    assert.ok(player && hlsFile && chunks.length === 2, `the player and hls.js beside live-drop.js: ${chunks.join(', ')}`);
     const main = readFileSync(join(dist, 'live-drop.js'), 'utf8');
-    const hls = readFileSync(join(dist, chunks[0]), 'utf8');
+    const playerCode = readFileSync(join(dist, player), 'utf8');
+    const hls = readFileSync(join(dist, hlsFile), 'utf8');
     const hlsMarker = 'manifestLoadingTimeOut'; // an hls.js config key
-    assert.ok(hls.includes(hlsMarker), 'the chunk is hls.js');
-    assert.ok(!main.includes(hlsMarker), 'live-drop.js does not inline hls.js');
-    assert.match(main, new RegExp(`import\\([\`'"]\\./${chunks[0].replace(/\./g, '\\.')}[\`'"]\\)`), 'loaded by dynamic import');
+    assert.ok(hls.includes(hlsMarker), 'the hls chunk is hls.js');
+    assert.ok(!main.includes(hlsMarker) && !playerCode.includes(hlsMarker), 'neither live-drop.js nor the player inlines hls.js');
+    assert.ok(main.includes('drop-product-card') && !main.includes('requestPictureInPicture') && playerCode.includes('requestPictureInPicture'), 'live-drop.js has the card, the chunk the player');
+    const dynamicImport = (file: string) => new RegExp(`import\\([\`'"]\\./${file.replace(/\./g, '\\.')}[\`'"]\\)`);
+    assert.match(main, dynamicImport(player), 'the player is loaded by dynamic import');
+    assert.match(playerCode, dynamicImport(hlsFile), 'hls.js is loaded by dynamic import from the player');
     assert.ok(!/^import\s/m.test(main) && !/\bfrom\s*["'`][^./]/.test(main), 'no bare imports: a browser loads it as is');
   });
 
