@@ -225,6 +225,17 @@ describe('<live-drop-player> products in step with the video', () => {
     expect(jumped.playhead! - second.at).to.be.within(0, 2500);
   });
 
+  it('shows the product on arrival when the playhead has no program date-time (native HLS in Chromium)', async function () {
+    this.timeout(40_000);
+    const drop = await createDrop();
+    const el = await player(drop, 'native');
+    await advances(el, 0.5);
+    expect(el.playheadTime, 'Chromium has no HTMLMediaElement.getStartDate()').to.equal(null);
+    await feature(drop.id, 'hoodie');
+    const shown = await cardAppears(el, 'hoodie', 10_000);
+    expect(shown.since).to.be.below(5000);
+  });
+
   it('shows a product featured before the viewer arrived at once, when it is already on screen', async function () {
     this.timeout(40_000);
     const drop = await createDrop();

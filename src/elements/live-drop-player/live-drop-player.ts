@@ -592,7 +592,7 @@ export class LiveDropPlayer extends LitElement {
           const image = product.images[0];
           const backend = this.#drop.resolution.backend!;
           return html`<li>
-            <button part="chapter" class="chapter" @click=${() => this.#watchReplay(f.at)} aria-label=${this.#t('jumpTo', { title: product.title, time })}>
+            <button part="chapter" class="chapter" @click=${() => this.#watchReplay(f.at)} title=${this.#t('jumpTo', { title: product.title, time })}>
               ${image ? html`<img src=${backendUrl(backend, image.url)} alt="" />` : html`<span class="thumb"></span>`}
               <span class="chapter-title">${product.title}</span>
               <span class="time">${time}</span>
