@@ -8,14 +8,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { launchDemo, type RunningDemo } from '../../demo/launch.js';
 import { chromiumLaunchOptions } from '../support/chromium.js';
 
 const SHOTS = 'test-results/e2e-demo';
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const PRODUCT = 'hoodie-night';
 
 interface DropJson {
@@ -162,6 +165,28 @@ describe('the demo, end to end', () => {
     await secondShopper.locator(`.product-grid drop-product-card[product="tee-signal"][state="ended"]`).waitFor({ timeout: 15_000 });
     await shot(secondShopper, '10-ended');
     assert.deepEqual(errors, [], 'no uncaught errors on any page');
+  });
+
+  it('has no accessibility violations (axe) on the drop page, the host console and the theming page, light and dark', async () => {
+    const axe = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+    const theming = await Promise.all(
+      (['light', 'dark'] as const).map(async (colorScheme) => {
+        const page = await (await browser.newContext({ colorScheme })).newPage();
+        await page.goto(demo.theming);
+        await page.locator('.theme-neon drop-product-card[state]:not([state="loading"])').waitFor({ timeout: 20_000 });
+        return page;
+      }),
+    );
+    const found: string[] = [];
+    for (const page of [shopper, host, ...theming]) {
+      await page.addScriptTag({ content: axe });
+      const violations = await page.evaluate(async () => {
+        const run = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
+        return (await run()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      });
+      found.push(...violations.map((v) => `${page.url()} ${v}`));
+    }
+    assert.deepEqual(found, []);
   });
 });
 
