@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/live-drop-player/live-drop-player.js';
 import type { LiveDropPlayer } from '../../src/elements/live-drop-player/live-drop-player.js';
 import { joinUrl, routes } from '../../src/protocol/routes.js';
@@ -131,6 +131,19 @@ describe('<live-drop-player> playback', () => {
     await advances(el, 0.5);
     const behind = Date.now() - el.playheadTime!;
     expect(behind).to.be.within(1000, 20_000);
+  });
+
+  it('offers to jump back to live once the viewer falls behind, and catches up when asked', async function () {
+    this.timeout(60_000);
+    const el = await player(await createDrop(), 'hlsjs');
+    await advances(el, 0.3);
+    video(el).pause();
+    const goLive = await until('the jump-to-live button', () => $(el, 'button[part~="live-badge"]'), 30_000);
+    expect(goLive.getAttribute('aria-label')).to.equal('Behind live. Jump to live');
+    const behindAt = el.playheadTime!;
+    goLive.click();
+    await until('back at live', () => !$(el, 'button[part~="live-badge"]') && !video(el).paused, 20_000);
+    expect(el.playheadTime! - behindAt).to.be.above(4000);
   });
 
   it('offers an obvious tap-to-unmute while playing muted', async function () {
@@ -301,6 +314,21 @@ describe('<live-drop-player> reactions', () => {
 });
 
 // ------------------------------------------------------------ accessibility
+
+describe('<live-drop-player> reduced motion', () => {
+  after(() => emulateMedia({ reducedMotion: 'no-preference' }));
+
+  it('floats no reactions when the visitor asks for reduced motion, and still counts them', async function () {
+    this.timeout(40_000);
+    await emulateMedia({ reducedMotion: 'reduce' });
+    const el = await player(await createDrop(), 'hlsjs');
+    const heart = await until('the heart button', () => $(el, '[part~="react"]'));
+    heart.click();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelectorAll('.bubble').length).to.equal(0);
+    expect($(el, '.react .count')!.textContent).to.equal('1');
+  });
+});
 
 describe('<live-drop-player> accessibility', () => {
   it('is operable by keyboard: every control is reachable, labelled, and Space and K play and pause', async function () {
