@@ -234,6 +234,20 @@ export const playerStyles = css`
   .spacer {
     flex: 1;
   }
+  .progress {
+    flex: 1;
+    min-width: 0;
+    margin: 0 6px;
+    accent-color: var(--_live);
+    cursor: pointer;
+  }
+  .clock {
+    margin-inline-end: 6px;
+    font-size: 12px;
+    font-weight: 600;
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
 
   .volume {
     width: 96px;

@@ -62,6 +62,7 @@ const BEHIND_LIVE_S = 5;
  * @csspart controls - The control bar.
  * @csspart button - Every control button.
  * @csspart volume - The volume slider.
+ * @csspart progress - The replay's seek bar.
  * @csspart featured - The slot the featured product's card slides into.
  * @csspart react - The heart button.
  * @csspart reactions - The layer reactions float up in.
@@ -111,6 +112,8 @@ export class LiveDropPlayer extends LitElement {
   @state() private shown: TimelineEntry | null = null;
   @state() private replaying = false;
   @state() private reactionCount = 0;
+  @state() private time = 0;
+  @state() private duration = 0;
 
   @query('video') private video!: HTMLVideoElement;
   @query('.reactions') private reactionLayer!: HTMLElement;
@@ -410,6 +413,15 @@ export class LiveDropPlayer extends LitElement {
     this.pip = document.pictureInPictureElement === v;
   };
 
+  #onTime = () => {
+    this.time = this.video.currentTime;
+    this.duration = Number.isFinite(this.video.duration) ? this.video.duration : 0;
+  };
+
+  #onSeekInput = (e: Event) => {
+    this.video.currentTime = Number((e.target as HTMLInputElement).value);
+  };
+
   // ------------------------------------------------------------ render
 
   override render() {
@@ -436,6 +448,8 @@ export class LiveDropPlayer extends LitElement {
           @pause=${this.#onMediaEvent}
           @playing=${this.#onMediaEvent}
           @volumechange=${this.#onMediaEvent}
+          @timeupdate=${this.#onTime}
+          @durationchange=${this.#onTime}
           @enterpictureinpicture=${this.#onMediaEvent}
           @leavepictureinpicture=${this.#onMediaEvent}
         ></video>
@@ -561,7 +575,20 @@ export class LiveDropPlayer extends LitElement {
           aria-label=${t('volume')}
           @input=${this.#onVolumeInput}
         />
-        <span class="spacer"></span>
+        ${this.state === 'ended' && this.duration > 0
+          ? html`<input
+                part="progress"
+                class="progress"
+                type="range"
+                min="0"
+                max=${this.duration}
+                step="0.1"
+                .value=${String(this.time)}
+                aria-label=${t('seek')}
+                aria-valuetext=${`${formatClock(this.time * 1000)} / ${formatClock(this.duration * 1000)}`}
+                @input=${this.#onSeekInput}
+              /><span class="clock" aria-hidden="true">${formatClock(this.time * 1000)} / ${formatClock(this.duration * 1000)}</span>`
+          : html`<span class="spacer"></span>`}
         ${this.hasCaptions
           ? html`<button part="button" @click=${this.#toggleCaptions} aria-label=${t('captions')} aria-pressed=${this.captionsOn ? 'true' : 'false'}>
               ${icons.captions}
