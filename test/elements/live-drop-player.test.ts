@@ -191,6 +191,18 @@ describe('<live-drop-player> states', () => {
     expect($(el, '[part="message"]')!.textContent).to.match(/Trying again in \d+ s/);
   });
 
+  it('speaks German when the page does', async function () {
+    this.timeout(30_000);
+    const drop = await createDrop();
+    await host('POST', routes.host.end(drop.id));
+    const el = await fixture<LiveDropPlayer>(html`<live-drop-player lang="de" backend=${backend.url} drop=${drop.id}></live-drop-player>`);
+    await until('ended', () => el.state === 'ended');
+    await el.updateComplete;
+    const message = $(el, '[part="message"]')!.textContent!;
+    expect(message).to.contain('Die Show ist vorbei');
+    expect(message).to.contain('Aufzeichnung ansehen');
+  });
+
   it('says what is wrong when the drop does not exist', async function () {
     const el = await fixture<LiveDropPlayer>(html`<live-drop-player backend=${backend.url} drop="no-such-drop"></live-drop-player>`);
     await until('error', () => el.state === 'error', 8000);

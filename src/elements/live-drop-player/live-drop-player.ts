@@ -615,7 +615,9 @@ export class LiveDropPlayer extends LitElement {
       <ol>
         ${entries.map((f) => {
           const product = products.get(f.productId)!;
-          const time = formatClock(f.at - drop.startsAt);
+          // Where the replay plays it, once its playlist is known; until then, since the start.
+          const mediaTime = this.replaying ? this.#playback?.timeForDate(f.at) : null;
+          const time = formatClock(mediaTime != null ? mediaTime * 1000 : f.at - drop.startsAt);
           const image = product.images[0];
           const backend = this.#drop.resolution.backend!;
           return html`<li>
