@@ -281,21 +281,23 @@ interface Proxy {
 }
 
 describe('<live-drop-player> recovery', () => {
-  it('recovers by itself after the network is cut and comes back', async function () {
-    this.timeout(120_000);
-    const proxy = await executeServerCommand<Proxy, { target: string }>('fault-proxy:start', { target: backend.url });
-    try {
-      const el = await player(await createDrop(), 'hlsjs', proxy.url);
-      await advances(el, 1);
-      await executeServerCommand('fault-proxy:refuse', { id: proxy.id });
-      await until('offline', () => el.state === 'offline', 40_000);
-      await executeServerCommand('fault-proxy:restore', { id: proxy.id });
-      await until('live again', () => el.state === 'live', 40_000);
-      await advances(el, 1.5, 40_000);
-    } finally {
-      await executeServerCommand('fault-proxy:stop', { id: proxy.id });
-    }
-  });
+  for (const engine of ['hlsjs', 'native']) {
+    it(`recovers by itself after the network is cut and comes back (${engine})`, async function () {
+      this.timeout(120_000);
+      const proxy = await executeServerCommand<Proxy, { target: string }>('fault-proxy:start', { target: backend.url });
+      try {
+        const el = await player(await createDrop(), engine, proxy.url);
+        await advances(el, 1);
+        await executeServerCommand('fault-proxy:refuse', { id: proxy.id });
+        await until('offline', () => el.state === 'offline', 40_000);
+        await executeServerCommand('fault-proxy:restore', { id: proxy.id });
+        await until('live again', () => el.state === 'live', 40_000);
+        await advances(el, 1.5, 40_000);
+      } finally {
+        await executeServerCommand('fault-proxy:stop', { id: proxy.id });
+      }
+    });
+  }
 });
 
 // ------------------------------------------------------------ reactions

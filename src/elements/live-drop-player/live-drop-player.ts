@@ -274,7 +274,7 @@ export class LiveDropPlayer extends LitElement {
       }
     }
     const playhead = playback.programDateTime();
-    const due = entryAt(timelineOf(drop.featuredHistory, this.#clears), playhead);
+    const due = entryAt(this.#timeline(drop), playhead);
     const next = due?.productId ? due : null;
     if (next?.productId !== this.shown?.productId || next?.at !== this.shown?.at) {
       this.shown = next;
@@ -304,6 +304,16 @@ export class LiveDropPlayer extends LitElement {
       .getDrop(drop.id)
       .then((fresh) => (this.endedReplay = fresh.stream.replay))
       .catch(() => (this.#replayAsked = ''));
+  }
+
+  #timelineCache: { history: Drop['featuredHistory']; clears: number; entries: TimelineEntry[] } | undefined;
+  /** The product timeline, rebuilt only when the host changed it (this runs on every frame). */
+  #timeline(drop: Drop): TimelineEntry[] {
+    const c = this.#timelineCache;
+    if (c && c.history === drop.featuredHistory && c.clears === this.#clears.length) return c.entries;
+    const entries = timelineOf(drop.featuredHistory, this.#clears);
+    this.#timelineCache = { history: drop.featuredHistory, clears: this.#clears.length, entries };
+    return entries;
   }
 
   // ------------------------------------------------------------ user intent
