@@ -7,7 +7,6 @@
  */
 import { computePosition, flip, offset, shift } from '@floating-ui/dom';
 import { html, type ReactiveController, type ReactiveElement } from 'lit';
-import { classMap } from 'lit/directives/class-map.js';
 
 export interface SizeOption {
   id: string;
@@ -195,7 +194,7 @@ export class SizePicker implements ReactiveController {
               aria-selected=${o.id === selected ? 'true' : 'false'}
               aria-disabled=${o.disabled ? 'true' : 'false'}
               aria-label=${o.description}
-              class=${classMap({ active: this.open && i === this.#active })}
+              class=${this.open && i === this.#active ? 'active' : ''}
               ?data-active=${this.open && i === this.#active}
               @click=${() => this.#pick(i)}
               @pointermove=${() => i !== this.#active && this.#move(i)}
