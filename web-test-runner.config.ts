@@ -36,7 +36,8 @@ const config: TestRunnerConfig = {
     `<!doctype html><html><body><script>window.process = { env: { NODE_ENV: 'development' } };</script><script type="module" src="${framework}"></script></body></html>`,
   concurrency: 1,
   browserStartTimeout: 60_000,
-  testsFinishTimeout: 300_000,
+  // Per test file; the player file plays real video for minutes on a loaded 2-core machine.
+  testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 10_000 } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), referenceServerPlugin(), faultProxyPlugin()],
   browsers: [playwrightLauncher({ product: 'chromium', launchOptions: chromiumLaunchOptions() })],
