@@ -8,14 +8,11 @@
  * each way, and a drop starting `--lead` ms after the page opens. The error is
  * (real time of the first frame painted after state="live") - startsAt: positive is late.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../test/support/chromium.js';
 import { startReferenceServer } from '../test/support/reference-server.js';
 import { intFlags } from './lib/args.js';
+import { requireBuild, startSite } from './lib/bench-site.js';
 import { startDelayProxy } from './lib/delay-proxy.js';
 import { createDrop } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
@@ -23,11 +20,7 @@ import { median } from './lib/stats.js';
 import { printTable } from './lib/table.js';
 
 const flags = intFlags({ runs: 6, latency: 100, lead: 6000 }, 'usage: bench/countdown.ts [--runs N] [--latency ms each way] [--lead ms]');
-const bundle = resolve(import.meta.dirname, '../dist/live-drop.js');
-if (!existsSync(bundle)) {
-  console.error('bench/countdown: dist/live-drop.js is missing; run `npm run build` first.');
-  process.exit(1);
-}
+requireBuild('countdown');
 const PAGE = `<!doctype html><meta charset="utf-8"><script type="module" src="/live-drop.js"></script>
 <script type="module">
   const q = new URLSearchParams(location.search);
@@ -49,25 +42,11 @@ const PAGE = `<!doctype html><meta charset="utf-8"><script type="module" src="/l
   document.body.append(el);
 </script>`;
 
-/** The page and dist/ on a loopback origin (Chromium refuses a public page calling 127.0.0.1). */
-async function startSite(): Promise<{ url: string; close(): Promise<void> }> {
-  const dist = resolve(import.meta.dirname, '../dist');
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-    const file = join(dist, path);
-    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': path.endsWith('.js') ? 'text/javascript' : 'application/json' }).end(readFileSync(file));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
-}
 const HOUR = 3_600_000;
 
 const server = await startReferenceServer();
 const proxy = await startDelayProxy(server.url, flags.latency);
-const site = await startSite();
+const site = await startSite(PAGE);
 const client = new HttpClient(server.url);
 const browser = await chromium.launch(chromiumLaunchOptions());
 const rows: { shift: number; live: number; painted: number; event: number }[] = [];

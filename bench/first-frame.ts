@@ -10,25 +10,18 @@
  * video's first `playing` event, and to the first painted video frame
  * (requestVideoFrameCallback).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../test/support/chromium.js';
 import { startReferenceServer } from '../test/support/reference-server.js';
 import { intFlags } from './lib/args.js';
+import { requireBuild, startSite } from './lib/bench-site.js';
 import { createDrop } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
 import { median } from './lib/stats.js';
 import { printTable } from './lib/table.js';
 
 const flags = intFlags({ runs: 5 }, 'usage: bench/first-frame.ts [--runs N]');
-const dist = resolve(import.meta.dirname, '../dist');
-if (!existsSync(join(dist, 'live-drop.js'))) {
-  console.error('bench/first-frame: dist/live-drop.js is missing; run `npm run build` first.');
-  process.exit(1);
-}
+requireBuild('first-frame');
 
 const PAGE = `<!doctype html><meta charset="utf-8"><script type="module" src="/live-drop.js"></script>
 <script type="module">
@@ -55,22 +48,9 @@ const PAGE = `<!doctype html><meta charset="utf-8"><script type="module" src="/l
   });
 </script>`;
 
-/** The page and dist/ on a loopback origin. */
-async function startSite(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-    const file = join(dist, path);
-    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(file));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
-}
 
 const server = await startReferenceServer();
-const site = await startSite();
+const site = await startSite(PAGE);
 const client = new HttpClient(server.url);
 const browser = await chromium.launch(chromiumLaunchOptions());
 const samples: Record<string, { playing: number[]; frame: number[] }> = { hlsjs: { playing: [], frame: [] }, native: { playing: [], frame: [] } };
