@@ -1,12 +1,33 @@
 /**
  * The card's size picker: a button that opens a listbox in a popover
  * (top layer, so a player's overflow cannot clip it), positioned with
- * Floating UI. Keyboard: Enter, Space or ↓ opens; ↑ ↓ Home End and a typed
+ * Floating UI's core on a top-layer platform (below). Keyboard: Enter, Space or ↓ opens; ↑ ↓ Home End and a typed
  * letter move; Enter or Space picks; Escape or Tab closes. Sold-out sizes can be reached (so a
  * screen reader hears them) but not picked.
  */
-import { computePosition, flip, offset, shift } from '@floating-ui/dom';
+import { computePosition, flip, offset, shift, type Platform } from '@floating-ui/core';
 import { html, type ReactiveController, type ReactiveElement } from 'lit';
+
+/**
+ * Floating UI's own recipe for a small custom DOM platform, for the one case
+ * this picker has: the list is a popover in the top layer (`position: fixed`),
+ * so both rects are viewport rects and only the viewport clips it. The general
+ * @floating-ui/dom platform (offset parents, scroll containers, transformed
+ * ancestors) cannot matter there and would cost ~3 KB gzip of the 20 KB budget.
+ */
+const size = (el: HTMLElement) => ({ width: el.offsetWidth, height: el.offsetHeight });
+const topLayer: Platform = {
+  getElementRects: ({ reference, floating }) => {
+    const { x, y, width, height } = (reference as Element).getBoundingClientRect();
+    return { reference: { x, y, width, height }, floating: { x: 0, y: 0, ...size(floating) } };
+  },
+  getDimensions: size,
+  getClippingRect: () => {
+    const { clientWidth: width, clientHeight: height } = document.documentElement;
+    return { x: 0, y: 0, width, height };
+  },
+  isRTL: (el) => getComputedStyle(el as Element).direction === 'rtl',
+};
 
 export interface SizeOption {
   id: string;
@@ -92,6 +113,7 @@ export class SizePicker implements ReactiveController {
 
   async #position(button: HTMLElement, list: HTMLElement) {
     const { x, y } = await computePosition(button, list, {
+      platform: topLayer,
       strategy: 'fixed',
       placement: 'bottom-start',
       middleware: [offset(6), flip({ padding: 8 }), shift({ padding: 8 })],
