@@ -2,10 +2,18 @@
  * Checks data from the network against the wire format. Everything that
  * crosses a boundary (an HTTP answer, an SSE line, a request body on the
  * server) goes through one of these; past them the data is trusted.
+ *
+ * Each object of the protocol is described once, as a table of field →
+ * checker, and walked by `shape()`. The table is the whole definition: the
+ * walker builds each field's path (`drop.products[2].prices`) and copies
+ * exactly the listed fields, so nothing unlisted reaches the app. (Written as
+ * tables rather than one function per object because the script-tag bundle
+ * has a size budget, and per-field code repeats itself once minified.)
  */
 import type {
   Drop,
   DropEvent,
+  DropEventMap,
   DropEventType,
   DropStatus,
   DropStream,
@@ -79,129 +87,147 @@ export function currency(v: unknown, path: string): string {
   return v;
 }
 
-const count = (v: unknown, path: string) => int(v, path, { min: 0, max: 1_000_000_000 });
-const time = (v: unknown, path: string) => int(v, path, { min: 0 });
+// ------------------------------------------------- checkers for the tables
 
-export function parseMoney(v: unknown, path = 'money'): Money {
-  const o = obj(v, path);
-  return { currency: currency(o.currency, `${path}.currency`), amount: int(o.amount, `${path}.amount`, { min: 0, max: 1e12 }) };
-}
+/** Checks one value found at `path` and returns it typed; throws ProtocolError otherwise. */
+type Check<T> = (v: unknown, path: string) => T;
 
-function parseImage(v: unknown, path: string): ProductImage {
-  const o = obj(v, path);
-  return { url: str(o.url, `${path}.url`, { min: 1, max: 2048 }), alt: str(o.alt ?? '', `${path}.alt`, { max: 500 }) };
-}
-
-function parseVariant(v: unknown, path: string): Variant {
-  const o = obj(v, path);
-  return { id: id(o.id, `${path}.id`), label: str(o.label, `${path}.label`, { min: 1, max: 40 }), available: count(o.available, `${path}.available`) };
-}
-
-export function parseProduct(v: unknown, path = 'product'): Product {
-  const o = obj(v, path);
-  const prices = arr(o.prices, `${path}.prices`, parseMoney, 20);
-  if (prices.length === 0) throw new ProtocolError(`${path}.prices`, 'at least one price');
-  return {
-    id: id(o.id, `${path}.id`),
-    title: str(o.title, `${path}.title`, { min: 1, max: 200 }),
-    description: str(o.description ?? '', `${path}.description`, { max: 5000 }),
-    images: arr(o.images ?? [], `${path}.images`, parseImage, 20),
-    prices,
-    variants: arr(o.variants, `${path}.variants`, parseVariant, 100),
-    limitPerCustomer: int(o.limitPerCustomer, `${path}.limitPerCustomer`, { min: 1, max: 1000 }),
+/** An object with exactly these fields, each checked at `${path}.${field}`; other fields are dropped. */
+function shape<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
+  return (v, path) => {
+    const o = obj(v, path);
+    const out = {} as T;
+    for (const field in fields) out[field] = fields[field](o[field], `${path}.${field}`);
+    return out;
   };
 }
 
-const urlOrNull = (v: unknown, path: string) => nullable(v, path, (x, p) => str(x, p, { min: 1, max: 2048 }));
+// The same rules as str(), int(), arr(), oneOf() and nullable(), with the limits fixed in advance.
+const text =
+  (min?: number, max?: number): Check<string> =>
+  (v, path) =>
+    str(v, path, { min, max });
+const integer =
+  (min?: number, max?: number): Check<number> =>
+  (v, path) =>
+    int(v, path, { min, max });
+const list =
+  <T>(item: Check<T>, max: number): Check<T[]> =>
+  (v, path) =>
+    arr(v, path, item, max);
+const among =
+  <T extends string>(values: readonly T[]): Check<T> =>
+  (v, path) =>
+    oneOf(v, path, values);
+const orNull =
+  <T>(inner: Check<T>): Check<T | null> =>
+  (v, path) =>
+    nullable(v, path, inner);
+/** An optional field: absent (or null) reads as `fallback`, which is then checked like any value. */
+const withDefault =
+  <T>(fallback: unknown, inner: Check<T>): Check<T> =>
+  (v, path) =>
+    inner(v ?? fallback, path);
 
-function parseStream(v: unknown, path: string): DropStream {
-  const o = obj(v ?? {}, path);
-  return { hls: urlOrNull(o.hls, `${path}.hls`), replay: urlOrNull(o.replay, `${path}.replay`), poster: urlOrNull(o.poster, `${path}.poster`) };
-}
+const count = integer(0, 1_000_000_000);
+const time = integer(0);
+const title = text(1, 200);
+const description = withDefault('', text(0, 5000));
+const url = text(1, 2048);
+const urlOrNull = orNull(url);
+/** Units of one product in one reservation, and the most a shopper may take. */
+const perCustomer = integer(1, 1000);
 
-function parseFeatured(v: unknown, path: string): FeaturedProduct {
-  const o = obj(v, path);
-  return { productId: id(o.productId, `${path}.productId`), at: time(o.at, `${path}.at`) };
-}
+// ------------------------------------------------------------ the objects
+
+const money = shape<Money>({ currency, amount: integer(0, 1e12) });
+export const parseMoney = (v: unknown, path = 'money'): Money => money(v, path);
+
+const productImage = shape<ProductImage>({ url, alt: withDefault('', text(0, 500)) });
+const variant = shape<Variant>({ id, label: text(1, 40), available: count });
+
+const prices: Check<Money[]> = (v, path) => {
+  const all = arr(v, path, money, 20);
+  if (all.length === 0) throw new ProtocolError(path, 'at least one price');
+  return all;
+};
+
+// Fields are checked in table order, and a product's prices have always been
+// checked first: a product with several faults still reports its prices.
+const product = shape<Product>({
+  prices,
+  id,
+  title,
+  description,
+  images: withDefault([], list(productImage, 20)),
+  variants: list(variant, 100),
+  limitPerCustomer: perCustomer,
+});
+export const parseProduct = (v: unknown, path = 'product'): Product => product(v, path);
+
+const featured = shape<FeaturedProduct>({ productId: id, at: time });
 
 export const DROP_STATUSES: readonly DropStatus[] = ['scheduled', 'live', 'ended'];
+const dropStatus = among(DROP_STATUSES);
 
-export function parseDrop(v: unknown, path = 'drop'): Drop {
-  const o = obj(v, path);
-  return {
-    id: id(o.id, `${path}.id`),
-    title: str(o.title, `${path}.title`, { min: 1, max: 200 }),
-    brand: str(o.brand ?? '', `${path}.brand`, { max: 200 }),
-    description: str(o.description ?? '', `${path}.description`, { max: 5000 }),
-    startsAt: time(o.startsAt, `${path}.startsAt`),
-    endsAt: nullable(o.endsAt, `${path}.endsAt`, time),
-    status: oneOf(o.status, `${path}.status`, DROP_STATUSES),
-    stream: parseStream(o.stream, `${path}.stream`),
-    products: arr(o.products, `${path}.products`, parseProduct, 200),
-    featured: nullable(o.featured, `${path}.featured`, parseFeatured),
-    featuredHistory: arr(o.featuredHistory ?? [], `${path}.featuredHistory`, parseFeatured, 10_000),
-    checkoutUrl: urlOrNull(o.checkoutUrl, `${path}.checkoutUrl`),
-    holdMs: int(o.holdMs, `${path}.holdMs`, { min: 1000 }),
-  };
-}
+const drop = shape<Drop>({
+  id,
+  title,
+  brand: withDefault('', text(0, 200)),
+  description,
+  startsAt: time,
+  endsAt: orNull(time),
+  status: dropStatus,
+  stream: withDefault({}, shape<DropStream>({ hls: urlOrNull, replay: urlOrNull, poster: urlOrNull })),
+  products: list(product, 200),
+  featured: orNull(featured),
+  featuredHistory: withDefault([], list(featured, 10_000)),
+  checkoutUrl: urlOrNull,
+  holdMs: integer(1000),
+});
+export const parseDrop = (v: unknown, path = 'drop'): Drop => drop(v, path);
 
-export function parseServerTime(v: unknown): ServerTime {
-  return { now: time(obj(v, 'time').now, 'time.now') };
-}
+const serverTime = shape<ServerTime>({ now: time });
+export const parseServerTime = (v: unknown): ServerTime => serverTime(v, 'time');
 
-export function parseShopperSession(v: unknown): ShopperSession {
-  return { shopperToken: str(obj(v, 'shopper').shopperToken, 'shopper.shopperToken', { min: 8, max: 512 }) };
-}
+const shopperSession = shape<ShopperSession>({ shopperToken: text(8, 512) });
+export const parseShopperSession = (v: unknown): ShopperSession => shopperSession(v, 'shopper');
 
 export const RESERVATION_STATUSES: readonly ReservationStatus[] = ['held', 'confirmed', 'released', 'expired'];
 
-export function parseReservation(v: unknown, path = 'reservation'): Reservation {
-  const o = obj(v, path);
-  return {
-    id: id(o.id, `${path}.id`),
-    dropId: id(o.dropId, `${path}.dropId`),
-    productId: id(o.productId, `${path}.productId`),
-    variantId: id(o.variantId, `${path}.variantId`),
-    quantity: int(o.quantity, `${path}.quantity`, { min: 1, max: 1000 }),
-    status: oneOf(o.status, `${path}.status`, RESERVATION_STATUSES),
-    createdAt: time(o.createdAt, `${path}.createdAt`),
-    expiresAt: time(o.expiresAt, `${path}.expiresAt`),
-  };
-}
+const reservation = shape<Reservation>({
+  id,
+  dropId: id,
+  productId: id,
+  variantId: id,
+  quantity: perCustomer,
+  status: among(RESERVATION_STATUSES),
+  createdAt: time,
+  expiresAt: time,
+});
+export const parseReservation = (v: unknown, path = 'reservation'): Reservation => reservation(v, path);
 
-export function parseOrder(v: unknown, path = 'order'): Order {
-  const o = obj(v, path);
-  return { id: id(o.id, `${path}.id`), reservation: parseReservation(o.reservation, `${path}.reservation`), confirmedAt: time(o.confirmedAt, `${path}.confirmedAt`) };
-}
+const order = shape<Order>({ id, reservation, confirmedAt: time });
+export const parseOrder = (v: unknown, path = 'order'): Order => order(v, path);
 
-function parseStockLevel(v: unknown, path: string): StockLevel {
-  const o = obj(v, path);
-  return { productId: id(o.productId, `${path}.productId`), variantId: id(o.variantId, `${path}.variantId`), available: count(o.available, `${path}.available`) };
-}
+// ----------------------------------------------------------------- events
 
-const eventParsers: { [K in DropEventType]: (v: unknown, path: string) => Extract<DropEvent, { type: K }>['data'] } = {
-  snapshot: parseDrop,
-  stock: (v, path) => ({ levels: arr(obj(v, path).levels, `${path}.levels`, parseStockLevel, 10_000) }),
-  featured: (v, path) => {
-    const o = obj(v, path);
-    return { productId: nullable(o.productId, `${path}.productId`, id), at: time(o.at, `${path}.at`) };
-  },
-  status: (v, path) => {
-    const o = obj(v, path);
-    return {
-      status: oneOf(o.status, `${path}.status`, DROP_STATUSES),
-      startsAt: time(o.startsAt, `${path}.startsAt`),
-      endsAt: nullable(o.endsAt, `${path}.endsAt`, time),
-      at: time(o.at, `${path}.at`),
-    };
-  },
-  viewers: (v, path) => ({ count: count(obj(v, path).count, `${path}.count`) }),
-  reactions: (v, path) => {
-    const o = obj(v, path);
-    const counts: Record<string, number> = {};
-    for (const [k, n] of Object.entries(obj(o.counts, `${path}.counts`))) counts[k] = count(n, `${path}.counts.${k}`);
-    return { counts, at: time(o.at, `${path}.at`) };
-  },
+const stockLevel = shape<StockLevel>({ productId: id, variantId: id, available: count });
+
+/** Reaction counts by kind: any kind is kept (a newer server may add kinds), each a count. */
+const reactionCounts: Check<Record<string, number>> = (v, path) => {
+  const counts: Record<string, number> = {};
+  for (const [kind, n] of Object.entries(obj(v, path))) counts[kind] = count(n, `${path}.${kind}`);
+  return counts;
+};
+
+const eventParsers: { [K in DropEventType]: Check<DropEventMap[K]> } = {
+  snapshot: drop,
+  stock: shape<DropEventMap['stock']>({ levels: list(stockLevel, 10_000) }),
+  featured: shape<DropEventMap['featured']>({ productId: orNull(id), at: time }),
+  status: shape<DropEventMap['status']>({ status: dropStatus, startsAt: time, endsAt: orNull(time), at: time }),
+  viewers: shape<DropEventMap['viewers']>({ count }),
+  reactions: shape<DropEventMap['reactions']>({ counts: reactionCounts, at: time }),
 };
 
 export const DROP_EVENT_TYPES = Object.keys(eventParsers) as DropEventType[];
@@ -218,7 +244,7 @@ export function parseDropEvent(type: string, data: string, lastEventId: string):
   } catch {
     throw new ProtocolError(`event ${type}`, 'JSON data');
   }
-  const parse = eventParsers[type as DropEventType] as (v: unknown, path: string) => DropEvent['data'];
+  const parse = eventParsers[type as DropEventType] as Check<DropEvent['data']>;
   return { id: lastEventId, type, data: parse(json, `event ${type}`) } as DropEvent;
 }
 
