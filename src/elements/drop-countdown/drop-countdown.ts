@@ -1,5 +1,4 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
 import { errorCode } from '../../core/api-client.js';
 import { ClockController } from '../../core/clock-controller.js';
 import { DropController } from '../../core/drop-controller.js';
@@ -49,21 +48,26 @@ function parseTarget(target: string | null): number | undefined {
  * @cssprop --drop-font - Font stack.
  * @cssprop --drop-space - Base spacing.
  */
-@customElement('drop-countdown')
 export class DropCountdown extends LitElement {
+  static override properties = {
+    backend: {},
+    drop: {},
+    target: {},
+    state: { reflect: true },
+  };
   static override styles = [themeStyles, countdownStyles];
 
   /** Backend URL; defaults to the page's (`data-backend` on the script tag or `configure()`). */
-  @property() backend: string | null = null;
+  backend: string | null = null;
 
   /** Id of the drop whose start to count to. */
-  @property() drop: string | null = null;
+  drop: string | null = null;
 
   /** Count to this moment instead: ms since the epoch or an ISO 8601 date-time. */
-  @property() target: string | null = null;
+  target: string | null = null;
 
   /** What the countdown shows now, for CSS: `loading`, `counting`, `live`, `ended` or `error`. */
-  @property({ reflect: true }) state: CountdownState = 'loading';
+  state: CountdownState = 'loading';
 
   readonly #drop = new DropController(this, 'drop-countdown', () => parseTarget(this.target) === undefined);
   readonly #locale = new LocaleController(this);
@@ -151,6 +155,8 @@ export class DropCountdown extends LitElement {
     </div>`;
   }
 }
+
+customElements.define('drop-countdown', DropCountdown);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,4 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
 import { errorCode } from '../../core/api-client.js';
 import { ClockController } from '../../core/clock-controller.js';
 import { backendUrl } from '../../core/config.js';
@@ -71,29 +70,37 @@ const LOW_STOCK = 5;
  * @cssprop --drop-font - Font stack.
  * @cssprop --drop-space - Base spacing.
  */
-@customElement('drop-product-card')
 export class DropProductCard extends LitElement {
+  static override properties = {
+    backend: {},
+    drop: {},
+    product: {},
+    currency: {},
+    compact: { type: Boolean, reflect: true },
+    state: { reflect: true },
+    selected: { attribute: false },
+  };
   static override styles = [themeStyles, cardStyles];
 
   /** Backend URL; defaults to the page's (`data-backend` on the script tag or `configure()`). */
-  @property() backend: string | null = null;
+  backend: string | null = null;
 
   /** Id of the drop. */
-  @property() drop: string | null = null;
+  drop: string | null = null;
 
   /** Id of the product in the drop. */
-  @property() product: string | null = null;
+  product: string | null = null;
 
   /** Preferred currency (ISO 4217) when the drop sells in several. */
-  @property() currency: string | null = null;
+  currency: string | null = null;
 
   /** A small horizontal card, for overlays such as the player's. */
-  @property({ type: Boolean, reflect: true }) compact = false;
+  compact = false;
 
   /** What the card shows now, for CSS: `loading`, `locked`, `available`, `low-stock`, `sold-out`, `ended`, `reserving`, `reserved`, `expired` or `error`. */
-  @property({ reflect: true }) state: CardState = 'loading';
+  state: CardState = 'loading';
 
-  @state() private selected: string | undefined;
+  private selected: string | undefined;
 
   readonly #drop = new DropController(this, 'drop-product-card');
   readonly #locale = new LocaleController(this);
@@ -400,6 +407,8 @@ export class DropProductCard extends LitElement {
     return html`<p part="error" role="alert" class="inline-error">${this.#locale.t(errorTextKey(errorCode(hold.error)))}</p>`;
   }
 }
+
+customElements.define('drop-product-card', DropProductCard);
 
 declare global {
   interface HTMLElementTagNameMap {

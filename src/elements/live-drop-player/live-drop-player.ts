@@ -1,5 +1,4 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { apiClient, errorCode } from '../../core/api-client.js';
 import { backendUrl } from '../../core/config.js';
@@ -77,46 +76,74 @@ const BEHIND_LIVE_S = 5;
  * @cssprop --drop-font - Font stack.
  * @cssprop --drop-aspect-ratio - The player's aspect ratio (default `16 / 9`).
  */
-@customElement('live-drop-player')
 export class LiveDropPlayer extends LitElement {
+  // `attribute: false` marks internal state (what @state() did); the manifest analyzer reads it too.
+  static override properties = {
+    backend: {},
+    drop: {},
+    src: {},
+    playback: {},
+    state: { reflect: true },
+    controlsHidden: { type: Boolean, reflect: true, attribute: 'controls-hidden' },
+    health: { attribute: false },
+    retryAt: { attribute: false },
+    paused: { attribute: false },
+    muted: { attribute: false },
+    volume: { attribute: false },
+    fullscreen: { attribute: false },
+    pip: { attribute: false },
+    captionsOn: { attribute: false },
+    hasCaptions: { attribute: false },
+    behind: { attribute: false },
+    shown: { attribute: false },
+    replaying: { attribute: false },
+    reactionCount: { attribute: false },
+    time: { attribute: false },
+    duration: { attribute: false },
+    endedReplay: { attribute: false },
+  };
   static override styles = [themeStyles, playerStyles];
 
   /** Backend URL; defaults to the page's (`data-backend` on the script tag or `configure()`). */
-  @property() backend: string | null = null;
+  backend: string | null = null;
 
   /** Id of the drop whose show to play. */
-  @property() drop: string | null = null;
+  drop: string | null = null;
 
   /** HLS URL to play live instead of the drop's own stream. */
-  @property() src: string | null = null;
+  src: string | null = null;
 
   /** `auto` (hls.js where MSE exists, native HLS otherwise), or force `hlsjs` or `native`. */
-  @property() playback: PlaybackMode = 'auto';
+  playback: PlaybackMode = 'auto';
 
   /** What the player shows, for CSS: `loading`, `scheduled`, `live`, `offline`, `ended` or `error`. */
-  @property({ reflect: true }) state: PlayerState = 'loading';
+  state: PlayerState = 'loading';
 
   /** Set while the controls are hidden (playing and nobody touched the player for a few seconds). */
-  @property({ type: Boolean, reflect: true, attribute: 'controls-hidden' }) controlsHidden = false;
+  controlsHidden = false;
 
-  @state() private health: PlaybackHealth = 'loading';
-  @state() private retryAt = 0;
-  @state() private paused = true;
-  @state() private muted = true;
-  @state() private volume = 1;
-  @state() private fullscreen = false;
-  @state() private pip = false;
-  @state() private captionsOn = false;
-  @state() private hasCaptions = false;
-  @state() private behind = false;
-  @state() private shown: TimelineEntry | null = null;
-  @state() private replaying = false;
-  @state() private reactionCount = 0;
-  @state() private time = 0;
-  @state() private duration = 0;
+  private health: PlaybackHealth = 'loading';
+  private retryAt = 0;
+  private paused = true;
+  private muted = true;
+  private volume = 1;
+  private fullscreen = false;
+  private pip = false;
+  private captionsOn = false;
+  private hasCaptions = false;
+  private behind = false;
+  private shown: TimelineEntry | null = null;
+  private replaying = false;
+  private reactionCount = 0;
+  private time = 0;
+  private duration = 0;
 
-  @query('video') private video!: HTMLVideoElement;
-  @query('.reactions') private reactionLayer!: HTMLElement;
+  private get video() {
+    return this.renderRoot.querySelector('video')!;
+  }
+  private get reactionLayer() {
+    return this.renderRoot.querySelector<HTMLElement>('.reactions')!;
+  }
 
   readonly #drop = new DropController(this, 'live-drop-player');
   readonly #locale = new LocaleController(this);
@@ -135,7 +162,7 @@ export class LiveDropPlayer extends LitElement {
   #ownUnechoed = 0;
   #pendingSeek: number | null = null;
   /** The replay URL when the drop ended while we watched (the status event does not carry the stream). */
-  @state() private endedReplay: string | null = null;
+  private endedReplay: string | null = null;
   #replayAsked = '';
   #floating: FloatingReactions | undefined;
 
@@ -646,6 +673,8 @@ export class LiveDropPlayer extends LitElement {
     return new Intl.NumberFormat(this.#locale.lang, { notation: 'compact' }).format(n);
   }
 }
+
+customElements.define('live-drop-player', LiveDropPlayer);
 
 declare global {
   interface HTMLElementTagNameMap {
