@@ -4,6 +4,7 @@
  * `live-drop.ts`); then a clear error that says what to set.
  */
 import { atom } from 'nanostores';
+import type { PlayerStrings } from '../elements/live-drop-player/player-strings.js';
 import type { Strings } from '../i18n/strings.js';
 
 export interface LiveDropConfig {
@@ -13,8 +14,8 @@ export interface LiveDropConfig {
   lang?: string;
   /** Preferred ISO 4217 currency when the drop sells in several. */
   currency?: string;
-  /** Text overrides by language: `{ en: { reserve: 'Hold it' } }`. */
-  strings?: Record<string, Partial<Strings>>;
+  /** Text overrides by language, for any element's text: `{ en: { reserve: 'Hold it', unmute: 'Sound on' } }`. */
+  strings?: Record<string, Partial<Strings & PlayerStrings>>;
 }
 
 export const $config = atom<LiveDropConfig>({});

@@ -2,6 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/live-drop-player/live-drop-player.js';
 import type { LiveDropPlayer } from '../../src/elements/live-drop-player/live-drop-player.js';
+import { configure } from '../../src/core/config.js';
 import { joinUrl, routes } from '../../src/protocol/routes.js';
 import type { Drop, DropInput, FeaturedProduct } from '../../src/protocol/types.js';
 import { testBackend, type TestBackend } from '../helpers/backend.js';
@@ -201,6 +202,23 @@ describe('<live-drop-player> states', () => {
     const message = $(el, '[part="message"]')!.textContent!;
     expect(message).to.contain('Die Show ist vorbei');
     expect(message).to.contain('Aufzeichnung ansehen');
+  });
+
+  it("takes the site's text overrides, and an override of the card's 'ended' text does not reach the player", async function () {
+    this.timeout(30_000);
+    const drop = await createDrop();
+    await host('POST', routes.host.end(drop.id));
+    configure({ strings: { 'en-GB': { showEnded: 'That was the show', ended: 'Card text only' } } });
+    try {
+      const el = await fixture<LiveDropPlayer>(html`<live-drop-player lang="en-GB" backend=${backend.url} drop=${drop.id}></live-drop-player>`);
+      await until('ended', () => el.state === 'ended');
+      await el.updateComplete;
+      const message = $(el, '[part="message"]')!.textContent!;
+      expect(message).to.contain('That was the show');
+      expect(message).not.to.contain('Card text only');
+    } finally {
+      configure({ strings: { 'en-GB': { showEnded: undefined, ended: undefined } } });
+    }
   });
 
   it('says what is wrong when the drop does not exist', async function () {

@@ -505,7 +505,7 @@ export class LiveDropPlayer extends LitElement {
     const product = this.shown?.productId ? drop?.products.find((p) => p.id === this.shown!.productId) : undefined;
     if (product) return `${this.#t('featuredNow')}: ${product.title}`;
     if (this.state === 'offline') return this.#t('offline');
-    if (this.state === 'ended') return this.#t('ended');
+    if (this.state === 'ended') return this.#t('showEnded');
     return nothing;
   }
 
@@ -572,7 +572,7 @@ export class LiveDropPlayer extends LitElement {
         if (this.replaying) return nothing;
         return html`<div class="message" part="message">
           <p class="eyebrow">${drop?.brand}</p>
-          <p class="headline">${t('ended')}</p>
+          <p class="headline">${t('showEnded')}</p>
           ${drop?.stream.replay || this.endedReplay
             ? html`<button part="button" class="pill primary" @click=${() => this.#watchReplay()}>${icons.replay}${t('watchReplay')}</button>`
             : html`<p>${t('noReplay')}</p>`}

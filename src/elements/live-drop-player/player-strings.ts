@@ -3,6 +3,7 @@
  * the core's, per language: `configure({ strings: { de: { unmute: 'Ton an' } } })`.
  */
 import { $config } from '../../core/config.js';
+import type { StringKey } from '../../i18n/strings.js';
 
 export const playerEn = {
   playerLabel: 'Live show: {title}',
@@ -28,7 +29,7 @@ export const playerEn = {
   reconnectingIn: 'Trying again in {s} s',
   unsupported: 'This browser cannot play the live stream.',
   noStream: 'The stream is not available yet.',
-  ended: 'The show has ended',
+  showEnded: 'The show has ended',
   watchReplay: 'Watch the replay',
   noReplay: 'There is no recording of this show.',
   shownProducts: 'Products in this show',
@@ -36,7 +37,12 @@ export const playerEn = {
   featuredNow: 'Featured now',
 };
 
-export type PlayerStringKey = keyof typeof playerEn;
+export type PlayerStrings = typeof playerEn;
+export type PlayerStringKey = keyof PlayerStrings;
+
+// One `configure({ strings })` override reaches every element, so no key may name two texts.
+type NoSharedKeys<T extends never> = T;
+export type PlayerKeysDistinct = NoSharedKeys<PlayerStringKey & StringKey>;
 
 export const playerDe: typeof playerEn = {
   playerLabel: 'Live-Show: {title}',
@@ -62,7 +68,7 @@ export const playerDe: typeof playerEn = {
   reconnectingIn: 'Neuer Versuch in {s} s',
   unsupported: 'Dieser Browser kann den Livestream nicht abspielen.',
   noStream: 'Der Stream ist noch nicht verfügbar.',
-  ended: 'Die Show ist vorbei',
+  showEnded: 'Die Show ist vorbei',
   watchReplay: 'Aufzeichnung ansehen',
   noReplay: 'Von dieser Show gibt es keine Aufzeichnung.',
   shownProducts: 'Produkte in dieser Show',
@@ -75,7 +81,7 @@ const builtIn: Record<string, typeof playerEn> = { en: playerEn, de: playerDe };
 /** A player text in `lang` (a BCP 47 tag), with the site's overrides and `{name}` placeholders filled in. */
 export function playerText(lang: string, key: PlayerStringKey, params: Record<string, string | number> = {}): string {
   const base = lang.split('-')[0].toLowerCase();
-  const overrides = ($config.get().strings ?? {}) as Record<string, Record<string, string> | undefined>;
+  const overrides = $config.get().strings ?? {};
   const template = overrides[lang]?.[key] ?? overrides[base]?.[key] ?? (builtIn[base] ?? playerEn)[key];
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 }
