@@ -50,6 +50,8 @@ export default defineConfig({
         // Library mode keeps whitespace in ES output for the next bundler's
         // tree-shaking; nothing tree-shakes a script tag, so minify it fully.
         minify: true,
+        // `/* @__PURE__ */` marks are for a next bundler's tree-shaking; a script tag has none.
+        comments: { annotation: false },
       },
     },
   },
