@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'vite';
+import { bundleBreakdown } from './lib/bundle-breakdown.js';
+import { printTable } from './lib/table.js';
 
 const BUDGET_GZIP = 20 * 1024;
 const root = resolve(import.meta.dirname, '..');
@@ -49,7 +51,7 @@ try {
       minify: true,
       target: 'es2022',
       lib: { entry, formats: ['es'], fileName: 'page' },
-      rolldownOptions: { output: { codeSplitting: false, minify: true } },
+      rolldownOptions: { output: { codeSplitting: false, minify: true, comments: { annotation: false } } },
     },
   });
   const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
@@ -66,4 +68,15 @@ console.log(['what'.padEnd(48), 'min'.padStart(10), 'gzip'.padStart(10), 'brotli
 for (const r of rows) {
   const verdict = r.budget ? `  ${kb(r.budget)} ${r.gzip <= r.budget ? 'ok' : 'OVER'}` : '';
   console.log([r.name.padEnd(48), kb(r.min).padStart(10), kb(r.gzip).padStart(10), kb(r.brotli).padStart(10), verdict].join(''));
+}
+
+// Where the script-tag module's bytes come from, so a budget discussion starts from figures.
+const mapFile = join(dist, 'live-drop.js.map');
+if (existsSync(mapFile)) {
+  const rows = bundleBreakdown(readFileSync(join(dist, 'live-drop.js'), 'utf8'), JSON.parse(readFileSync(mapFile, 'utf8')));
+  printTable(
+    'dist/live-drop.js by source (gzip: what leaving the group out would save)',
+    ['group', 'min', 'gzip'],
+    rows.map((r) => [r.group, kb(r.min), kb(r.gzip)]),
+  );
 }
