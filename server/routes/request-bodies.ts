@@ -18,7 +18,22 @@ import type { DropPatch } from '../services/drop-service.js';
 
 const body = (v: unknown) => obj(v, 'body');
 const time = (v: unknown, path: string) => int(v, path, { min: 0 });
-const url = (v: unknown, path: string) => str(v, path, { min: 1, max: 2048 });
+/**
+ * A URL the elements load or open: absolute http(s), or relative to the
+ * backend (`media/tee.svg`), which is how the elements resolve it. Anything
+ * else (`javascript:`, `data:`) is refused here, not only in each client.
+ */
+function url(v: unknown, path: string): string {
+  const text = str(v, path, { min: 1, max: 2048 });
+  let protocol = '';
+  try {
+    protocol = new URL(text, 'http://backend.invalid/').protocol;
+  } catch {
+    // unparseable: refused below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') throw new ProtocolError(path, 'an http(s) URL or a path relative to the backend');
+  return text;
+}
 const urlOrNull = (v: unknown, path: string) => (v === null ? null : url(v, path));
 const holdMs = (v: unknown, path: string) => int(v, path, { min: 1000, max: 86_400_000 });
 

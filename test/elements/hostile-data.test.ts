@@ -77,6 +77,15 @@ function fakeBackend(drops: Record<string, unknown>) {
     const path = new URL(url).pathname.slice(new URL(FAKE).pathname.length);
     const headers = { 'content-type': 'application/json', 'x-server-time': String(Date.now()) };
     if (path === '/v1/time') return new Response(JSON.stringify({ now: Date.now() }), { headers });
+    const method = init?.method ?? 'GET';
+    if (method === 'POST' && path === '/v1/shoppers') return new Response(JSON.stringify({ shopperToken: 'fake-shopper-token' }), { status: 201, headers });
+    const reserveIn = /^\/v1\/drops\/([^/]+)\/reservations$/.exec(path)?.[1];
+    if (method === 'POST' && reserveIn) {
+      const { productId, variantId, quantity } = JSON.parse(String(init?.body)) as { productId: string; variantId: string; quantity: number };
+      const now = Date.now();
+      const reservation = { id: `r${serial++}`, dropId: decodeURIComponent(reserveIn), productId, variantId, quantity, status: 'held', createdAt: now, expiresAt: now + 60_000 };
+      return new Response(JSON.stringify(reservation), { status: 201, headers });
+    }
     const id = decodeURIComponent(/^\/v1\/drops\/([^/]+)$/.exec(path)?.[1] ?? '');
     if (id in drops) return new Response(typeof drops[id] === 'string' ? (drops[id] as string) : JSON.stringify(drops[id]), { headers });
     return new Response(JSON.stringify({ type: 'urn:live-drop:problem:not-found', code: 'not-found', title: 'Not found', status: 404 }), {
@@ -159,7 +168,7 @@ describe('hostile data', function () {
           productInput('tee', { m: 10 }, {
             title: IMG_TITLE + SCRIPT_TITLE,
             description: DESCRIPTION,
-            images: [{ url: PWNED_URL, alt: ALT }],
+            images: [{ url: 'media/tee-signal.svg', alt: ALT }],
           }),
         ],
       });
@@ -208,15 +217,15 @@ describe('hostile data', function () {
       await expectInert(el);
     });
 
-    it('does not run a javascript: checkout URL', async () => {
-      const t = await createDrop({ checkoutUrl: PWNED_URL, holdMs: 120_000 });
-      const el = await card(t.backend.url, t.id, 'tee');
-      await untilState(el, 'available');
-      await pickSize(el, 'M');
-      button(el, 'Reserve').click();
-      await untilState(el, 'reserved');
-      button(el, 'Checkout').click();
-      await expectInert(el);
+    it('refuses javascript: and data: URLs for images, streams and checkout (422)', async () => {
+      for (const input of [
+        { checkoutUrl: PWNED_URL },
+        { stream: { hls: 'data:application/vnd.apple.mpegurl,#EXTM3U' } },
+        { products: [productInput('tee', { m: 1 }, { images: [{ url: PWNED_URL, alt: '' }] })] },
+      ]) {
+        const error = await createDrop(input).then(() => undefined, (e: Error) => e);
+        expect(error?.message, JSON.stringify(input)).to.contain('422');
+      }
     });
   });
 
@@ -249,6 +258,26 @@ describe('hostile data', function () {
         await expectInert(cd);
       });
     }
+
+    it('shows a javascript: image URL as a broken image and does not follow a javascript: checkout URL', async () => {
+      const id = `fake-${serial++}`;
+      const drop = validDrop(id);
+      drop.checkoutUrl = PWNED_URL;
+      drop.products[0].images = [{ url: PWNED_URL, alt: ALT }];
+      drop.products[0].variants.push({ id: 'l', label: 'L', available: 10 });
+      fake = fakeBackend({ [id]: drop });
+      const el = await card(FAKE, id, 'tee');
+      await untilState(el, 'available');
+      await pickSize(el, 'M');
+      button(el, 'Reserve').click();
+      await untilState(el, 'reserved');
+      let checkout: CustomEvent | undefined;
+      el.addEventListener('drop-checkout', (e) => (checkout = e), { once: true });
+      button(el, 'Checkout').click();
+      await until(() => checkout !== undefined, 'drop-checkout fired');
+      expect(checkout!.detail.checkoutUrl, 'the javascript: URL is not handed on').to.equal(null);
+      await expectInert(el);
+    });
 
     it('keeps the last good stock when the stream sends malformed levels, and shows markup in a streamed snapshot as text', async () => {
       const id = `fake-${serial++}`;

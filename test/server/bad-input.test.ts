@@ -60,6 +60,9 @@ describe('bad input is refused with a problem, never a 5xx', () => {
     ['a NUL character in a key', 'POST', '/v1/host/drops', { host: true, body: { title: 'x', startsAt: 0, products: [], 'x\u0000': 1 } }, 422, 'validation-failed'],
     ['JSON nested 30 000 levels deep', 'POST', `/v1/drops/${dropId}/reservations`, { token: shopper, raw: '['.repeat(30_000) + ']'.repeat(30_000) }, 422, 'validation-failed'],
     ['reaction of an unknown kind', 'POST', `/v1/drops/${dropId}/reactions`, { body: { kind: 42 } }, 422, 'validation-failed'],
+    ['a javascript: checkout URL', 'PATCH', `/v1/host/drops/${dropId}`, { host: true, body: { checkoutUrl: "javascript:alert('x')" } }, 422, 'validation-failed'],
+    ['a data: stream URL', 'PATCH', `/v1/host/drops/${dropId}`, { host: true, body: { stream: { hls: 'data:application/vnd.apple.mpegurl,#EXTM3U' } } }, 422, 'validation-failed'],
+    ['a javascript: image URL', 'POST', '/v1/host/drops', { host: true, body: { title: 'x', startsAt: 0, products: [{ id: 'p', title: 'p', images: [{ url: 'JavaScript:alert(1)' }], prices: [{ currency: 'USD', amount: 1 }], variants: [{ id: 'v', label: 'V', stock: 1 }] }] } }, 422, 'validation-failed'],
   ];
 
   it('answers each malformed or impossible request with the right 4xx problem', async () => {
