@@ -41,7 +41,7 @@ export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | und
       return { ...drop, featured, featuredHistory: featured ? [...drop.featuredHistory, featured] : drop.featuredHistory };
     }
     case 'status':
-      return { ...drop, status: event.data.status, startsAt: event.data.startsAt, endsAt: event.data.endsAt };
+      return { ...drop, status: event.data.status, startsAt: event.data.startsAt, endsAt: event.data.endsAt, stream: event.data.stream ?? drop.stream };
     default:
       return drop;
   }

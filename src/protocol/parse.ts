@@ -129,6 +129,12 @@ const withDefault =
   (v, path) =>
     inner(v ?? fallback, path);
 
+/** Absent stays absent (undefined); present must pass `inner`. */
+const optional =
+  <T>(inner: Check<T>): Check<T | undefined> =>
+  (v, path) =>
+    v === undefined ? undefined : inner(v, path);
+
 const count = integer(0, 1_000_000_000);
 const time = integer(0);
 const title = text(1, 200);
@@ -170,6 +176,8 @@ const featured = shape<FeaturedProduct>({ productId: id, at: time });
 export const DROP_STATUSES: readonly DropStatus[] = ['scheduled', 'live', 'ended'];
 const dropStatus = among(DROP_STATUSES);
 
+const dropStream = withDefault({}, shape<DropStream>({ hls: urlOrNull, replay: urlOrNull, poster: urlOrNull }));
+
 const drop = shape<Drop>({
   id,
   title,
@@ -178,7 +186,7 @@ const drop = shape<Drop>({
   startsAt: time,
   endsAt: orNull(time),
   status: dropStatus,
-  stream: withDefault({}, shape<DropStream>({ hls: urlOrNull, replay: urlOrNull, poster: urlOrNull })),
+  stream: dropStream,
   products: list(product, 200),
   featured: orNull(featured),
   featuredHistory: withDefault([], list(featured, 10_000)),
@@ -225,7 +233,7 @@ const eventParsers: { [K in DropEventType]: Check<DropEventMap[K]> } = {
   snapshot: drop,
   stock: shape<DropEventMap['stock']>({ levels: list(stockLevel, 10_000) }),
   featured: shape<DropEventMap['featured']>({ productId: orNull(id), at: time }),
-  status: shape<DropEventMap['status']>({ status: dropStatus, startsAt: time, endsAt: orNull(time), at: time }),
+  status: shape<DropEventMap['status']>({ status: dropStatus, startsAt: time, endsAt: orNull(time), stream: optional(dropStream), at: time }),
   viewers: shape<DropEventMap['viewers']>({ count }),
   reactions: shape<DropEventMap['reactions']>({ counts: reactionCounts, at: time }),
 };

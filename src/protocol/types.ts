@@ -128,7 +128,11 @@ export interface DropEventMap {
   stock: { levels: StockLevel[] };
   /** The host featured a product (`productId` null: nothing featured). */
   featured: { productId: string | null; at: number };
-  status: { status: DropStatus; startsAt: number; endsAt: number | null; at: number };
+  /**
+   * The drop's status or schedule changed. `stream` carries the drop's stream as it is now (ending a show
+   * publishes its recording in `stream.replay`); optional for backends that predate it, sent by the reference server.
+   */
+  status: { status: DropStatus; startsAt: number; endsAt: number | null; stream?: DropStream; at: number };
   viewers: { count: number };
   /** Reactions received since the previous event of this type, by kind. */
   reactions: { counts: Record<string, number>; at: number };

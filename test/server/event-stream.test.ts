@@ -109,6 +109,19 @@ describe('drop event stream (SSE)', () => {
     await api.host('POST', `/v1/host/drops/${dropId}/end`);
     const ended = await stream.next('status', (e) => e.data.status === 'ended');
     assert.ok(ended.data.endsAt >= startsAt);
+    // The end publishes the recording: the event carries the stream as the drop now has it.
+    const drop = (await api.call('GET', `/v1/drops/${dropId}`)).body as { stream: { replay: string | null } };
+    assert.deepEqual(ended.data.stream, drop.stream);
+  });
+
+  it('carries the recording of a show that ends in its status event', async () => {
+    const dropId = await api.createDrop({ startsAt: Date.now() - 1000, stream: { hls: 'stream/live.m3u8' } });
+    const stream = await events(dropId);
+    await stream.next('snapshot');
+    await api.host('POST', `/v1/host/drops/${dropId}/end`);
+    const ended = await stream.next('status', (e) => e.data.status === 'ended');
+    assert.equal(ended.data.stream?.hls, 'stream/live.m3u8');
+    assert.match(ended.data.stream?.replay ?? '', /replay\.m3u8\?from=\d+&to=\d+/);
   });
 
   it('follows a rescheduled start with a status event, and a restructured drop with a snapshot however large', async () => {

@@ -100,7 +100,6 @@ export class LiveDropPlayer extends LitElement {
     reactionCount: { attribute: false },
     time: { attribute: false },
     duration: { attribute: false },
-    endedReplay: { attribute: false },
   };
   static override styles = [themeStyles, playerStyles];
 
@@ -161,9 +160,6 @@ export class LiveDropPlayer extends LitElement {
   /** Own reactions the server has not echoed back yet, so they do not float twice. */
   #ownUnechoed = 0;
   #pendingSeek: number | null = null;
-  /** The replay URL when the drop ended while we watched (the status event does not carry the stream). */
-  private endedReplay: string | null = null;
-  #replayAsked = '';
   #floating: FloatingReactions | undefined;
 
   /** The engine playing now (`hlsjs` or `native`), once playback started. */
@@ -212,7 +208,7 @@ export class LiveDropPlayer extends LitElement {
       const url = this.src || drop.stream.hls;
       return url ? backendUrl(backend, url) : undefined;
     }
-    const replay = drop.stream.replay ?? this.endedReplay;
+    const replay = drop.stream.replay;
     if (drop.status === 'ended' && this.replaying && replay) return backendUrl(backend, replay);
     return undefined;
   }
@@ -229,7 +225,6 @@ export class LiveDropPlayer extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.#syncPlayback();
-    this.#askReplay();
     this.#floatReactions();
     const before = changed.get('state');
     if (before !== undefined && before !== this.state) {
@@ -319,18 +314,6 @@ export class LiveDropPlayer extends LitElement {
     // The retry countdown on the offline message.
     if (this.state === 'offline') this.requestUpdate();
     this.hasCaptions = playback.hasCaptions();
-  }
-
-  /** A drop that ended while we watched learns its recording from the drop itself, read once. */
-  #askReplay() {
-    const drop = this.#drop.drop;
-    const backend = this.#drop.resolution.backend;
-    if (!drop || !backend || drop.status !== 'ended' || drop.stream.replay || this.#replayAsked === drop.id) return;
-    this.#replayAsked = drop.id;
-    apiClient(backend)
-      .getDrop(drop.id)
-      .then((fresh) => (this.endedReplay = fresh.stream.replay))
-      .catch(() => (this.#replayAsked = ''));
   }
 
   #timelineCache: { history: Drop['featuredHistory']; clears: number; entries: TimelineEntry[] } | undefined;
@@ -573,7 +556,7 @@ export class LiveDropPlayer extends LitElement {
         return html`<div class="message" part="message">
           <p class="eyebrow">${drop?.brand}</p>
           <p class="headline">${t('showEnded')}</p>
-          ${drop?.stream.replay || this.endedReplay
+          ${drop?.stream.replay
             ? html`<button part="button" class="pill primary" @click=${() => this.#watchReplay()}>${icons.replay}${t('watchReplay')}</button>`
             : html`<p>${t('noReplay')}</p>`}
         </div>`;
@@ -646,7 +629,7 @@ export class LiveDropPlayer extends LitElement {
   #chapters(drop: Drop) {
     const products = new Map(drop.products.map((p) => [p.id, p]));
     const entries = drop.featuredHistory.filter((f) => products.has(f.productId));
-    if (!entries.length || !(drop.stream.replay || this.endedReplay)) return nothing;
+    if (!entries.length || !drop.stream.replay) return nothing;
     return html`<section class="chapters" part="chapters" aria-label=${this.#t('shownProducts')}>
       <h2>${this.#t('shownProducts')}</h2>
       <ol>
