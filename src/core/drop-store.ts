@@ -7,9 +7,10 @@
  *   SSE line → parseDropEvent → reduce() → $state → computed atoms → elements
  */
 import { atom, computed, onMount, type ReadableAtom } from 'nanostores';
+import { apiClient } from './api-client.js';
 import { sharedBy } from './shared-instances.js';
 import { openDropStream, type ConnectionState } from './event-stream.js';
-import type { Drop, DropEvent, DropEventMap, DropStatus, FeaturedProduct, Product } from '../protocol/types.js';
+import type { Drop, DropEvent, DropEventMap, DropStatus, FeaturedProduct, Product, ReactionKind } from '../protocol/types.js';
 
 export type { ConnectionState } from './event-stream.js';
 
@@ -122,6 +123,13 @@ export class DropStore {
   readonly product = sharedBy((productId: string): ReadableAtom<Product | undefined> =>
     computed(this.$drop, (d) => d?.products.find((p) => p.id === productId)),
   );
+
+  /** Sends a viewer's reaction. A lost one is not worth an error message: the next tap sends another. */
+  react(kind: ReactionKind): Promise<void> {
+    return apiClient(this.backend)
+      .react(this.dropId, kind)
+      .catch(() => undefined);
+  }
 
   /** Starts over after an error (the Retry button), if anyone is listening. */
   retry(): void {

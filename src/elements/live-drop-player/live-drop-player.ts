@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { apiClient, errorCode } from '../../core/api-client.js';
+import { errorCode } from '../../core/api-client.js';
 import { backendUrl } from '../../core/config.js';
 import { DropController } from '../../core/drop-controller.js';
 import { emit } from '../../core/events.js';
@@ -380,15 +380,13 @@ export class LiveDropPlayer extends LitElement {
   };
 
   #react = () => {
-    const backend = this.#drop.resolution.backend;
-    if (!backend || !this.drop) return;
+    const store = this.#drop.store;
+    if (!store || !this.drop) return;
     this.#ownUnechoed++;
     this.reactionCount++;
     this.#floating?.add({ heart: 1 });
     this.dispatchEvent(new CustomEvent('drop-reaction', { detail: { dropId: this.drop, kind: 'heart' }, bubbles: true, composed: true }));
-    apiClient(backend)
-      .react(this.drop, 'heart')
-      .catch(() => undefined); // A lost heart is not worth an error message.
+    void store.react('heart');
   };
 
   #floatReactions() {
