@@ -8,7 +8,7 @@ import type { ReactiveController, ReactiveElement } from 'lit';
 import { $config } from '../core/config.js';
 import type { Money } from '../protocol/types.js';
 import { formatDateTime, formatMoney, formatRelative, localeCurrency, pickPrice } from './format.js';
-import { builtIn, en, type StringKey } from './strings.js';
+import { builtInStrings, en, type StringKey } from './strings.js';
 
 function closestLang(el: Element): string | undefined {
   for (let node: Element | null = el; node; ) {
@@ -60,12 +60,22 @@ export class LocaleController implements ReactiveController {
     }
   }
 
+  /** The element's built-in texts, undefined while their language pack loads (the host re-renders when it is in). */
+  #builtIn(base: string) {
+    return builtInStrings(base, () => this.host.requestUpdate());
+  }
+
+  /** False while the element's language pack is still loading: elements show their loading state meanwhile. */
+  get ready(): boolean {
+    return this.#builtIn(this.lang.split('-')[0].toLowerCase()) !== undefined;
+  }
+
   /** A string in the element's language with `{name}` placeholders filled in. */
   t(key: StringKey, params: Record<string, string | number> = {}): string {
     const lang = this.lang;
     const base = lang.split('-')[0].toLowerCase();
     const overrides = $config.get().strings ?? {};
-    const template = overrides[lang]?.[key] ?? overrides[base]?.[key] ?? (builtIn[base] ?? en)[key];
+    const template = overrides[lang]?.[key] ?? overrides[base]?.[key] ?? (this.#builtIn(base) ?? en)[key];
     return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
   }
 

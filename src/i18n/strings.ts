@@ -1,7 +1,9 @@
 /**
- * Every text the elements show, in English and German. `{name}` marks a
- * value filled in at runtime. Sites override any of them per language with
- * `configure({ strings: { de: { reserve: 'Sichern' } } })`.
+ * Every text the countdown and the card show. English is built in; other
+ * languages are packs of their own (`strings-de.ts`), loaded the first time an
+ * element speaks them, so a page pays only for its own language. `{name}`
+ * marks a value filled in at runtime. Sites override any text per language
+ * with `configure({ strings: { de: { reserve: 'Sichern' } } })`.
  */
 export const en = {
   countdownLabel: 'Drop starts in',
@@ -51,49 +53,29 @@ export const en = {
 export type Strings = typeof en;
 export type StringKey = keyof Strings;
 
-export const de: Strings = {
-  countdownLabel: 'Drop startet in',
-  days: 'Tage',
-  hours: 'Std',
-  minutes: 'Min',
-  seconds: 'Sek',
-  liveNow: 'Jetzt live',
-  startsIn: 'Der Drop startet {in}.',
-  startedAnnouncement: 'Der Drop ist jetzt live.',
-  loading: 'Wird geladen…',
-  errorTitle: 'Etwas ist schiefgelaufen',
-  retry: 'Erneut versuchen',
-  networkError: 'Der Shop ist nicht erreichbar. Prüfe deine Verbindung und versuche es erneut.',
-  protocolError: 'Der Shop hat eine unlesbare Antwort geschickt.',
-  notFound: 'Dieser Drop wurde nicht gefunden.',
-  productNotFound: 'Dieses Produkt gehört nicht zu diesem Drop.',
-  configError: 'Dieses Element ist noch nicht eingerichtet.',
-  size: 'Größe',
-  chooseSize: 'Wählen',
-  comingSoon: 'Bald da',
-  sizeSoldOut: '{size}, ausverkauft',
-  sizeLeft: '{size}, noch {n}',
-  inStock: 'Verfügbar',
-  onlyLeft: 'Nur noch {n}',
-  soldOut: 'Ausverkauft',
-  locked: 'Verfügbar ab {time}',
-  lockedIn: 'Öffnet in {countdown}',
-  opens: 'Öffnet {in}',
-  ended: 'Dieser Drop ist vorbei',
-  reserve: 'Reservieren',
-  reserving: 'Wird reserviert…',
-  reserved: 'Für dich reserviert',
-  heldFor: 'Noch {time} reserviert',
-  holdHint: 'Schließe den Kauf ab, bevor die Zeit abläuft.',
-  cancel: 'Freigeben',
-  checkout: 'Zur Kasse',
-  expired: 'Deine Reservierung ist abgelaufen',
-  expiredHint: 'Der Artikel ist wieder im Verkauf.',
-  reserveAgain: 'Erneut reservieren',
-  limitExceeded: 'Du hältst schon die Höchstmenge dieses Artikels.',
-  justSoldOut: 'Gerade in dieser Größe ausverkauft.',
-  notStarted: 'Der Drop hat noch nicht begonnen.',
-  reserveFailed: 'Reservieren hat nicht geklappt. Bitte versuche es erneut.',
+/** The built-in languages besides English, each its own chunk. */
+const packs: Record<string, () => Promise<{ default: Strings }>> = {
+  de: () => import('./strings-de.js'),
 };
 
-export const builtIn: Record<string, Strings> = { en, de };
+const ready: Record<string, Strings> = { en };
+const pending: Record<string, Promise<unknown>> = {};
+
+/**
+ * The built-in strings of a base language (`de`), English for a language
+ * without a pack, or undefined while its pack is on its way; `onReady` runs
+ * once it is there. A pack that cannot load falls back to English.
+ */
+export function builtInStrings(lang: string, onReady: () => void): Strings | undefined {
+  const loaded = ready[lang] ?? (packs[lang] ? undefined : en);
+  if (loaded) return loaded;
+  pending[lang] ??= packs[lang]().then(
+    (pack) => (ready[lang] = pack.default),
+    (error: unknown) => {
+      console.warn(`[live-drop] could not load the "${lang}" texts, showing English:`, error);
+      ready[lang] = en;
+    },
+  );
+  void pending[lang].then(onReady);
+  return undefined;
+}

@@ -84,7 +84,7 @@ export class DropCountdown extends LitElement {
       if (!this.#drop.drop) return 'loading';
     }
     // A fixed target needs no drop, and without a backend it counts on the visitor's clock.
-    if (this.#drop.clock && !this.#drop.clockSynced) return 'loading';
+    if ((this.#drop.clock && !this.#drop.clockSynced) || !this.#locale.ready) return 'loading';
     if (this.#drop.drop?.status === 'ended' && needsDrop) return 'ended';
     if (this.#drop.drop && needsDrop && this.#drop.drop.status === 'live') return 'live';
     return this.#clock.remaining === 0 ? 'live' : 'counting';

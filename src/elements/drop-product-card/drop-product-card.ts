@@ -164,7 +164,7 @@ export class DropProductCard extends LitElement {
   #computeState(): CardState {
     if (this.#drop.configError || this.#drop.fatalError) return 'error';
     const drop = this.#drop.drop;
-    if (!drop || !this.#drop.clockSynced) return 'loading';
+    if (!drop || !this.#drop.clockSynced || !this.#locale.ready) return 'loading';
     const product = this.#product;
     if (!product) return 'error';
     const hold = this.#hold;
