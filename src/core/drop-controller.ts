@@ -53,7 +53,8 @@ export class DropController implements ReactiveController {
 
   /** The problem with the element's setup, if any: missing backend or drop. */
   get configError(): string | undefined {
-    if (this.resolution.error) return this.resolution.error;
+    // A countdown to a fixed target needs no backend (it counts on the visitor's clock), but a bad one is still wrong.
+    if (this.resolution.error && (this.needsDrop() || this.host.backend)) return this.resolution.error;
     if (!this.host.drop && this.needsDrop()) return `<${this.tag}> needs a drop="…" attribute with the drop's id.`;
     return undefined;
   }

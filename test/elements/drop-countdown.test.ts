@@ -80,6 +80,20 @@ describe('<drop-countdown>', function () {
     expect(values(el).slice(0, 2)).to.deep.equal(['01', '30']);
   });
 
+  it('counts to a fixed target without any backend, on the visitor\'s clock, and reports no error', async () => {
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      const el = await fixture<DropCountdown>(html`<drop-countdown target=${String(Date.now() + 2 * 3_600_000 + 30_000)} lang="en"></drop-countdown>`);
+      await untilState(el, 'counting');
+      expect(values(el).slice(0, 2)).to.deep.equal(['02', '00']);
+      expect(errors, 'console errors').to.deep.equal([]);
+    } finally {
+      console.error = original;
+    }
+  });
+
   it('speaks German under lang="de"', async () => {
     const t = await createDrop({ startsAt: (await serverTime()) + 26 * 3_600_000 });
     const el = await countdown(t.backend.url, t.id, 'de');
