@@ -5,10 +5,10 @@
  * merged with the site's overrides; numbers and dates go through `Intl`.
  */
 import type { ReactiveController, ReactiveElement } from 'lit';
-import { $config } from '../core/config.js';
+import { $config, type LiveDropConfig } from '../core/config.js';
 import type { Money } from '../protocol/types.js';
 import { formatDateTime, formatMoney, formatRelative, localeCurrency, pickPrice } from './format.js';
-import { builtInStrings, en, type StringKey } from './strings.js';
+import { builtInStrings, en, loadStrings, type StringKey } from './strings.js';
 
 function closestLang(el: Element): string | undefined {
   for (let node: Element | null = el; node; ) {
@@ -18,6 +18,22 @@ function closestLang(el: Element): string | undefined {
     node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host || null);
   }
   return undefined;
+}
+
+/** The base language of a BCP 47 tag: `de` for `de-AT`. */
+export const baseLanguage = (lang: string) => lang.split('-')[0].toLowerCase();
+
+type TextKey = keyof NonNullable<LiveDropConfig['strings']>[string];
+
+/**
+ * A text in `lang`: the site's override (`configure({ strings })`, the exact
+ * tag first, then the base language), else `builtIn`, with `{name}`
+ * placeholders filled in. Every element's texts go through here.
+ */
+export function localText(lang: string, key: TextKey, builtIn: string, params: Record<string, string | number> = {}): string {
+  const overrides = $config.get().strings ?? {};
+  const template = overrides[lang]?.[key] ?? overrides[baseLanguage(lang)]?.[key] ?? builtIn;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 }
 
 export function resolveLang(el: Element): string {
@@ -60,23 +76,18 @@ export class LocaleController implements ReactiveController {
     }
   }
 
-  /** The element's built-in texts, undefined while their language pack loads (the host re-renders when it is in). */
-  #builtIn(base: string) {
-    return builtInStrings(base, () => this.host.requestUpdate());
-  }
-
-  /** False while the element's language pack is still loading: elements show their loading state meanwhile. */
+  /** False while the element's language pack is still loading (elements show their loading state); the host re-renders once it is in. */
   get ready(): boolean {
-    return this.#builtIn(this.lang.split('-')[0].toLowerCase()) !== undefined;
+    const base = baseLanguage(this.lang);
+    if (builtInStrings(base)) return true;
+    void loadStrings(base).then(() => this.host.requestUpdate());
+    return false;
   }
 
   /** A string in the element's language with `{name}` placeholders filled in. */
   t(key: StringKey, params: Record<string, string | number> = {}): string {
     const lang = this.lang;
-    const base = lang.split('-')[0].toLowerCase();
-    const overrides = $config.get().strings ?? {};
-    const template = overrides[lang]?.[key] ?? overrides[base]?.[key] ?? (this.#builtIn(base) ?? en)[key];
-    return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+    return localText(lang, key, (builtInStrings(baseLanguage(lang)) ?? en)[key], params);
   }
 
   /** The price in the element's currency, the configured one, the locale's usual one, else the default. */

@@ -1,4 +1,4 @@
-/** The German texts of the countdown and the card: a chunk of its own, loaded by `builtInStrings('de')`. */
+/** The German texts of the countdown and the card: a chunk of its own, loaded by `loadStrings('de')`. */
 import type { Strings } from './strings.js';
 
 const de: Strings = {

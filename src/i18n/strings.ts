@@ -61,21 +61,19 @@ const packs: Record<string, () => Promise<{ default: Strings }>> = {
 const ready: Record<string, Strings> = { en };
 const pending: Record<string, Promise<unknown>> = {};
 
-/**
- * The built-in strings of a base language (`de`), English for a language
- * without a pack, or undefined while its pack is on its way; `onReady` runs
- * once it is there. A pack that cannot load falls back to English.
- */
-export function builtInStrings(lang: string, onReady: () => void): Strings | undefined {
-  const loaded = ready[lang] ?? (packs[lang] ? undefined : en);
-  if (loaded) return loaded;
-  pending[lang] ??= packs[lang]().then(
+/** The built-in strings of a base language (`de`), English for a language without a pack, undefined until its pack is loaded. */
+export function builtInStrings(lang: string): Strings | undefined {
+  return ready[lang] ?? (packs[lang] ? undefined : en);
+}
+
+/** Loads a base language's pack once; settles when it is there. A pack that cannot load falls back to English. */
+export function loadStrings(lang: string): Promise<unknown> {
+  pending[lang] ??= (packs[lang] ?? (() => Promise.resolve({ default: en })))().then(
     (pack) => (ready[lang] = pack.default),
     (error: unknown) => {
       console.warn(`[live-drop] could not load the "${lang}" texts, showing English:`, error);
       ready[lang] = en;
     },
   );
-  void pending[lang].then(onReady);
-  return undefined;
+  return pending[lang];
 }

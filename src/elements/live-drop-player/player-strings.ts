@@ -2,7 +2,7 @@
  * The player's own texts, in English and German. Sites override them like
  * the core's, per language: `configure({ strings: { de: { unmute: 'Ton an' } } })`.
  */
-import { $config } from '../../core/config.js';
+import { baseLanguage, localText } from '../../i18n/locale-controller.js';
 import type { StringKey } from '../../i18n/strings.js';
 
 export const playerEn = {
@@ -80,8 +80,5 @@ const builtIn: Record<string, typeof playerEn> = { en: playerEn, de: playerDe };
 
 /** A player text in `lang` (a BCP 47 tag), with the site's overrides and `{name}` placeholders filled in. */
 export function playerText(lang: string, key: PlayerStringKey, params: Record<string, string | number> = {}): string {
-  const base = lang.split('-')[0].toLowerCase();
-  const overrides = $config.get().strings ?? {};
-  const template = overrides[lang]?.[key] ?? overrides[base]?.[key] ?? (builtIn[base] ?? playerEn)[key];
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+  return localText(lang, key, (builtIn[baseLanguage(lang)] ?? playerEn)[key], params);
 }
