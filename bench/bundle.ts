@@ -64,12 +64,11 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-console.log('\nbundle sizes (minified; gzip -9; brotli q11)\n');
-console.log(['what'.padEnd(56), 'min'.padStart(10), 'gzip'.padStart(10), 'brotli'.padStart(10), '  budget (gzip)'].join(''));
-for (const r of rows) {
-  const verdict = r.budget ? `  ${kb(r.budget)} ${r.gzip <= r.budget ? 'ok' : 'OVER'}` : '';
-  console.log([r.name.padEnd(56), kb(r.min).padStart(10), kb(r.gzip).padStart(10), kb(r.brotli).padStart(10), verdict].join(''));
-}
+printTable(
+  'bundle sizes (minified; gzip -9; brotli q11)',
+  ['what', 'min', 'gzip', 'brotli', 'budget (gzip)'],
+  rows.map((r) => [r.name, kb(r.min), kb(r.gzip), kb(r.brotli), r.budget ? `${kb(r.budget)} ${r.gzip <= r.budget ? 'ok' : 'OVER'}` : '']),
+);
 
 // Where the script-tag module's bytes come from, so a budget discussion starts from figures.
 const mapFile = join(dist, 'live-drop.js.map');
