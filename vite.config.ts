@@ -1,6 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
 import { minifyLitCssPlugin } from './scripts/minify-lit-css.js';
+import { minifyLitHtmlPlugin } from './scripts/minify-lit-html.js';
 
 /** dist/ is shared with the npm build, so it is not emptied; old hashed chunks are removed here instead. */
 function removeStaleChunks(): Plugin {
@@ -26,7 +27,7 @@ function removeStaleChunks(): Plugin {
  * (The npm build is plain `tsc`, see tsconfig.build.json.)
  */
 export default defineConfig({
-  plugins: [removeStaleChunks(), minifyLitCssPlugin()],
+  plugins: [removeStaleChunks(), minifyLitCssPlugin(), minifyLitHtmlPlugin()],
   // Library mode leaves `process.env.NODE_ENV` (nanostores' dev checks) alone,
   // but a script tag has no bundler after us to replace it: this is the production build.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
