@@ -84,11 +84,11 @@ export class LocaleController implements ReactiveController {
     return false;
   }
 
-  /** A string in the element's language with `{name}` placeholders filled in. */
-  t(key: StringKey, params: Record<string, string | number> = {}): string {
+  /** A string in the element's language with `{name}` placeholders filled in (bound: `const { t } = locale` works). */
+  t = (key: StringKey, params?: Record<string, string | number>): string => {
     const lang = this.lang;
     return localText(lang, key, (builtInStrings(baseLanguage(lang)) ?? en)[key], params);
-  }
+  };
 
   /** The price in the element's currency, the configured one, the locale's usual one, else the default. */
   price(prices: Money[], currencyAttribute?: string | null): string {

@@ -122,7 +122,7 @@ export class DropCountdown extends LitElement {
   }
 
   #body() {
-    const t = this.#locale.t.bind(this.#locale);
+    const { t } = this.#locale;
     switch (this.state) {
       case 'error': {
         const code = this.#drop.configError ? 'config' : errorCode(this.#drop.fatalError);

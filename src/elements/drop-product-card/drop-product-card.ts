@@ -173,10 +173,14 @@ export class DropProductCard extends LitElement {
     if (hold?.phase === 'expired') return 'expired';
     if (drop.status === 'ended') return 'ended';
     if (drop.status === 'scheduled' && this.#clock.now < drop.startsAt) return 'locked';
-    const variant = product.variants.find((v) => v.id === this.selected);
-    const left = variant ? variant.available : product.variants.reduce((n, v) => n + v.available, 0);
-    if (left === 0) return 'sold-out';
-    return left <= LOW_STOCK ? 'low-stock' : 'available';
+    const left = this.#left(product);
+    return left === 0 ? 'sold-out' : left <= LOW_STOCK ? 'low-stock' : 'available';
+  }
+
+  /** Units left of the picked size, or of every size while none is picked. */
+  #left(product: Product): number {
+    const picked = product.variants.filter((v) => v.id === this.selected);
+    return (picked.length ? picked : product.variants).reduce((n, v) => n + v.available, 0);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -243,7 +247,7 @@ export class DropProductCard extends LitElement {
   }
 
   override render() {
-    const t = this.#locale.t.bind(this.#locale);
+    const { t } = this.#locale;
     if (this.state === 'loading') return this.#skeleton();
     if (this.state === 'error') {
       const { code } = this.#errorInfo();
@@ -291,7 +295,7 @@ export class DropProductCard extends LitElement {
   }
 
   #badge() {
-    const t = this.#locale.t.bind(this.#locale);
+    const { t } = this.#locale;
     switch (this.state) {
       case 'sold-out':
         return html`<span class="badge danger" aria-hidden="true">${t('soldOut')}</span>`;
@@ -307,7 +311,7 @@ export class DropProductCard extends LitElement {
   }
 
   #stockLine() {
-    const t = this.#locale.t.bind(this.#locale);
+    const { t } = this.#locale;
     const drop = this.#drop.drop!;
     const product = this.#product!;
     switch (this.state) {
@@ -323,8 +327,7 @@ export class DropProductCard extends LitElement {
       case 'expired':
         return html`<span class="danger">${t('expired')}</span> <span class="muted">${t('expiredHint')}</span>`;
     }
-    const variant = product.variants.find((v) => v.id === this.selected);
-    const left = variant ? variant.available : product.variants.reduce((n, v) => n + v.available, 0);
+    const left = this.#left(product);
     return left <= LOW_STOCK ? html`<span class="low">${t('onlyLeft', { n: left })}</span>` : html`<span class="success">${t('inStock')}</span>`;
   }
 
@@ -336,7 +339,7 @@ export class DropProductCard extends LitElement {
   }
 
   #actions(product: Product) {
-    const t = this.#locale.t.bind(this.#locale);
+    const { t } = this.#locale;
     const hold = this.#hold;
     if (this.state === 'reserved' && hold?.phase === 'held') {
       const variant = product.variants.find((v) => v.id === hold.reservation.variantId);
@@ -388,7 +391,7 @@ export class DropProductCard extends LitElement {
 
   /** What a screen reader hears when the card changes on its own or after a click: one sentence per state. */
   #announcement() {
-    const t = this.#locale.t.bind(this.#locale);
+    const { t } = this.#locale;
     switch (this.state) {
       case 'reserved':
         return `${t('reserved')}. ${t('holdHint')}`;
