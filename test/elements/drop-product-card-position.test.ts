@@ -7,7 +7,7 @@ import { createDrop, productInput } from '../helpers/host-api.js';
 import { until } from '../helpers/until.js';
 
 /** Opens the list and checks every frame on which it is shown: it always sits against the size button. */
-async function expectPlacedOnEveryFrame(el: DropProductCard, open: () => Promise<unknown> | void) {
+async function expectPlacedOnEveryFrame(el: DropProductCard, open: () => Promise<unknown> | void, side: 'below' | 'above' | 'either' = 'either') {
   const list = shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!;
   const sizeButton = shadow(el).querySelector<HTMLElement>('[part~="size-button"]')!;
   const placed = () => {
@@ -15,7 +15,8 @@ async function expectPlacedOnEveryFrame(el: DropProductCard, open: () => Promise
     const b = sizeButton.getBoundingClientRect();
     const below = Math.abs(l.top - (b.bottom + 6)) <= 1;
     const above = Math.abs(l.bottom - (b.top - 6)) <= 1;
-    return (below || above) && Math.abs(l.left - b.left) <= 1;
+    const onSide = side === 'below' ? below : side === 'above' ? above : below || above;
+    return onSide && Math.abs(l.left - b.left) <= 1;
   };
   const misplaced: string[] = [];
   let frames = 0;
@@ -53,5 +54,23 @@ describe('<drop-product-card> size list position', function () {
     await sendKeys({ press: 'Escape' });
     await until(() => !shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!.matches(':popover-open'), 'the list closes');
     await expectPlacedOnEveryFrame(el, () => sizeButton.click());
+  });
+
+  it('opens above the size button when there is no room below it, and below when there is', async () => {
+    const t = await createDrop({ products: [productInput('tee', { s: 3, m: 2, l: 9, xl: 4 })] });
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div style="position: fixed; left: 16px; bottom: 8px; width: 260px">
+        <drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card>
+      </div>`,
+    );
+    const el = wrapper.querySelector('drop-product-card')!;
+    await untilState(el, 'available');
+    const sizeButton = shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!;
+    await expectPlacedOnEveryFrame(el, () => sizeButton.click(), 'above');
+    sizeButton.click();
+    await until(() => !shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!.matches(':popover-open'), 'the list closes');
+    // The card's top off screen: its size button sits in the upper half, with room below.
+    Object.assign(wrapper.style, { bottom: '', top: '-240px' });
+    await expectPlacedOnEveryFrame(el, () => sizeButton.click(), 'below');
   });
 });
