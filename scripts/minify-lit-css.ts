@@ -1,16 +1,37 @@
 /**
  * Build-time minification of the CSS inside Lit `css` tagged templates.
  * Lit ships styles as template strings, so the JS minifier keeps every
- * space and comment of them; this removes comments and the whitespace CSS
- * does not need. Only the literal text between interpolations changes:
- * the whitespace beside a `${…}` is kept (it may separate two values), and
- * quoted strings in the CSS are left alone.
+ * space and comment of them. This removes comments and the whitespace CSS
+ * does not need and, for a template without interpolations (where it sees
+ * the whole stylesheet), also writes each selector and value in its
+ * shortest equivalent form: `0.5` as `.5`, `#ffffff` as `#fff`,
+ * `[part='base']` as `[part=base]`, no space after commas or around `/`,
+ * `>` and calc's `*`.
+ *
+ * Public custom properties (`--drop-accent: …` set for a child element)
+ * keep their value as written, because the browser keeps custom property
+ * values as written and a script may read them; our private `--_x`
+ * properties are only read by our own `var()`s, so they are minified like
+ * any value. Quoted strings are never changed. In a template with `${…}`
+ * only comments and whitespace go, and the whitespace beside an
+ * interpolation is kept (it may separate two values).
  */
 import ts from 'typescript';
 import type { Plugin } from 'vite';
 
-/** Minifies one static piece of a css template (raw source text, escapes untouched). */
-export function minifyCssText(raw: string, { first = true, last = true } = {}): string {
+/** Quoted strings and unquoted `url(…)`s, which every step below leaves alone. */
+const STRING = /('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|\burl\([^)'"]*\))/;
+
+/** Applies `edit` to the text outside quoted strings and unquoted urls. */
+function outsideStrings(text: string, edit: (code: string) => string): string {
+  return text
+    .split(STRING)
+    .map((part, i) => (i % 2 ? part : edit(part)))
+    .join('');
+}
+
+/** Removes comments and the whitespace around `{`, `}`, `;` and after `:` (raw source text, escapes untouched). */
+function collapse(raw: string): string {
   let out = '';
   let i = 0;
   while (i < raw.length) {
@@ -29,18 +50,119 @@ export function minifyCssText(raw: string, { first = true, last = true } = {}): 
       i++;
     }
   }
-  // Work on the text outside quoted strings only.
-  const parts = out.split(/('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")/);
-  for (let p = 0; p < parts.length; p += 2) {
-    parts[p] = parts[p]
+  return outsideStrings(out, (code) =>
+    code
       .replace(/\s+/g, ' ')
-      // Not around commas: inside var() and custom properties the browser keeps that
-      // whitespace as written, so removing it would change what getPropertyValue() returns.
       .replace(/ ?([{};]) ?/g, '$1')
       .replace(/: /g, ':')
-      .replace(/;}/g, '}');
+      .replace(/;}/g, '}'),
+  );
+}
+
+/** A selector (list): no space around `,` `>` `+` `~`, attribute values unquoted where they are identifiers. */
+function minifySelector(selector: string): string {
+  return outsideStrings(selector, (code) => code.replace(/ ?([,>+~]) ?/g, '$1')).replace(
+    /(\[[-\w]+[~|^$*]?=)(['"])(-?[_a-zA-Z][-\w]*)\2\]/g,
+    '$1$3]',
+  );
+}
+
+/** A property value, or a media / container condition. */
+function minifyValue(value: string): string {
+  return outsideStrings(value, (code) =>
+    code
+      .replace(/ ?([,/*]) ?/g, '$1')
+      .replace(/([(]) | (\))/g, '$1$2')
+      .replace(/ !important/g, '!important')
+      .replace(/(^-?|[^\w.#-]-?)0\.(\d)/g, '$1.$2')
+      .replace(/#([\da-f])\1([\da-f])\2([\da-f])\3\b/gi, '#$1$2$3'),
+  );
+}
+
+/** Finds the next `{`, `}` or `;` outside strings and parentheses, from `start`. */
+function nextDelimiter(css: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < css.length; i++) {
+    const c = css[i];
+    if (c === '"' || c === "'") {
+      i++;
+      while (i < css.length && css[i] !== c) i += css[i] === '\\' ? 2 : 1;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && (c === '{' || c === '}' || c === ';')) return i;
   }
-  let result = parts.join('');
+  return css.length;
+}
+
+type Context = 'rules' | 'declarations' | 'keyframes';
+
+/**
+ * Minifies a whole stylesheet that `collapse` has already gone over. Knows
+ * rules, declarations, `@media`-like at-rules that hold rules and `@keyframes`;
+ * the block of any other at-rule is copied as it is.
+ */
+function minifyStylesheet(css: string): string {
+  let i = 0;
+  /** Reads items until the `}` that closes the current block (or the end), returning them minified. */
+  const block = (context: Context): string => {
+    const items: string[] = [];
+    while (i < css.length) {
+      const end = nextDelimiter(css, i);
+      const text = css.slice(i, end);
+      const delimiter = css[end];
+      i = end + 1;
+      if (delimiter === '{') {
+        if (text.startsWith('@')) {
+          const name = /^@[-\w]+/.exec(text)![0];
+          if (/^@(media|container|supports|layer)$/.test(name)) items.push(`${name}${minifyValue(text.slice(name.length))}{${block('rules')}}`);
+          else if (/^@(-webkit-)?keyframes$/.test(name)) items.push(`${text}{${block('keyframes')}}`);
+          else items.push(`${text}{${verbatimBlock()}}`);
+        } else if (context === 'keyframes') {
+          items.push(`${text.replace(/\bfrom\b/g, '0%')}{${block('declarations')}}`);
+        } else {
+          const body = block('declarations');
+          if (body) items.push(`${minifySelector(text)}{${body}}`);
+        }
+      } else {
+        if (text) items.push(context === 'declarations' ? minifyDeclaration(text) : text);
+        if (delimiter === '}' || delimiter === undefined) break;
+      }
+    }
+    // A block ends with a rule, or with a declaration that needs no `;`.
+    return items.reduce((all, item) => (all && !all.endsWith('}') ? `${all};${item}` : all + item), '');
+  };
+  /** Copies the rest of a block as it is, up to its closing `}`. */
+  const verbatimBlock = (): string => {
+    const start = i;
+    let depth = 1;
+    while (i < css.length && depth > 0) {
+      const end = nextDelimiter(css, i);
+      if (css[end] === '{') depth++;
+      if (css[end] === '}') depth--;
+      i = end + 1;
+    }
+    return css.slice(start, i - 1);
+  };
+  return block('rules');
+}
+
+function minifyDeclaration(declaration: string): string {
+  const colon = declaration.indexOf(':');
+  if (colon < 0) return declaration;
+  const name = declaration.slice(0, colon);
+  const value = declaration.slice(colon + 1);
+  const asWritten = name.startsWith('--') && !name.startsWith('--_');
+  return `${name}:${asWritten ? value : minifyValue(value)}`;
+}
+
+/**
+ * Minifies one static piece of a css template (raw source text, escapes untouched).
+ * `first`/`last`: whether the piece starts/ends the template; when it is both,
+ * the piece is the whole stylesheet.
+ */
+export function minifyCssText(raw: string, { first = true, last = true } = {}): string {
+  let result = collapse(raw);
+  if (first && last) return minifyStylesheet(result.trim());
   // Beside an interpolation a space may separate two values: keep one there.
   if (first) result = result.replace(/^ /, '');
   if (last) result = result.replace(/ $/, '');
