@@ -15,7 +15,14 @@
  * any value. Quoted strings are never changed. In a template with `${…}`
  * only comments and whitespace go, and the whitespace beside an
  * interpolation is kept (it may separate two values).
+ *
+ * The private properties also get short names in the build (`--_accent`
+ * becomes `--_a`): the plugin reads every css`…` in src/ first, so a name
+ * is the same in every module and chunk. A private name that src/ also
+ * writes outside css`…` (a script setting it, say) keeps its name.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ts from 'typescript';
 import type { Plugin } from 'vite';
 
@@ -155,13 +162,49 @@ function minifyDeclaration(declaration: string): string {
   return `${name}:${asWritten ? value : minifyValue(value)}`;
 }
 
+const PRIVATE_PROPERTY = /--_[-\w]+/g;
+
+/**
+ * Short names for the private custom properties of the css`…` templates of
+ * `sources` (file texts): `--_a`, `--_b`, … in the order of the names, so
+ * every build gives the same ones. Names that also occur outside css`…` are left out.
+ */
+export function privatePropertyRenames(sources: string[]): Map<string, string> {
+  const inCss = new Set<string>();
+  const elsewhere = new Set<string>();
+  for (const code of sources) {
+    let rest = code;
+    for (const { start, end } of cssPieces(code, 'file.ts').reverse()) {
+      for (const name of code.slice(start, end).match(PRIVATE_PROPERTY) ?? []) inCss.add(name);
+      rest = rest.slice(0, start) + rest.slice(end);
+    }
+    for (const name of rest.match(PRIVATE_PROPERTY) ?? []) elsewhere.add(name);
+  }
+  const renames = new Map<string, string>();
+  let n = 0;
+  const shortName = () => {
+    let name = '';
+    for (let i = n++; ; i = Math.floor(i / 26) - 1) {
+      name = String.fromCharCode(97 + (i % 26)) + name;
+      if (i < 26) return `--_${name}`;
+    }
+  };
+  for (const name of [...inCss].sort()) {
+    if (elsewhere.has(name)) continue;
+    let short = shortName();
+    while (inCss.has(short) || elsewhere.has(short)) short = shortName();
+    renames.set(name, short);
+  }
+  return renames;
+}
+
 /**
  * Minifies one static piece of a css template (raw source text, escapes untouched).
  * `first`/`last`: whether the piece starts/ends the template; when it is both,
- * the piece is the whole stylesheet.
+ * the piece is the whole stylesheet. `renames`: short names of private custom properties.
  */
-export function minifyCssText(raw: string, { first = true, last = true } = {}): string {
-  let result = collapse(raw);
+export function minifyCssText(raw: string, { first = true, last = true, renames = new Map<string, string>() } = {}): string {
+  let result = outsideStrings(collapse(raw), (code) => code.replace(PRIVATE_PROPERTY, (name) => renames.get(name) ?? name));
   if (first && last) return minifyStylesheet(result.trim());
   // Beside an interpolation a space may separate two values: keep one there.
   if (first) result = result.replace(/^ /, '');
@@ -169,15 +212,14 @@ export function minifyCssText(raw: string, { first = true, last = true } = {}): 
   return result;
 }
 
-/** Rewrites every css`…` template in a TypeScript/JavaScript module; undefined when there is none. */
-export function minifyLitCss(code: string, fileName: string): string | undefined {
-  if (!code.includes('css`')) return undefined;
+/** The raw text spans of the literal pieces of every css`…` template in a module, without the delimiters `  ${  }. */
+function cssPieces(code: string, fileName: string): { start: number; end: number; first: boolean; last: boolean }[] {
+  if (!code.includes('css`')) return [];
   const source = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const edits: { start: number; end: number; text: string }[] = [];
+  const spans: { start: number; end: number; first: boolean; last: boolean }[] = [];
   const visit = (node: ts.Node) => {
     if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && node.tag.text === 'css') {
       const t = node.template;
-      // Raw text spans of each literal piece, without the delimiters `  ${  }.
       const pieces = ts.isNoSubstitutionTemplateLiteral(t)
         ? [{ node: t, open: 1, close: 1 }]
         : [
@@ -189,29 +231,49 @@ export function minifyLitCss(code: string, fileName: string): string | undefined
             })),
           ];
       pieces.forEach(({ node: piece, open, close }, index) => {
-        const start = piece.getStart(source) + open;
-        const end = piece.getEnd() - close;
-        const text = minifyCssText(code.slice(start, end), { first: index === 0, last: index === pieces.length - 1 });
-        edits.push({ start, end, text });
+        spans.push({ start: piece.getStart(source) + open, end: piece.getEnd() - close, first: index === 0, last: index === pieces.length - 1 });
       });
     }
     ts.forEachChild(node, visit);
   };
   visit(source);
-  if (!edits.length) return undefined;
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/** Rewrites every css`…` template in a TypeScript/JavaScript module; undefined when there is none. */
+export function minifyLitCss(code: string, fileName: string, renames?: Map<string, string>): string | undefined {
+  const pieces = cssPieces(code, fileName);
+  if (!pieces.length) return undefined;
   let result = code;
-  for (const e of edits.sort((a, b) => b.start - a.start)) result = result.slice(0, e.start) + e.text + result.slice(e.end);
+  for (const { start, end, first, last } of pieces.reverse()) {
+    result = result.slice(0, start) + minifyCssText(code.slice(start, end), { first, last, renames }) + result.slice(end);
+  }
   return result;
 }
 
+/** Every .ts file below `dir`. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
+}
+
 export function minifyLitCssPlugin(): Plugin {
+  let root = process.cwd();
+  let renames = new Map<string, string>();
   return {
     name: 'live-drop:minify-lit-css',
     apply: 'build',
     enforce: 'pre',
+    configResolved(config) {
+      root = config.root;
+    },
+    buildStart() {
+      renames = privatePropertyRenames(sourceFiles(join(root, 'src')).map((f) => readFileSync(f, 'utf8')));
+    },
     transform(code, id) {
       if (!/\/src\/.*\.ts$/.test(id.split('?')[0])) return null;
-      const result = minifyLitCss(code, id);
+      const result = minifyLitCss(code, id, renames);
       return result === undefined ? null : { code: result, map: null };
     },
   };
