@@ -30,7 +30,7 @@ export const themeStyles = css`
     --_success: var(--drop-success, #0a7d4b);
     --_warning: var(--drop-warning, #b45309);
     --_radius: var(--drop-radius, 14px);
-    --_font: var(--drop-font, ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif);
+    --_font: var(--drop-font, system-ui, sans-serif);
     --_space: var(--drop-space, 16px);
     --_line: color-mix(in srgb, var(--_muted) 22%, transparent);
     --_subtle: color-mix(in srgb, var(--_muted) 9%, var(--_surface));

@@ -111,9 +111,7 @@ export const countdownStyles = css`
     }
   }
   @media (prefers-reduced-motion: reduce) {
-    *,
-    .dot,
-    [part='value'] {
+    * {
       animation: none !important;
     }
   }

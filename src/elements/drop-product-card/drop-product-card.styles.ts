@@ -37,9 +37,7 @@ export const cardStyles = css`
     transform: scale(1.025);
   }
 
-  :host([state='locked']) [part='image'],
-  :host([state='sold-out']) [part='image'],
-  :host([state='ended']) [part='image'] {
+  :host(:is([state='locked'], [state='sold-out'], [state='ended'])) [part='image'] {
     filter: grayscale(0.65);
     opacity: 0.8;
   }
@@ -68,12 +66,6 @@ export const cardStyles = css`
     stroke: currentColor;
     stroke-width: 1.6;
     stroke-linejoin: round;
-  }
-  .badge.danger {
-    color: var(--_danger);
-  }
-  .badge.success {
-    color: var(--_success);
   }
 
   .body {
@@ -125,9 +117,7 @@ export const cardStyles = css`
     font-size: 0.8125rem;
     font-weight: 600;
   }
-  [part='stock'] .success::before,
-  [part='stock'] .low::before,
-  [part='stock'] .danger::before {
+  [part='stock'] :is(.success, .low, .danger)::before {
     content: '';
     display: inline-block;
     width: 0.45rem;
@@ -137,6 +127,7 @@ export const cardStyles = css`
     background: currentColor;
     vertical-align: 0.08em;
   }
+  /* After .badge, whose colour these replace on the sold-out and reserved badges. */
   .success {
     color: var(--_success);
   }
@@ -224,7 +215,6 @@ export const cardStyles = css`
   .size-value {
     margin-right: auto;
     font-weight: 650;
-    white-space: nowrap;
   }
   .chevron {
     width: 1rem;
@@ -254,11 +244,7 @@ export const cardStyles = css`
     border: 1px solid var(--_line);
     border-radius: calc(var(--_radius) * 0.7);
     box-shadow: 0 12px 32px -8px rgb(0 0 0 / 0.25);
-    font-family: var(--_font);
     outline: none;
-  }
-  [part='size-list'][hidden] {
-    display: none;
   }
   [part='size-option'] {
     display: flex;
@@ -318,7 +304,6 @@ export const cardStyles = css`
     font-size: 0.8125rem;
   }
 
-  .inline-error,
   [part~='error'] {
     margin: 0;
     color: var(--_danger);
@@ -352,7 +337,6 @@ export const cardStyles = css`
   }
 
   .skeleton .bone {
-    display: block;
     height: 0.9rem;
     width: 70%;
     border-radius: 0.4rem;
