@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'vite';
+import { minifyLitCssPlugin } from '../scripts/minify-lit-css.js';
+import { minifyLitHtmlPlugin } from '../scripts/minify-lit-html.js';
 import { bundleBreakdown } from './lib/bundle-breakdown.js';
 import { printTable } from './lib/table.js';
 
@@ -45,6 +47,8 @@ try {
     root,
     configFile: false,
     logLevel: 'silent',
+    // The same template minifiers as vite.config.ts, so this page is built like the script-tag module.
+    plugins: [minifyLitCssPlugin(), minifyLitHtmlPlugin()],
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: {
       write: false,
