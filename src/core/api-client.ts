@@ -15,7 +15,7 @@ import {
   parseShopperSession,
   ProtocolError,
 } from '../protocol/parse.js';
-import { joinUrl, routes, SERVER_TIME_HEADER } from '../protocol/routes.js';
+import { clientRoutes, joinUrl, SERVER_TIME_HEADER } from '../protocol/routes.js';
 import { sharedBy } from './shared-instances.js';
 import type { Drop, Order, Problem, ReactionKind, Reservation, ReserveRequest, ServerTime, ShopperSession } from '../protocol/types.js';
 
@@ -130,36 +130,36 @@ export class ApiClient {
   }
 
   getDrop(dropId: string, retries = this.retries): Promise<Drop> {
-    return this.request(routes.drop(dropId), { parse: parseDrop, retries });
+    return this.request(clientRoutes.drop(dropId), { parse: parseDrop, retries });
   }
 
   getTime(): Promise<ServerTime> {
-    return this.request(routes.time(), { parse: parseServerTime });
+    return this.request(clientRoutes.time(), { parse: parseServerTime });
   }
 
   createShopper(): Promise<ShopperSession> {
     // A lost answer only costs an unused anonymous session, so retrying is safe.
-    return this.request(routes.shoppers(), { method: 'POST', repeatable: true, parse: parseShopperSession });
+    return this.request(clientRoutes.shoppers(), { method: 'POST', repeatable: true, parse: parseShopperSession });
   }
 
   reserve(dropId: string, req: ReserveRequest, idempotencyKey: string, token: string): Promise<Reservation> {
-    return this.request(routes.reservations(dropId), { method: 'POST', body: req, idempotencyKey, token, parse: parseReservation });
+    return this.request(clientRoutes.reservations(dropId), { method: 'POST', body: req, idempotencyKey, token, parse: parseReservation });
   }
 
   getReservation(id: string, token: string): Promise<Reservation> {
-    return this.request(routes.reservation(id), { token, parse: parseReservation });
+    return this.request(clientRoutes.reservation(id), { token, parse: parseReservation });
   }
 
   cancel(reservationId: string, token: string): Promise<Reservation> {
-    return this.request(routes.reservation(reservationId), { method: 'DELETE', token, parse: parseReservation });
+    return this.request(clientRoutes.reservation(reservationId), { method: 'DELETE', token, parse: parseReservation });
   }
 
   confirm(reservationId: string, token: string, idempotencyKey = newIdempotencyKey()): Promise<Order> {
-    return this.request(routes.confirm(reservationId), { method: 'POST', idempotencyKey, token, parse: parseOrder });
+    return this.request(clientRoutes.confirm(reservationId), { method: 'POST', idempotencyKey, token, parse: parseOrder });
   }
 
   react(dropId: string, kind: ReactionKind): Promise<void> {
-    return this.request(routes.reactions(dropId), { method: 'POST', body: { kind }, parse: () => undefined });
+    return this.request(clientRoutes.reactions(dropId), { method: 'POST', body: { kind }, parse: () => undefined });
   }
 }
 
