@@ -8,7 +8,7 @@
  * way to checkout) shows the hold again instead of a free item.
  */
 import { map, type MapStore } from 'nanostores';
-import { ApiError, apiClient, newIdempotencyKey } from './api-client.js';
+import { ApiError, apiClient, newIdempotencyKey, type ApiClient } from './api-client.js';
 import { backendUrl } from './config.js';
 import { sharedBy } from './shared-instances.js';
 import { readTab, writeTab } from './tab-storage.js';
@@ -41,12 +41,22 @@ export class ReservationStore {
     });
   }
 
+  /** Calls the backend on the shopper's behalf (their session is made on first use). */
+  async #call<T>(send: (api: ApiClient, token: string) => Promise<T>): Promise<T> {
+    return send(apiClient(this.backend), await shopperToken(this.backend));
+  }
+
+  /** The product's reservation while it is held. */
+  #held(productId: string): Reservation | undefined {
+    const hold = this.$holds.get()[productId];
+    return hold?.phase === 'held' ? hold.reservation : undefined;
+  }
+
   async #restore(ids: string[]) {
-    const api = apiClient(this.backend);
     const token = await shopperToken(this.backend).catch(() => undefined);
     if (!token) return;
     for (const id of ids) {
-      const reservation = await api.getReservation(id, token).catch(() => undefined);
+      const reservation = await apiClient(this.backend).getReservation(id, token).catch(() => undefined);
       if (reservation?.status === 'held' && !this.$holds.get()[reservation.productId])
         this.$holds.setKey(reservation.productId, { phase: 'held', reservation });
     }
@@ -76,7 +86,7 @@ export class ReservationStore {
     const key = this.#pendingKeys.get(intent) ?? newIdempotencyKey();
     this.#pendingKeys.set(intent, key);
     try {
-      const reservation = await apiClient(this.backend).reserve(this.dropId, req, key, await shopperToken(this.backend));
+      const reservation = await this.#call((api, token) => api.reserve(this.dropId, req, key, token));
       this.#pendingKeys.delete(intent);
       return reservation;
     } catch (error) {
@@ -92,14 +102,11 @@ export class ReservationStore {
 
   /** Releases the hold; the card shows the product as available again at once. */
   async release(productId: string): Promise<void> {
-    const hold = this.$holds.get()[productId];
-    if (hold?.phase !== 'held') return;
+    const reservation = this.#held(productId);
+    if (!reservation) return;
     this.$holds.setKey(productId, undefined);
-    try {
-      await apiClient(this.backend).cancel(hold.reservation.id, await shopperToken(this.backend));
-    } catch {
-      // Already expired or released elsewhere: the server frees it anyway at expiry.
-    }
+    // Already expired or released elsewhere: the server frees it anyway at expiry.
+    await this.#call((api, token) => api.cancel(reservation.id, token)).catch(() => undefined);
   }
 
   /**
@@ -108,18 +115,16 @@ export class ReservationStore {
    * ends; otherwise it is expired. Returns the reservation when it expired.
    */
   async expire(productId: string): Promise<Reservation | undefined> {
-    const hold = this.$holds.get()[productId];
-    if (hold?.phase !== 'held') return undefined;
-    const now = await apiClient(this.backend)
-      .getReservation(hold.reservation.id, await shopperToken(this.backend))
-      .catch(() => undefined);
-    if (this.$holds.get()[productId] !== hold) return undefined;
+    const reservation = this.#held(productId);
+    if (!reservation) return undefined;
+    const now = await this.#call((api, token) => api.getReservation(reservation.id, token)).catch(() => undefined);
+    if (this.#held(productId) !== reservation) return undefined;
     if (now && now.status !== 'held' && now.status !== 'expired') {
       this.$holds.setKey(productId, undefined);
       return undefined;
     }
-    this.$holds.setKey(productId, { phase: 'expired', reservation: hold.reservation });
-    return hold.reservation;
+    this.$holds.setKey(productId, { phase: 'expired', reservation });
+    return reservation;
   }
 
   /**
@@ -127,17 +132,17 @@ export class ReservationStore {
    * the shopper's token and the drop's checkout URL with both filled in.
    */
   async checkout(productId: string, urlTemplate: string | null): Promise<DropEventDetails['drop-checkout'] | undefined> {
-    const hold = this.$holds.get()[productId];
-    if (hold?.phase !== 'held') return undefined;
+    const reservation = this.#held(productId);
+    if (!reservation) return undefined;
     const token = await shopperToken(this.backend);
     const checkoutUrl =
       urlTemplate &&
       urlTemplate
-        .replaceAll('{reservationId}', encodeURIComponent(hold.reservation.id))
+        .replaceAll('{reservationId}', encodeURIComponent(reservation.id))
         .replaceAll('{shopperToken}', encodeURIComponent(token));
     const url = checkoutUrl ? backendUrl(this.backend, checkoutUrl) : null;
     // The template comes from the backend: never hand a javascript: (or data:, …) URL to location.assign.
-    return { reservation: hold.reservation, shopperToken: token, checkoutUrl: url && /^https?:$/.test(new URL(url).protocol) ? url : null };
+    return { reservation, shopperToken: token, checkoutUrl: url && /^https?:$/.test(new URL(url).protocol) ? url : null };
   }
 
   /** Forgets a finished hold or failure (e.g. "Reserve again"). */
