@@ -10,16 +10,16 @@ import { atom, computed, onMount, type ReadableAtom } from 'nanostores';
 import { apiClient } from './api-client.js';
 import { sharedBy } from './shared-instances.js';
 import { openDropStream, type ConnectionState } from './event-stream.js';
-import type { Drop, DropEvent, DropEventMap, DropStatus, FeaturedProduct, Product, ReactionKind } from '../protocol/types.js';
+import type { Drop, DropEvent, DropEventMap, Product, ReactionKind } from '../protocol/types.js';
 
 export type { ConnectionState } from './event-stream.js';
 
 interface DropState {
-  drop: Drop | undefined;
-  viewers: number | undefined;
-  reactions: DropEventMap['reactions'] | undefined;
+  drop?: Drop;
+  viewers?: number;
+  reactions?: DropEventMap['reactions'];
   connection: ConnectionState;
-  error: Error | undefined;
+  error?: Error;
 }
 
 /** Applies one event to the drop: a snapshot wholesale, the others as patches. */
@@ -49,13 +49,11 @@ export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | und
 }
 
 export class DropStore {
-  readonly #state = atom<DropState>({ drop: undefined, viewers: undefined, reactions: undefined, connection: 'connecting', error: undefined });
+  readonly #state = atom<DropState>({ connection: 'connecting' });
   #close: (() => void) | undefined;
 
   readonly $drop: ReadableAtom<Drop | undefined>;
-  readonly $status: ReadableAtom<DropStatus | undefined>;
   readonly $products: ReadableAtom<Product[]>;
-  readonly $featured: ReadableAtom<FeaturedProduct | null | undefined>;
   readonly $viewers: ReadableAtom<number | undefined>;
   /** The latest aggregated reaction counts. */
   readonly $reactions: ReadableAtom<DropEventMap['reactions'] | undefined>;
@@ -70,14 +68,14 @@ export class DropStore {
     readonly dropId: string,
   ) {
     const $s = this.#state;
-    this.$drop = computed($s, (s) => s.drop);
-    this.$status = computed(this.$drop, (d) => d?.status);
+    /** One field of the state as an atom of its own, so each element re-renders only for what it shows. */
+    const field = <K extends keyof DropState>(key: K) => computed($s, (s) => s[key]);
+    this.$drop = field('drop');
+    this.$viewers = field('viewers');
+    this.$reactions = field('reactions');
+    this.$connection = field('connection');
+    this.$error = field('error');
     this.$products = computed(this.$drop, (d) => d?.products ?? []);
-    this.$featured = computed(this.$drop, (d) => d?.featured);
-    this.$viewers = computed($s, (s) => s.viewers);
-    this.$reactions = computed($s, (s) => s.reactions);
-    this.$connection = computed($s, (s) => s.connection);
-    this.$error = computed($s, (s) => s.error);
     this.$stock = computed(this.$drop, (d) => {
       const stock: Record<string, number> = {};
       for (const p of d?.products ?? []) for (const v of p.variants) stock[`${p.id}/${v.id}`] = v.available;
@@ -99,10 +97,10 @@ export class DropStore {
   #connect() {
     this.#close = openDropStream(this.backend, this.dropId, {
       event: (event) => {
-        const s = this.#state.get();
         if (event.type === 'viewers') this.#patch({ viewers: event.data.count });
         else if (event.type === 'reactions') this.#patch({ reactions: event.data });
-        else this.#patch({ drop: reduceDrop(s.drop, event), error: event.type === 'snapshot' ? undefined : s.error });
+        else if (event.type === 'snapshot') this.#patch({ drop: event.data, error: undefined });
+        else this.#patch({ drop: reduceDrop(this.#state.get().drop, event) });
       },
       state: (connection) => this.#patch({ connection }),
       error: (error, fatal) => {
@@ -117,11 +115,6 @@ export class DropStore {
   /** Units of a variant available now (undefined until loaded or when unknown); one atom per variant. */
   readonly stock = sharedBy((productId: string, variantId: string): ReadableAtom<number | undefined> =>
     computed(this.$stock, (s) => s[`${productId}/${variantId}`]),
-  );
-
-  /** One product of the drop as it changes; one atom per product. */
-  readonly product = sharedBy((productId: string): ReadableAtom<Product | undefined> =>
-    computed(this.$drop, (d) => d?.products.find((p) => p.id === productId)),
   );
 
   /** Sends a viewer's reaction. A lost one is not worth an error message: the next tap sends another. */
