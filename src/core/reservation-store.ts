@@ -7,7 +7,7 @@
  * Held reservations are remembered for the tab, so a reload (say, on the
  * way to checkout) shows the hold again instead of a free item.
  */
-import { map, type MapStore } from 'nanostores';
+import { atom, type ReadableAtom } from 'nanostores';
 import { ApiError, apiClient, newIdempotencyKey, type ApiClient } from './api-client.js';
 import { backendUrl } from './config.js';
 import { sharedBy } from './shared-instances.js';
@@ -23,8 +23,9 @@ export type Hold =
   | { phase: 'failed'; variantId: string; error: Error };
 
 export class ReservationStore {
-  /** The current hold of each product, by product id; absent means none. */
-  readonly $holds: MapStore<Record<string, Hold | undefined>> = map({});
+  readonly #holds = atom<Record<string, Hold | undefined>>({});
+  /** The current hold of each product, by product id; absent (or undefined) means none. */
+  readonly $holds: ReadableAtom<Record<string, Hold | undefined>> = this.#holds;
   /** Keys of reservations sent but not answered, by `productId/variantId`. */
   readonly #pendingKeys = new Map<string, string>();
 
@@ -46,6 +47,10 @@ export class ReservationStore {
     return send(apiClient(this.backend), await shopperToken(this.backend));
   }
 
+  #set(productId: string, hold?: Hold) {
+    this.#holds.set({ ...this.#holds.get(), [productId]: hold });
+  }
+
   /** The product's reservation while it is held. */
   #held(productId: string): Reservation | undefined {
     const hold = this.$holds.get()[productId];
@@ -58,18 +63,18 @@ export class ReservationStore {
     for (const id of ids) {
       const reservation = await apiClient(this.backend).getReservation(id, token).catch(() => undefined);
       if (reservation?.status === 'held' && !this.$holds.get()[reservation.productId])
-        this.$holds.setKey(reservation.productId, { phase: 'held', reservation });
+        this.#set(reservation.productId, { phase: 'held', reservation });
     }
   }
 
   async reserve(productId: string, variantId: string, quantity = 1): Promise<Reservation | undefined> {
-    this.$holds.setKey(productId, { phase: 'reserving', variantId });
+    this.#set(productId, { phase: 'reserving', variantId });
     try {
       const reservation = await this.#send({ productId, variantId, quantity });
-      this.$holds.setKey(productId, { phase: 'held', reservation });
+      this.#set(productId, { phase: 'held', reservation });
       return reservation;
     } catch (error) {
-      this.$holds.setKey(productId, { phase: 'failed', variantId, error: error as Error });
+      this.#set(productId, { phase: 'failed', variantId, error: error as Error });
       return undefined;
     }
   }
@@ -104,7 +109,7 @@ export class ReservationStore {
   async release(productId: string): Promise<void> {
     const reservation = this.#held(productId);
     if (!reservation) return;
-    this.$holds.setKey(productId, undefined);
+    this.#set(productId);
     // Already expired or released elsewhere: the server frees it anyway at expiry.
     await this.#call((api, token) => api.cancel(reservation.id, token)).catch(() => undefined);
   }
@@ -120,10 +125,10 @@ export class ReservationStore {
     const now = await this.#call((api, token) => api.getReservation(reservation.id, token)).catch(() => undefined);
     if (this.#held(productId) !== reservation) return undefined;
     if (now && now.status !== 'held' && now.status !== 'expired') {
-      this.$holds.setKey(productId, undefined);
+      this.#set(productId);
       return undefined;
     }
-    this.$holds.setKey(productId, { phase: 'expired', reservation });
+    this.#set(productId, { phase: 'expired', reservation });
     return reservation;
   }
 
@@ -147,7 +152,7 @@ export class ReservationStore {
 
   /** Forgets a finished hold or failure (e.g. "Reserve again"). */
   clear(productId: string): void {
-    this.$holds.setKey(productId, undefined);
+    this.#set(productId);
   }
 }
 
