@@ -73,10 +73,6 @@ export class DropController implements ReactiveController {
     return this.#drop.value;
   }
 
-  get connection(): ConnectionState | undefined {
-    return this.#connection.value;
-  }
-
   /** The error that keeps the drop from showing (a failed load), if any. */
   get fatalError(): Error | undefined {
     return this.#connection.value === 'error' ? this.#error.value : undefined;
