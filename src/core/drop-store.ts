@@ -30,7 +30,8 @@ export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | und
       };
     }
     case 'featured': {
-      const featured = event.data.productId ? { productId: event.data.productId, at: event.data.at } : null;
+      const { productId, at } = event.data;
+      const featured = productId ? { productId, at } : null;
       return { ...drop, featured, featuredHistory: featured ? [...drop.featuredHistory, featured] : drop.featuredHistory };
     }
     case 'status':
