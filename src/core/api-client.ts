@@ -52,7 +52,8 @@ export interface RequestOptions<T> {
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Delay before retry `attempt` (0-based): exponential with full jitter, capped. */
 export function backoff(attempt: number, base = 250, cap = 10_000): number {

@@ -8,7 +8,7 @@
  * way to checkout) shows the hold again instead of a free item.
  */
 import { atom, type ReadableAtom } from 'nanostores';
-import { ApiError, apiClient, newIdempotencyKey, type ApiClient } from './api-client.js';
+import { ApiError, apiClient, newIdempotencyKey, sleep, type ApiClient } from './api-client.js';
 import { backendUrl } from './config.js';
 import { sharedBy } from './shared-instances.js';
 import { readTab, writeTab } from './tab-storage.js';
@@ -99,7 +99,7 @@ export class ReservationStore {
       this.#pendingKeys.delete(intent);
       if (attempt >= 3) throw error;
       if (error.status === 401) forgetShopper(this.backend);
-      else if (error.code === 'drop-not-started') await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+      else if (error.code === 'drop-not-started') await sleep(250 * (attempt + 1));
       else throw error;
       return this.#send(req, attempt + 1);
     }
