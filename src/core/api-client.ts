@@ -15,21 +15,19 @@ import {
   parseShopperSession,
   ProtocolError,
 } from '../protocol/parse.js';
-import { joinUrl, routes, SERVER_TIME_HEADER } from '../protocol/routes.js';
+import { clientRoutes, joinUrl } from '../protocol/routes.js';
 import { sharedBy } from './shared-instances.js';
-import type { Drop, Order, Problem, ReactionKind, Reservation, ReserveRequest, ServerTime, ShopperSession } from '../protocol/types.js';
+import type { Drop, Order, Problem, ProblemCode, ReactionKind, Reservation, ReserveRequest, ServerTime, ShopperSession } from '../protocol/types.js';
 
 /** The backend answered with an error status; `problem.code` says why. */
 export class ApiError extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
   constructor(readonly problem: Problem) {
     super(problem.detail ?? problem.title);
     this.name = 'ApiError';
-  }
-  get code() {
-    return this.problem.code;
-  }
-  get status() {
-    return this.problem.status;
+    this.code = problem.code;
+    this.status = problem.status;
   }
 }
 
@@ -51,12 +49,11 @@ export interface RequestOptions<T> {
   repeatable?: boolean;
   /** Retries after a lost answer (default: the client's `retries`). */
   retries?: number;
-  /** Also hand back the server's `X-Server-Time` for the clock. */
-  onServerTime?: (serverTime: number) => void;
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Delay before retry `attempt` (0-based): exponential with full jitter, capped. */
 export function backoff(attempt: number, base = 250, cap = 10_000): number {
@@ -77,8 +74,8 @@ export function newIdempotencyKey(): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return hex.replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 }
 
 export class ApiClient {
@@ -90,89 +87,83 @@ export class ApiClient {
   constructor(readonly backend: string) {}
 
   async request<T>(path: string, options: RequestOptions<T>): Promise<T> {
-    const method = options.method ?? 'GET';
+    const { method = 'GET', body, token, idempotencyKey } = options;
     const url = joinUrl(this.backend, path);
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    const repeatable = options.repeatable ?? (method !== 'POST' || options.idempotencyKey !== undefined);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+    const repeatable = options.repeatable ?? (method !== 'POST' || idempotencyKey !== undefined);
     const attempts = repeatable ? (options.retries ?? this.retries) + 1 : 1;
 
     for (let attempt = 0; ; attempt++) {
-      let res: Response;
+      const last = attempt + 1 >= attempts;
+      let res: Response | undefined;
       let json: unknown;
       try {
         // Read at call time so a wrapper the page installs (or a test injects) is honoured.
         res = await globalThis.fetch(url, {
           method,
           headers,
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          body: JSON.stringify(body), // undefined stays undefined: no body
           cache: 'no-store',
           signal: AbortSignal.timeout(this.timeoutMs),
         });
         json = await readJson(res);
       } catch (cause) {
-        if (attempt + 1 >= attempts) throw new NetworkError(url, cause);
-        await sleep(backoff(attempt));
-        continue;
+        if (last) throw new NetworkError(url, cause);
       }
-      if (RETRYABLE_STATUS.has(res.status) && attempt + 1 < attempts) {
-        await sleep(backoff(attempt));
-        continue;
+      // No answer, or a busy gateway's, is worth another attempt while there are any left.
+      if (res && (last || !RETRYABLE_STATUS.has(res.status))) {
+        if (!res.ok) throw new ApiError(parseProblem(json, res.status));
+        if (json === undefined) throw new ProtocolError('response body', 'JSON');
+        return options.parse(json);
       }
-      const serverTime = Number(res.headers.get(SERVER_TIME_HEADER));
-      if (options.onServerTime && Number.isSafeInteger(serverTime) && serverTime > 0) options.onServerTime(serverTime);
-      if (!res.ok) throw new ApiError(parseProblem(json, res.status));
-      if (json === UNREADABLE) throw new ProtocolError('response body', 'JSON');
-      return options.parse(json);
+      await sleep(backoff(attempt));
     }
   }
 
   getDrop(dropId: string, retries = this.retries): Promise<Drop> {
-    return this.request(routes.drop(dropId), { parse: parseDrop, retries });
+    return this.request(clientRoutes.drop(dropId), { parse: parseDrop, retries });
   }
 
   getTime(): Promise<ServerTime> {
-    return this.request(routes.time(), { parse: parseServerTime });
+    return this.request(clientRoutes.time(), { parse: parseServerTime });
   }
 
   createShopper(): Promise<ShopperSession> {
     // A lost answer only costs an unused anonymous session, so retrying is safe.
-    return this.request(routes.shoppers(), { method: 'POST', repeatable: true, parse: parseShopperSession });
+    return this.request(clientRoutes.shoppers(), { method: 'POST', repeatable: true, parse: parseShopperSession });
   }
 
   reserve(dropId: string, req: ReserveRequest, idempotencyKey: string, token: string): Promise<Reservation> {
-    return this.request(routes.reservations(dropId), { method: 'POST', body: req, idempotencyKey, token, parse: parseReservation });
+    return this.request(clientRoutes.reservations(dropId), { method: 'POST', body: req, idempotencyKey, token, parse: parseReservation });
   }
 
   getReservation(id: string, token: string): Promise<Reservation> {
-    return this.request(routes.reservation(id), { token, parse: parseReservation });
+    return this.request(clientRoutes.reservation(id), { token, parse: parseReservation });
   }
 
   cancel(reservationId: string, token: string): Promise<Reservation> {
-    return this.request(routes.reservation(reservationId), { method: 'DELETE', token, parse: parseReservation });
+    return this.request(clientRoutes.reservation(reservationId), { method: 'DELETE', token, parse: parseReservation });
   }
 
   confirm(reservationId: string, token: string, idempotencyKey = newIdempotencyKey()): Promise<Order> {
-    return this.request(routes.confirm(reservationId), { method: 'POST', idempotencyKey, token, parse: parseOrder });
+    return this.request(clientRoutes.confirm(reservationId), { method: 'POST', idempotencyKey, token, parse: parseOrder });
   }
 
   react(dropId: string, kind: ReactionKind): Promise<void> {
-    return this.request(routes.reactions(dropId), { method: 'POST', body: { kind }, parse: () => undefined });
+    return this.request(clientRoutes.reactions(dropId), { method: 'POST', body: { kind }, parse: () => undefined });
   }
 }
 
-const UNREADABLE = Symbol('unreadable');
-
-/** Reads a JSON body; an empty body is `null`. */
+/** Reads a JSON body: an empty one is `null`, one that is not JSON `undefined` (which JSON itself never gives). */
 async function readJson(res: Response): Promise<unknown> {
   const text = await res.text();
-  if (!text) return null;
   try {
-    return JSON.parse(text);
+    return text ? JSON.parse(text) : null;
   } catch {
-    return UNREADABLE;
+    return undefined;
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ServerClock } from './server-clock.js';
+import { StoreController } from './store-controller.js';
 
 export interface ClockOptions {
   /** The clock of the element's backend, once it has one. */
@@ -19,8 +20,6 @@ export interface ClockOptions {
 
 export class ClockController implements ReactiveController {
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #unsubscribe: (() => void) | undefined;
-  #clock: ServerClock | undefined;
   #reached: number | undefined;
   #connected = false;
 
@@ -29,11 +28,13 @@ export class ClockController implements ReactiveController {
     private readonly options: ClockOptions,
   ) {
     host.addController(this);
+    // A new offset moves every deadline: re-render (and so reschedule) at once.
+    new StoreController(host, () => options.clock()?.$offset);
   }
 
   /** Server time now (the local clock when there is no backend yet). */
   get now(): number {
-    return this.#clock?.now() ?? Date.now();
+    return this.options.clock()?.now() ?? Date.now();
   }
 
   /** Milliseconds until the deadline, never below zero; undefined without a deadline. */
@@ -44,7 +45,7 @@ export class ClockController implements ReactiveController {
 
   /** Whether the server clock has been measured: until then times may be off. */
   get synced(): boolean {
-    return this.#clock ? this.#clock.synced : true;
+    return this.options.clock()?.synced ?? true;
   }
 
   hostConnected() {
@@ -57,34 +58,11 @@ export class ClockController implements ReactiveController {
     this.#connected = false;
     document.removeEventListener('visibilitychange', this.#tick);
     clearTimeout(this.#timer);
-    this.#unsubscribe?.();
-    this.#unsubscribe = this.#clock = undefined;
   }
 
-  /** Re-evaluates after the element's inputs changed (e.g. the drop loaded). */
+  /** Every render re-evaluates: the inputs may have changed (e.g. the drop loaded), and a tick is a render. */
   hostUpdated() {
-    this.#schedule();
-  }
-
-  #follow() {
-    const clock = this.options.clock();
-    if (clock === this.#clock) return;
-    this.#unsubscribe?.();
-    this.#clock = clock;
-    // A new offset moves every deadline: re-render at once.
-    this.#unsubscribe = clock?.$offset.listen(() => this.#tick());
-  }
-
-  #tick = () => {
     if (!this.#connected) return;
-    this.#follow();
-    this.host.requestUpdate();
-    this.#schedule();
-  };
-
-  #schedule() {
-    if (!this.#connected) return;
-    this.#follow();
     clearTimeout(this.#timer);
     const deadline = this.options.deadline();
     const remaining = this.remaining;
@@ -99,4 +77,8 @@ export class ClockController implements ReactiveController {
     }
     this.#timer = setTimeout(this.#tick, (remaining % 1000 || 1000) + 15);
   }
+
+  #tick = () => {
+    if (this.#connected) this.host.requestUpdate();
+  };
 }

@@ -35,20 +35,20 @@ export type BackendResolution = { backend: string; error?: undefined } | { backe
  * slash, or a sentence for the console and the error state saying what to set.
  */
 export function resolveBackend(attribute: string | null | undefined, tag: string): BackendResolution {
-  const raw = (attribute ?? '').trim() || ($config.get().backend ?? '').trim();
+  const raw = attribute?.trim() || $config.get().backend?.trim();
   if (!raw)
     return {
       error: `<${tag}> has no backend URL. Set its backend="https://…" attribute, data-backend on the live-drop script tag, or call configure({ backend }).`,
     };
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(raw, document.baseURI);
   } catch {
-    return { error: `<${tag}> backend "${raw}" is not a valid URL. Use an absolute http(s) URL such as https://drops.example.com.` };
+    // not a URL at all: the same advice as for a wrong scheme
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return { error: `<${tag}> backend "${raw}" must be an http or https URL.` };
-  return { backend: url.href.replace(/\/+$/, '') };
+  return url && /^https?:$/.test(url.protocol)
+    ? { backend: url.href.replace(/\/+$/, '') }
+    : { error: `<${tag}> backend "${raw}" is not an http or https URL such as https://drops.example.com.` };
 }
 
 /** Resolves a URL from the drop (may be relative to the backend, e.g. `media/hoodie.svg`). */

@@ -18,7 +18,6 @@ export interface DropHost extends ReactiveElement {
 const logged = new Set<string>();
 
 export class DropController implements ReactiveController {
-  readonly #config: StoreController<unknown>;
   readonly #drop: StoreController<Drop | undefined>;
   readonly #connection: StoreController<ConnectionState>;
   readonly #error: StoreController<Error | undefined>;
@@ -31,7 +30,8 @@ export class DropController implements ReactiveController {
     private readonly needsDrop: () => boolean = () => true,
   ) {
     host.addController(this);
-    this.#config = new StoreController(host, () => $config);
+    // configure() may change the page's backend: re-render to resolve it again.
+    new StoreController(host, () => $config);
     this.#drop = new StoreController(host, () => this.store?.$drop);
     this.#connection = new StoreController(host, () => this.store?.$connection);
     this.#error = new StoreController(host, () => this.store?.$error);
@@ -47,7 +47,6 @@ export class DropController implements ReactiveController {
   }
 
   get resolution(): BackendResolution {
-    void this.#config.value;
     return resolveBackend(this.host.backend, this.tag);
   }
 
@@ -71,10 +70,6 @@ export class DropController implements ReactiveController {
 
   get drop(): Drop | undefined {
     return this.#drop.value;
-  }
-
-  get connection(): ConnectionState | undefined {
-    return this.#connection.value;
   }
 
   /** The error that keeps the drop from showing (a failed load), if any. */

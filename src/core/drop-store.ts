@@ -6,21 +6,13 @@
  *
  *   SSE line → parseDropEvent → reduce() → $state → computed atoms → elements
  */
-import { atom, computed, onMount, type ReadableAtom } from 'nanostores';
+import { atom, onMount, type ReadableAtom } from 'nanostores';
 import { apiClient } from './api-client.js';
 import { sharedBy } from './shared-instances.js';
 import { openDropStream, type ConnectionState } from './event-stream.js';
-import type { Drop, DropEvent, DropEventMap, DropStatus, FeaturedProduct, Product, ReactionKind } from '../protocol/types.js';
+import type { Drop, DropEvent, DropEventMap, ReactionKind } from '../protocol/types.js';
 
 export type { ConnectionState } from './event-stream.js';
-
-interface DropState {
-  drop: Drop | undefined;
-  viewers: number | undefined;
-  reactions: DropEventMap['reactions'] | undefined;
-  connection: ConnectionState;
-  error: Error | undefined;
-}
 
 /** Applies one event to the drop: a snapshot wholesale, the others as patches. */
 export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | undefined {
@@ -38,7 +30,8 @@ export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | und
       };
     }
     case 'featured': {
-      const featured = event.data.productId ? { productId: event.data.productId, at: event.data.at } : null;
+      const { productId, at } = event.data;
+      const featured = productId ? { productId, at } : null;
       return { ...drop, featured, featuredHistory: featured ? [...drop.featuredHistory, featured] : drop.featuredHistory };
     }
     case 'status':
@@ -49,80 +42,59 @@ export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | und
 }
 
 export class DropStore {
-  readonly #state = atom<DropState>({ drop: undefined, viewers: undefined, reactions: undefined, connection: 'connecting', error: undefined });
+  readonly #drop = atom<Drop | undefined>();
+  readonly #viewers = atom<number | undefined>();
+  readonly #reactions = atom<DropEventMap['reactions'] | undefined>();
+  readonly #connection = atom<ConnectionState>('connecting');
+  readonly #error = atom<Error | undefined>();
   #close: (() => void) | undefined;
 
-  readonly $drop: ReadableAtom<Drop | undefined>;
-  readonly $status: ReadableAtom<DropStatus | undefined>;
-  readonly $products: ReadableAtom<Product[]>;
-  readonly $featured: ReadableAtom<FeaturedProduct | null | undefined>;
-  readonly $viewers: ReadableAtom<number | undefined>;
+  // Each piece of state is an atom of its own, so each element re-renders only for what it shows.
+  readonly $drop: ReadableAtom<Drop | undefined> = this.#drop;
+  readonly $viewers: ReadableAtom<number | undefined> = this.#viewers;
   /** The latest aggregated reaction counts. */
-  readonly $reactions: ReadableAtom<DropEventMap['reactions'] | undefined>;
-  readonly $connection: ReadableAtom<ConnectionState>;
+  readonly $reactions: ReadableAtom<DropEventMap['reactions'] | undefined> = this.#reactions;
+  readonly $connection: ReadableAtom<ConnectionState> = this.#connection;
   /** The latest error: fatal when `$connection` is `error`, else a skipped malformed event. */
-  readonly $error: ReadableAtom<Error | undefined>;
-  /** Units available by `productId/variantId`. */
-  readonly $stock: ReadableAtom<Record<string, number>>;
+  readonly $error: ReadableAtom<Error | undefined> = this.#error;
 
   constructor(
     readonly backend: string,
     readonly dropId: string,
   ) {
-    const $s = this.#state;
-    this.$drop = computed($s, (s) => s.drop);
-    this.$status = computed(this.$drop, (d) => d?.status);
-    this.$products = computed(this.$drop, (d) => d?.products ?? []);
-    this.$featured = computed(this.$drop, (d) => d?.featured);
-    this.$viewers = computed($s, (s) => s.viewers);
-    this.$reactions = computed($s, (s) => s.reactions);
-    this.$connection = computed($s, (s) => s.connection);
-    this.$error = computed($s, (s) => s.error);
-    this.$stock = computed(this.$drop, (d) => {
-      const stock: Record<string, number> = {};
-      for (const p of d?.products ?? []) for (const v of p.variants) stock[`${p.id}/${v.id}`] = v.available;
-      return stock;
-    });
-    onMount($s, () => {
-      this.#connect();
-      return () => {
-        this.#close?.();
-        this.#close = undefined;
-      };
-    });
-  }
-
-  #patch(patch: Partial<DropState>) {
-    this.#state.set({ ...this.#state.get(), ...patch });
+    // The first listener of any of them opens the stream; it closes when the last one has left them all.
+    let mounted = 0;
+    for (const $store of [this.$drop, this.$viewers, this.$reactions, this.$connection, this.$error])
+      onMount($store, () => {
+        if (!mounted++) this.#connect();
+        return () => {
+          if (--mounted) return;
+          this.#close?.();
+          this.#close = undefined;
+        };
+      });
   }
 
   #connect() {
     this.#close = openDropStream(this.backend, this.dropId, {
       event: (event) => {
-        const s = this.#state.get();
-        if (event.type === 'viewers') this.#patch({ viewers: event.data.count });
-        else if (event.type === 'reactions') this.#patch({ reactions: event.data });
-        else this.#patch({ drop: reduceDrop(s.drop, event), error: event.type === 'snapshot' ? undefined : s.error });
+        if (event.type === 'viewers') this.#viewers.set(event.data.count);
+        else if (event.type === 'reactions') this.#reactions.set(event.data);
+        else {
+          // A snapshot is the whole truth again: a skipped event's error no longer matters.
+          if (event.type === 'snapshot') this.#error.set(undefined);
+          this.#drop.set(reduceDrop(this.#drop.get(), event));
+        }
       },
-      state: (connection) => this.#patch({ connection }),
+      state: (connection) => this.#connection.set(connection),
       error: (error, fatal) => {
         if (!fatal) console.warn(`[live-drop] skipped a malformed event of drop "${this.dropId}":`, error.message);
         // Say it once per outage, not on every background retry.
-        else if (!this.#state.get().error) console.error(`[live-drop] could not load drop "${this.dropId}" from ${this.backend}: ${error.message}`);
-        this.#patch({ error });
+        else if (!this.#error.get()) console.error(`[live-drop] could not load drop "${this.dropId}" from ${this.backend}: ${error.message}`);
+        this.#error.set(error);
       },
     });
   }
-
-  /** Units of a variant available now (undefined until loaded or when unknown); one atom per variant. */
-  readonly stock = sharedBy((productId: string, variantId: string): ReadableAtom<number | undefined> =>
-    computed(this.$stock, (s) => s[`${productId}/${variantId}`]),
-  );
-
-  /** One product of the drop as it changes; one atom per product. */
-  readonly product = sharedBy((productId: string): ReadableAtom<Product | undefined> =>
-    computed(this.$drop, (d) => d?.products.find((p) => p.id === productId)),
-  );
 
   /** Sends a viewer's reaction. A lost one is not worth an error message: the next tap sends another. */
   react(kind: ReactionKind): Promise<void> {
@@ -135,7 +107,8 @@ export class DropStore {
   retry(): void {
     if (!this.#close) return;
     this.#close();
-    this.#patch({ connection: 'connecting', error: undefined });
+    this.#connection.set('connecting');
+    this.#error.set(undefined);
     this.#connect();
   }
 }

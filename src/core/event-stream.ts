@@ -7,7 +7,7 @@
  */
 import { ApiError, apiClient, backoff } from './api-client.js';
 import { DROP_EVENT_TYPES, parseDropEvent, ProtocolError } from '../protocol/parse.js';
-import { joinUrl, routes } from '../protocol/routes.js';
+import { clientRoutes, joinUrl } from '../protocol/routes.js';
 import type { DropEvent } from '../protocol/types.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'error';
@@ -61,7 +61,7 @@ export function openDropStream(backend: string, dropId: string, on: DropStreamHa
   }
 
   function listen() {
-    const url = new URL(joinUrl(backend, routes.events(dropId)));
+    const url = new URL(joinUrl(backend, clientRoutes.events(dropId)));
     if (lastEventId) url.searchParams.set('lastEventId', lastEventId);
     const es = (source = new EventSource(url));
     es.onopen = () => {

@@ -7,8 +7,8 @@
  * Held reservations are remembered for the tab, so a reload (say, on the
  * way to checkout) shows the hold again instead of a free item.
  */
-import { map, type MapStore } from 'nanostores';
-import { ApiError, apiClient, newIdempotencyKey } from './api-client.js';
+import { atom, type ReadableAtom } from 'nanostores';
+import { ApiError, apiClient, newIdempotencyKey, sleep, type ApiClient } from './api-client.js';
 import { backendUrl } from './config.js';
 import { sharedBy } from './shared-instances.js';
 import { readTab, writeTab } from './tab-storage.js';
@@ -23,8 +23,9 @@ export type Hold =
   | { phase: 'failed'; variantId: string; error: Error };
 
 export class ReservationStore {
-  /** The current hold of each product, by product id; absent means none. */
-  readonly $holds: MapStore<Record<string, Hold | undefined>> = map({});
+  readonly #holds = atom<Record<string, Hold | undefined>>({});
+  /** The current hold of each product, by product id; absent (or undefined) means none. */
+  readonly $holds: ReadableAtom<Record<string, Hold | undefined>> = this.#holds;
   /** Keys of reservations sent but not answered, by `productId/variantId`. */
   readonly #pendingKeys = new Map<string, string>();
 
@@ -41,25 +42,39 @@ export class ReservationStore {
     });
   }
 
+  /** Calls the backend on the shopper's behalf (their session is made on first use). */
+  async #call<T>(send: (api: ApiClient, token: string) => Promise<T>): Promise<T> {
+    return send(apiClient(this.backend), await shopperToken(this.backend));
+  }
+
+  #set(productId: string, hold?: Hold) {
+    this.#holds.set({ ...this.#holds.get(), [productId]: hold });
+  }
+
+  /** The product's reservation while it is held. */
+  #held(productId: string): Reservation | undefined {
+    const hold = this.$holds.get()[productId];
+    return hold?.phase === 'held' ? hold.reservation : undefined;
+  }
+
   async #restore(ids: string[]) {
-    const api = apiClient(this.backend);
     const token = await shopperToken(this.backend).catch(() => undefined);
     if (!token) return;
     for (const id of ids) {
-      const reservation = await api.getReservation(id, token).catch(() => undefined);
+      const reservation = await apiClient(this.backend).getReservation(id, token).catch(() => undefined);
       if (reservation?.status === 'held' && !this.$holds.get()[reservation.productId])
-        this.$holds.setKey(reservation.productId, { phase: 'held', reservation });
+        this.#set(reservation.productId, { phase: 'held', reservation });
     }
   }
 
   async reserve(productId: string, variantId: string, quantity = 1): Promise<Reservation | undefined> {
-    this.$holds.setKey(productId, { phase: 'reserving', variantId });
+    this.#set(productId, { phase: 'reserving', variantId });
     try {
       const reservation = await this.#send({ productId, variantId, quantity });
-      this.$holds.setKey(productId, { phase: 'held', reservation });
+      this.#set(productId, { phase: 'held', reservation });
       return reservation;
     } catch (error) {
-      this.$holds.setKey(productId, { phase: 'failed', variantId, error: error as Error });
+      this.#set(productId, { phase: 'failed', variantId, error: error as Error });
       return undefined;
     }
   }
@@ -76,7 +91,7 @@ export class ReservationStore {
     const key = this.#pendingKeys.get(intent) ?? newIdempotencyKey();
     this.#pendingKeys.set(intent, key);
     try {
-      const reservation = await apiClient(this.backend).reserve(this.dropId, req, key, await shopperToken(this.backend));
+      const reservation = await this.#call((api, token) => api.reserve(this.dropId, req, key, token));
       this.#pendingKeys.delete(intent);
       return reservation;
     } catch (error) {
@@ -84,7 +99,7 @@ export class ReservationStore {
       this.#pendingKeys.delete(intent);
       if (attempt >= 3) throw error;
       if (error.status === 401) forgetShopper(this.backend);
-      else if (error.code === 'drop-not-started') await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+      else if (error.code === 'drop-not-started') await sleep(250 * (attempt + 1));
       else throw error;
       return this.#send(req, attempt + 1);
     }
@@ -92,14 +107,11 @@ export class ReservationStore {
 
   /** Releases the hold; the card shows the product as available again at once. */
   async release(productId: string): Promise<void> {
-    const hold = this.$holds.get()[productId];
-    if (hold?.phase !== 'held') return;
-    this.$holds.setKey(productId, undefined);
-    try {
-      await apiClient(this.backend).cancel(hold.reservation.id, await shopperToken(this.backend));
-    } catch {
-      // Already expired or released elsewhere: the server frees it anyway at expiry.
-    }
+    const reservation = this.#held(productId);
+    if (!reservation) return;
+    this.#set(productId);
+    // Already expired or released elsewhere: the server frees it anyway at expiry.
+    await this.#call((api, token) => api.cancel(reservation.id, token)).catch(() => undefined);
   }
 
   /**
@@ -108,18 +120,16 @@ export class ReservationStore {
    * ends; otherwise it is expired. Returns the reservation when it expired.
    */
   async expire(productId: string): Promise<Reservation | undefined> {
-    const hold = this.$holds.get()[productId];
-    if (hold?.phase !== 'held') return undefined;
-    const now = await apiClient(this.backend)
-      .getReservation(hold.reservation.id, await shopperToken(this.backend))
-      .catch(() => undefined);
-    if (this.$holds.get()[productId] !== hold) return undefined;
+    const reservation = this.#held(productId);
+    if (!reservation) return undefined;
+    const now = await this.#call((api, token) => api.getReservation(reservation.id, token)).catch(() => undefined);
+    if (this.#held(productId) !== reservation) return undefined;
     if (now && now.status !== 'held' && now.status !== 'expired') {
-      this.$holds.setKey(productId, undefined);
+      this.#set(productId);
       return undefined;
     }
-    this.$holds.setKey(productId, { phase: 'expired', reservation: hold.reservation });
-    return hold.reservation;
+    this.#set(productId, { phase: 'expired', reservation });
+    return reservation;
   }
 
   /**
@@ -127,22 +137,22 @@ export class ReservationStore {
    * the shopper's token and the drop's checkout URL with both filled in.
    */
   async checkout(productId: string, urlTemplate: string | null): Promise<DropEventDetails['drop-checkout'] | undefined> {
-    const hold = this.$holds.get()[productId];
-    if (hold?.phase !== 'held') return undefined;
+    const reservation = this.#held(productId);
+    if (!reservation) return undefined;
     const token = await shopperToken(this.backend);
     const checkoutUrl =
       urlTemplate &&
       urlTemplate
-        .replaceAll('{reservationId}', encodeURIComponent(hold.reservation.id))
+        .replaceAll('{reservationId}', encodeURIComponent(reservation.id))
         .replaceAll('{shopperToken}', encodeURIComponent(token));
     const url = checkoutUrl ? backendUrl(this.backend, checkoutUrl) : null;
     // The template comes from the backend: never hand a javascript: (or data:, …) URL to location.assign.
-    return { reservation: hold.reservation, shopperToken: token, checkoutUrl: url && /^https?:$/.test(new URL(url).protocol) ? url : null };
+    return { reservation, shopperToken: token, checkoutUrl: url && /^https?:$/.test(new URL(url).protocol) ? url : null };
   }
 
   /** Forgets a finished hold or failure (e.g. "Reserve again"). */
   clear(productId: string): void {
-    this.$holds.setKey(productId, undefined);
+    this.#set(productId);
   }
 }
 

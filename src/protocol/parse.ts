@@ -44,53 +44,50 @@ export class ProtocolError extends Error {
 
 type Obj = Record<string, unknown>;
 
-export function obj(v: unknown, path: string): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ProtocolError(path, 'an object');
-  return v as Obj;
+/** Checks one value found at `path` and returns it typed; throws ProtocolError otherwise. */
+type Check<T> = (v: unknown, path: string) => T;
+
+/** A checker from a test and the words for what the test expects. */
+function check<T>(test: (v: unknown) => boolean, expected: string): Check<T> {
+  return (v, path) => {
+    if (!test(v)) throw new ProtocolError(path, expected);
+    return v as T;
+  };
 }
 
-export function str(v: unknown, path: string, { max = 10_000, min = 0 } = {}): string {
-  if (typeof v !== 'string' || v.length < min || v.length > max)
-    throw new ProtocolError(path, `a string of ${min}–${max} characters`);
-  return v;
-}
+/** A string matching `pattern`. */
+const matching = (pattern: RegExp, expected: string) => check<string>((v) => typeof v === 'string' && pattern.test(v), expected);
 
-export function int(v: unknown, path: string, { min = -Number.MAX_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = {}): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
-    throw new ProtocolError(path, `an integer from ${min} to ${max}`);
-  return v;
-}
+// The checkers, each built once with its limits: the tables below are made of them.
+export const obj = check<Obj>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object');
+const text = (min = 0, max = 10_000) =>
+  check<string>((v) => typeof v === 'string' && v.length >= min && v.length <= max, `a string of ${min}–${max} characters`);
+const integer = (min = -Number.MAX_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) =>
+  check<number>((v) => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max, `an integer from ${min} to ${max}`);
+const among = <T extends string>(values: readonly T[]) => check<T>((v) => values.includes(v as T), `one of ${values.join(', ')}`);
+/** An array of at most `max` items, each checked at `${path}[i]`. */
+const list = <T>(item: Check<T>, max = 1000): Check<T[]> => {
+  const array = check<unknown[]>((v) => Array.isArray(v) && v.length <= max, `an array of at most ${max} items`);
+  return (v, path) => array(v, path).map((x, i) => item(x, `${path}[${i}]`));
+};
+const orNull =
+  <T>(inner: Check<T>): Check<T | null> =>
+  (v, path) =>
+    v === null || v === undefined ? null : inner(v, path);
 
-export function oneOf<T extends string>(v: unknown, path: string, values: readonly T[]): T {
-  if (!values.includes(v as T)) throw new ProtocolError(path, `one of ${values.join(', ')}`);
-  return v as T;
-}
-
-export function arr<T>(v: unknown, path: string, item: (v: unknown, path: string) => T, max = 1000): T[] {
-  if (!Array.isArray(v) || v.length > max) throw new ProtocolError(path, `an array of at most ${max} items`);
-  return v.map((x, i) => item(x, `${path}[${i}]`));
-}
-
-export function nullable<T>(v: unknown, path: string, inner: (v: unknown, path: string) => T): T | null {
-  return v === null || v === undefined ? null : inner(v, path);
-}
+// The same rules, one value at a time (the reference server checks request bodies with these).
+export const str = (v: unknown, path: string, { min, max }: { min?: number; max?: number } = {}): string => text(min, max)(v, path);
+export const int = (v: unknown, path: string, { min, max }: { min?: number; max?: number } = {}): number => integer(min, max)(v, path);
+export const oneOf = <T extends string>(v: unknown, path: string, values: readonly T[]): T => among(values)(v, path);
+export const arr = <T>(v: unknown, path: string, item: Check<T>, max?: number): T[] => list(item, max)(v, path);
+export const nullable = <T>(v: unknown, path: string, inner: Check<T>): T | null => orNull(inner)(v, path);
 
 /** Ids: 1–64 letters, digits, `-` or `_` (safe in URLs and paths). */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export function id(v: unknown, path: string): string {
-  if (typeof v !== 'string' || !ID_PATTERN.test(v)) throw new ProtocolError(path, 'an id (1–64 of A–Z a–z 0–9 - _)');
-  return v;
-}
-
-export function currency(v: unknown, path: string): string {
-  if (typeof v !== 'string' || !/^[A-Z]{3}$/.test(v)) throw new ProtocolError(path, 'an ISO 4217 currency code');
-  return v;
-}
+export const id = matching(ID_PATTERN, 'an id (1–64 of A–Z a–z 0–9 - _)');
+export const currency = matching(/^[A-Z]{3}$/, 'an ISO 4217 currency code');
 
 // ------------------------------------------------- checkers for the tables
-
-/** Checks one value found at `path` and returns it typed; throws ProtocolError otherwise. */
-type Check<T> = (v: unknown, path: string) => T;
 
 /** An object with exactly these fields, each checked at `${path}.${field}`; other fields are dropped. */
 function shape<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
@@ -102,27 +99,6 @@ function shape<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
   };
 }
 
-// The same rules as str(), int(), arr(), oneOf() and nullable(), with the limits fixed in advance.
-const text =
-  (min?: number, max?: number): Check<string> =>
-  (v, path) =>
-    str(v, path, { min, max });
-const integer =
-  (min?: number, max?: number): Check<number> =>
-  (v, path) =>
-    int(v, path, { min, max });
-const list =
-  <T>(item: Check<T>, max: number): Check<T[]> =>
-  (v, path) =>
-    arr(v, path, item, max);
-const among =
-  <T extends string>(values: readonly T[]): Check<T> =>
-  (v, path) =>
-    oneOf(v, path, values);
-const orNull =
-  <T>(inner: Check<T>): Check<T | null> =>
-  (v, path) =>
-    nullable(v, path, inner);
 /** An optional field: absent (or null) reads as `fallback`, which is then checked like any value. */
 const withDefault =
   <T>(fallback: unknown, inner: Check<T>): Check<T> =>
@@ -152,8 +128,9 @@ export const parseMoney = (v: unknown, path = 'money'): Money => money(v, path);
 const productImage = shape<ProductImage>({ url, alt: withDefault('', text(0, 500)) });
 const variant = shape<Variant>({ id, label: text(1, 40), available: count });
 
+const priceList = list(money, 20);
 const prices: Check<Money[]> = (v, path) => {
-  const all = arr(v, path, money, 20);
+  const all = priceList(v, path);
   if (all.length === 0) throw new ProtocolError(path, 'at least one price');
   return all;
 };
@@ -256,17 +233,18 @@ export function parseDropEvent(type: string, data: string, lastEventId: string):
   return { id: lastEventId, type, data: parse(json, `event ${type}`) } as DropEvent;
 }
 
+const problem = shape<Pick<Problem, 'type' | 'code' | 'title' | 'detail'>>({
+  type: text(),
+  code: text() as Check<Problem['code']>,
+  title: text(),
+  // Only words for people: a server that sends something else just loses them.
+  detail: (v) => (typeof v === 'string' ? v : undefined),
+});
+
 /** Reads a problem body; anything unreadable becomes a generic problem for that status. */
 export function parseProblem(v: unknown, status: number): Problem {
   try {
-    const o = obj(v, 'problem');
-    return {
-      type: str(o.type, 'problem.type'),
-      code: str(o.code, 'problem.code') as Problem['code'],
-      title: str(o.title, 'problem.title'),
-      status,
-      detail: typeof o.detail === 'string' ? o.detail : undefined,
-    };
+    return { ...problem(v, 'problem'), status };
   } catch {
     const code = status === 404 ? 'not-found' : status >= 500 ? 'internal' : 'bad-request';
     return { type: `urn:live-drop:problem:${code}`, code, title: `HTTP ${status}`, status };

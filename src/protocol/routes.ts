@@ -27,7 +27,8 @@
  */
 const e = encodeURIComponent;
 
-export const routes = {
+/** The routes the browser calls (the script-tag bundle carries only these). */
+export const clientRoutes = {
   time: () => '/v1/time',
   drop: (dropId: string) => `/v1/drops/${e(dropId)}`,
   events: (dropId: string) => `/v1/drops/${e(dropId)}/events`,
@@ -36,6 +37,11 @@ export const routes = {
   reservations: (dropId: string) => `/v1/drops/${e(dropId)}/reservations`,
   reservation: (id: string) => `/v1/reservations/${e(id)}`,
   confirm: (id: string) => `/v1/reservations/${e(id)}/confirm`,
+} as const;
+
+/** Every route: the client's, and `host` for the host API (the server's tests, admin tools and benches). */
+export const routes = {
+  ...clientRoutes,
   host: {
     drops: () => '/v1/host/drops',
     drop: (dropId: string) => `/v1/host/drops/${e(dropId)}`,
