@@ -16,6 +16,7 @@ export { configure, type LiveDropConfig } from './core/config.js';
 export { ApiClient, ApiError, NetworkError, apiClient } from './core/api-client.js';
 export { ServerClock, serverClock, serverNow } from './core/server-clock.js';
 export { DropStore, dropStore, type ConnectionState } from './core/drop-store.js';
+export { dropProduct, dropProducts, dropStatus, dropStock, featuredProduct, variantStock } from './core/drop-views.js';
 export { ReservationStore, reservationStore, type Hold } from './core/reservation-store.js';
 export type { DropEventDetails, DropEventName, LiveDropEvent } from './core/events.js';
 export type { Strings } from './i18n/strings.js';

@@ -1,4 +1,4 @@
-import { configure, DropProductCard, type Reservation } from 'live-drop';
+import { configure, dropStore, DropProductCard, variantStock, type Reservation } from 'live-drop';
 
 configure({ backend: 'http://localhost:8787', lang: 'de', currency: 'EUR' });
 
@@ -17,4 +17,10 @@ card.addEventListener('drop-checkout', (event) => {
 
 document.querySelector('drop-countdown')?.addEventListener('drop-started', (event) => {
   console.log('live since', new Date(event.detail.startsAt));
+});
+
+// The drop's live state for your own UI: nanostores atoms fed by the same event stream the elements share.
+const store = dropStore('http://localhost:8787', 'demo');
+variantStock(store, 'hoodie-night', 'm').subscribe((left) => {
+  if (left !== undefined) console.log('hoodie-night in M, left:', left);
 });

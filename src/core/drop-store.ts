@@ -4,7 +4,7 @@
  * (after nanostores' short unmount delay) when the last one leaves: ten
  * cards of one drop share one connection because they share this store.
  *
- *   SSE line → parseDropEvent → reduce() → $state → computed atoms → elements
+ *   SSE line → parseDropEvent → reduceDrop() → $drop, $viewers, … → elements (and drop-views.ts for apps)
  */
 import { atom, onMount, type ReadableAtom } from 'nanostores';
 import { apiClient } from './api-client.js';

@@ -1,14 +1,11 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { dropStore, type DropStore } from '../../src/core/drop-store.js';
+import { dropStore } from '../../src/core/drop-store.js';
+import { dropProducts, dropStatus, dropStock, featuredProduct, variantStock } from '../../src/core/drop-views.js';
 import { ProtocolError } from '../../src/protocol/parse.js';
 import { spyOnEventSource } from '../helpers/event-source-spy.js';
 import { createDrop, productInput } from '../helpers/host-api.js';
 import { until } from '../helpers/until.js';
-
-/** Units of a variant in the store's drop as it is now (undefined until loaded). */
-const available = (store: DropStore, productId: string, variantId: string) =>
-  store.$drop.get()?.products.find((p) => p.id === productId)?.variants.find((v) => v.id === variantId)?.available;
 
 describe('dropStore', function () {
   this.timeout(20_000);
@@ -17,17 +14,39 @@ describe('dropStore', function () {
     const t = await createDrop();
     const store = dropStore(t.backend.url, t.id);
     expect(dropStore(t.backend.url, t.id)).to.equal(store);
-    const off = store.$drop.listen(() => {});
+    const $m = variantStock(store, 'tee', 'm');
+    const off = $m.listen(() => {});
     try {
       await until(() => store.$connection.get() === 'open', 'the stream opens');
-      expect(available(store, 'tee', 'm')).to.equal(10);
+      expect($m.get()).to.equal(10);
       expect(store.$drop.get()!.title).to.equal('Test Drop');
-      expect(store.$drop.get()!.products.map((p) => p.id)).to.deep.equal(['tee']);
+      expect(dropProducts(store).get().map((p) => p.id)).to.deep.equal(['tee']);
       await t.setStock('tee', 'm', 3);
-      await until(() => available(store, 'tee', 'm') === 3, 'the stock event arrives');
-      expect(available(store, 'tee', 's')).to.equal(10);
+      await until(() => $m.get() === 3, 'the stock event arrives');
+      expect(dropStock(store).get()['tee/s']).to.equal(10);
     } finally {
       off();
+    }
+  });
+
+  it('offers views that follow one piece of the drop, one shared atom each, on the same stream', async () => {
+    const t = await createDrop({ live: false, startsAt: Date.now() + 3_600_000 });
+    const store = dropStore(t.backend.url, t.id);
+    expect(dropStatus(store)).to.equal(dropStatus(store));
+    expect(variantStock(store, 'tee', 's')).to.equal(variantStock(store, 'tee', 's'));
+    const offs = [dropStatus(store), featuredProduct(store), variantStock(store, 'tee', 's')].map(($a) => $a.listen(() => {}));
+    try {
+      await until(() => dropStatus(store).get() === 'scheduled', 'the drop loads');
+      expect(featuredProduct(store).get()).to.equal(null);
+      await t.start();
+      await t.feature('tee');
+      await until(() => dropStatus(store).get() === 'live', 'the status event arrives');
+      await until(() => featuredProduct(store).get()?.productId === 'tee', 'the featured event arrives');
+      await t.setStock('tee', 's', 4);
+      await until(() => variantStock(store, 'tee', 's').get() === 4, 'the stock event arrives');
+      expect(variantStock(store, 'tee', 'nope').get()).to.equal(undefined);
+    } finally {
+      offs.forEach((off) => off());
     }
   });
 
@@ -36,16 +55,17 @@ describe('dropStore', function () {
     const proxy = await executeServerCommand<{ id: string; url: string }, { target: string }>('fault-proxy:start', { target: t.backend.url });
     const spy = spyOnEventSource();
     const store = dropStore(proxy.url, t.id);
-    const off = store.$drop.listen(() => {});
+    const $m = variantStock(store, 'tee', 'm');
+    const off = $m.listen(() => {});
     try {
       await until(() => store.$connection.get() === 'open', 'the stream opens');
       await t.setStock('tee', 'm', 8);
-      await until(() => available(store, 'tee', 'm') === 8, 'a first stock event arrives');
+      await until(() => $m.get() === 8, 'a first stock event arrives');
       // The network goes away for a second; meanwhile the stock changes.
       await executeServerCommand('fault-proxy:refuse', { id: proxy.id, ms: 1_000 });
       await until(() => store.$connection.get() === 'reconnecting', 'the store notices');
       await t.setStock('tee', 'm', 2);
-      await until(() => available(store, 'tee', 'm') === 2, 'the missed stock change arrives after reconnecting', 15_000);
+      await until(() => $m.get() === 2, 'the missed stock change arrives after reconnecting', 15_000);
       expect(store.$connection.get()).to.equal('open');
       const urls = spy.urls();
       expect(urls.length).to.be.at.least(2);
@@ -69,9 +89,9 @@ describe('dropStore', function () {
       spy.opened[0].dispatchEvent(new MessageEvent('stock', { data: '{"levels":[{"productId":"tee","variantId":"m","available":-4}]}' }));
       expect(store.$error.get()).to.be.instanceOf(ProtocolError);
       expect(store.$connection.get()).to.equal('open');
-      expect(available(store, 'tee', 'm')).to.equal(10);
+      expect(dropStock(store).get()['tee/m']).to.equal(10);
       await t.setStock('tee', 'm', 1);
-      await until(() => available(store, 'tee', 'm') === 1, 'the next real event is applied');
+      await until(() => dropStock(store).get()['tee/m'] === 1, 'the next real event is applied');
     } finally {
       off();
       spy.restore();
