@@ -23,8 +23,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
 import type { Plugin } from 'vite';
+import { isSourceModule, rewriteTemplates, templatePieces } from './tagged-templates.js';
 
 /** Quoted strings and unquoted `url(…)`s, which every step below leaves alone. */
 const STRING = /('(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|\burl\([^)'"]*\))/;
@@ -174,7 +174,7 @@ export function privatePropertyRenames(sources: string[]): Map<string, string> {
   const elsewhere = new Set<string>();
   for (const code of sources) {
     let rest = code;
-    for (const { start, end } of cssPieces(code, 'file.ts').reverse()) {
+    for (const { start, end } of templatePieces(code, 'file.ts', 'css').reverse()) {
       for (const name of code.slice(start, end).match(PRIVATE_PROPERTY) ?? []) inCss.add(name);
       rest = rest.slice(0, start) + rest.slice(end);
     }
@@ -212,43 +212,9 @@ export function minifyCssText(raw: string, { first = true, last = true, renames 
   return result;
 }
 
-/** The raw text spans of the literal pieces of every css`…` template in a module, without the delimiters `  ${  }. */
-function cssPieces(code: string, fileName: string): { start: number; end: number; first: boolean; last: boolean }[] {
-  if (!code.includes('css`')) return [];
-  const source = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const spans: { start: number; end: number; first: boolean; last: boolean }[] = [];
-  const visit = (node: ts.Node) => {
-    if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && node.tag.text === 'css') {
-      const t = node.template;
-      const pieces = ts.isNoSubstitutionTemplateLiteral(t)
-        ? [{ node: t, open: 1, close: 1 }]
-        : [
-            { node: t.head, open: 1, close: 2 },
-            ...t.templateSpans.map((s) => ({
-              node: s.literal,
-              open: 1,
-              close: ts.isTemplateTail(s.literal) ? 1 : 2,
-            })),
-          ];
-      pieces.forEach(({ node: piece, open, close }, index) => {
-        spans.push({ start: piece.getStart(source) + open, end: piece.getEnd() - close, first: index === 0, last: index === pieces.length - 1 });
-      });
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return spans.sort((a, b) => a.start - b.start);
-}
-
 /** Rewrites every css`…` template in a TypeScript/JavaScript module; undefined when there is none. */
 export function minifyLitCss(code: string, fileName: string, renames?: Map<string, string>): string | undefined {
-  const pieces = cssPieces(code, fileName);
-  if (!pieces.length) return undefined;
-  let result = code;
-  for (const { start, end, first, last } of pieces.reverse()) {
-    result = result.slice(0, start) + minifyCssText(code.slice(start, end), { first, last, renames }) + result.slice(end);
-  }
-  return result;
+  return rewriteTemplates(code, fileName, 'css', (raw, { first, last }) => minifyCssText(raw, { first, last, renames }));
 }
 
 /** Every .ts file below `dir`. */
@@ -272,7 +238,7 @@ export function minifyLitCssPlugin(): Plugin {
       renames = privatePropertyRenames(sourceFiles(join(root, 'src')).map((f) => readFileSync(f, 'utf8')));
     },
     transform(code, id) {
-      if (!/\/src\/.*\.ts$/.test(id.split('?')[0])) return null;
+      if (!isSourceModule(id)) return null;
       const result = minifyLitCss(code, id, renames);
       return result === undefined ? null : { code: result, map: null };
     },

@@ -7,8 +7,8 @@
  * `<pre>` or `white-space: pre`), only the bytes go. Runs without a line break
  * are left alone, and so is everything beside a `${…}`.
  */
-import ts from 'typescript';
 import type { Plugin } from 'vite';
+import { isSourceModule, rewriteTemplates } from './tagged-templates.js';
 
 /** Collapses every whitespace run with a line break in one static piece of an html template to a single space. */
 export function minifyHtmlText(raw: string): string {
@@ -17,27 +17,7 @@ export function minifyHtmlText(raw: string): string {
 
 /** Rewrites every html`…` template in a TypeScript/JavaScript module; undefined when there is none. */
 export function minifyLitHtml(code: string, fileName: string): string | undefined {
-  if (!code.includes('html`')) return undefined;
-  const source = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const edits: { start: number; end: number; text: string }[] = [];
-  const visit = (node: ts.Node) => {
-    if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && node.tag.text === 'html') {
-      const t = node.template;
-      const pieces = ts.isNoSubstitutionTemplateLiteral(t) ? [t] : [t.head, ...t.templateSpans.map((s) => s.literal)];
-      for (const piece of pieces) {
-        // The raw text between the delimiters: ` or } before, ` or ${ after.
-        const start = piece.getStart(source) + 1;
-        const end = piece.getEnd() - (piece.kind === ts.SyntaxKind.TemplateHead || piece.kind === ts.SyntaxKind.TemplateMiddle ? 2 : 1);
-        edits.push({ start, end, text: minifyHtmlText(code.slice(start, end)) });
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  if (!edits.length) return undefined;
-  let result = code;
-  for (const e of edits.sort((a, b) => b.start - a.start)) result = result.slice(0, e.start) + e.text + result.slice(e.end);
-  return result;
+  return rewriteTemplates(code, fileName, 'html', minifyHtmlText);
 }
 
 export function minifyLitHtmlPlugin(): Plugin {
@@ -46,7 +26,7 @@ export function minifyLitHtmlPlugin(): Plugin {
     apply: 'build',
     enforce: 'pre',
     transform(code, id) {
-      if (!/\/src\/.*\.ts$/.test(id.split('?')[0])) return null;
+      if (!isSourceModule(id)) return null;
       const result = minifyLitHtml(code, id);
       return result === undefined ? null : { code: result, map: null };
     },
