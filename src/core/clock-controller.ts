@@ -65,8 +65,8 @@ export class ClockController implements ReactiveController {
     if (!this.#connected) return;
     clearTimeout(this.#timer);
     const deadline = this.options.deadline();
-    const remaining = this.remaining;
-    if (deadline == null || remaining === undefined) return;
+    if (deadline == null) return;
+    const remaining = Math.max(0, deadline - this.now);
     if (remaining === 0) {
       if (this.#reached !== deadline && this.synced) {
         this.#reached = deadline;
