@@ -21,9 +21,10 @@ function removeStaleChunks(): Plugin {
 }
 
 /**
- * The script-tag build: `dist/live-drop.js`, one ES module with lit,
- * nanostores and Floating UI inlined. hls.js is the only other file: a lazy
- * chunk beside it, fetched by the player only when the browser needs it.
+ * The script-tag build: `dist/live-drop.js`, one ES module with lit and
+ * nanostores inlined. Beside it, lazy chunks that only some pages fetch: the
+ * player (pages with one), hls.js (players where MSE plays HLS), German
+ * strings, and Floating UI (browsers without CSS anchor positioning).
  * (The npm build is plain `tsc`, see tsconfig.build.json.)
  */
 export default defineConfig({

@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, nextFrame } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/drop-product-card/drop-product-card.js';
 import type { DropProductCard } from '../../src/elements/drop-product-card/drop-product-card.js';
@@ -6,7 +6,11 @@ import { shadow, untilState } from '../helpers/card.js';
 import { createDrop, productInput } from '../helpers/host-api.js';
 import { until } from '../helpers/until.js';
 
-/** Opens the list and checks every frame on which it is shown: it always sits against the size button. */
+/**
+ * Opens the list and checks every frame on which it is shown: it always sits
+ * against the size button, its start edge on the button's (left, or right in
+ * a right-to-left page), placed by the path under test.
+ */
 async function expectPlacedOnEveryFrame(el: DropProductCard, open: () => Promise<unknown> | void, side: 'below' | 'above' | 'either' = 'either') {
   const list = shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!;
   const sizeButton = shadow(el).querySelector<HTMLElement>('[part~="size-button"]')!;
@@ -16,7 +20,8 @@ async function expectPlacedOnEveryFrame(el: DropProductCard, open: () => Promise
     const below = Math.abs(l.top - (b.bottom + 6)) <= 1;
     const above = Math.abs(l.bottom - (b.top - 6)) <= 1;
     const onSide = side === 'below' ? below : side === 'above' ? above : below || above;
-    return onSide && Math.abs(l.left - b.left) <= 1;
+    const start = getComputedStyle(el).direction === 'rtl' ? Math.abs(l.right - b.right) : Math.abs(l.left - b.left);
+    return onSide && start <= 1;
   };
   const misplaced: string[] = [];
   let frames = 0;
@@ -33,44 +38,89 @@ async function expectPlacedOnEveryFrame(el: DropProductCard, open: () => Promise
   await open();
   await until(() => list.matches(':popover-open') && frames >= 3, 'the list is shown for a few frames');
   watching = false;
+  expect(list.hasAttribute('data-float'), 'placed by Floating UI').to.equal(floating);
   expect(misplaced).to.deep.equal([]);
   expect(placed()).to.equal(true);
 }
 
-describe('<drop-product-card> size list position', function () {
-  this.timeout(20_000);
+let floating = false;
 
-  it('opens against the size button on the first keyboard open, and again on a pointer open', async () => {
-    const t = await createDrop({ products: [productInput('tee', { s: 3, m: 2, l: 9 })] });
-    const el = await fixture<DropProductCard>(
-      html`<div style="width: 260px"><drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card></div>`,
-    ).then((d) => d.querySelector('drop-product-card')!);
-    await untilState(el, 'available');
-    const sizeButton = shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!;
-    await expectPlacedOnEveryFrame(el, async () => {
-      sizeButton.focus();
-      await sendKeys({ press: 'ArrowDown' });
+for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor positioning is missing'] as const) {
+  describe(`<drop-product-card> size list position: ${path}`, function () {
+    this.timeout(20_000);
+    const supports = CSS.supports;
+
+    before(() => {
+      floating = path.startsWith('Floating');
+      // The one fake here: a browser without anchor positioning (Chromium has it).
+      if (floating) CSS.supports = (...args: [string, string?]) => (args[0].startsWith('position-try') ? false : supports.apply(CSS, args as [string]));
     });
-    await sendKeys({ press: 'Escape' });
-    await until(() => !shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!.matches(':popover-open'), 'the list closes');
-    await expectPlacedOnEveryFrame(el, () => sizeButton.click());
-  });
 
-  it('opens above the size button when there is no room below it, and below when there is', async () => {
-    const t = await createDrop({ products: [productInput('tee', { s: 3, m: 2, l: 9, xl: 4 })] });
-    const wrapper = await fixture<HTMLDivElement>(
-      html`<div style="position: fixed; left: 16px; bottom: 8px; width: 260px">
-        <drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card>
-      </div>`,
-    );
-    const el = wrapper.querySelector('drop-product-card')!;
-    await untilState(el, 'available');
-    const sizeButton = shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!;
-    await expectPlacedOnEveryFrame(el, () => sizeButton.click(), 'above');
-    sizeButton.click();
-    await until(() => !shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!.matches(':popover-open'), 'the list closes');
-    // The card's top off screen: its size button sits in the upper half, with room below.
-    Object.assign(wrapper.style, { bottom: '', top: '-240px' });
-    await expectPlacedOnEveryFrame(el, () => sizeButton.click(), 'below');
+    after(() => {
+      CSS.supports = supports;
+    });
+
+    it('opens against the size button on the first keyboard open, and again on a pointer open', async () => {
+      const t = await createDrop({ products: [productInput('tee', { s: 3, m: 2, l: 9 })] });
+      const el = await fixture<DropProductCard>(
+        html`<div style="width: 260px"><drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card></div>`,
+      ).then((d) => d.querySelector('drop-product-card')!);
+      await untilState(el, 'available');
+      const sizeButton = shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!;
+      await expectPlacedOnEveryFrame(el, async () => {
+        sizeButton.focus();
+        await sendKeys({ press: 'ArrowDown' });
+      });
+      await sendKeys({ press: 'Escape' });
+      await until(() => !shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!.matches(':popover-open'), 'the list closes');
+      await expectPlacedOnEveryFrame(el, () => sizeButton.click());
+    });
+
+    it('opens above the size button when there is no room below it, and below when there is', async () => {
+      const t = await createDrop({ products: [productInput('tee', { s: 3, m: 2, l: 9, xl: 4 })] });
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div style="position: fixed; left: 16px; bottom: 8px; width: 260px">
+          <drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card>
+        </div>`,
+      );
+      const el = wrapper.querySelector('drop-product-card')!;
+      await untilState(el, 'available');
+      const sizeButton = shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!;
+      await expectPlacedOnEveryFrame(el, () => sizeButton.click(), 'above');
+      sizeButton.click();
+      await until(() => !shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!.matches(':popover-open'), 'the list closes');
+      // A shopper reopens frames later; only a frame that renders the list hidden
+      // makes the browser forget that it last had to flip it (CSS Anchor Positioning's
+      // "last successful position option").
+      await nextFrame();
+      await nextFrame();
+      // The card's top off screen: its size button sits in the upper half, with room below.
+      Object.assign(wrapper.style, { bottom: '', top: '-240px' });
+      await expectPlacedOnEveryFrame(el, () => sizeButton.click(), 'below');
+    });
+
+    it('opens against its own card when several cards share a page', async () => {
+      const t = await createDrop({ products: [productInput('tee', { s: 30, m: 20 }), productInput('hoodie', { m: 10, l: 40 })] });
+      const row = await fixture<HTMLDivElement>(
+        html`<div style="display: flex; gap: 24px">
+          ${['tee', 'hoodie', 'tee'].map(
+            (p) => html`<drop-product-card style="width: 220px" backend=${t.backend.url} drop=${t.id} product=${p} lang="en-US"></drop-product-card>`,
+          )}
+        </div>`,
+      );
+      const cards = [...row.querySelectorAll('drop-product-card')];
+      for (const card of cards) await untilState(card, 'available');
+      const middle = cards[1];
+      await expectPlacedOnEveryFrame(middle, () => shadow(middle).querySelector<HTMLButtonElement>('[part~="size-button"]')!.click(), 'below');
+    });
+
+    it('opens from the right edge of the size button in a right-to-left page', async () => {
+      const t = await createDrop({ products: [productInput('tee', { s: 30, m: 20 })] });
+      const el = await fixture<HTMLDivElement>(
+        html`<div dir="rtl" style="width: 300px"><drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="ar"></drop-product-card></div>`,
+      ).then((d) => d.querySelector('drop-product-card')!);
+      await untilState(el, 'available');
+      await expectPlacedOnEveryFrame(el, () => shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!.click(), 'either');
+    });
   });
-});
+}

@@ -246,6 +246,17 @@ export const cardStyles = css`
     box-shadow: 0 12px 32px -8px rgb(0 0 0 / 0.25);
     outline: none;
   }
+  /* Below the button, above it when there is no room below; the gap and 8px from the viewport's edge are margins. */
+  [part='size-button'] {
+    anchor-name: --size;
+  }
+  [part='size-list']:not([data-float]) {
+    position-anchor: --size;
+    position-area: block-end span-inline-end;
+    position-try-fallbacks: flip-block;
+    margin: 6px 0 8px;
+    min-width: anchor-size(width);
+  }
   [part='size-option'] {
     display: flex;
     justify-content: space-between;

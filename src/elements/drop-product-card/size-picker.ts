@@ -1,52 +1,16 @@
 /**
  * The card's size picker: a button that opens a listbox in a popover
- * (top layer, so a player's overflow cannot clip it), positioned with
- * Floating UI's core on a top-layer platform (below). Keyboard: Enter, Space or ↓ opens; ↑ ↓ Home End and a typed
- * letter move; Enter or Space picks; Escape or Tab closes. Sold-out sizes can be reached (so a
- * screen reader hears them) but not picked.
+ * (top layer, so a player's overflow cannot clip it). The stylesheet places
+ * the list with CSS anchor positioning (Baseline 2026); older browsers fetch
+ * `size-list-float.ts`, which places it with Floating UI. Keyboard: Enter,
+ * Space or ↓ opens; ↑ ↓ Home End and a typed letter move; Enter or Space
+ * picks; Escape or Tab closes. Sold-out sizes can be reached (so a screen
+ * reader hears them) but not picked.
  */
-import { computePosition, detectOverflow, offset, shift, type Middleware, type Platform } from '@floating-ui/core';
 import { html, type ReactiveController, type ReactiveElement } from 'lit';
 
-/**
- * Floating UI's own recipe for a small custom DOM platform, for the one case
- * this picker has: the list is a popover in the top layer (`position: fixed`),
- * so both rects are viewport rects and only the viewport clips it. The general
- * @floating-ui/dom platform (offset parents, scroll containers, transformed
- * ancestors) cannot matter there and would cost ~3 KB gzip of the 20 KB budget.
- */
-const size = (el: HTMLElement) => ({ width: el.offsetWidth, height: el.offsetHeight });
-const topLayer: Platform = {
-  getElementRects: ({ reference, floating }) => {
-    const { x, y, width, height } = (reference as Element).getBoundingClientRect();
-    return { reference: { x, y, width, height }, floating: { x: 0, y: 0, ...size(floating) } };
-  },
-  getDimensions: size,
-  getClippingRect: () => {
-    const { clientWidth: width, clientHeight: height } = document.documentElement;
-    return { x: 0, y: 0, width, height };
-  },
-  isRTL: (el) => getComputedStyle(el as Element).direction === 'rtl',
-};
-
-/**
- * Floating UI's `flip`, cut to the one flip this list makes: it opens below
- * the button, and above it when it would overflow the bottom of the viewport
- * and there is more room above. (The general `flip` weighs twelve placements,
- * alignment flips and fallback strategies: 0.8 KB gzip of the budget.) Written
- * as a custom middleware, the extension point Floating UI documents.
- */
-const flipAbove: Middleware = {
-  name: 'flipAbove',
-  async fn(state) {
-    if (state.placement !== 'bottom-start') return {};
-    const { bottom } = await detectOverflow(state, { padding: 8 });
-    const { y, height } = state.rects.reference;
-    const roomAbove = y;
-    const roomBelow = document.documentElement.clientHeight - y - height;
-    return bottom > 0 && roomAbove > roomBelow ? { reset: { placement: 'top-start' } } : {};
-  },
-};
+/** Whether the stylesheet can place the list itself (checked per open, so a test can take the other path). */
+const anchored = () => CSS.supports('position-try-fallbacks', 'flip-block');
 
 export interface SizeOption {
   id: string;
@@ -99,22 +63,15 @@ export class SizePicker implements ReactiveController {
     const selected = this.#options.findIndex((o) => o.id === this.#selected);
     this.#active = selected >= 0 ? selected : Math.max(0, this.#options.findIndex((o) => !o.disabled));
     this.host.requestUpdate();
+    const float = anchored() ? undefined : (await import('./size-list-float.js')).float;
     await this.host.updateComplete;
     const button = this.#button;
     const list = this.#list;
-    if (!button || !list) return;
+    if (!this.open || !button || !list) return;
+    list.toggleAttribute('data-float', !!float);
     list.showPopover?.();
-    list.style.minWidth = `${button.offsetWidth}px`;
     list.focus();
-    // Follow the button when the page scrolls or resizes (Floating UI's autoUpdate costs ~1 KB more).
-    const follow = () => void this.#position(button, list);
-    follow();
-    addEventListener('scroll', follow, { capture: true, passive: true });
-    addEventListener('resize', follow, { passive: true });
-    this.#cleanup = () => {
-      removeEventListener('scroll', follow, { capture: true });
-      removeEventListener('resize', follow);
-    };
+    this.#cleanup = float?.(button, list);
     document.addEventListener('pointerdown', this.#onOutside, true);
   }
 
@@ -128,16 +85,6 @@ export class SizePicker implements ReactiveController {
     if (list?.matches(':popover-open')) list.hidePopover();
     if (returnFocus) this.#button?.focus();
     this.host.requestUpdate();
-  }
-
-  async #position(button: HTMLElement, list: HTMLElement) {
-    const { x, y } = await computePosition(button, list, {
-      platform: topLayer,
-      strategy: 'fixed',
-      placement: 'bottom-start',
-      middleware: [offset(6), flipAbove, shift({ padding: 8 })],
-    });
-    Object.assign(list.style, { left: `${x}px`, top: `${y}px` });
   }
 
   #onOutside = (e: Event) => {
