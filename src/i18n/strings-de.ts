@@ -21,7 +21,6 @@ const de: Strings = {
   size: 'Größe',
   chooseSize: 'Wählen',
   comingSoon: 'Bald da',
-  sizeSoldOut: '{size}, ausverkauft',
   sizeLeft: '{size}, noch {n}',
   inStock: 'Verfügbar',
   onlyLeft: 'Nur noch {n}',

@@ -25,7 +25,6 @@ export const en = {
   size: 'Size',
   chooseSize: 'Select',
   comingSoon: 'Coming soon',
-  sizeSoldOut: '{size}, sold out',
   sizeLeft: '{size}, {n} left',
   inStock: 'In stock',
   onlyLeft: 'Only {n} left',

@@ -69,7 +69,7 @@ describe('<drop-product-card>', function () {
     const options = [...shadow(el).querySelectorAll<HTMLElement>('[part~="size-option"]')];
     expect(options.map((o) => o.getAttribute('aria-disabled'))).to.deep.equal(['true', 'false', 'false']);
     expect(options[0].textContent).to.contain('Sold out');
-    expect(options[1].getAttribute('aria-label')).to.equal('M, 2 left');
+    expect(options.map((o) => o.getAttribute('aria-label'))).to.deep.equal(['S, Sold out', 'M, Only 2 left', 'L, 9 left']);
     options[0].click();
     await el.updateComplete;
     expect(options[0].getAttribute('aria-selected')).to.equal('false');

@@ -363,13 +363,12 @@ export class DropProductCard extends LitElement {
     const closed = this.state === 'locked' || this.state === 'ended';
     const reserving = this.state === 'reserving';
     const soldOutPick = this.state === 'sold-out';
-    const options: SizeOption[] = product.variants.map((v) => ({
-      id: v.id,
-      label: v.label,
-      disabled: v.available === 0,
-      note: v.available === 0 ? t('soldOut') : v.available <= LOW_STOCK ? t('onlyLeft', { n: v.available }) : '',
-      description: v.available === 0 ? t('sizeSoldOut', { size: v.label }) : t('sizeLeft', { size: v.label, n: v.available }),
-    }));
+    const options: SizeOption[] = product.variants.map((v) => {
+      const note = v.available === 0 ? t('soldOut') : v.available <= LOW_STOCK ? t('onlyLeft', { n: v.available }) : '';
+      // A shown note is part of the option's name (WCAG 2.5.3, label in name); without one, a screen reader still hears the count.
+      const description = note ? `${v.label}, ${note}` : t('sizeLeft', { size: v.label, n: v.available });
+      return { id: v.id, label: v.label, disabled: v.available === 0, note, description };
+    });
     const label = reserving ? t('reserving') : soldOutPick ? t('soldOut') : t('reserve');
     return html`<div class="row">
       ${product.variants.length > 1

@@ -187,7 +187,7 @@ export class SizePicker implements ReactiveController {
               @click=${() => this.#pick(i)}
               @pointermove=${() => i !== this.#active && this.#move(i)}
             >
-              <span>${o.label}</span><span class="note">${o.note}</span>
+              <span>${o.label}</span> <span class="note">${o.note}</span>
             </li>`,
         )}
       </ul>`;
