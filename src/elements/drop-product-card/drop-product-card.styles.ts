@@ -267,7 +267,7 @@ export const cardStyles = css`
     font-weight: 600;
     cursor: pointer;
   }
-  [part='size-option'].active {
+  [part='size-option'][data-active] {
     background: var(--_subtle);
     box-shadow: inset 0 0 0 1.5px color-mix(in srgb, var(--_accent) 55%, transparent);
   }

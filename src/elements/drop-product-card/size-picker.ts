@@ -182,7 +182,6 @@ export class SizePicker implements ReactiveController {
               aria-selected=${o.id === selected ? 'true' : 'false'}
               aria-disabled=${o.disabled ? 'true' : 'false'}
               aria-label=${o.description}
-              class=${this.open && i === this.#active ? 'active' : ''}
               ?data-active=${this.open && i === this.#active}
               @click=${() => this.#pick(i)}
               @pointermove=${() => i !== this.#active && this.#move(i)}
