@@ -78,6 +78,34 @@ describe('the script-tag build on another origin', () => {
     assert.deepEqual(errors, []);
   });
 
+  it('places the size list with CSS, and fetches the Floating UI chunk only where CSS anchor positioning is missing', async () => {
+    for (const anchoring of [true, false]) {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      if (!anchoring) {
+        // The one fake: a browser from before Baseline 2026 (Chromium has anchor positioning).
+        await page.addInitScript(() => {
+          const supports = CSS.supports.bind(CSS) as (a: string, b?: string) => boolean;
+          CSS.supports = ((a: string, b?: string) => (a.startsWith('position-try') ? false : supports(a, b))) as typeof CSS.supports;
+        });
+      }
+      const chunks: string[] = [];
+      page.on('request', (r) => /live-drop-size-list-float-.*\.js$/.test(r.url()) && chunks.push(r.url()));
+      config.backend = allowed.url;
+      await page.goto(site.url + '/');
+      const card = page.locator('drop-product-card[product="hoodie-night"]');
+      await card.locator('[part~="size-button"]').waitFor({ timeout: 30_000 });
+      await card.locator('[part~="size-button"]').click();
+      const list = card.locator('[part~="size-list"]');
+      await list.waitFor({ state: 'visible' });
+      const [l, b] = await Promise.all([list.boundingBox(), card.locator('[part~="size-button"]').boundingBox()]);
+      assert.ok(l && b);
+      const against = Math.abs(l.y - (b.y + b.height + 6)) <= 1 || Math.abs(l.y + l.height - (b.y - 6)) <= 1;
+      assert.ok(against && Math.abs(l.x - b.x) <= 1, `the list sits against its button: ${JSON.stringify({ l, b })}`);
+      assert.equal(chunks.length, anchoring ? 0 : 1, anchoring ? 'no fallback chunk where CSS places the list' : 'the fallback chunk, once');
+      await page.close();
+    }
+  });
+
   it('shows an error, not a drop, when the backend does not allow the page’s origin', async () => {
     const { page } = await open(refusing.url);
     await page.locator('drop-product-card[product="hoodie-night"][state="error"]').waitFor({ timeout: 30_000 });
