@@ -34,11 +34,12 @@ export class ReservationStore {
     readonly dropId: string,
   ) {
     const key = `live-drop:holds:${backend} ${dropId}`;
-    const remembered = readIds(readTab(key));
-    if (remembered.length) void this.#restore(remembered);
+    // Ids are separated by spaces, which an id never contains (`ID_PATTERN`).
+    const remembered = readTab(key);
+    if (remembered) void this.#restore(remembered.split(' '));
     this.$holds.listen((holds) => {
       const held = Object.values(holds).flatMap((h) => (h?.phase === 'held' ? [h.reservation.id] : []));
-      writeTab(key, held.length ? JSON.stringify(held) : null);
+      writeTab(key, held.join(' ') || null);
     });
   }
 
@@ -153,15 +154,6 @@ export class ReservationStore {
   /** Forgets a finished hold or failure (e.g. "Reserve again"). */
   clear(productId: string): void {
     this.#set(productId);
-  }
-}
-
-function readIds(stored: string | null): string[] {
-  try {
-    const ids: unknown = JSON.parse(stored ?? '[]');
-    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
-  } catch {
-    return [];
   }
 }
 

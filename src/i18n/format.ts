@@ -11,12 +11,14 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.Relativ
   return f;
 }
 
-/** The usual currency of a locale's region, for the few regions a drop is likely to price in. */
-const REGION_CURRENCY: Record<string, string> = {
-  US: 'USD', GB: 'GBP', CA: 'CAD', AU: 'AUD', NZ: 'NZD', CH: 'CHF', LI: 'CHF', JP: 'JPY', SE: 'SEK', NO: 'NOK', DK: 'DKK', PL: 'PLN',
-};
+/**
+ * National currencies a drop is likely to price in. An ISO 4217 code starts
+ * with its country's region code (USD: US), so the list is its own index.
+ */
+const NATIONAL = 'USD GBP CAD AUD NZD CHF JPY SEK NOK DKK PLN'.split(' ');
 const EURO = 'AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK'.split(' ');
 
+/** The usual currency of a locale's region, for the few regions a drop is likely to price in. */
 export function localeCurrency(locale: string): string | undefined {
   let region: string | undefined;
   try {
@@ -25,7 +27,8 @@ export function localeCurrency(locale: string): string | undefined {
     return undefined;
   }
   if (!region) return undefined;
-  return EURO.includes(region) ? 'EUR' : REGION_CURRENCY[region];
+  // Liechtenstein pays in Swiss francs.
+  return EURO.includes(region) ? 'EUR' : NATIONAL.find((c) => c.startsWith(region === 'LI' ? 'CH' : region));
 }
 
 /** The price to show: the preferred currencies in order, else the drop's default (first) price. */

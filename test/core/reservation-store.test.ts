@@ -47,6 +47,19 @@ describe('reservationStore', function () {
     await first.release('tee');
     expect(sessionStorage.getItem(`live-drop:holds:${t.backend.url} ${t.id}`)).to.equal(null);
   });
+
+  it('shows every held product again after a reload, and none that was released', async () => {
+    const t = await createDrop({ products: [productInput('tee'), productInput('cap'), productInput('bag')] });
+    const first = new ReservationStore(t.backend.url, t.id);
+    const tee = await first.reserve('tee', 's');
+    const bag = await first.reserve('bag', 'm');
+    await first.reserve('cap', 'l');
+    await first.release('cap');
+    const afterReload = new ReservationStore(t.backend.url, t.id);
+    await until(() => afterReload.$holds.get().bag?.phase === 'held', 'the last hold is restored');
+    const held = Object.entries(afterReload.$holds.get()).map(([productId, h]) => [productId, h?.phase === 'held' && h.reservation.id]);
+    expect(Object.fromEntries(held)).to.deep.equal({ tee: tee!.id, bag: bag!.id });
+  });
 });
 
 describe('reservationStore at the start moment', function () {
