@@ -82,13 +82,14 @@ describe('npm package', () => {
     assert.deepEqual(strays, [], 'no sources, server, tests or data in the tarball');
   });
 
-  it('builds the script tag as one module, with the player, hls.js and the German texts in lazy chunks beside it', () => {
+  it('builds the script tag as one module, with the player, hls.js, the German texts and the size list fallback in lazy chunks beside it', () => {
     const dist = join(root, 'dist');
     const chunks = readdirSync(dist).filter((f) => /^live-drop-.*\.js$/.test(f));
     const player = chunks.find((f) => f.startsWith('live-drop-player-'));
     const hlsFile = chunks.find((f) => f.startsWith('live-drop-hls-'));
     const german = chunks.find((f) => f.startsWith('live-drop-strings-de-'));
-    assert.ok(player && hlsFile && german && chunks.length === 3, `the player, hls.js and German beside live-drop.js: ${chunks.join(', ')}`);
+    const float = chunks.find((f) => f.startsWith('live-drop-size-list-float-'));
+    assert.ok(player && hlsFile && german && float && chunks.length === 4, `the player, hls.js, German and the size list fallback beside live-drop.js: ${chunks.join(', ')}`);
     const main = readFileSync(join(dist, 'live-drop.js'), 'utf8');
     const playerCode = readFileSync(join(dist, player), 'utf8');
     const hls = readFileSync(join(dist, hlsFile), 'utf8');
@@ -100,6 +101,9 @@ describe('npm package', () => {
     assert.match(main, dynamicImport(player), 'the player is loaded by dynamic import');
     assert.match(playerCode, dynamicImport(hlsFile), 'hls.js is loaded by dynamic import from the player');
     assert.match(main, dynamicImport(german), 'the German texts are loaded by dynamic import');
+    const floatingMarker = 'getClippingRect'; // a method of a Floating UI platform
+    assert.match(main, dynamicImport(float), 'the size list fallback is loaded by dynamic import');
+    assert.ok(!main.includes(floatingMarker) && readFileSync(join(dist, float), 'utf8').includes(floatingMarker), 'Floating UI lives only in the fallback chunk');
     assert.ok(!main.includes('Drop startet in') && readFileSync(join(dist, german), 'utf8').includes('Drop startet in'), 'German lives only in its chunk');
     assert.ok(!/^import\s/m.test(main) && !/\bfrom\s*["'`][^./]/.test(main), 'no bare imports: a browser loads it as is');
   });
