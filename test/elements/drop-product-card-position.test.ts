@@ -99,6 +99,29 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
       await expectPlacedOnEveryFrame(el, () => sizeButton.click(), 'below');
     });
 
+    it('follows the size button while the page scrolls', async () => {
+      const t = await createDrop({ products: [productInput('tee', { s: 30, m: 20, l: 9 })] });
+      const page = await fixture<HTMLDivElement>(
+        html`<div style="padding: 120px 0 3000px; width: 260px">
+          <drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card>
+        </div>`,
+      );
+      const el = page.querySelector('drop-product-card')!;
+      await untilState(el, 'available');
+      const sizeButton = shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!;
+      sizeButton.scrollIntoView({ block: 'start' });
+      await expectPlacedOnEveryFrame(el, async () => {
+        sizeButton.click();
+        // Scroll on the frames while the list is shown: it must move with its button, never lag behind.
+        for (let i = 0; i < 6; i++) {
+          await nextFrame();
+          window.scrollBy(0, -15);
+        }
+        await nextFrame(); // both paths follow a scroll at the next frame, as the browser renders it
+      }, 'below');
+      window.scrollTo(0, 0);
+    });
+
     it('opens against its own card when several cards share a page', async () => {
       const t = await createDrop({ products: [productInput('tee', { s: 30, m: 20 }), productInput('hoodie', { m: 10, l: 40 })] });
       const row = await fixture<HTMLDivElement>(
