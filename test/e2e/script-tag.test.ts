@@ -106,6 +106,28 @@ describe('the script-tag build on another origin', () => {
     }
   });
 
+  it('still opens the size list, and lets a size be picked, when the Floating UI chunk cannot load', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.addInitScript(() => {
+      const supports = CSS.supports.bind(CSS) as (a: string, b?: string) => boolean;
+      CSS.supports = ((a: string, b?: string) => (a.startsWith('position-try') ? false : supports(a, b))) as typeof CSS.supports;
+    });
+    await page.route(/live-drop-size-list-float-.*\.js$/, (route) => route.abort('connectionfailed'));
+    config.backend = allowed.url;
+    await page.goto(site.url + '/');
+    const card = page.locator('drop-product-card[product="hoodie-night"]');
+    await card.locator('[part~="size-button"]').click({ timeout: 30_000 });
+    const option = card.locator('[part~="size-option"][aria-disabled="false"]').first();
+    await option.waitFor({ state: 'visible' });
+    const label = (await option.locator('span').first().textContent())!;
+    await option.click();
+    assert.equal((await card.locator('.size-value').textContent())?.trim(), label);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('shows an error, not a drop, when the backend does not allow the page’s origin', async () => {
     const { page } = await open(refusing.url);
     await page.locator('drop-product-card[product="hoodie-night"][state="error"]').waitFor({ timeout: 30_000 });

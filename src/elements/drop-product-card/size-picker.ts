@@ -63,7 +63,8 @@ export class SizePicker implements ReactiveController {
     const selected = this.#options.findIndex((o) => o.id === this.#selected);
     this.#active = selected >= 0 ? selected : Math.max(0, this.#options.findIndex((o) => !o.disabled));
     this.host.requestUpdate();
-    const float = anchored() ? undefined : (await import('./size-list-float.js')).float;
+    // Should the chunk not load, the list still opens (unplaced) rather than leave the picker stuck.
+    const float = anchored() ? undefined : (await import('./size-list-float.js').catch(() => undefined))?.float;
     await this.host.updateComplete;
     const button = this.#button;
     const list = this.#list;
