@@ -21,6 +21,14 @@ import { startReferenceServer, type RunningServer } from '../support/reference-s
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = 'test-results/e2e-script-tag';
 
+/** The one fake here: a browser from before Baseline 2026, without CSS anchor positioning (Chromium has it). */
+function withoutAnchorPositioning(page: Page) {
+  return page.addInitScript(() => {
+    const supports = CSS.supports.bind(CSS) as (a: string, b?: string) => boolean;
+    CSS.supports = ((a: string, b?: string) => (a.startsWith('position-try') ? false : supports(a, b))) as typeof CSS.supports;
+  });
+}
+
 describe('the script-tag build on another origin', () => {
   let dir: string;
   let site: RunningStaticServer;
@@ -82,11 +90,7 @@ describe('the script-tag build on another origin', () => {
     for (const anchoring of [true, false]) {
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
       if (!anchoring) {
-        // The one fake: a browser from before Baseline 2026 (Chromium has anchor positioning).
-        await page.addInitScript(() => {
-          const supports = CSS.supports.bind(CSS) as (a: string, b?: string) => boolean;
-          CSS.supports = ((a: string, b?: string) => (a.startsWith('position-try') ? false : supports(a, b))) as typeof CSS.supports;
-        });
+        await withoutAnchorPositioning(page);
       }
       const chunks: string[] = [];
       page.on('request', (r) => /live-drop-size-list-float-.*\.js$/.test(r.url()) && chunks.push(r.url()));
@@ -110,10 +114,7 @@ describe('the script-tag build on another origin', () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
-    await page.addInitScript(() => {
-      const supports = CSS.supports.bind(CSS) as (a: string, b?: string) => boolean;
-      CSS.supports = ((a: string, b?: string) => (a.startsWith('position-try') ? false : supports(a, b))) as typeof CSS.supports;
-    });
+    await withoutAnchorPositioning(page);
     await page.route(/live-drop-size-list-float-.*\.js$/, (route) => route.abort('connectionfailed'));
     config.backend = allowed.url;
     await page.goto(site.url + '/');
