@@ -8,7 +8,6 @@
  */
 import {
   parseDrop,
-  parseOrder,
   parseProblem,
   parseReservation,
   parseServerTime,
@@ -17,7 +16,7 @@ import {
 } from '../protocol/parse.js';
 import { clientRoutes, joinUrl } from '../protocol/routes.js';
 import { sharedBy } from './shared-instances.js';
-import type { Drop, Order, Problem, ProblemCode, ReactionKind, Reservation, ReserveRequest, ServerTime, ShopperSession } from '../protocol/types.js';
+import type { Drop, Problem, ProblemCode, Reservation, ReserveRequest, ServerTime, ShopperSession } from '../protocol/types.js';
 
 /** The backend answered with an error status; `problem.code` says why. */
 export class ApiError extends Error {
@@ -146,14 +145,6 @@ export class ApiClient {
 
   cancel(reservationId: string, token: string): Promise<Reservation> {
     return this.request(clientRoutes.reservation(reservationId), { method: 'DELETE', token, parse: parseReservation });
-  }
-
-  confirm(reservationId: string, token: string, idempotencyKey = newIdempotencyKey()): Promise<Order> {
-    return this.request(clientRoutes.confirm(reservationId), { method: 'POST', idempotencyKey, token, parse: parseOrder });
-  }
-
-  react(dropId: string, kind: ReactionKind): Promise<void> {
-    return this.request(clientRoutes.reactions(dropId), { method: 'POST', body: { kind }, parse: () => undefined });
   }
 }
 

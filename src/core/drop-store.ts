@@ -7,10 +7,9 @@
  *   SSE line → parseDropEvent → reduceDrop() → $drop, $viewers, … → elements (and drop-views.ts for apps)
  */
 import { atom, onMount, type ReadableAtom } from 'nanostores';
-import { apiClient } from './api-client.js';
 import { sharedBy } from './shared-instances.js';
 import { openDropStream, type ConnectionState } from './event-stream.js';
-import type { Drop, DropEvent, DropEventMap, ReactionKind } from '../protocol/types.js';
+import type { Drop, DropEvent, DropEventMap } from '../protocol/types.js';
 
 export type { ConnectionState } from './event-stream.js';
 
@@ -94,13 +93,6 @@ export class DropStore {
         this.#error.set(error);
       },
     });
-  }
-
-  /** Sends a viewer's reaction. A lost one is not worth an error message: the next tap sends another. */
-  react(kind: ReactionKind): Promise<void> {
-    return apiClient(this.backend)
-      .react(this.dropId, kind)
-      .catch(() => undefined);
   }
 
   /** Starts over after an error (the Retry button), if anyone is listening. */

@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { ApiError, NetworkError } from '../../src/core/api-client.js';
 import { ReservationStore, reservationStore } from '../../src/core/reservation-store.js';
+import { shopperToken } from '../../src/core/shopper-session.js';
+import { confirmReservation } from '../../src/core/shopper-actions.js';
 import { createDrop, productInput } from '../helpers/host-api.js';
 import { until } from '../helpers/until.js';
 import { withFetch } from '../helpers/with-fetch.js';
@@ -33,6 +35,29 @@ describe('reservationStore', function () {
     const reservation = await store.reserve('tee', 'l');
     expect(reservation?.status).to.equal('held');
     expect((await t.reservations()).length, 'the server made one reservation').to.equal(1);
+  });
+
+  it('confirms the shopper’s own hold as an order once, however often the answer is lost', async () => {
+    const t = await createDrop();
+    const store = reservationStore(t.backend.url, t.id);
+    const reservation = (await store.reserve('tee', 'm'))!;
+    const token = await shopperToken(t.backend.url);
+    let sent = 0;
+    // Fault injection: the first two answers are lost, though the server acts on them.
+    const order = await withFetch(
+      (realFetch) => async (input, init) => {
+        const res = await realFetch(input, init);
+        if (String(input).endsWith('/confirm') && sent++ < 2) {
+          await res.text();
+          throw new TypeError('Failed to fetch');
+        }
+        return res;
+      },
+      () => confirmReservation(t.backend.url, reservation.id, token),
+    );
+    expect(sent).to.equal(3);
+    expect(order.reservation).to.include({ id: reservation.id, status: 'confirmed' });
+    expect((await t.reservations()).map((r) => r.status)).to.deep.equal(['confirmed']);
   });
 
   it('shows a held reservation again in a new page of the same tab', async () => {

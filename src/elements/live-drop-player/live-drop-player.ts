@@ -3,6 +3,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import { errorCode } from '../../core/api-client.js';
 import { backendUrl } from '../../core/config.js';
 import { DropController } from '../../core/drop-controller.js';
+import { sendReaction } from '../../core/shopper-actions.js';
 import { emit } from '../../core/events.js';
 import { StoreController } from '../../core/store-controller.js';
 import { themeStyles } from '../../core/theme.styles.js';
@@ -386,7 +387,7 @@ export class LiveDropPlayer extends LitElement {
     this.reactionCount++;
     this.#floating?.add({ heart: 1 });
     this.dispatchEvent(new CustomEvent('drop-reaction', { detail: { dropId: this.drop, kind: 'heart' }, bubbles: true, composed: true }));
-    void store.react('heart');
+    void sendReaction(store, 'heart');
   };
 
   #floatReactions() {
