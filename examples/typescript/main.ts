@@ -1,4 +1,4 @@
-import { configure, dropStore, DropProductCard, variantStock, type Reservation } from 'live-drop';
+import { configure, confirmReservation, dropStore, DropProductCard, variantStock, type Reservation } from 'live-drop';
 
 configure({ backend: 'http://localhost:8787', lang: 'de', currency: 'EUR' });
 
@@ -9,11 +9,19 @@ card.product = 'hoodie-night';
 card.compact = true;
 document.body.append(card);
 
-const held: Reservation[] = [];
+const held: { reservation: Reservation; shopperToken: string }[] = [];
 card.addEventListener('drop-checkout', (event) => {
   event.preventDefault(); // our own cart instead of the drop's checkout URL
-  held.push(event.detail.reservation);
+  held.push({ reservation: event.detail.reservation, shopperToken: event.detail.shopperToken });
 });
+
+// Once your cart has taken the payment: turn each hold into an order before it expires.
+export async function afterPayment() {
+  for (const { reservation, shopperToken } of held) {
+    const order = await confirmReservation('http://localhost:8787', reservation.id, shopperToken);
+    console.log('order', order.id);
+  }
+}
 
 document.querySelector('drop-countdown')?.addEventListener('drop-started', (event) => {
   console.log('live since', new Date(event.detail.startsAt));
