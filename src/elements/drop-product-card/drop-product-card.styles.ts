@@ -196,6 +196,7 @@ export const cardStyles = css`
   }
 
   [part='size-button'] {
+    anchor-name: --size;
     flex: 1 0 auto;
     justify-content: space-between;
     min-width: 6.5rem;
@@ -246,10 +247,7 @@ export const cardStyles = css`
     box-shadow: 0 12px 32px -8px rgb(0 0 0 / 0.25);
     outline: none;
   }
-  /* Below the button, above it when there is no room below; the gap and 8px from the viewport's edge are margins. */
-  [part='size-button'] {
-    anchor-name: --size;
-  }
+  /* Below the size button (its anchor-name), above it when there is no room below; the gap and 8px from the viewport's edge are margins. */
   [part='size-list']:not([data-float]) {
     position-anchor: --size;
     position-area: block-end span-inline-end;
@@ -366,7 +364,7 @@ export const cardStyles = css`
   }
   .skeleton [part='media'],
   .skeleton .bone {
-    background: linear-gradient(90deg, var(--_subtle) 0%, color-mix(in srgb, var(--_muted) 16%, var(--_surface)) 50%, var(--_subtle) 100%);
+    background: linear-gradient(90deg, var(--_subtle), color-mix(in srgb, var(--_muted) 16%, var(--_surface)), var(--_subtle));
     background-size: 200% 100%;
     animation: shimmer 1.4s ease-in-out infinite;
   }
