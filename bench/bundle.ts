@@ -45,10 +45,10 @@ rows.push(entry);
 for (const f of readdirSync(dist).filter((f) => f.startsWith('live-drop-') && f.endsWith('.js'))) {
   const chunk = { name: `dist/${f} (lazy: ${fetchedBy.find(([re]) => re.test(f))?.[1] ?? 'chunk'})`, ...sizes(readFileSync(join(dist, f))) };
   rows.push(chunk);
-  // Browsers from before Baseline 2026 also fetch the Floating UI fallback for the size list: show what they pay too.
+  // Browsers from before Baseline 2026 also fetch the Floating UI fallback as a card connects: show what they pay too.
   if (f.startsWith('live-drop-size-list-float-')) {
     rows.push({
-      name: '  script tag + that chunk (older browsers, card opened)',
+      name: '  script tag + that chunk (older browsers, pages with a card)',
       min: entry.min + chunk.min,
       gzip: entry.gzip + chunk.gzip,
       brotli: entry.brotli + chunk.brotli,

@@ -25,7 +25,7 @@ const SHOTS = 'test-results/e2e-script-tag';
 function withoutAnchorPositioning(page: Page) {
   return page.addInitScript(() => {
     const supports = CSS.supports.bind(CSS) as (a: string, b?: string) => boolean;
-    CSS.supports = ((a: string, b?: string) => (a.startsWith('position-try') ? false : supports(a, b))) as typeof CSS.supports;
+    CSS.supports = ((a: string, b?: string) => (/^(position|anchor)-/.test(a) ? false : supports(a, b))) as typeof CSS.supports;
   });
 }
 
@@ -110,12 +110,53 @@ describe('the script-tag build on another origin', () => {
     }
   });
 
+  it('lets a shopper cancel or repeat an open while the Floating UI chunk is still loading, and leaves nothing running after', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await withoutAnchorPositioning(page);
+    // A slow network for the chunk only: it is asked for as the card connects and arrives 4 s later.
+    await page.route(/live-drop-size-list-float-.*\.js$/, async (route) => {
+      await new Promise((r) => setTimeout(r, 4000));
+      await route.continue();
+    });
+    config.backend = allowed.url;
+    await page.goto(site.url + '/');
+    await page.evaluate(() => {
+      document.body.append(Object.assign(document.createElement('input'), { id: 'elsewhere' }));
+      document.body.style.paddingBottom = '2000px'; // so the page can scroll
+    });
+    const card = page.locator('drop-product-card[product="hoodie-night"]');
+    const button = card.locator('[part~="size-button"]');
+    const list = card.locator('[part~="size-list"]');
+    await button.click({ timeout: 30_000 });
+    await page.locator('#elsewhere').click(); // changes their mind while the chunk loads
+    await button.click();
+    await button.press('Escape');
+    await button.click(); // and opens it once more: this open is the one that stands
+    await list.waitFor({ state: 'visible', timeout: 15_000 });
+    await page.waitForTimeout(300);
+    assert.equal(await button.getAttribute('aria-expanded'), 'true');
+    await list.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+    // Nothing keeps placing the closed list: its position does not follow a scroll any more.
+    const top = await list.evaluate((l) => l.style.top);
+    const scrolled = await page.evaluate(() => {
+      const before = window.scrollY;
+      window.scrollBy(0, -300);
+      return before - window.scrollY;
+    });
+    await page.waitForTimeout(300);
+    assert.ok(scrolled > 100, `the page scrolled (${scrolled}px)`);
+    assert.equal(await list.evaluate((l) => l.style.top), top);
+    await page.close();
+  });
+
   it('still opens the size list, and lets a size be picked, when the Floating UI chunk cannot load', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     await withoutAnchorPositioning(page);
-    await page.route(/live-drop-size-list-float-.*\.js$/, (route) => route.abort('connectionfailed'));
+    let aborted = 0;
+    await page.route(/live-drop-size-list-float-.*\.js$/, (route) => (aborted++, route.abort('connectionfailed')));
     config.backend = allowed.url;
     await page.goto(site.url + '/');
     const card = page.locator('drop-product-card[product="hoodie-night"]');
@@ -125,6 +166,7 @@ describe('the script-tag build on another origin', () => {
     const label = (await option.locator('span').first().textContent())!;
     await option.click();
     assert.equal((await card.locator('.size-value').textContent())?.trim(), label);
+    assert.ok(aborted >= 1, 'the chunk was asked for, and refused');
     assert.deepEqual(errors, []);
     await page.close();
   });

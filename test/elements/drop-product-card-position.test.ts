@@ -53,7 +53,7 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
     before(() => {
       floating = path.startsWith('Floating');
       // The one fake here: a browser without anchor positioning (Chromium has it).
-      if (floating) CSS.supports = (...args: [string, string?]) => (args[0].startsWith('position-try') ? false : supports.apply(CSS, args as [string]));
+      if (floating) CSS.supports = (...args: [string, string?]) => (/^(position|anchor)-/.test(args[0]) ? false : supports.apply(CSS, args as [string]));
     });
 
     after(() => {
@@ -137,13 +137,34 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
       await expectPlacedOnEveryFrame(middle, () => shadow(middle).querySelector<HTMLButtonElement>('[part~="size-button"]')!.click(), 'below');
     });
 
-    it('opens from the right edge of the size button in a right-to-left page', async () => {
-      const t = await createDrop({ products: [productInput('tee', { s: 30, m: 20 })] });
-      const el = await fixture<HTMLDivElement>(
-        html`<div dir="rtl" style="width: 300px"><drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="ar"></drop-product-card></div>`,
-      ).then((d) => d.querySelector('drop-product-card')!);
-      await untilState(el, 'available');
-      await expectPlacedOnEveryFrame(el, () => shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!.click(), 'either');
-    });
+    // The list is made wider than its button, so only the edge it opens from lines up.
+    for (const [page, card] of [
+      ['ltr', 'rtl'],
+      ['rtl', 'ltr'],
+    ] as const) {
+      it(`opens from the size button's ${card === 'rtl' ? 'right' : 'left'} edge in a ${card} card on a ${page} page`, async () => {
+        const t = await createDrop({ products: [productInput('tee', { s: 30, m: 20 })] });
+        document.documentElement.dir = page;
+        try {
+          const el = await fixture<HTMLDivElement>(
+            html`<div dir=${card} style="width: 300px">
+              <style>
+                drop-product-card::part(size-list) {
+                  width: 260px;
+                }
+              </style>
+              <drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card>
+            </div>`,
+          ).then((d) => d.querySelector('drop-product-card')!);
+          await untilState(el, 'available');
+          const sizeButton = shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!;
+          await expectPlacedOnEveryFrame(el, () => sizeButton.click(), 'either');
+          const list = shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!;
+          expect(list.getBoundingClientRect().width).to.be.above(sizeButton.getBoundingClientRect().width + 50);
+        } finally {
+          document.documentElement.dir = '';
+        }
+      });
+    }
   });
 }

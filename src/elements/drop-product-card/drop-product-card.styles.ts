@@ -247,10 +247,14 @@ export const cardStyles = css`
     box-shadow: 0 12px 32px -8px rgb(0 0 0 / 0.25);
     outline: none;
   }
-  /* Below the size button (its anchor-name), above it when there is no room below; the gap and 8px from the viewport's edge are margins. */
+  /*
+   * Below the size button (its anchor-name), from its start edge in the card's own direction (the self- keywords:
+   * the viewport, this popover's containing block, may run the other way); above it when there is no room below.
+   * The margins are the 6px gap and, below or above, 8px from the viewport's edge.
+   */
   [part='size-list']:not([data-float]) {
     position-anchor: --size;
-    position-area: block-end span-inline-end;
+    position-area: self-block-end span-self-inline-end;
     position-try-fallbacks: flip-block;
     margin: 6px 0 8px;
     min-width: anchor-size(width);

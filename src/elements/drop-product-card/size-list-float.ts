@@ -1,13 +1,16 @@
 /**
- * The size list's positioning for browsers without CSS anchor positioning
- * (before Baseline 2026: Safari < 26, Firefox < 147, Chromium < 125). Where
- * anchor positioning exists, the card's stylesheet places the list and this
- * module is never fetched: in the script-tag build it is a lazy chunk.
+ * The size list's positioning for browsers without the CSS anchor
+ * positioning the card's stylesheet uses (before Baseline 2026: Chromium
+ * < 129, Safari < 26, Firefox < 147). Where it exists, the stylesheet places
+ * the list and this module is never fetched: in the script-tag build it is a
+ * lazy chunk, fetched as a card connects in such a browser.
  *
- * Floating UI's core places the list exactly as the stylesheet does: below
- * the button with a 6 px gap, above it when it would overflow the bottom of
- * the viewport and there is more room above, shifted to stay 8 px inside the
- * viewport, following the button while the page scrolls or resizes.
+ * Floating UI's core places the list as the stylesheet does, near enough: below
+ * the button with a 6 px gap, from its start edge in the card's direction,
+ * above it when it would overflow the bottom of the viewport and there is
+ * more room above. It differs in small ways: `shift` also keeps the list 8 px
+ * inside the viewport sideways, and it follows the button only when the page
+ * scrolls or resizes, not when the layout moves the button.
  */
 import { computePosition, detectOverflow, offset, shift, type Middleware, type Platform } from '@floating-ui/core';
 

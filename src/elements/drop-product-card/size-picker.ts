@@ -9,15 +9,23 @@
  */
 import { html, type ReactiveController, type ReactiveElement } from 'lit';
 
-/** Whether the stylesheet can place the list itself (checked per open, so a test can take the other path). */
-const anchored = () => CSS.supports('position-try-fallbacks', 'flip-block');
+/**
+ * Whether the stylesheet can place the list itself: the `position-area` it
+ * uses (Chromium 129+, Safari 26+, Firefox 147+). Checked each time, so a
+ * test can take the other path.
+ */
+const anchored = () => CSS.supports('position-area', 'self-block-end span-self-inline-end');
+
+let floatModule: Promise<typeof import('./size-list-float.js') | undefined> | undefined;
+/** The Floating UI placement, fetched once; undefined (and tried again next time) if it cannot load. */
+const loadFloat = () => (floatModule ??= import('./size-list-float.js').catch(() => (floatModule = undefined)));
 
 export interface SizeOption {
   id: string;
   label: string;
-  /** What a screen reader hears, e.g. "M, 3 left". */
+  /** The option's accessible name: the label and the note, or the count where no note shows ("M, 12 left"). */
   description: string;
-  /** Shown beside the label ("Sold out", "2 left"). */
+  /** Shown beside the label ("Sold out", "Only 2 left"), or empty. */
   note: string;
   disabled: boolean;
 }
@@ -37,12 +45,19 @@ export class SizePicker implements ReactiveController {
   #active = -1;
   #options: SizeOption[] = [];
   #cleanup: (() => void) | undefined;
+  /** Counts opens and closes, so an open that waited for the fallback chunk knows whether it still stands. */
+  #turn = 0;
 
   constructor(
     private readonly host: ReactiveElement,
     private readonly onPick: (id: string) => void,
   ) {
     host.addController(this);
+  }
+
+  hostConnected() {
+    // Where the stylesheet cannot place the list, fetch its placement before the shopper opens it.
+    if (!anchored()) void loadFloat();
   }
 
   hostDisconnected() {
@@ -63,22 +78,25 @@ export class SizePicker implements ReactiveController {
     const selected = this.#options.findIndex((o) => o.id === this.#selected);
     this.#active = selected >= 0 ? selected : Math.max(0, this.#options.findIndex((o) => !o.disabled));
     this.host.requestUpdate();
+    const turn = ++this.#turn;
+    // A click elsewhere (or Escape, Tab on the button) while the fallback chunk loads cancels the open.
+    document.addEventListener('pointerdown', this.#onOutside, true);
     // Should the chunk not load, the list still opens (unplaced) rather than leave the picker stuck.
-    const float = anchored() ? undefined : (await import('./size-list-float.js').catch(() => undefined))?.float;
+    const float = anchored() ? undefined : (await loadFloat())?.float;
     await this.host.updateComplete;
     const button = this.#button;
     const list = this.#list;
-    if (!this.open || !button || !list) return;
+    if (turn !== this.#turn || !button || !list) return;
     list.toggleAttribute('data-float', !!float);
     list.showPopover?.();
     list.focus();
     this.#cleanup = float?.(button, list);
-    document.addEventListener('pointerdown', this.#onOutside, true);
   }
 
   close(returnFocus = true) {
     if (!this.open) return;
     this.open = false;
+    this.#turn++;
     this.#cleanup?.();
     this.#cleanup = undefined;
     document.removeEventListener('pointerdown', this.#onOutside, true);
@@ -123,7 +141,7 @@ export class SizePicker implements ReactiveController {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       void this.show();
-    }
+    } else if (e.key === 'Escape' || e.key === 'Tab') this.close(false); // still opening: the list has no focus yet
   };
 
   #onListKey = (e: KeyboardEvent) => {
