@@ -14,6 +14,7 @@ import { sharedBy } from './shared-instances.js';
 import { readTab, writeTab } from './tab-storage.js';
 import { forgetShopper, shopperToken } from './shopper-session.js';
 import type { DropEventDetails } from './events.js';
+import { ID_PATTERN } from '../protocol/parse.js';
 import type { Reservation, ReserveRequest } from '../protocol/types.js';
 
 export type Hold =
@@ -34,9 +35,9 @@ export class ReservationStore {
     readonly dropId: string,
   ) {
     const key = `live-drop:holds:${backend} ${dropId}`;
-    // Ids are separated by spaces, which an id never contains (`ID_PATTERN`).
-    const remembered = readTab(key);
-    if (remembered) void this.#restore(remembered.split(' '));
+    // Ids are separated by spaces, which an id never contains; what is not an id (an older format) is skipped.
+    const remembered = readTab(key)?.split(' ').filter((id) => ID_PATTERN.test(id));
+    if (remembered?.length) void this.#restore(remembered);
     this.$holds.listen((holds) => {
       const held = Object.values(holds).flatMap((h) => (h?.phase === 'held' ? [h.reservation.id] : []));
       writeTab(key, held.join(' ') || null);
