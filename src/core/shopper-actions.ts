@@ -1,20 +1,19 @@
 /**
- * Calls of the protocol that none of the script-tag elements make, as plain
- * functions rather than `ApiClient` methods: a bundler drops a function
- * nobody imports, but never a method (the modular style of Firebase's v9
- * SDK, for the same reason). The player imports `sendReaction`, so it rides
- * in the player's chunk; `confirmReservation` is for apps.
+ * Calls of the protocol that the elements of the script-tag module do not
+ * make, as plain functions rather than `ApiClient` methods: a bundler drops a
+ * function nobody imports, but never a method (the modular style of
+ * Firebase's v9 SDK, for the same reason). `sendReaction` is the player's, so
+ * it rides in the player's lazy chunk; `confirmReservation` is for apps.
  */
 import { apiClient, newIdempotencyKey } from './api-client.js';
-import type { DropStore } from './drop-store.js';
 import { parseOrder } from '../protocol/parse.js';
 import { clientRoutes } from '../protocol/routes.js';
 import type { Order, ReactionKind } from '../protocol/types.js';
 
 /** Sends a viewer's reaction to the drop. A lost one is not worth an error message: the next tap sends another. */
-export function sendReaction(store: DropStore, kind: ReactionKind): Promise<void> {
-  return apiClient(store.backend)
-    .request(clientRoutes.reactions(store.dropId), { method: 'POST', body: { kind }, parse: () => undefined })
+export function sendReaction(backend: string, dropId: string, kind: ReactionKind): Promise<void> {
+  return apiClient(backend)
+    .request(clientRoutes.reactions(dropId), { method: 'POST', body: { kind }, parse: () => undefined })
     .catch(() => undefined);
 }
 

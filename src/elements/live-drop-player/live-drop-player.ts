@@ -387,7 +387,7 @@ export class LiveDropPlayer extends LitElement {
     this.reactionCount++;
     this.#floating?.add({ heart: 1 });
     this.dispatchEvent(new CustomEvent('drop-reaction', { detail: { dropId: this.drop, kind: 'heart' }, bubbles: true, composed: true }));
-    void sendReaction(store, 'heart');
+    void sendReaction(store.backend, store.dropId, 'heart');
   };
 
   #floatReactions() {
