@@ -22,6 +22,7 @@ const de: Strings = {
   chooseSize: 'Wählen',
   comingSoon: 'Bald da',
   sizeLeft: '{size}, noch {n}',
+  sizeNote: '{size}, {note}',
   inStock: 'Verfügbar',
   onlyLeft: 'Nur noch {n}',
   soldOut: 'Ausverkauft',

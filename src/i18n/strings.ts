@@ -26,6 +26,7 @@ export const en = {
   chooseSize: 'Select',
   comingSoon: 'Coming soon',
   sizeLeft: '{size}, {n} left',
+  sizeNote: '{size}, {note}',
   inStock: 'In stock',
   onlyLeft: 'Only {n} left',
   soldOut: 'Sold out',

@@ -366,7 +366,7 @@ export class DropProductCard extends LitElement {
     const options: SizeOption[] = product.variants.map((v) => {
       const note = v.available === 0 ? t('soldOut') : v.available <= LOW_STOCK ? t('onlyLeft', { n: v.available }) : '';
       // A shown note is part of the option's name (WCAG 2.5.3, label in name); without one, a screen reader still hears the count.
-      const description = note ? `${v.label}, ${note}` : t('sizeLeft', { size: v.label, n: v.available });
+      const description = note ? t('sizeNote', { size: v.label, note }) : t('sizeLeft', { size: v.label, n: v.available });
       return { id: v.id, label: v.label, disabled: v.available === 0, note, description };
     });
     const label = reserving ? t('reserving') : soldOutPick ? t('soldOut') : t('reserve');
