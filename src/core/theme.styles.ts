@@ -17,7 +17,7 @@
  * | `--drop-font` | font stack (system UI) |
  * | `--drop-space` | base spacing unit (`16px`) |
  */
-import { css } from 'lit';
+import { css } from './css.js';
 
 export const themeStyles = css`
   :host {
