@@ -1,5 +1,6 @@
 import { expect, fixture, html, nextFrame } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import type { TemplateResult } from 'lit';
 import '../../src/elements/drop-product-card/drop-product-card.js';
 import type { DropProductCard } from '../../src/elements/drop-product-card/drop-product-card.js';
 import { shadow, untilState } from '../helpers/card.js';
@@ -12,8 +13,7 @@ import { until } from '../helpers/until.js';
  * a right-to-left page), placed by the path under test.
  */
 async function expectPlacedOnEveryFrame(el: DropProductCard, open: () => Promise<unknown> | void, side: 'below' | 'above' | 'either' = 'either') {
-  const list = shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!;
-  const sizeButton = shadow(el).querySelector<HTMLElement>('[part~="size-button"]')!;
+  const { list, sizeButton } = parts(el);
   const placed = () => {
     const l = list.getBoundingClientRect();
     const b = sizeButton.getBoundingClientRect();
@@ -43,6 +43,24 @@ async function expectPlacedOnEveryFrame(el: DropProductCard, open: () => Promise
   expect(placed()).to.equal(true);
 }
 
+/** The card's size button and size list. */
+function parts(el: DropProductCard) {
+  return {
+    sizeButton: shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!,
+    list: shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!,
+  };
+}
+
+/** Renders `page` (which holds one card), waits until the card's sizes can be picked, and returns the page, the card and its parts. */
+async function cardOn(page: TemplateResult) {
+  const root = await fixture<HTMLElement>(page);
+  const el = root.querySelector('drop-product-card')!;
+  await untilState(el, 'available');
+  return { root, el, ...parts(el) };
+}
+
+const untilClosed = (list: HTMLElement) => until(() => !list.matches(':popover-open'), 'the list closes');
+
 let floating = false;
 
 for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor positioning is missing'] as const) {
@@ -62,33 +80,28 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
 
     it('opens against the size button on the first keyboard open, and again on a pointer open', async () => {
       const t = await createDrop({ products: [productInput('tee', { s: 3, m: 2, l: 9 })] });
-      const el = await fixture<DropProductCard>(
+      const { el, sizeButton, list } = await cardOn(
         html`<div style="width: 260px"><drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card></div>`,
-      ).then((d) => d.querySelector('drop-product-card')!);
-      await untilState(el, 'available');
-      const sizeButton = shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!;
+      );
       await expectPlacedOnEveryFrame(el, async () => {
         sizeButton.focus();
         await sendKeys({ press: 'ArrowDown' });
       });
       await sendKeys({ press: 'Escape' });
-      await until(() => !shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!.matches(':popover-open'), 'the list closes');
+      await untilClosed(list);
       await expectPlacedOnEveryFrame(el, () => sizeButton.click());
     });
 
     it('opens above the size button when there is no room below it, and below when there is', async () => {
       const t = await createDrop({ products: [productInput('tee', { s: 3, m: 2, l: 9, xl: 4 })] });
-      const wrapper = await fixture<HTMLDivElement>(
+      const { root: wrapper, el, sizeButton, list } = await cardOn(
         html`<div style="position: fixed; left: 16px; bottom: 8px; width: 260px">
           <drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card>
         </div>`,
       );
-      const el = wrapper.querySelector('drop-product-card')!;
-      await untilState(el, 'available');
-      const sizeButton = shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!;
       await expectPlacedOnEveryFrame(el, () => sizeButton.click(), 'above');
       sizeButton.click();
-      await until(() => !shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!.matches(':popover-open'), 'the list closes');
+      await untilClosed(list);
       // A shopper reopens frames later; only a frame that renders the list hidden
       // makes the browser forget that it last had to flip it (CSS Anchor Positioning's
       // "last successful position option").
@@ -101,14 +114,11 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
 
     it('follows the size button while the page scrolls', async () => {
       const t = await createDrop({ products: [productInput('tee', { s: 30, m: 20, l: 9 })] });
-      const page = await fixture<HTMLDivElement>(
+      const { el, sizeButton } = await cardOn(
         html`<div style="padding: 120px 0 3000px; width: 260px">
           <drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card>
         </div>`,
       );
-      const el = page.querySelector('drop-product-card')!;
-      await untilState(el, 'available');
-      const sizeButton = shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!;
       sizeButton.scrollIntoView({ block: 'start' });
       await expectPlacedOnEveryFrame(el, async () => {
         sizeButton.click();
@@ -134,7 +144,7 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
       const cards = [...row.querySelectorAll('drop-product-card')];
       for (const card of cards) await untilState(card, 'available');
       const middle = cards[1];
-      await expectPlacedOnEveryFrame(middle, () => shadow(middle).querySelector<HTMLButtonElement>('[part~="size-button"]')!.click(), 'below');
+      await expectPlacedOnEveryFrame(middle, () => parts(middle).sizeButton.click(), 'below');
     });
 
     // The list is made wider than its button, so only the edge it opens from lines up.
@@ -146,7 +156,7 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
         const t = await createDrop({ products: [productInput('tee', { s: 30, m: 20 })] });
         document.documentElement.dir = page;
         try {
-          const el = await fixture<HTMLDivElement>(
+          const { el, sizeButton, list } = await cardOn(
             html`<div dir=${card} style="width: 300px">
               <style>
                 drop-product-card::part(size-list) {
@@ -155,11 +165,8 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
               </style>
               <drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card>
             </div>`,
-          ).then((d) => d.querySelector('drop-product-card')!);
-          await untilState(el, 'available');
-          const sizeButton = shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!;
+          );
           await expectPlacedOnEveryFrame(el, () => sizeButton.click(), 'either');
-          const list = shadow(el).querySelector<HTMLElement>('[part~="size-list"]')!;
           expect(list.getBoundingClientRect().width).to.be.above(sizeButton.getBoundingClientRect().width + 50);
         } finally {
           document.documentElement.dir = '';
