@@ -68,13 +68,9 @@ export function errorCode(error: unknown): string {
   return 'internal';
 }
 
-/** A random UUID v4; `crypto.randomUUID` is missing on plain-http pages, `getRandomValues` is not. */
+/** 128 random bits in hex (`crypto.randomUUID` is missing on plain-http pages, `getRandomValues` is not). */
 export function newIdempotencyKey(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return hex.replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 export class ApiClient {

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { ApiClient, ApiError, NetworkError } from '../../src/core/api-client.js';
+import { ApiClient, ApiError, NetworkError, newIdempotencyKey } from '../../src/core/api-client.js';
 import { ProtocolError } from '../../src/protocol/parse.js';
 import { clientRoutes } from '../../src/protocol/routes.js';
 import { testBackend } from '../helpers/backend.js';
@@ -25,6 +25,20 @@ describe('ApiClient', () => {
     const { shopperToken } = await api.createShopper();
     const error = await api.reserve(t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, crypto.randomUUID(), shopperToken).catch((e: unknown) => e);
     expect((error as ApiError).code).to.equal('drop-not-started');
+  });
+
+  it('makes idempotency keys of 128 random bits that the server accepts', async () => {
+    const keys = new Set(Array.from({ length: 200 }, () => newIdempotencyKey()));
+    expect(keys.size).to.equal(200);
+    for (const key of keys) expect(key).to.match(/^[0-9a-f]{32}$/);
+    const { url } = await testBackend();
+    const api = new ApiClient(url);
+    const t = await createDrop();
+    const { shopperToken } = await api.createShopper();
+    const key = [...keys][0];
+    const first = await api.reserve(t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, key, shopperToken);
+    const again = await api.reserve(t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, key, shopperToken);
+    expect(again.id).to.equal(first.id);
   });
 
   it('rejects an answer that is not JSON with a ProtocolError', async () => {
