@@ -155,8 +155,31 @@ describe('<live-drop-player> playback', () => {
     const unmute = $(el, '[part~="unmute"]')!;
     expect(unmute.textContent).to.contain('Tap to unmute');
     expect(unmute.getBoundingClientRect().height).to.be.above(30);
-    // Unmuting itself is not exercised: with no audio device, unmuted playback freezes this headless Chromium.
   });
+
+  for (const engine of ['hlsjs', 'native']) {
+    it(`unmutes with sound and keeps playing, and M mutes again (${engine})`, async function () {
+      this.timeout(40_000);
+      const el = await player(await createDrop(), engine);
+      await advances(el, 0.2);
+      await el.updateComplete;
+      $(el, '[part~="unmute"]')!.click();
+      await el.updateComplete;
+      expect(video(el).muted).to.be.false;
+      expect(video(el).volume).to.be.above(0);
+      // Sound on must not stall playback (it did once in a headless Chromium without an audio device).
+      await advances(el, 2, 15_000);
+      expect($(el, '[part~="unmute"]'), 'the tap-to-unmute prompt is gone').to.not.exist;
+      expect($(el, '[aria-label="Mute"]'), 'the mute button now offers to mute').to.exist;
+
+      ($(el, '[aria-label="Mute"]') as HTMLElement).focus();
+      await sendKeys({ press: 'm' });
+      await until('muted again', () => video(el).muted);
+      await el.updateComplete;
+      expect($(el, '[aria-label="Unmute"]')).to.exist;
+      expect(video(el).paused).to.be.false;
+    });
+  }
 });
 
 // ------------------------------------------------------------ states
