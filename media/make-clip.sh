@@ -1,7 +1,8 @@
 #!/bin/sh
 # Reproduces media/clip/: the 8 s loop the reference server plays as its
 # simulated live stream. 4 segments x 2 s, 640x360 H.264 (keyframe at every
-# segment start) + AAC tone, MPEG-TS. Needs ffmpeg with libx264 and drawtext.
+# segment start) + AAC tone, MPEG-TS, and a WebVTT line per segment
+# (make-captions.sh). Needs ffmpeg with libx264 and drawtext.
 #   sh media/make-clip.sh
 set -eu
 cd "$(dirname "$0")"
@@ -30,3 +31,5 @@ ffmpeg -hide_banner -loglevel error -y \
   -f lavfi -i "gradients=s=1280x720:r=$FPS:c0=0xff3d6e:c1=0x6a3dff:c2=0x00c2ff:c3=0xffb03d:nb_colors=4:speed=0.03:duration=$LEN" \
   -ss 2.5 -frames:v 1 -q:v 5 clip/poster.jpg
 ls -l clip/poster.jpg
+# The captions rendition: a WebVTT host line per segment, timed to the segments' PTS.
+sh ./make-captions.sh
