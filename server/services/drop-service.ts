@@ -28,8 +28,8 @@ import type { StockFeed } from './stock-feed.js';
 
 /** Where the simulated stream lives, so an ended show can point at its replay. */
 export interface StreamPaths {
-  livePath(): string;
-  replayPath(fromMs: number, toMs: number): string;
+  /** The replay of [fromMs, toMs] of `hls`, or null when `hls` is not the simulated stream. */
+  replayOf(hls: string, fromMs: number, toMs: number): string | null;
 }
 
 export type DropPatch = Partial<Omit<DropInput, 'products' | 'id'>>;
@@ -71,7 +71,7 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
 
   /** The replay of our own simulated stream covers the show's wall-clock window. */
   const replayFor = (row: DropRow) =>
-    row.stream.hls === stream.livePath() && row.endedAt !== null ? stream.replayPath(row.liveStartedAt ?? row.startsAt, row.endedAt) : null;
+    row.stream.hls !== null && row.endedAt !== null ? stream.replayOf(row.stream.hls, row.liveStartedAt ?? row.startsAt, row.endedAt) : null;
 
   async function insertWithProducts(tx: Queryable, input: DropInput & { id: string }) {
     const now = Date.now();

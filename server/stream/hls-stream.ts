@@ -1,27 +1,39 @@
 /**
  * The simulated live stream: an 8-second clip looped on the wall clock and
  * served as a live HLS stream, plus VOD replays of any past window with the
- * same program date-times (see playlists.ts for the arithmetic). Stateless,
- * so every server node serves the same stream. The HTTP layer hands it
- * every request under `/stream/`:
+ * same program date-times (see playlists.ts for the arithmetic), with an
+ * English WebVTT captions rendition on the same timeline. Stateless, so
+ * every server node serves the same stream. The HTTP layer hands it every
+ * request under `/stream/`:
  *
- *   GET stream/live.m3u8                     live playlist (sliding window)
- *   GET stream/replay.m3u8?from=<ms>&to=<ms> VOD playlist of that wall-clock window
- *   GET stream/segments/<n>.ts               segment n (MPEG-TS), once it has started
- *   GET stream/poster.jpg                    a still for the drop's poster
+ *   GET stream/main.m3u8                       multivariant playlist: the live video + captions
+ *   GET stream/main.m3u8?from=<ms>&to=<ms>     the same for a replay of that wall-clock window
+ *   GET stream/live.m3u8                       live video playlist (sliding window)
+ *   GET stream/replay.m3u8?from=<ms>&to=<ms>   VOD video playlist of that wall-clock window
+ *   GET stream/captions.m3u8[?from=<ms>&to=<ms>] live (or VOD) captions playlist, same segments
+ *   GET stream/segments/<n>.ts                 segment n (MPEG-TS), once it has started
+ *   GET stream/captions/<n>.vtt                captions of segment n (WebVTT), once it has started
+ *   GET stream/poster.jpg                      a still for the drop's poster
+ *
+ * live.m3u8 and replay.m3u8 are video only, as they always were; a drop
+ * that wants captions plays main.m3u8.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { problemType, type ProblemCode } from '../../src/protocol/types.js';
 import { loadClip, type Clip } from './clip.js';
-import { livePlaylist, replayPlaylist, segmentStart, sequenceAt, STREAM_EPOCH_MS, type Timeline } from './playlists.js';
+import { livePlaylist, multivariantPlaylist, replayPlaylist, segmentStart, sequenceAt, STREAM_EPOCH_MS, type Rendition, type Timeline } from './playlists.js';
 
 export interface HlsStream {
   /** Serves `/stream/...` requests; returns false when the path is not the stream's. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
-  /** Path of the live playlist, relative to the backend URL (no leading slash). */
+  /** Path of the playlist a drop plays: the live multivariant playlist (video + captions), relative to the backend URL (no leading slash). */
   livePath(): string;
-  /** Path of a VOD playlist covering the wall-clock window [fromMs, toMs], with the live stream's program date-times. */
-  replayPath(fromMs: number, toMs: number): string;
+  /**
+   * Path of the VOD playlist covering the wall-clock window [fromMs, toMs] of
+   * `hls`, with the live stream's program date-times: main.m3u8's replay for
+   * main.m3u8, replay.m3u8 for live.m3u8; null when `hls` is not this stream.
+   */
+  replayOf(hls: string, fromMs: number, toMs: number): string | null;
   /** Path of the poster still, relative to the backend URL (no leading slash). */
   posterPath(): string;
 }
@@ -40,6 +52,7 @@ export interface HlsStreamOptions {
 }
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
+const VTT_TYPE = 'text/vtt; charset=utf-8';
 const CORS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
@@ -58,22 +71,48 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
   const now = options.now ?? Date.now;
   const timeline: Timeline = { segmentMs: clip.segmentMs, loop: clip.segments.length, epochMs: options.epochMs ?? STREAM_EPOCH_MS };
 
+  // Peak bits per second of the video, for the multivariant playlist.
+  const bandwidth = Math.ceil((Math.max(...clip.segments.map((s) => s.bytes.length)) * 8 * 1000) / clip.segmentMs);
+
   function serve(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
     if (path === 'live.m3u8') return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, livePlaylist(timeline, now(), window));
-    if (path === 'replay.m3u8') {
-      const window = replayWindow(query);
+    if (path === 'replay.m3u8') return mediaPlaylist(req, res, 'video', query, true);
+    if (path === 'captions.m3u8' && clip.captions) return mediaPlaylist(req, res, 'captions', query, false);
+    if (path === 'main.m3u8') {
+      const replay = query.has('from') || query.has('to');
+      const window = replay ? replayWindow(query) : null;
       if (typeof window === 'string') return problem(res, 400, 'bad-request', window);
-      return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, replayPlaylist(timeline, window.from, window.to));
+      // The replay's media playlists get the window as asked: each cuts it at what has been recorded when it is read.
+      const range = replay ? `?from=${query.get('from')}&to=${query.get('to')}` : '';
+      const body = multivariantPlaylist({
+        bandwidth,
+        codecs: clip.codecs,
+        resolution: clip.resolution,
+        uri: replay ? `replay.m3u8${range}` : 'live.m3u8',
+        captionsUri: clip.captions ? `captions.m3u8${range}` : undefined,
+      });
+      return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, body);
     }
     if (path === 'poster.jpg' && clip.poster) return send(req, res, 200, 'image/jpeg', IMMUTABLE, clip.poster);
-    const segment = /^segments\/(\d{1,15})\.ts$/.exec(path);
+    const segment = /^(segments|captions)\/(\d{1,15})\.(ts|vtt)$/.exec(path);
     if (segment) {
-      const n = Number(segment[1]);
-      if (n <= sequenceAt(timeline, now())) {
-        return send(req, res, 200, 'video/mp2t', IMMUTABLE, clip.segments[n % clip.segments.length].bytes);
+      const n = Number(segment[2]);
+      const files = segment[1] === 'segments' && segment[3] === 'ts' ? clip.segments : segment[1] === 'captions' && segment[3] === 'vtt' ? clip.captions : null;
+      if (files && n <= sequenceAt(timeline, now())) {
+        return send(req, res, 200, segment[3] === 'ts' ? 'video/mp2t' : VTT_TYPE, IMMUTABLE, files[n % files.length].bytes);
       }
     }
     problem(res, 404, 'not-found', `No stream resource at stream/${path}`);
+  }
+
+  /** A media playlist of one rendition: live without a window (unless `needsWindow`), VOD of the window with one. */
+  function mediaPlaylist(req: IncomingMessage, res: ServerResponse, rendition: Rendition, query: URLSearchParams, needsWindow: boolean): void {
+    if (!needsWindow && !query.has('from') && !query.has('to')) {
+      return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, livePlaylist(timeline, now(), window, rendition));
+    }
+    const replay = replayWindow(query);
+    if (typeof replay === 'string') return problem(res, 400, 'bad-request', replay);
+    send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, replayPlaylist(timeline, replay.from, replay.to, rendition));
   }
 
   /** The validated replay window, or why the query is bad. */
@@ -107,8 +146,13 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
       }
       return true;
     },
-    livePath: () => 'stream/live.m3u8',
-    replayPath: (fromMs, toMs) => `stream/replay.m3u8?from=${Math.floor(fromMs)}&to=${Math.ceil(toMs)}`,
+    livePath: () => 'stream/main.m3u8',
+    replayOf(hls, fromMs, toMs) {
+      const range = `from=${Math.floor(fromMs)}&to=${Math.ceil(toMs)}`;
+      if (hls === 'stream/main.m3u8') return `stream/main.m3u8?${range}`;
+      if (hls === 'stream/live.m3u8') return `stream/replay.m3u8?${range}`;
+      return null;
+    },
     posterPath: () => 'stream/poster.jpg',
   };
 }

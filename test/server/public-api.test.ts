@@ -42,7 +42,7 @@ describe('public API', () => {
       assert.match(p.images[0].url, /^media\/[a-z-]+\.svg$/);
     }
     assert.ok(drop.products.some((p) => p.variants.some((v) => v.available === 0)), 'one size is sold out');
-    assert.equal(drop.stream.hls, 'stream/live.m3u8');
+    assert.equal(drop.stream.hls, 'stream/main.m3u8');
     assert.equal(drop.checkoutUrl, null);
   });
 
