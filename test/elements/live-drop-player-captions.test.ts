@@ -1,0 +1,165 @@
+/**
+ * Captions on <live-drop-player>, end to end: the reference server's
+ * simulated stream offers an English WebVTT rendition through its
+ * multivariant playlist (stream/main.m3u8) and none through the bare video
+ * playlist (stream/live.m3u8). Real server, real Chromium, real media.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/elements/live-drop-player/live-drop-player.js';
+import type { LiveDropPlayer } from '../../src/elements/live-drop-player/live-drop-player.js';
+import { joinUrl, routes } from '../../src/protocol/routes.js';
+import type { Drop } from '../../src/protocol/types.js';
+import { testBackend, type TestBackend } from '../helpers/backend.js';
+
+// ------------------------------------------------------------ fixtures
+
+let backend: TestBackend;
+let seq = 0;
+
+const WITH_CAPTIONS = 'stream/main.m3u8';
+const WITHOUT_CAPTIONS = 'stream/live.m3u8';
+
+/** A drop on the reference server, live now, playing `hls`. */
+async function createDrop(hls: string): Promise<Drop> {
+  const res = await fetch(joinUrl(backend.url, routes.host.drops()), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${backend.hostToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id: `captions-${Date.now().toString(36)}-${++seq}`,
+      title: 'Night Shift live',
+      startsAt: Date.now() - 1000,
+      stream: { hls, poster: 'stream/poster.jpg' },
+      products: [],
+    }),
+  });
+  if (!res.ok) throw new Error(`create drop: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<Drop>;
+}
+
+async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const $ = (el: LiveDropPlayer, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector);
+const video = (el: LiveDropPlayer) => $(el, 'video') as HTMLVideoElement;
+const captionsButton = (el: LiveDropPlayer) => $(el, 'button[aria-label="Captions"]');
+const showingTrack = (el: LiveDropPlayer) => [...video(el).textTracks].find((t) => t.mode === 'showing');
+// Booleans in assertions: a failing expect() on a DOM node or TextTrack makes the runner hang serialising it.
+const hasButton = (el: LiveDropPlayer) => captionsButton(el) !== null;
+const isShowing = (el: LiveDropPlayer) => showingTrack(el) !== undefined;
+
+/** Resolves once playback has advanced by `seconds` from the moment this is called. */
+async function advances(el: LiveDropPlayer, seconds: number, timeoutMs = 30_000) {
+  await until('the video plays', () => video(el).currentTime > 0 && !video(el).paused, timeoutMs);
+  const from = video(el).currentTime;
+  await until(`currentTime advances by ${seconds} s`, () => video(el).currentTime >= from + seconds, timeoutMs);
+}
+
+const player = (drop: Drop, playback: string) =>
+  fixture<LiveDropPlayer>(html`<live-drop-player backend=${backend.url} drop=${drop.id} playback=${playback}></live-drop-player>`);
+
+/** The cue text the server serves for the segment that starts at or before `pdt` (a wall-clock ms). */
+async function serverLineAt(pdt: number): Promise<string> {
+  const playlist = await (await fetch(joinUrl(backend.url, `/stream/captions.m3u8?from=${pdt - 4000}&to=${pdt}`))).text();
+  const entries = [...playlist.matchAll(/#EXT-X-PROGRAM-DATE-TIME:(\S+)\n#EXTINF:[\d.]+,\n(\S+)/g)].map((m) => ({ start: Date.parse(m[1]), uri: m[2] }));
+  const entry = entries.findLast((e) => e.start <= pdt)!;
+  const vtt = await (await fetch(joinUrl(backend.url, `/stream/${entry.uri}`))).text();
+  return vtt.trim().split('\n').at(-1)!;
+}
+
+/**
+ * Turns captions on by click, off by the C key, on by the C key and off by
+ * click, checking each time that `aria-pressed` and the video's text tracks
+ * follow, and that the line on screen is the one of the segment on screen.
+ */
+async function togglesCaptions(el: LiveDropPlayer) {
+  const button = await until('the captions button', () => captionsButton(el));
+  expect(button.getAttribute('aria-pressed')).to.equal('false');
+  expect(isShowing(el), 'captions start off').to.equal(false);
+
+  button.click();
+  await el.updateComplete;
+  expect(button.getAttribute('aria-pressed')).to.equal('true');
+  await isShowingTheLineOfTheSegmentOnScreen(el);
+
+  // The C key works from anywhere in the player: here, with the play button focused.
+  ($(el, '[aria-label="Pause"]') ?? $(el, '[aria-label="Play"]'))!.focus();
+  await sendKeys({ press: 'c' });
+  await el.updateComplete;
+  expect(button.getAttribute('aria-pressed')).to.equal('false');
+  expect(isShowing(el), 'no track showing once captions are off').to.equal(false);
+
+  await sendKeys({ press: 'c' });
+  await el.updateComplete;
+  expect(button.getAttribute('aria-pressed')).to.equal('true');
+  await until('a track is showing again', () => showingTrack(el)?.activeCues?.length, 15_000);
+
+  button.click();
+  await el.updateComplete;
+  expect(button.getAttribute('aria-pressed')).to.equal('false');
+  expect(isShowing(el)).to.equal(false);
+}
+
+/** A captions track is showing, and mid-segment its active cue is the line the server has for the segment on screen. */
+async function isShowingTheLineOfTheSegmentOnScreen(el: LiveDropPlayer) {
+  const track = await until('a captions track is showing a cue', () => (showingTrack(el)?.activeCues?.length ? showingTrack(el) : null), 20_000);
+  expect(['subtitles', 'captions']).to.include(track.kind);
+  expect(track.language).to.equal('en');
+  // Segments start on the 2 s wall-clock grid; mid-segment, the cue change of the last boundary has surely happened.
+  await until('the playhead is mid-segment', () => el.playheadTime !== null && Math.abs((el.playheadTime % 2000) - 1000) < 400, 10_000);
+  const playhead = el.playheadTime!;
+  const shown = (track.activeCues![0] as VTTCue).text;
+  expect(shown).to.equal(await serverLineAt(playhead), `the line on screen at ${new Date(playhead).toISOString()}`);
+}
+
+before(async () => {
+  backend = await testBackend();
+});
+
+// ------------------------------------------------------------ tests
+
+describe('<live-drop-player> captions', () => {
+  it('offers no captions button for a stream without captions, and C does nothing', async function () {
+    this.timeout(40_000);
+    const el = await player(await createDrop(WITHOUT_CAPTIONS), 'hlsjs');
+    await advances(el, 2);
+    expect(el.engine).to.equal('hlsjs');
+    expect(hasButton(el), 'no captions button').to.equal(false);
+    $(el, '[aria-label="Pause"]')!.focus();
+    await sendKeys({ press: 'c' });
+    expect(isShowing(el)).to.equal(false);
+  });
+
+  it('offers captions for a stream with a subtitles rendition, and the button and C turn them on and off (hls.js)', async function () {
+    this.timeout(90_000);
+    const el = await player(await createDrop(WITH_CAPTIONS), 'hlsjs');
+    await advances(el, 0.5);
+    expect(el.engine).to.equal('hlsjs');
+    await togglesCaptions(el);
+  });
+
+  it('offers captions and turns them on and off through the text tracks of native HLS playback', async function () {
+    this.timeout(90_000);
+    const el = await player(await createDrop(WITH_CAPTIONS), 'native');
+    // Two segments: every rendition a native player exposes has been announced by now.
+    await advances(el, 4);
+    expect(el.engine).to.equal('native');
+    if (video(el).textTracks.length === 0) {
+      // Chromium's own HLS player (used here when forced) plays the multivariant
+      // playlist's video but exposes none of its renditions: no audioTracks, no
+      // textTracks, so there is nothing to turn on. Safari does expose them; the
+      // rest of this test runs wherever a native player does.
+      expect(hasButton(el), 'without a text track the player offers no captions button').to.equal(false);
+      console.warn('skipped: native HLS in this Chromium exposes no text tracks for the WebVTT rendition');
+      this.skip();
+    }
+    await togglesCaptions(el);
+  });
+});
