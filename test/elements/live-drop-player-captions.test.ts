@@ -20,22 +20,25 @@ let seq = 0;
 const WITH_CAPTIONS = 'stream/main.m3u8';
 const WITHOUT_CAPTIONS = 'stream/live.m3u8';
 
-/** A drop on the reference server, live now, playing `hls`. */
-async function createDrop(hls: string): Promise<Drop> {
-  const res = await fetch(joinUrl(backend.url, routes.host.drops()), {
-    method: 'POST',
+async function host<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(joinUrl(backend.url, path), {
+    method,
     headers: { authorization: `Bearer ${backend.hostToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      id: `captions-${Date.now().toString(36)}-${++seq}`,
-      title: 'Night Shift live',
-      startsAt: Date.now() - 1000,
-      stream: { hls, poster: 'stream/poster.jpg' },
-      products: [],
-    }),
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!res.ok) throw new Error(`create drop: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<Drop>;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<T>;
 }
+
+/** A drop on the reference server playing `hls`, live since `liveForMs` ago. */
+const createDrop = (hls: string, liveForMs = 1000) =>
+  host<Drop>('POST', routes.host.drops(), {
+    id: `captions-${Date.now().toString(36)}-${++seq}`,
+    title: 'Night Shift live',
+    startsAt: Date.now() - liveForMs,
+    stream: { hls, poster: 'stream/poster.jpg' },
+    products: [],
+  });
 
 async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
   const deadline = performance.now() + timeoutMs;
@@ -143,6 +146,21 @@ describe('<live-drop-player> captions', () => {
     await advances(el, 0.5);
     expect(el.engine).to.equal('hlsjs');
     await togglesCaptions(el);
+  });
+
+  it('offers the captions in the replay of a show that had them (hls.js)', async function () {
+    this.timeout(90_000);
+    const drop = await createDrop(WITH_CAPTIONS, 30_000);
+    await host('POST', routes.host.end(drop.id));
+    const el = await player(drop, 'hlsjs');
+    const replay = await until('the replay button', () => $(el, '.message .pill.primary'));
+    replay.click();
+    await advances(el, 0.5);
+    const button = await until('the captions button', () => captionsButton(el));
+    button.click();
+    await el.updateComplete;
+    expect(button.getAttribute('aria-pressed')).to.equal('true');
+    await isShowingTheLineOfTheSegmentOnScreen(el);
   });
 
   it('offers captions and turns them on and off through the text tracks of native HLS playback', async function () {
