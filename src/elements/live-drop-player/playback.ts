@@ -77,6 +77,20 @@ export class Playback {
       options.onHealth('playing');
     });
     on('error', () => this.engine === 'native' && this.#fail());
+    // Captions the stream does not place itself sit above the control bar, not under it (line -4 of the picture).
+    // Text tracks outlive a Playback on the same video (they cannot be removed), so existing ones are watched too.
+    const lift = (e: Event) => {
+      for (const cue of (e.target as TextTrack).cues ?? []) if (cue instanceof VTTCue && cue.line === 'auto') cue.line = -4;
+    };
+    const watch = (track: TextTrack | null) => {
+      track?.addEventListener('cuechange', lift);
+      this.#cleanup.push(() => track?.removeEventListener('cuechange', lift));
+    };
+    const onTrack = (e: TrackEvent) => watch(e.track as TextTrack | null);
+    const tracks = video.textTracks;
+    [...tracks].forEach(watch);
+    tracks.addEventListener('addtrack', onTrack);
+    this.#cleanup.push(() => tracks.removeEventListener('addtrack', onTrack));
     this.#watchdog = setInterval(() => this.#checkStall(), 1000);
     void this.#start();
   }
