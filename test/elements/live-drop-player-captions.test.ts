@@ -11,6 +11,7 @@ import type { LiveDropPlayer } from '../../src/elements/live-drop-player/live-dr
 import { joinUrl, routes } from '../../src/protocol/routes.js';
 import type { Drop } from '../../src/protocol/types.js';
 import { testBackend, type TestBackend } from '../helpers/backend.js';
+import { $, until, video } from '../helpers/player.js';
 
 // ------------------------------------------------------------ fixtures
 
@@ -40,18 +41,6 @@ const createDrop = (hls: string, liveForMs = 1000) =>
     products: [],
   });
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const $ = (el: LiveDropPlayer, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector);
-const video = (el: LiveDropPlayer) => $(el, 'video') as HTMLVideoElement;
 const captionsButton = (el: LiveDropPlayer) => $(el, 'button[aria-label="Captions"]');
 const showingTrack = (el: LiveDropPlayer) => [...video(el).textTracks].find((t) => t.mode === 'showing');
 // Booleans in assertions: a failing expect() on a DOM node or TextTrack makes the runner hang serialising it.

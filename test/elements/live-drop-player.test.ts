@@ -6,6 +6,7 @@ import { configure } from '../../src/core/config.js';
 import { joinUrl, routes } from '../../src/protocol/routes.js';
 import type { Drop, DropInput, FeaturedProduct } from '../../src/protocol/types.js';
 import { testBackend, type TestBackend } from '../helpers/backend.js';
+import { $, until, video } from '../helpers/player.js';
 
 // ------------------------------------------------------------ fixtures
 
@@ -45,19 +46,6 @@ function createDrop(input: Partial<DropInput> = {}): Promise<Drop> {
 
 const feature = (dropId: string, productId: string | null) =>
   host<FeaturedProduct | null>('POST', routes.host.feature(dropId), { productId });
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const $ = (el: LiveDropPlayer, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector);
-const video = (el: LiveDropPlayer) => $(el, 'video') as HTMLVideoElement;
 
 /** Resolves once playback has advanced by `seconds` from the moment this is called. */
 async function advances(el: LiveDropPlayer, seconds = 1, timeoutMs = 30_000) {
