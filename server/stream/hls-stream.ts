@@ -20,7 +20,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { problemType, type ProblemCode } from '../../src/protocol/types.js';
-import { loadClip, type Clip } from './clip.js';
+import { loadClip, type Clip, type ClipSegment } from './clip.js';
 import { livePlaylist, multivariantPlaylist, replayPlaylist, segmentStart, sequenceAt, STREAM_EPOCH_MS, type Rendition, type Timeline } from './playlists.js';
 
 export interface HlsStream {
@@ -94,15 +94,18 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
       return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, body);
     }
     if (path === 'poster.jpg' && clip.poster) return send(req, res, 200, 'image/jpeg', IMMUTABLE, clip.poster);
-    const segment = /^(segments|captions)\/(\d{1,15})\.(ts|vtt)$/.exec(path);
-    if (segment) {
-      const n = Number(segment[2]);
-      const files = segment[1] === 'segments' && segment[3] === 'ts' ? clip.segments : segment[1] === 'captions' && segment[3] === 'vtt' ? clip.captions : null;
-      if (files && n <= sequenceAt(timeline, now())) {
-        return send(req, res, 200, segment[3] === 'ts' ? 'video/mp2t' : VTT_TYPE, IMMUTABLE, files[n % files.length].bytes);
-      }
-    }
+    const segment = /^segments\/(\d{1,15})\.ts$/.exec(path);
+    if (segment && serveStarted(req, res, clip.segments, 'video/mp2t', Number(segment[1]))) return;
+    const cues = /^captions\/(\d{1,15})\.vtt$/.exec(path);
+    if (cues && clip.captions && serveStarted(req, res, clip.captions, VTT_TYPE, Number(cues[1]))) return;
     problem(res, 404, 'not-found', `No stream resource at stream/${path}`);
+  }
+
+  /** Serves file n of the loop (segment or captions) once segment n has started; false before then. */
+  function serveStarted(req: IncomingMessage, res: ServerResponse, files: ClipSegment[], type: string, n: number): boolean {
+    if (n > sequenceAt(timeline, now())) return false;
+    send(req, res, 200, type, IMMUTABLE, files[n % files.length].bytes);
+    return true;
   }
 
   /** A media playlist of one rendition: live without a window (unless `needsWindow`), VOD of the window with one. */
