@@ -11,7 +11,8 @@ import type { LiveDropPlayer } from '../../src/elements/live-drop-player/live-dr
 import { joinUrl, routes } from '../../src/protocol/routes.js';
 import type { Drop } from '../../src/protocol/types.js';
 import { testBackend, type TestBackend } from '../helpers/backend.js';
-import { $, until, video } from '../helpers/player.js';
+import { hostCall } from '../helpers/host-api.js';
+import { $, advances, until, video } from '../helpers/player.js';
 
 // ------------------------------------------------------------ fixtures
 
@@ -21,15 +22,7 @@ let seq = 0;
 const WITH_CAPTIONS = 'stream/main.m3u8';
 const WITHOUT_CAPTIONS = 'stream/live.m3u8';
 
-async function host<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(joinUrl(backend.url, path), {
-    method,
-    headers: { authorization: `Bearer ${backend.hostToken}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<T>;
-}
+const host = <T>(method: string, path: string, body?: unknown) => hostCall<T>(backend, method, path, body);
 
 /** A drop on the reference server playing `hls`, live since `liveForMs` ago. */
 const createDrop = (hls: string, liveForMs = 1000) =>
@@ -46,13 +39,6 @@ const showingTrack = (el: LiveDropPlayer) => [...video(el).textTracks].find((t) 
 // Booleans in assertions: a failing expect() on a DOM node or TextTrack makes the runner hang serialising it.
 const hasButton = (el: LiveDropPlayer) => captionsButton(el) !== null;
 const isShowing = (el: LiveDropPlayer) => showingTrack(el) !== undefined;
-
-/** Resolves once playback has advanced by `seconds` from the moment this is called. */
-async function advances(el: LiveDropPlayer, seconds: number, timeoutMs = 30_000) {
-  await until('the video plays', () => video(el).currentTime > 0 && !video(el).paused, timeoutMs);
-  const from = video(el).currentTime;
-  await until(`currentTime advances by ${seconds} s`, () => video(el).currentTime >= from + seconds, timeoutMs);
-}
 
 const player = (drop: Drop, playback: string) =>
   fixture<LiveDropPlayer>(html`<live-drop-player backend=${backend.url} drop=${drop.id} playback=${playback}></live-drop-player>`);

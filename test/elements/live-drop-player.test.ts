@@ -3,25 +3,18 @@ import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-c
 import '../../src/elements/live-drop-player/live-drop-player.js';
 import type { LiveDropPlayer } from '../../src/elements/live-drop-player/live-drop-player.js';
 import { configure } from '../../src/core/config.js';
-import { joinUrl, routes } from '../../src/protocol/routes.js';
+import { routes } from '../../src/protocol/routes.js';
 import type { Drop, DropInput, FeaturedProduct } from '../../src/protocol/types.js';
 import { testBackend, type TestBackend } from '../helpers/backend.js';
-import { $, until, video } from '../helpers/player.js';
+import { hostCall } from '../helpers/host-api.js';
+import { $, advances, until, video } from '../helpers/player.js';
 
 // ------------------------------------------------------------ fixtures
 
 let backend: TestBackend;
 let seq = 0;
 
-async function host<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(joinUrl(backend.url, path), {
-    method,
-    headers: { authorization: `Bearer ${backend.hostToken}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<T>;
-}
+const host = <T>(method: string, path: string, body?: unknown) => hostCall<T>(backend, method, path, body);
 
 const product = (id: string, title: string) => ({
   id,
@@ -46,13 +39,6 @@ function createDrop(input: Partial<DropInput> = {}): Promise<Drop> {
 
 const feature = (dropId: string, productId: string | null) =>
   host<FeaturedProduct | null>('POST', routes.host.feature(dropId), { productId });
-
-/** Resolves once playback has advanced by `seconds` from the moment this is called. */
-async function advances(el: LiveDropPlayer, seconds = 1, timeoutMs = 30_000) {
-  await until('the video plays', () => video(el).currentTime > 0 && !video(el).paused, timeoutMs);
-  const from = video(el).currentTime;
-  await until(`currentTime advances by ${seconds} s`, () => video(el).currentTime >= from + seconds, timeoutMs);
-}
 
 /**
  * Waits for the card of `productId` to appear and reads the playhead's

@@ -8,7 +8,8 @@ import { joinUrl, routes } from '../../src/protocol/routes.js';
 import type { Drop, DropInput, ProductInput, Reservation, SalesReport } from '../../src/protocol/types.js';
 import { testBackend, type TestBackend } from './backend.js';
 
-async function call<T>(backend: TestBackend, method: string, path: string, body?: unknown, token = backend.hostToken): Promise<T> {
+/** One request to the reference server as the host (or as `token`); throws with the status and body unless it is 2xx. */
+export async function hostCall<T>(backend: TestBackend, method: string, path: string, body?: unknown, token = backend.hostToken): Promise<T> {
   const res = await fetch(joinUrl(backend.url, path), {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -70,20 +71,20 @@ export async function createDrop(input: Partial<DropInput> & { live?: boolean } 
     products: [productInput()],
     ...rest,
   };
-  let drop = parseDrop(await call(backend, 'POST', routes.host.drops(), body));
+  let drop = parseDrop(await hostCall(backend, 'POST', routes.host.drops(), body));
   const id = drop.id;
   const t: TestDrop = {
     backend,
     drop,
     id,
-    start: async () => (t.drop = parseDrop(await call(backend, 'POST', routes.host.start(id)))),
-    end: async () => (t.drop = parseDrop(await call(backend, 'POST', routes.host.end(id)))),
-    feature: (productId) => call(backend, 'POST', routes.host.feature(id), { productId }),
-    setStock: (productId, variantId, available) => call(backend, 'PUT', routes.host.stock(id, productId, variantId), { available }),
-    patch: async (patch) => (t.drop = parseDrop(await call(backend, 'PATCH', routes.host.drop(id), patch))),
-    confirm: (reservationId) => call(backend, 'POST', routes.confirm(reservationId)),
-    reservations: async () => (await call<unknown[]>(backend, 'GET', routes.host.reservations(id))).map((r) => parseReservation(r)),
-    sales: () => call<SalesReport>(backend, 'GET', routes.host.sales(id)),
+    start: async () => (t.drop = parseDrop(await hostCall(backend, 'POST', routes.host.start(id)))),
+    end: async () => (t.drop = parseDrop(await hostCall(backend, 'POST', routes.host.end(id)))),
+    feature: (productId) => hostCall(backend, 'POST', routes.host.feature(id), { productId }),
+    setStock: (productId, variantId, available) => hostCall(backend, 'PUT', routes.host.stock(id, productId, variantId), { available }),
+    patch: async (patch) => (t.drop = parseDrop(await hostCall(backend, 'PATCH', routes.host.drop(id), patch))),
+    confirm: (reservationId) => hostCall(backend, 'POST', routes.confirm(reservationId)),
+    reservations: async () => (await hostCall<unknown[]>(backend, 'GET', routes.host.reservations(id))).map((r) => parseReservation(r)),
+    sales: () => hostCall<SalesReport>(backend, 'GET', routes.host.sales(id)),
   };
   if (live) drop = await t.start();
   return t;
@@ -92,7 +93,7 @@ export async function createDrop(input: Partial<DropInput> & { live?: boolean } 
 /** Another visitor, buying through the HTTP API while the page under test watches. */
 export async function otherShopper(backend?: TestBackend) {
   const b = backend ?? (await testBackend());
-  const { shopperToken } = await call<{ shopperToken: string }>(b, 'POST', routes.shoppers());
+  const { shopperToken } = await hostCall<{ shopperToken: string }>(b, 'POST', routes.shoppers());
   return {
     shopperToken,
     async reserve(dropId: string, productId: string, variantId: string, quantity = 1): Promise<Reservation> {
@@ -107,7 +108,7 @@ export async function otherShopper(backend?: TestBackend) {
     /** Reserves and pays at once: the units are gone for good. */
     async buy(dropId: string, productId: string, variantId: string, quantity = 1) {
       const reservation = await this.reserve(dropId, productId, variantId, quantity);
-      return call(b, 'POST', routes.confirm(reservation.id), undefined, shopperToken);
+      return hostCall(b, 'POST', routes.confirm(reservation.id), undefined, shopperToken);
     },
   };
 }
