@@ -1,56 +1,20 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { createHlsStream } from '../../server/stream/hls-stream.js';
 import { STREAM_EPOCH_MS } from '../../server/stream/playlists.js';
+import { listenToStream, parseMediaPlaylist } from './support/hls.js';
 
 /** A wall-clock instant 0.5 s into segment 1_000_003 (a 2 s segment, the 4th of the 4-segment loop). */
 const NOW = 1_000_003 * 2000 + 500;
-
-interface Entry {
-  seq: number;
-  uri: string;
-  pdt: number;
-  discontinuity: boolean;
-}
-
-function parse(text: string) {
-  const tag = (name: string) => Number(new RegExp(`#${name}:(\\d+)`).exec(text)?.[1]);
-  const entries: Entry[] = [];
-  let seq = tag('EXT-X-MEDIA-SEQUENCE');
-  let pdt = NaN;
-  let discontinuity = false;
-  for (const line of text.split('\n')) {
-    if (line === '#EXT-X-DISCONTINUITY') discontinuity = true;
-    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) pdt = Date.parse(line.slice(25));
-    else if (line && !line.startsWith('#')) {
-      entries.push({ seq: seq++, uri: line, pdt, discontinuity });
-      discontinuity = false;
-    }
-  }
-  return { entries, discontinuitySequence: tag('EXT-X-DISCONTINUITY-SEQUENCE'), vod: text.includes('#EXT-X-PLAYLIST-TYPE:VOD'), ended: text.includes('#EXT-X-ENDLIST') };
-}
-
-/** Segment n starts at n × 2 s since the Unix epoch in these tests, to keep the arithmetic readable. */
-async function listen(now: () => number, epochMs = 0): Promise<{ server: Server; url: string }> {
-  const stream = createHlsStream({ now, epochMs });
-  const server = createServer((req, res) => {
-    const url = new URL(req.url!, 'http://localhost');
-    if (!stream.handle(req, res, url)) res.writeHead(418).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 describe('simulated live HLS stream', () => {
   let pinned: { server: Server; url: string };
   let realtime: { server: Server; url: string };
   before(async () => {
-    pinned = await listen(() => NOW);
-    realtime = await listen(Date.now, STREAM_EPOCH_MS);
+    pinned = await listenToStream(() => NOW);
+    realtime = await listenToStream(Date.now, STREAM_EPOCH_MS);
   });
   after(() => {
     pinned.server.close();
@@ -61,7 +25,7 @@ describe('simulated live HLS stream', () => {
     const res = await fetch(`${pinned.url}/stream/live.m3u8`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/vnd.apple.mpegurl');
-    const { entries, vod, ended } = parse(await res.text());
+    const { entries, vod, ended } = parseMediaPlaylist(await res.text());
     assert.deepEqual(entries.map((e) => e.seq), [999_997, 999_998, 999_999, 1_000_000, 1_000_001, 1_000_002]);
     for (const e of entries) assert.equal(e.pdt, e.seq * 2000, `segment ${e.seq} is dated at its wall-clock start`);
     assert.ok(entries.at(-1)!.pdt + 2000 <= NOW, 'the segment still being recorded is not listed');
@@ -69,14 +33,14 @@ describe('simulated live HLS stream', () => {
   });
 
   it('marks every loop restart as a discontinuity and counts the ones that slid out', async () => {
-    const { entries, discontinuitySequence } = parse(await (await fetch(`${pinned.url}/stream/live.m3u8`)).text());
+    const { entries, discontinuitySequence } = parseMediaPlaylist(await (await fetch(`${pinned.url}/stream/live.m3u8`)).text());
     assert.deepEqual(entries.filter((e) => e.discontinuity).map((e) => e.seq), [1_000_000]);
     // Loops restarted at 0, 4, …, 999_996: the first listed segment is in loop 249_999.
     assert.equal(discontinuitySequence, 249_999);
   });
 
   it('gives the same playlist on every node, so a load balancer can spread viewers', async () => {
-    const [a, b] = await Promise.all([listen(() => NOW), listen(() => NOW)]);
+    const [a, b] = await Promise.all([listenToStream(() => NOW), listenToStream(() => NOW)]);
     try {
       const [x, y] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.url}/stream/live.m3u8`)).text()));
       assert.equal(x, y);
@@ -87,7 +51,7 @@ describe('simulated live HLS stream', () => {
   });
 
   it('serves each listed segment as cacheable MPEG-TS, the loop position picking the clip file', async () => {
-    const { entries } = parse(await (await fetch(`${pinned.url}/stream/live.m3u8`)).text());
+    const { entries } = parseMediaPlaylist(await (await fetch(`${pinned.url}/stream/live.m3u8`)).text());
     const bodies = await Promise.all(
       entries.map(async (e) => {
         const res = await fetch(new URL(e.uri, `${pinned.url}/stream/live.m3u8`));
@@ -112,13 +76,13 @@ describe('simulated live HLS stream', () => {
   });
 
   it('replays a past window as VOD with the program date-times the live playlist had', async () => {
-    const live = parse(await (await fetch(`${pinned.url}/stream/live.m3u8`)).text());
+    const live = parseMediaPlaylist(await (await fetch(`${pinned.url}/stream/live.m3u8`)).text());
     const from = 999_998 * 2000 + 700;
     const to = 1_000_002 * 2000 + 10;
     const res = await fetch(`${pinned.url}/stream/replay.m3u8?from=${from}&to=${to}`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-cache');
-    const replay = parse(await res.text());
+    const replay = parseMediaPlaylist(await res.text());
     assert.ok(replay.vod && replay.ended);
     assert.deepEqual(replay.entries.map((e) => e.seq), [999_998, 999_999, 1_000_000, 1_000_001, 1_000_002]);
     const sameInLive = live.entries.filter((e) => e.seq >= 999_998);
@@ -128,7 +92,7 @@ describe('simulated live HLS stream', () => {
 
   it('cuts a replay that reaches into the future at what has been recorded', async () => {
     const res = await fetch(`${pinned.url}/stream/replay.m3u8?from=${NOW - 5000}&to=${NOW + 60_000}`);
-    const { entries } = parse(await res.text());
+    const { entries } = parseMediaPlaylist(await res.text());
     assert.equal(entries.at(-1)!.seq, 1_000_003);
   });
 
@@ -181,7 +145,7 @@ describe('simulated live HLS stream', () => {
   });
 
   it('keeps sequence numbers small by default: hls.js stalls on a discontinuity sequence in the hundreds of millions', async () => {
-    const { entries, discontinuitySequence } = parse(await (await fetch(`${realtime.url}/stream/live.m3u8`)).text());
+    const { entries, discontinuitySequence } = parseMediaPlaylist(await (await fetch(`${realtime.url}/stream/live.m3u8`)).text());
     assert.ok(discontinuitySequence < 10_000_000, `discontinuity sequence ${discontinuitySequence}`);
     for (const e of entries) assert.equal(e.pdt % 2000, 0, 'segments still start on the wall clock grid');
     assert.ok(Math.abs(entries.at(-1)!.pdt + 4000 - Date.now()) < 4000, 'the last segment ended within one segment of now');

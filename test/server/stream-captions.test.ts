@@ -5,43 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { createHlsStream } from '../../server/stream/hls-stream.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor } from './support/api-client.js';
+import { listenToStream, parseMediaPlaylist, type PlaylistEntry } from './support/hls.js';
 
 /** A wall-clock instant 0.5 s into segment 1_000_003 (a 2 s segment, the 4th of the 4-segment loop); segment n starts at n × 2 s. */
 const NOW = 1_000_003 * 2000 + 500;
-
-interface Entry {
-  seq: number;
-  uri: string;
-  pdt: number;
-  duration: number;
-  discontinuity: boolean;
-}
-
-function parseMedia(text: string) {
-  const tag = (name: string) => Number(new RegExp(`#${name}:(\\d+)`).exec(text)?.[1]);
-  const entries: Entry[] = [];
-  let seq = tag('EXT-X-MEDIA-SEQUENCE');
-  let pdt = NaN;
-  let duration = NaN;
-  let discontinuity = false;
-  for (const line of text.split('\n')) {
-    if (line === '#EXT-X-DISCONTINUITY') discontinuity = true;
-    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) pdt = Date.parse(line.slice(25));
-    else if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice(8));
-    else if (line && !line.startsWith('#')) {
-      entries.push({ seq: seq++, uri: line, pdt, duration, discontinuity });
-      discontinuity = false;
-    }
-  }
-  return { entries, discontinuitySequence: tag('EXT-X-DISCONTINUITY-SEQUENCE'), targetDuration: tag('EXT-X-TARGETDURATION'), ended: text.includes('#EXT-X-ENDLIST') };
-}
 
 /** Attributes of a tag line, e.g. `TYPE=SUBTITLES,URI="a.m3u8"` → { TYPE: 'SUBTITLES', URI: 'a.m3u8' }. */
 function attributes(line: string): Record<string, string> {
@@ -75,14 +47,6 @@ async function firstVideoPts(bytes: Buffer): Promise<number> {
   return Number((await probe).stdout.trim().split('\n')[0]);
 }
 
-async function listen(now: () => number): Promise<{ server: Server; url: string }> {
-  const stream = createHlsStream({ now, epochMs: 0 });
-  const server = createServer((req, res) => {
-    if (!stream.handle(req, res, new URL(req.url!, 'http://localhost'))) res.writeHead(418).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/stream/` };
-}
 
 const text = async (url: string) => {
   const res = await fetch(url);
@@ -93,7 +57,9 @@ const text = async (url: string) => {
 describe('simulated live stream: captions', () => {
   let pinned: { server: Server; url: string };
   before(async () => {
-    pinned = await listen(() => NOW);
+    const stream = await listenToStream(() => NOW);
+    // The tests below name the stream's files relative to stream/.
+    pinned = { ...stream, url: `${stream.url}/stream/` };
   });
   after(() => pinned.server.close());
 
@@ -130,13 +96,13 @@ describe('simulated live stream: captions', () => {
   });
 
   it('lists the captions of exactly the live video segments: same sequence numbers, durations, dates and discontinuities', async () => {
-    const video = parseMedia(await text(`${pinned.url}live.m3u8`));
-    const captions = parseMedia(await text(`${pinned.url}captions.m3u8`));
+    const video = parseMediaPlaylist(await text(`${pinned.url}live.m3u8`));
+    const captions = parseMediaPlaylist(await text(`${pinned.url}captions.m3u8`));
     assert.equal(captions.entries.length, 6);
     assert.equal(captions.ended, false, 'a live playlist');
     assert.equal(captions.discontinuitySequence, video.discontinuitySequence);
     assert.equal(captions.targetDuration, video.targetDuration);
-    const strip = (e: Entry) => ({ ...e, uri: e.uri.replace(/^captions\/(\d+)\.vtt$/, 'segments/$1.ts') });
+    const strip = (e: PlaylistEntry) => ({ ...e, uri: e.uri.replace(/^captions\/(\d+)\.vtt$/, 'segments/$1.ts') });
     assert.deepEqual(captions.entries.map(strip), video.entries);
     assert.deepEqual(captions.entries.filter((e) => e.discontinuity).map((e) => e.seq), [1_000_000], 'the loop restart');
     assert.deepEqual(captions.entries.map((e) => e.uri), captions.entries.map((e) => `captions/${e.seq}.vtt`));
@@ -144,7 +110,7 @@ describe('simulated live stream: captions', () => {
 
   it('times each captions segment to the PTS of the video segment with the same number, for the whole segment', async (t) => {
     if (!(await hasFfprobe)) return t.skip('ffprobe is not installed');
-    const { entries } = parseMedia(await text(`${pinned.url}captions.m3u8`));
+    const { entries } = parseMediaPlaylist(await text(`${pinned.url}captions.m3u8`));
     const lines = new Set<string>();
     for (const e of entries) {
       const res = await fetch(new URL(e.uri, pinned.url));
@@ -168,8 +134,8 @@ describe('simulated live stream: captions', () => {
     const { media, variantUri } = parseMultivariant(await text(`${pinned.url}main.m3u8?from=${from}&to=${to}`));
     assert.equal(variantUri, `replay.m3u8?from=${from}&to=${to}`);
     assert.equal(media[0].URI, `captions.m3u8?from=${from}&to=${to}`);
-    const video = parseMedia(await text(new URL(variantUri, pinned.url).href));
-    const captions = parseMedia(await text(new URL(media[0].URI, pinned.url).href));
+    const video = parseMediaPlaylist(await text(new URL(variantUri, pinned.url).href));
+    const captions = parseMediaPlaylist(await text(new URL(media[0].URI, pinned.url).href));
     assert.ok(video.ended && captions.ended, 'both are VOD');
     assert.deepEqual(captions.entries.map((e) => e.seq), [999_998, 999_999, 1_000_000, 1_000_001, 1_000_002]);
     assert.deepEqual(captions.entries.map((e) => [e.seq, e.pdt, e.discontinuity]), video.entries.map((e) => [e.seq, e.pdt, e.discontinuity]));
