@@ -79,8 +79,18 @@ export class Playback {
     on('error', () => this.engine === 'native' && this.#fail());
     // Captions the stream does not place itself sit above the control bar, not under it (line -4 of the picture).
     // Text tracks outlive a Playback on the same video (they cannot be removed), so existing ones are watched too.
+    // Chromium keeps showing a cue where it first drew it, so one already on screen is put back to be drawn anew.
     const lift = (e: Event) => {
-      for (const cue of (e.target as TextTrack).cues ?? []) if (cue instanceof VTTCue && cue.line === 'auto') cue.line = -4;
+      const track = e.target as TextTrack;
+      const shown = new Set(track.activeCues ?? []);
+      for (const cue of [...(track.cues ?? [])]) {
+        if (!(cue instanceof VTTCue) || cue.line !== 'auto') continue;
+        cue.line = -4;
+        if (shown.has(cue)) {
+          track.removeCue(cue);
+          track.addCue(cue);
+        }
+      }
     };
     const watch = (track: TextTrack | null) => {
       track?.addEventListener('cuechange', lift);
