@@ -74,7 +74,7 @@ describe('<drop-product-card> theming', function () {
       const moving = await fixture<DropProductCard>(html`<drop-product-card backend="https://silent.example" drop="b" product="p"></drop-product-card>`);
       await new Promise(requestAnimationFrame);
       expect(moving.state).to.equal('loading');
-      expect(moving.shadowRoot!.getAnimations().length, 'the skeleton shimmers otherwise').to.be.greaterThan(0);
+      expect(moving.shadowRoot!.getAnimations().length, 'the skeleton pulses otherwise').to.be.greaterThan(0);
     } finally {
       window.fetch = realFetch;
     }

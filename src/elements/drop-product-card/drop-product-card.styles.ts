@@ -30,12 +30,9 @@ export const cardStyles = css`
     width: 100%;
     height: 100%;
     object-fit: cover;
-    transition: transform calc(var(--_speed) * 3) ease, filter var(--_speed) ease;
+    transition: filter var(--_speed) ease;
   }
 
-  [part~='base']:hover [part='image'] {
-    transform: scale(1.025);
-  }
 
   :host(:is([state='locked'], [state='sold-out'], [state='ended'])) [part='image'] {
     filter: grayscale(0.65);
@@ -46,9 +43,6 @@ export const cardStyles = css`
     position: absolute;
     top: calc(var(--_space) * 0.75);
     left: calc(var(--_space) * 0.75);
-    display: inline-flex;
-    align-items: center;
-    gap: 0.35rem;
     padding: 0.3rem 0.65rem;
     border-radius: 999px;
     background: color-mix(in srgb, var(--_surface) 92%, transparent);
@@ -58,14 +52,6 @@ export const cardStyles = css`
     font-weight: 700;
     letter-spacing: 0.08em;
     text-transform: uppercase;
-  }
-  .badge svg {
-    width: 0.9rem;
-    height: 0.9rem;
-    fill: none;
-    stroke: currentColor;
-    stroke-width: 1.6;
-    stroke-linejoin: round;
   }
 
   .body {
@@ -127,7 +113,7 @@ export const cardStyles = css`
     background: currentColor;
     vertical-align: 0.08em;
   }
-  /* After .badge, whose colour these replace on the sold-out and reserved badges. */
+  /* After .badge, whose colour .danger replaces on the sold-out badge. */
   .success {
     color: var(--_success);
   }
@@ -340,15 +326,6 @@ export const cardStyles = css`
     font-size: 1rem;
   }
 
-  .spinner {
-    width: 1rem;
-    height: 1rem;
-    border-radius: 50%;
-    border: 2px solid currentColor;
-    border-right-color: transparent;
-    animation: spin 0.7s linear infinite;
-  }
-
   .skeleton .bone {
     height: 0.9rem;
     width: 70%;
@@ -368,9 +345,8 @@ export const cardStyles = css`
   }
   .skeleton [part='media'],
   .skeleton .bone {
-    background: linear-gradient(90deg, var(--_subtle), color-mix(in srgb, var(--_muted) 16%, var(--_surface)), var(--_subtle));
-    background-size: 200% 100%;
-    animation: shimmer 1.4s ease-in-out infinite;
+    background: var(--_subtle);
+    animation: pulse 0.9s ease-in-out infinite alternate;
   }
 
   :host([state='reserved']) [part~='base'] {
@@ -420,29 +396,15 @@ export const cardStyles = css`
     }
   }
 
-  @keyframes spin {
+  @keyframes pulse {
     to {
-      transform: rotate(360deg);
-    }
-  }
-  @keyframes shimmer {
-    from {
-      background-position: 100% 0;
-    }
-    to {
-      background-position: -100% 0;
+      opacity: 0.5;
     }
   }
   @media (prefers-reduced-motion: reduce) {
     .skeleton [part='media'],
     .skeleton .bone {
       animation: none;
-    }
-    .spinner {
-      animation-duration: 2s;
-    }
-    [part~='base']:hover [part='image'] {
-      transform: none;
     }
   }
 `;

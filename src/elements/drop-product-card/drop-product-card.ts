@@ -295,19 +295,7 @@ export class DropProductCard extends LitElement {
   }
 
   #badge() {
-    const { t } = this.#locale;
-    switch (this.state) {
-      case 'sold-out':
-        return html`<span class="badge danger" aria-hidden="true">${t('soldOut')}</span>`;
-      case 'locked':
-        return html`<span class="badge" aria-hidden="true"
-          ><svg viewBox="0 0 16 16"><path d="M5 7V5a3 3 0 016 0v2M4 7h8v6H4z" /></svg>${t('comingSoon')}</span
-        >`;
-      case 'reserved':
-        return html`<span class="badge success" aria-hidden="true">${t('reserved')}</span>`;
-      default:
-        return nothing;
-    }
+    return this.state === 'sold-out' ? html`<span class="badge danger" aria-hidden="true">${this.#locale.t('soldOut')}</span>` : nothing;
   }
 
   #stockLine() {
@@ -316,8 +304,7 @@ export class DropProductCard extends LitElement {
     const product = this.#product!;
     switch (this.state) {
       case 'locked':
-        return html`<span class="lock">${t('locked', { time: this.#locale.dateTime(drop.startsAt, this.#clock.now) })}</span>
-          <span class="muted">${this.#opensIn(this.#clock.remaining ?? 0)}</span>`;
+        return t('locked', { time: this.#locale.dateTime(drop.startsAt, this.#clock.now) });
       case 'ended':
         return t('ended');
       case 'sold-out':
@@ -329,13 +316,6 @@ export class DropProductCard extends LitElement {
     }
     const left = this.#left(product);
     return left <= LOW_STOCK ? html`<span class="low">${t('onlyLeft', { n: left })}</span>` : html`<span class="success">${t('inStock')}</span>`;
-  }
-
-  /** A ticking clock on the last day, a calm "in 2 days" before that. */
-  #opensIn(remaining: number) {
-    return remaining >= 86_400_000
-      ? this.#locale.t('opens', { in: this.#locale.relative(remaining) })
-      : this.#locale.t('lockedIn', { countdown: formatClock(remaining) });
   }
 
   #actions(product: Product) {
@@ -383,7 +363,7 @@ export class DropProductCard extends LitElement {
         aria-disabled=${reserving ? 'true' : 'false'}
         @click=${() => !reserving && void this.#reserve()}
       >
-        ${reserving ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${label}
+        ${label}
       </button>
     </div>`;
   }

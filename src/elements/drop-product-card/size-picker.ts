@@ -3,9 +3,10 @@
  * (top layer, so a player's overflow cannot clip it). The stylesheet places
  * the list with CSS anchor positioning (Baseline 2026); older browsers fetch
  * `size-list-float.ts`, which places it with Floating UI. Keyboard: Enter,
- * Space or ↓ opens; ↑ ↓ Home End and a typed letter move; Enter or Space
- * picks; Escape or Tab closes. Sold-out sizes can be reached (so a screen
- * reader hears them) but not picked.
+ * Space or ↓ opens; ↑ ↓ Home End move; Enter or Space picks; Escape or Tab
+ * closes. No type-ahead: a drop has a handful of sizes, which the arrows
+ * reach as fast. Sold-out sizes can be reached (so a screen reader hears
+ * them) but not picked.
  */
 import { html, type ReactiveController, type ReactiveElement } from 'lit';
 
@@ -128,15 +129,6 @@ export class SizePicker implements ReactiveController {
     );
   }
 
-  /** Jumps to the next size starting with the typed character ("x" → XS, XL). */
-  #typeAhead(char: string) {
-    const n = this.#options.length;
-    for (let step = 1; step <= n; step++) {
-      const i = (this.#active + step) % n;
-      if (this.#options[i].label.toLowerCase().startsWith(char.toLowerCase())) return this.#move(i);
-    }
-  }
-
   #onButtonKey = (e: KeyboardEvent) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
@@ -155,7 +147,7 @@ export class SizePicker implements ReactiveController {
       Escape: () => this.close(),
       Tab: () => this.close(false),
     };
-    const action = keys[e.key] ?? (e.key.length === 1 ? () => this.#typeAhead(e.key) : undefined);
+    const action = keys[e.key];
     if (!action) return;
     if (e.key !== 'Tab') e.preventDefault();
     e.stopPropagation();
