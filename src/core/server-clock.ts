@@ -83,7 +83,7 @@ export class ServerClock {
       this.#offset.set(estimateOffset(samples));
     } else if (!this.synced) {
       // Better a countdown on the visitor's clock than a skeleton forever; try again soon.
-      console.warn(`[live-drop] could not read the server time of ${this.backend}; using this device's clock for now.`);
+      console.warn('[live-drop] no server time, so the device clock for now:', this.backend);
       this.#offset.set(0);
       setTimeout(() => void this.sync(), 15_000);
     }

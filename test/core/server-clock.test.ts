@@ -50,6 +50,6 @@ describe('server clock without /v1/time', () => {
     const warnings = await consoleLines('warn', () => withFetch(unreachable, () => clock.sync()));
     expect(clock.synced).to.equal(true);
     expect(clock.$offset.get()).to.equal(0);
-    expect(warnings.join()).to.contain("using this device's clock");
+    expect(warnings.join()).to.contain('no server time, so the device clock for now: https://no-time.example');
   });
 });
