@@ -9,20 +9,20 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants } from 'node:zlib';
 import { build } from 'vite';
 import { minifyLitCssPlugin } from '../scripts/minify-lit-css.js';
 import { minifyLitHtmlPlugin } from '../scripts/minify-lit-html.js';
+import { BUDGET_GZIP, gzipSize } from './lib/budget.js';
 import { bundleBreakdown } from './lib/bundle-breakdown.js';
 import { printTable } from './lib/table.js';
 
-const BUDGET_GZIP = 20 * 1024;
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'dist');
 
 const sizes = (code: Buffer) => ({
   min: code.length,
-  gzip: gzipSync(code, { level: 9 }).length,
+  gzip: gzipSize(code),
   brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
 });
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { BUDGET_GZIP, gzipSize } from '../../bench/lib/budget.js';
 import { packedProject, root, run, viteBuild, type PackedProject } from './packed-project.js';
 
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
@@ -106,6 +107,11 @@ describe('npm package', () => {
     assert.ok(!main.includes(floatingMarker) && readFileSync(join(dist, float), 'utf8').includes(floatingMarker), 'Floating UI lives only in the fallback chunk');
     assert.ok(!main.includes('Drop startet in') && readFileSync(join(dist, german), 'utf8').includes('Drop startet in'), 'German lives only in its chunk');
     assert.ok(!/^import\s/m.test(main) && !/\bfrom\s*["'`][^./]/.test(main), 'no bare imports: a browser loads it as is');
+  });
+
+  it('keeps the script-tag module within its 20 KB gzip budget (bench/bundle.ts prints the breakdown)', () => {
+    const size = gzipSize(readFileSync(join(root, 'dist/live-drop.js')));
+    assert.ok(size <= BUDGET_GZIP, `dist/live-drop.js is ${size} B gzip, ${size - BUDGET_GZIP} B over its budget of ${BUDGET_GZIP} B`);
   });
 
   it('imports in a fresh project: the elements register and configure() is exported', async () => {
