@@ -35,6 +35,10 @@ export interface PlayerEventDetails {
 /** Seconds behind the live position after which the player offers to jump to live. */
 const BEHIND_LIVE_S = 5;
 
+/** WebVTT lines counted from the picture's bottom: captions clear the control bar, or sit low when it is hidden. */
+const CAPTION_LINE_HIGH = -4;
+const CAPTION_LINE_LOW = -2;
+
 /**
  * @summary The drop's live show: HLS video with the featured products sliding in when the viewer sees them on screen.
  *
@@ -226,6 +230,7 @@ export class LiveDropPlayer extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.#syncPlayback();
+    if (changed.has('controlsHidden')) this.#playback?.placeCaptions();
     this.#floatReactions();
     const before = changed.get('state');
     if (before !== undefined && before !== this.state) {
@@ -260,6 +265,8 @@ export class LiveDropPlayer extends LitElement {
         if (health === 'unsupported') emit(this, 'drop-error', { code: 'stream', message: this.#t('unsupported') });
       },
       onTracks: () => (this.hasCaptions = this.#playback?.hasCaptions() ?? false),
+      // Above the control bar while it shows, near the bottom while it is hidden.
+      captionLine: () => (this.controlsHidden ? CAPTION_LINE_LOW : CAPTION_LINE_HIGH),
     });
     this.requestUpdate();
     // Every frame where the browser can tell (requestVideoFrameCallback), else four times a second.

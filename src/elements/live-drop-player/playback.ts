@@ -24,7 +24,18 @@ export interface PlaybackOptions {
   onHealth(health: PlaybackHealth, retryInMs?: number): void;
   /** Captions appeared or went away. */
   onTracks?(): void;
+  /**
+   * The line, counted up from the picture's bottom as negative WebVTT lines, for captions the stream does not
+   * place itself: above the control bar while it shows. Read again on every cue change and `placeCaptions()`.
+   */
+  captionLine?(): number;
 }
+
+/** Width of a placed caption, in % of the picture, centred. */
+const CAPTION_WIDTH = 64;
+
+/** Cues this player placed (their own line was `auto`): they follow `captionLine`. Weak, as cues go with their track. */
+const placed = new WeakSet<VTTCue>();
 
 /** Wait before retry `attempt`: 1 s, 2 s, 4 s … up to 15 s, with jitter so viewers do not return in lockstep. */
 export function retryDelay(attempt: number): number {
@@ -77,21 +88,9 @@ export class Playback {
       options.onHealth('playing');
     });
     on('error', () => this.engine === 'native' && this.#fail());
-    // Captions the stream does not place itself sit above the control bar, not under it (line -4 of the picture).
+    // Captions the stream does not place itself sit above the control bar, not under it (see `captionLine`).
     // Text tracks outlive a Playback on the same video (they cannot be removed), so existing ones are watched too.
-    // Chromium keeps showing a cue where it first drew it, so one already on screen is put back to be drawn anew.
-    const lift = (e: Event) => {
-      const track = e.target as TextTrack;
-      const shown = new Set(track.activeCues ?? []);
-      for (const cue of [...(track.cues ?? [])]) {
-        if (!(cue instanceof VTTCue) || cue.line !== 'auto') continue;
-        cue.line = -4;
-        if (shown.has(cue)) {
-          track.removeCue(cue);
-          track.addCue(cue);
-        }
-      }
-    };
+    const lift = (e: Event) => this.#place(e.target as TextTrack);
     const watch = (track: TextTrack | null) => {
       track?.addEventListener('cuechange', lift);
       this.#cleanup.push(() => track?.removeEventListener('cuechange', lift));
@@ -103,6 +102,31 @@ export class Playback {
     this.#cleanup.push(() => tracks.removeEventListener('addtrack', onTrack));
     this.#watchdog = setInterval(() => this.#checkStall(), 1000);
     void this.#start();
+  }
+
+  /** Moves the captions this player places to the line `captionLine` gives now (the controls came or went). */
+  placeCaptions(): void {
+    for (const track of this.video.textTracks) this.#place(track);
+  }
+
+  #place(track: TextTrack) {
+    const line = this.options.captionLine?.() ?? -4;
+    // Chromium keeps showing a cue where it first drew it, so one already on screen is put back to be drawn anew.
+    const shown = new Set(track.activeCues ?? []);
+    for (const cue of [...(track.cues ?? [])]) {
+      if (!(cue instanceof VTTCue)) continue;
+      if (cue.line === 'auto') {
+        placed.add(cue);
+        // The middle of the picture, so a line clears the reaction button in the bottom corner (wrapping if need be).
+        if (cue.size === 100) cue.size = CAPTION_WIDTH;
+      }
+      if (!placed.has(cue) || cue.line === line) continue;
+      cue.line = line;
+      if (shown.has(cue)) {
+        track.removeCue(cue);
+        track.addCue(cue);
+      }
+    }
   }
 
   /** Wall-clock ms (program date-time) of the frame on screen, or null when the stream carries none. */
