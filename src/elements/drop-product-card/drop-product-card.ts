@@ -45,7 +45,7 @@ const LOW_STOCK = 5;
  * @fires drop-error - Loading failed or a reservation was refused. `detail: { code, message }`
  *
  * @csspart base - The card.
- * @csspart media - The image frame (carries the stock badge).
+ * @csspart media - The image frame (carries the "Sold out" badge).
  * @csspart image - The product image.
  * @csspart title - The product name.
  * @csspart price - The price in the visitor's currency.
