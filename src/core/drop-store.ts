@@ -87,7 +87,7 @@ export class DropStore {
       },
       state: (connection) => this.#connection.set(connection),
       error: (error, fatal) => {
-        if (!fatal) console.warn('[live-drop] skipped', error);
+        if (!fatal) console.warn(`[live-drop] skipped an event of drop "${this.dropId}":`, error);
         // Say it once per outage, not on every background retry.
         else if (!this.#error.get()) console.error(`[live-drop] could not load drop "${this.dropId}" from ${this.backend}: ${error.message}`);
         this.#error.set(error);

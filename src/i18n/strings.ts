@@ -68,7 +68,7 @@ export function loadStrings(lang: string): Promise<unknown> {
   pending[lang] ??= (packs[lang] ?? (() => Promise.resolve({ default: en })))().then(
     (pack) => (ready[lang] = pack.default),
     (error: unknown) => {
-      console.warn('[live-drop] texts not loaded, showing English:', error);
+      console.warn(`[live-drop] "${lang}" texts not loaded, showing English:`, error);
       ready[lang] = en;
     },
   );
