@@ -46,7 +46,7 @@ describe('<drop-product-card>', function () {
     const unlocks = new Intl.DateTimeFormat('en-US', { weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(t.drop.startsAt);
     expect(shadow(el).querySelector('[part="stock"]')!.textContent).to.equal(`Unlocks ${unlocks}`);
     expect(button(el, 'Reserve').disabled).to.equal(true);
-    expect(shadow(el).querySelector('.badge'), 'only a sold-out card has a badge').to.equal(null);
+    expect(shadow(el).querySelector('.badge') === null, 'only a sold-out card has a badge').to.equal(true);
 
     await untilState(el, 'available', 10_000);
     expect(textOf(el)).to.contain('In stock');
