@@ -33,7 +33,6 @@ export const cardStyles = css`
     transition: filter var(--_speed) ease;
   }
 
-
   :host(:is([state='locked'], [state='sold-out'], [state='ended'])) [part='image'] {
     filter: grayscale(0.65);
     opacity: 0.8;
@@ -113,10 +112,10 @@ export const cardStyles = css`
     background: currentColor;
     vertical-align: 0.08em;
   }
-  /* After .badge, whose colour .danger replaces on the sold-out badge. */
   .success {
     color: var(--_success);
   }
+  /* After .badge, whose colour it replaces on the sold-out badge. */
   .danger {
     color: var(--_danger);
   }
