@@ -5,7 +5,7 @@
  * figure is what leaving it out saves: gzip(all) − gzip(all without it).
  */
 import { decode } from '@jridgewell/sourcemap-codec';
-import { gzipSync } from 'node:zlib';
+import { gzipSize as gzip } from './budget.js';
 
 export interface BreakdownRow {
   group: string;
@@ -17,8 +17,6 @@ export interface BreakdownRow {
 interface SourceMap {
   sources: string[];
 }
-
-const gzip = (text: string) => gzipSync(text, { level: 9 }).length;
 
 /** The group a source belongs to: an npm package, or `src/<folder>`. */
 export function groupOf(source: string): string {
