@@ -51,12 +51,22 @@ describe('the demo, end to end', () => {
   /** A size option's accessible name: the visible note ("Only 3 left") at five or fewer, the count otherwise. */
   const optionName = (label: string, left: number) => (left <= 5 ? `${label}, Only ${left} left` : `${label}, ${left} left`);
   const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
+  /** What the shopper's card shows, for waiting on it and for saying what went wrong. */
+  const cardLook = (page: Page) =>
+    // (No named functions inside: tsx would wrap them in a helper the page does not have.)
+    card(page).evaluate((el) =>
+      [el.getAttribute('state'), ...['[part~="size-button"]', '.body'].map((s) => el.shadowRoot!.querySelector(s)?.textContent?.replace(/\s+/g, ' ').trim())],
+    ).then(([state, sizeButton, text]) => ({ state, sizeButton, text }));
   const card = (page: Page) => page.locator(`.product-grid drop-product-card[product="${PRODUCT}"]`);
   async function openPage(url: string, name: string) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
     const page = await context.newPage();
     page.on('pageerror', (err) => errors.push(`${name}: ${err.message}`));
     await page.goto(url);
+    // Playwright scrolls an element into view before clicking it. The demo scrolls smoothly, so that scroll would
+    // still be moving the page, and the size list anchored to its button, when the click lands (seen: the click
+    // on a size missed it on a busy machine). A person clicks what has stopped moving.
+    await page.addStyleTag({ content: 'html { scroll-behavior: auto !important; }' });
     return page;
   }
 
@@ -128,8 +138,13 @@ describe('the demo, end to end', () => {
 
     await card(shopper).locator('[part~="size-button"]').click();
     await option(shopper).click();
+    // The button shows the picked size: the click on the option landed.
+    await eventually(() => cardLook(shopper).then((c) => c.sizeButton), `Size ${size.label}`, 10_000, 'the size button after picking a size');
     await card(shopper).locator('[part~="button"][data-primary]').click();
-    await shopper.locator(`.product-grid drop-product-card[product="${PRODUCT}"][state="reserved"]`).waitFor({ timeout: 15_000 });
+    await eventually(() => cardLook(shopper).then((c) => c.state), 'reserved', 15_000, 'the card after Reserve').catch(async (error: Error) => {
+      await shot(shopper, '06-not-reserved');
+      throw new Error(`${error.message}; the card: ${JSON.stringify(await cardLook(shopper))}; page errors: ${errors.join(' | ') || 'none'}`);
+    });
     await shot(shopper, '06-reserved');
 
     await card(shopper).locator('[part~="button"][data-primary]').click(); // Checkout
