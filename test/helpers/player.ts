@@ -4,16 +4,10 @@
  * for playback to move on.
  */
 import type { LiveDropPlayer } from '../../src/elements/live-drop-player/live-drop-player.js';
+import { until as poll } from './until.js';
 
-export async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The shared `until` with what it waits for first, and 30 s by default: live video can be slow to start. */
+export const until = <T>(what: string, probe: () => T, timeoutMs = 30_000) => poll(probe, what, timeoutMs);
 
 export const $ = (el: LiveDropPlayer, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector);
 export const video = (el: LiveDropPlayer) => $(el, 'video') as HTMLVideoElement;
