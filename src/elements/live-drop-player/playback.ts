@@ -28,7 +28,7 @@ export interface PlaybackOptions {
    * The line, counted up from the picture's bottom as negative WebVTT lines, for captions the stream does not
    * place itself: above the control bar while it shows. Read again on every cue change and `placeCaptions()`.
    */
-  captionLine?(): number;
+  captionLine(): number;
 }
 
 /** Width of a placed caption, in % of the picture, centred. */
@@ -110,7 +110,7 @@ export class Playback {
   }
 
   #place(track: TextTrack) {
-    const line = this.options.captionLine?.() ?? -4;
+    const line = this.options.captionLine();
     // Chromium keeps showing a cue where it first drew it, so one already on screen is put back to be drawn anew.
     const shown = new Set(track.activeCues ?? []);
     for (const cue of [...(track.cues ?? [])]) {
