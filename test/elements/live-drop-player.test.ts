@@ -128,6 +128,8 @@ describe('<live-drop-player> playback', () => {
     await el.updateComplete;
     const unmute = $(el, '[part~="unmute"]')!;
     expect(unmute.textContent).to.contain('Tap to unmute');
+    // It pops in from 60 % scale: measure the size it settles at, not a frame of the entrance.
+    await Promise.all(unmute.getAnimations().map((a) => a.finished));
     expect(unmute.getBoundingClientRect().height).to.be.above(30);
   });
 
