@@ -72,7 +72,7 @@ function startBackend(args: string[]): Promise<{ child: ChildProcess; url: strin
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(output);
       if (!m) return;
       child.stdout!.off('data', onData);
       resolve({ child, url: m[1].replace(/\/$/, '') });
