@@ -4,9 +4,11 @@
  *
  *   node --import tsx demo/start.ts [--port 5173] [--backend-port 8787] [--host 127.0.0.1]
  *                                   [--data-dir .data/pglite] [--demo-start-in 90]
- *                                   [--host-token T] [--dist dist] [--no-open]
+ *                                   [--host-token T] [--dist dist] [--metrics-port 0] [--no-open]
  *
- * Port 0 picks a free port (the end-to-end test does). Ctrl-C stops both servers.
+ * Port 0 picks a free port (the end-to-end test does; the metrics port by
+ * default). The backend logs only warnings and its start-up lines here.
+ * Ctrl-C stops both servers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +29,7 @@ const { values: flags } = parseArgs({
     'data-dir': { type: 'string', default: '.data/pglite' },
     'demo-start-in': { type: 'string' },
     'host-token': { type: 'string' },
+    'metrics-port': { type: 'string', default: '0' },
     /** The build to serve at /dist/ (another build, e.g. to compare two). */
     dist: { type: 'string', default: 'dist' },
     'no-open': { type: 'boolean', default: false },
@@ -60,8 +63,8 @@ function ensureFree(port: number, flag: string): Promise<void> {
   });
 }
 
-/** Starts `server/main.ts`, passing its log through, and resolves with the URL it prints once it listens. */
-function startBackend(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+/** Starts `server/main.ts`, passing its log through, and resolves with the URLs it prints once it listens. */
+function startBackend(args: string[]): Promise<{ child: ChildProcess; url: string; metrics: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,10 +75,11 @@ function startBackend(args: string[]): Promise<{ child: ChildProcess; url: strin
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (!m) return;
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(output);
+      const metrics = /metrics on (http:\/\/[^\s"]+)/.exec(output);
+      if (!m || !metrics) return;
       child.stdout!.off('data', onData);
-      resolve({ child, url: m[1].replace(/\/$/, '') });
+      resolve({ child, url: m[1].replace(/\/$/, ''), metrics: metrics[1] });
     };
     child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`the backend exited (code ${code}) before listening.`)));
@@ -115,7 +119,7 @@ const site = await startStaticServer({
 });
 const siteOrigins = [site.url, site.url.replace('//localhost:', '//127.0.0.1:')];
 
-let backend: { child: ChildProcess; url: string };
+let backend: { child: ChildProcess; url: string; metrics: string };
 try {
   backend = await startBackend([
     '--port', String(backendPort),
@@ -124,6 +128,10 @@ try {
     '--host-token', config.hostToken,
     '--allowed-origins', [...new Set(siteOrigins)].join(','),
     '--seed-demo',
+    '--metrics-port', String(portNumber('metrics-port')),
+    // The terminal shows the demo's URLs, warnings and errors, not a line per video segment.
+    '--log-level', 'warn',
+    '--log-format', process.stdout.isTTY ? 'pretty' : 'json',
     ...(flags['demo-start-in'] ? ['--demo-start-in', flags['demo-start-in']] : []),
   ]);
 } catch (err) {
@@ -159,6 +167,8 @@ console.log(`
   Theming        ${site.url}/theming.html
 
   Backend        ${config.backend}
+  Health         ${config.backend}/healthz  (ready: ${config.backend}/readyz)
+  Metrics        ${backend.metrics}
   Host token     ${config.hostToken}
 
   Ctrl-C stops both servers.

@@ -7,7 +7,12 @@ import { createServer, type Server } from 'node:http';
 import type { ServerConfig } from './config.js';
 import { createRequestHandler } from './http/request-handler.js';
 import { Router } from './http/router.js';
-import { addEventStreamRoute } from './routes/event-stream-route.js';
+import { lifecycleLog, log } from './observability/logger.js';
+import { enableMetrics } from './observability/metrics.js';
+import { startMetricsServer } from './observability/metrics-server.js';
+import { createDrain } from './ops/drain.js';
+import { createHealth } from './ops/health.js';
+import { addEventStreamRoute, type CloseStream } from './routes/event-stream-route.js';
 import { addHostRoutes } from './routes/host-routes.js';
 import { addMediaRoutes } from './routes/media-routes.js';
 import { addPublicRoutes } from './routes/public-routes.js';
@@ -24,16 +29,26 @@ import { createStatusScheduler, type StatusScheduler } from './services/status-s
 import { createStockFeed } from './services/stock-feed.js';
 import { createViewerPresence } from './services/viewer-presence.js';
 import { openDatabase } from './storage/open-database.js';
+import { activeHolds } from './storage/ops-store.js';
 import { createHlsStream } from './stream/hls-stream.js';
 
 export interface App {
   server: Server;
+  /** The Prometheus endpoint's server, when `metricsPort` is set. */
+  metricsServer: Server | null;
   /** Stops accepting, ends open event streams, stops timers, closes the database. */
   close(): Promise<void>;
+  /**
+   * The graceful stop (SIGTERM): unready and refusing new requests at once,
+   * event streams told to reconnect (elsewhere), requests under way finished
+   * (waiting at most about `deadlineMs` minus a margin for closing), then `close()`.
+   */
+  drain(deadlineMs: number): Promise<void>;
 }
 
 export async function startApp(config: ServerConfig): Promise<App> {
   const db = await openDatabase(config);
+  if (config.metricsPort !== null) enableMetrics({ activeHolds: () => activeHolds(db, Date.now()), pool: () => db.poolStats?.() ?? null });
   const nodeId = randomBytes(6).toString('hex');
   const stream = createHlsStream();
   const bus = await createEventBus(db, { capacity: config.eventBuffer });
@@ -74,23 +89,53 @@ export async function startApp(config: ServerConfig): Promise<App> {
   const housekeeping = startHousekeeping(db, reservations);
 
   const router = new Router();
-  const openStreams = new Set<() => void>();
+  const openStreams = new Set<CloseStream>();
   addPublicRoutes(router, services);
   addEventStreamRoute(router, services, openStreams, { heartbeatMs: config.heartbeatSeconds * 1000 });
   addReservationRoutes(router, services);
   addHostRoutes(router, services);
   addMediaRoutes(router);
 
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, createRequestHandler({ router, allowedOrigins: config.allowedOrigins, stream }));
+  const drain = createDrain();
+  const health = createHealth(db, drain);
+  const server = createServer(
+    { requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 },
+    createRequestHandler({ router, allowedOrigins: config.allowedOrigins, stream, health, drain }),
+  );
   // Event streams live for hours: the request timeout must not cut them.
   server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  const metricsServer = config.metricsPort === null ? null : await startMetricsServer(config.metricsPort, config.metricsHost).catch(async (error) => {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  });
 
-  return {
+  const app: App = {
     server,
+    metricsServer,
+    async drain(deadlineMs) {
+      drain.start();
+      const streams = openStreams.size;
+      // Spread over a second, so that the viewers do not all land on the other nodes in the same instant.
+      const moveStreams = () => [...openStreams].forEach((close) => close(500 + Math.random() * 1000));
+      moveStreams();
+      server.closeIdleConnections();
+      const budget = Math.max(deadlineMs / 2, deadlineMs - 2000);
+      lifecycleLog().info({ streams, inFlight: drain.inFlight, deadlineMs }, 'draining: unready, event streams told to reconnect, waiting for requests under way');
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        drain.idle().then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), budget))),
+      ]);
+      clearTimeout(timer);
+      if (!finished) log.warn({ inFlight: drain.inFlight }, 'draining: requests still under way at the deadline; closing them');
+      // Streams whose set-up was under way when the drain began.
+      moveStreams();
+      await app.close();
+    },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const close of [...openStreams]) close();
@@ -104,7 +149,9 @@ export async function startApp(config: ServerConfig): Promise<App> {
       await stock.close();
       await services.viewers.close().catch(() => {});
       await closed;
+      if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
       await db.close();
     },
   };
+  return app;
 }

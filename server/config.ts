@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { LOG_LEVELS, type LogFormat, type LogLevel } from './observability/logger.js';
 
 export interface ServerConfig {
   port: number;
@@ -26,6 +27,13 @@ export interface ServerConfig {
   eventBuffer: number;
   /** Seconds between comment heartbeats on idle event streams. */
   heartbeatSeconds: number;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** Port of the Prometheus endpoint (`/metrics`); null: no metrics. */
+  metricsPort: number | null;
+  metricsHost: string;
+  /** Deadline from SIGTERM to exit: in-flight requests finish, event streams are told to reconnect elsewhere. */
+  drainSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +53,11 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --hold-seconds <s>      HOLD_SECONDS      default reservation hold of new drops (default 600)
   --event-buffer <n>      EVENT_BUFFER      events per drop kept for Last-Event-ID resumes (default 1000)
   --heartbeat-seconds <s> HEARTBEAT_SECONDS comment heartbeat on event streams, below any proxy idle timeout (default 15)
+  --log-level <l>         LOG_LEVEL         ${LOG_LEVELS.join(', ')} (default info: one line per request)
+  --log-format <f>        LOG_FORMAT        json or pretty (default pretty on a terminal, else json)
+  --metrics-port <n>      METRICS_PORT      serve Prometheus metrics at http://<metrics-host>:<n>/metrics (default off; 0 = any free port)
+  --metrics-host <addr>   METRICS_HOST      interface of the metrics port (default 127.0.0.1)
+  --drain-seconds <s>     DRAIN_SECONDS     on SIGTERM: seconds to finish requests and move event streams before exiting (default 10)
   --help                                    print this help`;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
@@ -65,6 +78,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'hold-seconds': { type: 'string' },
         'event-buffer': { type: 'string' },
         'heartbeat-seconds': { type: 'string' },
+        'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'metrics-host': { type: 'string' },
+        'drain-seconds': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -82,6 +100,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
 
+  const logLevel = pick('log-level', 'LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`log level (--log-level / LOG_LEVEL) must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const logFormat = pick('log-format', 'LOG_FORMAT') ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError(`log format (--log-format / LOG_FORMAT) must be json or pretty, got "${logFormat}"`);
+  const metricsPort = pick('metrics-port', 'METRICS_PORT');
+
   return {
     port: integer(pick('port', 'PORT') ?? '8787', 'port (--port / PORT)', 0, 65535),
     host: pick('host', 'HOST') ?? '0.0.0.0',
@@ -95,6 +119,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     holdSeconds: integer(pick('hold-seconds', 'HOLD_SECONDS') ?? '600', 'hold (--hold-seconds / HOLD_SECONDS)', 1, 86_400),
     eventBuffer: integer(pick('event-buffer', 'EVENT_BUFFER') ?? '1000', 'event buffer (--event-buffer / EVENT_BUFFER)', 1, 1_000_000),
     heartbeatSeconds: integer(pick('heartbeat-seconds', 'HEARTBEAT_SECONDS') ?? '15', 'heartbeat (--heartbeat-seconds / HEARTBEAT_SECONDS)', 1, 300),
+    logLevel: logLevel as LogLevel,
+    logFormat,
+    metricsPort: metricsPort === undefined ? null : integer(metricsPort, 'metrics port (--metrics-port / METRICS_PORT)', 0, 65535),
+    metricsHost: pick('metrics-host', 'METRICS_HOST') ?? '127.0.0.1',
+    drainSeconds: integer(pick('drain-seconds', 'DRAIN_SECONDS') ?? '10', 'drain deadline (--drain-seconds / DRAIN_SECONDS)', 1, 3600),
   };
 }
 
@@ -136,6 +165,8 @@ export function describeConfig(config: ServerConfig): string {
     `  allowed origins  ${config.allowedOrigins.join(', ')}`,
     `  default hold     ${config.holdSeconds} s`,
     `  event buffer     ${config.eventBuffer} events per drop`,
+    `  metrics          ${config.metricsPort === null ? 'off (--metrics-port to serve them)' : `on ${config.metricsHost}:${config.metricsPort === 0 ? '(any free port)' : config.metricsPort}`}`,
+    `  drain deadline   ${config.drainSeconds} s after SIGTERM`,
     `  demo drop        ${config.seedDemo ? `recreated, starts in ${config.demoStartInSeconds} s` : `created when missing (starts ${config.demoStartInSeconds} s after creation)`}`,
   ].join('\n');
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SERVER_TIME_HEADER } from '../../src/protocol/routes.js';
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, Last-Event-ID';
-const EXPOSED_HEADERS = `${SERVER_TIME_HEADER}, Idempotent-Replayed, Retry-After, Location`;
+const EXPOSED_HEADERS = `${SERVER_TIME_HEADER}, Idempotent-Replayed, Retry-After, Location, X-Request-Id`;
 
 /** Sets the CORS headers of any answer; true when the request was a preflight (already answered). */
 export function applyCors(req: IncomingMessage, res: ServerResponse, allowedOrigins: string[]): boolean {

@@ -23,6 +23,7 @@ const TITLES: Record<ProblemCode, string> = {
   'idempotency-key-invalid': 'The Idempotency-Key header is malformed',
   'idempotency-conflict': 'The Idempotency-Key was used for another request',
   internal: 'Internal server error',
+  unavailable: 'The server is not taking requests now; retry after Retry-After seconds',
 };
 
 /** Thrown by the HTTP layer; carries the problem to answer with. */

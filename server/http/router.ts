@@ -18,6 +18,8 @@ export type Handler = (ctx: RequestContext) => Promise<Reply> | Reply;
 
 interface Route {
   method: string;
+  /** As given to `add`: the label of the route in logs and metrics. */
+  pattern: string;
   segments: string[];
   handler: Handler;
 }
@@ -26,18 +28,18 @@ export class Router {
   private readonly routes: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler): this {
-    this.routes.push({ method, segments: pattern.split('/').slice(1), handler });
+    this.routes.push({ method, pattern, segments: pattern.split('/').slice(1), handler });
     return this;
   }
 
   /** The handler and params for a request, or throws 404/405. */
-  match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } {
+  match(method: string, pathname: string): { handler: Handler; params: Record<string, string>; pattern: string } {
     const parts = pathname.split('/').slice(1);
     const allowed = new Set<string>();
     for (const route of this.routes) {
       const params = matchSegments(route.segments, parts);
       if (!params) continue;
-      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { handler: route.handler, params };
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { handler: route.handler, params, pattern: route.pattern };
       allowed.add(route.method);
     }
     if (allowed.size) throw new HttpError(405, 'method-not-allowed', `${method} is not allowed here`, undefined, { Allow: [...allowed, 'OPTIONS'].join(', ') });

@@ -20,6 +20,12 @@ export interface SseWriter {
   /** Bytes waiting to be sent: a client that reads too slowly is dropped. */
   readonly backlog: number;
   close(): void;
+  /**
+   * Ends the stream asking the client to come back: `retry:` sets how long an
+   * EventSource waits before it reconnects (sending Last-Event-ID), which may
+   * land on another node. The comment says why, for people reading the stream.
+   */
+  reconnect(retryMs: number, reason: string): void;
   /** Drops the connection at once, discarding what is still queued (a client too slow to keep up). */
   abort(): void;
 }
@@ -47,6 +53,9 @@ export function openSse(res: ServerResponse, { retryMs = 2000 } = {}): SseWriter
     },
     close() {
       res.end();
+    },
+    reconnect(retryMs, reason) {
+      res.end(`retry: ${Math.max(0, Math.round(retryMs))}\n: ${reason.replace(/\n/g, ' ')}\n\n`);
     },
     abort() {
       res.destroy();

@@ -7,6 +7,8 @@
  * buffer, and a fresh `snapshot` when they are not.
  */
 import { HttpError } from '../http/problem.js';
+import { errorFields, log } from '../observability/logger.js';
+import { metrics } from '../observability/metrics.js';
 import { header } from '../http/request.js';
 import type { Router } from '../http/router.js';
 import { openSse, sseFrame } from '../http/sse.js';
@@ -23,8 +25,13 @@ function frameOf(e: BusEvent): string {
   return frame;
 }
 const MAX_BACKLOG_BYTES = 1 << 20;
+/**
+ * Closes one open stream; with `reconnectMs`, asks the client to come back
+ * after that delay (a draining node), resuming from its Last-Event-ID.
+ */
+export type CloseStream = (reconnectMs?: number) => void;
 
-export function addEventStreamRoute(router: Router, services: Services, open: Set<() => void>, { heartbeatMs = 15_000 } = {}): void {
+export function addEventStreamRoute(router: Router, services: Services, open: Set<CloseStream>, { heartbeatMs = 15_000 } = {}): void {
   const snapshots = snapshotCache(services);
   router.add('GET', '/v1/drops/:dropId/events', async ({ req, res, url, params }) => {
     const dropId = pathId(params, 'dropId');
@@ -52,24 +59,28 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
     const unsubscribe = services.bus.subscribe(dropId, (e) => (queued ? queued.push(e) : send(e)));
     const leave = services.viewers.join(dropId);
     const heartbeat = setInterval(() => sse.comment('heartbeat'), heartbeatMs);
-    const close = () => {
+    const missed = resumeFrom === null ? null : services.bus.since(dropId, resumeFrom);
+    const closed = metrics.streamOpened(missed ? 'resumed' : resumeFrom === null ? 'fresh' : 'resync');
+    const close: CloseStream = (reconnectMs) => {
+      if (!open.delete(close)) return;
       clearInterval(heartbeat);
       unsubscribe();
       leave();
-      open.delete(close);
-      sse.close();
+      closed();
+      if (reconnectMs === undefined) sse.close();
+      else sse.reconnect(reconnectMs, 'this node is shutting down: reconnect with Last-Event-ID');
     };
     open.add(close);
-    res.on('close', close);
+    res.on('close', () => close());
 
-    const missed = resumeFrom === null ? null : services.bus.since(dropId, resumeFrom);
     try {
       if (missed) {
         lastSent = resumeFrom!;
         missed.forEach(send);
       } else {
         const { at, drop } = await snapshots(dropId);
-        if (res.destroyed) return null;
+        // Closed meanwhile (the client left, or the node began to drain).
+        if (res.destroyed || res.writableEnded) return null;
         sse.frame(sseFrame(at, 'snapshot', drop));
         lastSent = at;
         // Whatever arrived during the read and is newer than the snapshot's id.
@@ -77,7 +88,7 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
       }
       for (const e of queued) send(e);
     } catch (error) {
-      console.error(`event stream ${dropId}: ${(error as Error).message}`);
+      log.error({ dropId, ...errorFields(error) }, 'event stream: starting it failed');
       close();
     } finally {
       queued = null;

@@ -1,5 +1,7 @@
 /** Shopper routes: reserve, read, cancel, confirm (the last also for the host). */
+import { problemFor } from '../http/problem.js';
 import { readJson } from '../http/request.js';
+import { metrics } from '../observability/metrics.js';
 import type { Router } from '../http/router.js';
 import type { Answer } from '../services/idempotency.js';
 import { idempotencyKey, pathId, requireCaller, requireShopper } from './auth.js';
@@ -12,11 +14,19 @@ export function addReservationRoutes(router: Router, services: Services): void {
   const { reservations } = services;
 
   router.add('POST', '/v1/drops/:dropId/reservations', async ({ req, params }) => {
-    const dropId = pathId(params, 'dropId');
-    const token = await requireShopper(req, services);
-    const key = idempotencyKey(req);
-    const request = parseReserveRequest(await readJson(req));
-    return answer(await reservations.reserve(token, dropId, request, key));
+    try {
+      const dropId = pathId(params, 'dropId');
+      const token = await requireShopper(req, services);
+      const key = idempotencyKey(req);
+      const request = parseReserveRequest(await readJson(req));
+      const granted = await reservations.reserve(token, dropId, request, key);
+      if (!granted.replayed) metrics.reservation('granted');
+      return answer(granted);
+    } catch (error) {
+      // The refusal's problem code is the reason (a bug counts as `other`).
+      metrics.reservation(problemFor(error)?.problem.code ?? 'other');
+      throw error;
+    }
   });
 
   router.add('GET', '/v1/reservations/:id', async ({ req, params }) => {
@@ -33,6 +43,8 @@ export function addReservationRoutes(router: Router, services: Services): void {
     const caller = await requireCaller(req, services);
     const key = idempotencyKey(req);
     await readJson(req); // no body expected; an oversized or malformed one is still refused
-    return answer(await reservations.confirm(caller, pathId(params, 'id'), key));
+    const order = await reservations.confirm(caller, pathId(params, 'id'), key);
+    if (order.status === 201 && !order.replayed) metrics.confirmation();
+    return answer(order);
   });
 }

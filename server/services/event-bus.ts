@@ -6,6 +6,8 @@
  * through LISTEN, so all nodes hold the same sequence in their ring buffers.
  */
 import type { DropEventMap, DropEventType } from '../../src/protocol/types.js';
+import { errorFields, log } from '../observability/logger.js';
+import { metrics } from '../observability/metrics.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { eventsAfter, findEvent, insertEvent, latestEventId, lockDropEvents, notify, type StoredEvent } from '../storage/event-store.js';
 
@@ -39,7 +41,8 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
   let latest = 0;
   let floor = 0;
 
-  const deliver = (dropId: string, event: BusEvent) => {
+  /** `publishedAt`: epoch ms at the publishing node's insert, just before its commit (absent for events read back). */
+  const deliver = (dropId: string, event: BusEvent, publishedAt?: number) => {
     let ring = rings.get(dropId);
     if (!ring) rings.set(dropId, (ring = { events: [], floor }));
     if (ring.events.length && event.id <= ring.events[ring.events.length - 1].id) return;
@@ -47,20 +50,21 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
     if (ring.events.length > capacity) ring.floor = ring.events.shift()!.id;
     latest = Math.max(latest, event.id);
     for (const listener of listeners.get(dropId) ?? []) listener(event);
+    if (publishedAt !== undefined) metrics.eventDelivered(publishedAt);
   };
 
   // Notifications are handled strictly in arrival order, even those that need a read.
   let queue = Promise.resolve();
   const inOrder = (work: () => Promise<void> | void) => {
-    queue = queue.then(work).catch((error) => console.error(`event bus: ${(error as Error).message}`));
+    queue = queue.then(work).catch((error) => log.error(errorFields(error), 'event bus: delivering a notification failed'));
   };
   const deliverStored = (stored: StoredEvent) => deliver(stored.dropId, { id: stored.id, type: stored.type as DropEventType, data: stored.data });
   await db.listen(
     CHANNEL,
     (payload) =>
       inOrder(async () => {
-        const message = JSON.parse(payload) as { d: string; i: number; t?: DropEventType; x?: unknown };
-        if (message.t !== undefined) return deliver(message.d, { id: message.i, type: message.t, data: message.x });
+        const message = JSON.parse(payload) as { d: string; i: number; t?: DropEventType; x?: unknown; a?: number };
+        if (message.t !== undefined) return deliver(message.d, { id: message.i, type: message.t, data: message.x }, message.a);
         const stored = await findEvent(db, message.i);
         if (stored) deliverStored(stored);
       }),
@@ -72,15 +76,18 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
 
   return {
     async publish(dropId, type, build) {
-      return db.transaction(async (tx) => {
+      const event = await db.transaction(async (tx) => {
         await lockDropEvents(tx, dropId);
         const data = await build(tx);
         if (data === null) return null;
-        const id = await insertEvent(tx, dropId, type, data, Date.now());
-        const inline = JSON.stringify({ d: dropId, i: id, t: type, x: data });
+        const now = Date.now();
+        const id = await insertEvent(tx, dropId, type, data, now);
+        const inline = JSON.stringify({ d: dropId, i: id, t: type, x: data, a: now });
         await notify(tx, CHANNEL, Buffer.byteLength(inline) <= MAX_INLINE_PAYLOAD ? inline : JSON.stringify({ d: dropId, i: id }));
         return { id, type, data };
       });
+      if (event) metrics.eventPublished(type);
+      return event;
     },
     subscribe(dropId, listener) {
       let set = listeners.get(dropId);

@@ -3,6 +3,7 @@
  * hold comes back on sale within about a second of its expiry) and, hourly,
  * forget idempotency keys and events older than a day.
  */
+import { errorFields, log } from '../observability/logger.js';
 import type { Database } from '../storage/database.js';
 import { deleteEventsBefore } from '../storage/event-store.js';
 import { deleteOldKeys } from '../storage/idempotency-store.js';
@@ -18,7 +19,7 @@ export function startHousekeeping(db: Database, reservations: ReservationService
     try {
       await reservations.sweep();
     } catch (error) {
-      console.error(`hold sweeper: ${(error as Error).message}`);
+      log.error(errorFields(error), 'hold sweeper failed');
     } finally {
       sweeping = false;
     }
@@ -28,7 +29,7 @@ export function startHousekeeping(db: Database, reservations: ReservationService
       await deleteOldKeys(db, Date.now() - DAY);
       await deleteEventsBefore(db, Date.now() - DAY);
     } catch (error) {
-      console.error(`cleanup: ${(error as Error).message}`);
+      log.error(errorFields(error), 'cleanup failed');
     }
   }, cleanupMs);
   return {

@@ -1,5 +1,6 @@
 /** Sums reactions per drop and kind, and publishes the sums every `windowMs`. */
 import type { ReactionKind } from '../../src/protocol/types.js';
+import { errorFields, log } from '../observability/logger.js';
 import type { EventBus } from './event-bus.js';
 
 export interface ReactionFeed {
@@ -14,7 +15,7 @@ export function createReactionFeed(bus: EventBus, { windowMs = 300 } = {}): Reac
   function flush() {
     timer = null;
     for (const [dropId, counts] of pending) {
-      bus.publish(dropId, 'reactions', async () => ({ counts, at: Date.now() })).catch((error) => console.error(`reactions: ${(error as Error).message}`));
+      bus.publish(dropId, 'reactions', async () => ({ counts, at: Date.now() })).catch((error) => log.error(errorFields(error), 'reactions: publishing failed'));
     }
     pending.clear();
   }

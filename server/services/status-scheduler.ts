@@ -4,6 +4,7 @@
  * another node may have changed the schedule). Several nodes may fire at the
  * same moment; the conditional UPDATEs let exactly one publish the change.
  */
+import { errorFields, log } from '../observability/logger.js';
 import type { Database } from '../storage/database.js';
 import { dueTransitions } from '../storage/drop-store.js';
 import type { DropService } from './drop-service.js';
@@ -26,7 +27,7 @@ export function createStatusScheduler(db: Database, drops: DropService, { maxSle
       for (const id of due) await drops.applySchedule(id);
       arm(next === null ? maxSleepMs : Math.min(maxSleepMs, Math.max(0, next - Date.now())));
     } catch (error) {
-      if (!closed) console.error(`status scheduler: ${(error as Error).message}`);
+      if (!closed) log.error(errorFields(error), 'status scheduler failed');
       arm(maxSleepMs);
     }
   }

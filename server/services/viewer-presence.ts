@@ -4,6 +4,7 @@
  * heartbeat); the node that finds the total changed publishes `viewers`.
  * Rows of a node that stopped heart-beating drop out after `staleMs`.
  */
+import { errorFields, log } from '../observability/logger.js';
 import type { Database } from '../storage/database.js';
 import { deletePresence, recountViewers, savePresence } from '../storage/event-store.js';
 import type { EventBus } from './event-bus.js';
@@ -38,7 +39,7 @@ export function createViewerPresence(db: Database, bus: EventBus, nodeId: string
         if (entry.count === 0) local.delete(dropId);
       }
     } catch (error) {
-      console.error(`viewer presence: ${(error as Error).message}`);
+      log.error(errorFields(error), 'viewer presence failed');
     } finally {
       running = false;
     }

@@ -22,6 +22,10 @@ export interface Database extends Queryable {
    */
   listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<void>;
   close(): Promise<void>;
+  /** Whether the LISTEN connection is up now (absent: in-process, always up). */
+  listening?(): boolean;
+  /** The connection pool's state (absent: one in-process connection). */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
 }
 
 /** Postgres returns int8 and sums as strings (`pg`) or numbers (PGlite): read them with this. */

@@ -5,14 +5,16 @@
  * can catch up on what was announced meanwhile.
  */
 import pg from 'pg';
+import { errorFields, log } from '../observability/logger.js';
 import type { Database, Queryable } from './database.js';
 
 const RECONNECT_MS = 500;
+const POOL_MAX = 10;
 
 export async function openPgDatabase(connectionString: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  const pool = new pg.Pool({ connectionString, max: POOL_MAX });
   // An idle client losing its connection must not crash the process.
-  pool.on('error', (error) => console.error(`postgres pool: ${error.message}`));
+  pool.on('error', (error) => log.error(errorFields(error), 'postgres pool: an idle connection failed'));
   await pool.query('SELECT 1');
 
   const handlers = new Map<string, Array<(payload: string) => void>>();
@@ -26,7 +28,7 @@ export async function openPgDatabase(connectionString: string): Promise<Database
     const lost = (error?: Error) => {
       if (closing || listener !== client) return;
       listener = null;
-      console.error(`postgres listener lost${error ? `: ${error.message}` : ''}; reconnecting`);
+      log.warn(error ? errorFields(error) : {}, 'postgres listener lost; reconnecting');
       reconnect();
     };
     client.on('error', lost);
@@ -48,7 +50,7 @@ export async function openPgDatabase(connectionString: string): Promise<Database
         reconnecting = false;
         reconnectHandlers.forEach((handler) => handler());
       } catch (error) {
-        console.error(`postgres listener: ${(error as Error).message}`);
+        log.warn(errorFields(error), 'postgres listener: reconnecting failed; trying again');
         reconnecting = false;
         reconnect();
       }
@@ -90,6 +92,8 @@ export async function openPgDatabase(connectionString: string): Promise<Database
       handlers.get(channel)!.push(onPayload);
       if (onReconnect) reconnectHandlers.push(onReconnect);
     },
+    listening: () => listener !== null,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: POOL_MAX }),
     async close() {
       closing = true;
       await listener?.end().catch(() => {});

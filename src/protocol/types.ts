@@ -167,7 +167,8 @@ export type ProblemCode =
   | 'reservation-not-held'
   | 'idempotency-key-invalid'
   | 'idempotency-conflict'
-  | 'internal';
+  | 'internal'
+  | 'unavailable';
 
 /** RFC 9457 problem details, served as `application/problem+json`. */
 export interface Problem {

@@ -40,6 +40,10 @@ describe('configuration', () => {
     ['a short host token', ['--host-token', 'abc'], {}, /host token .* must be 16–512 visible ASCII characters/],
     ['a DATABASE_URL that is not PostgreSQL', [], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres:\/\//],
     ['a zero hold', ['--hold-seconds', '0'], {}, /hold .* must be an integer from 1/],
+    ['an unknown log level', ['--log-level', 'loud'], {}, /log level .* must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/],
+    ['an unknown log format', [], { LOG_FORMAT: 'xml' }, /log format .* must be json or pretty, got "xml"/],
+    ['a metrics port out of range', ['--metrics-port', '99999'], {}, /metrics port .* must be an integer from 0 to 65535/],
+    ['a zero drain deadline', ['--drain-seconds', '0'], {}, /drain deadline .* must be an integer from 1/],
   ];
   for (const [what, args, env, message] of bad) {
     it(`refuses to start with ${what}: a clear message and exit code 2`, async () => {

@@ -21,6 +21,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Print the server's output (default: only when it fails to start). */
   verbose?: boolean;
+  /** Keep everything the server prints in `output` (its logs), not only what it printed until it listened. */
+  captureOutput?: boolean;
 }
 
 export interface RunningServer {
@@ -28,6 +30,10 @@ export interface RunningServer {
   hostToken: string;
   dataDir: string;
   process: ChildProcess;
+  /** What the server printed (stdout and stderr): up to listening, and everything with `captureOutput`. */
+  readonly output: string;
+  /** The exit code once it exited, else null. */
+  readonly exited: Promise<number | null>;
   /** SIGTERM and wait; removes a temporary data directory. */
   stop(): Promise<void>;
   /** SIGKILL and wait: a crash. Keeps the data directory. */
@@ -63,14 +69,14 @@ export async function startReferenceServer(options: ServerOptions = {}): Promise
 
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`reference server did not start within 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (options.verbose) process.stdout.write(chunk);
-      const m = /listening on (http:\/\/\S+)/.exec(output);
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(output);
       if (m) {
         clearTimeout(timer);
         resolve(m[1].replace(/\/$/, ''));
@@ -86,14 +92,19 @@ export async function startReferenceServer(options: ServerOptions = {}): Promise
   // Keep draining output so the child never blocks on a full pipe.
   child.stdout!.removeAllListeners('data');
   child.stderr!.removeAllListeners('data');
-  child.stdout!.on('data', (c: Buffer) => options.verbose && process.stdout.write(c));
-  child.stderr!.on('data', (c: Buffer) => options.verbose && process.stderr.write(c));
+  const keep = (c: Buffer) => options.captureOutput && (output += c.toString());
+  child.stdout!.on('data', (c: Buffer) => (keep(c), options.verbose && process.stdout.write(c)));
+  child.stderr!.on('data', (c: Buffer) => (keep(c), options.verbose && process.stderr.write(c)));
 
   return {
     url,
     hostToken,
     dataDir,
     process: child,
+    get output() {
+      return output;
+    },
+    exited,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
