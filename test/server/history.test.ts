@@ -16,13 +16,14 @@ import { freshDatabase, skipWithoutPostgres } from './support/postgres.js';
 
 // A new seed each run widens the search; a failure prints it, and HISTORY_SEED=<n> replays it.
 const seed = Number(process.env.HISTORY_SEED) || 1 + Math.floor(Math.random() * 1_000_000);
+const rerun = `HISTORY_SEED=${seed} node --import tsx --test test/server/history.test.ts`;
 const size: Omit<HistoryRunOptions, 'seed'> = { maxOps: 1500, durationMs: 9000, clients: 8, shoppers: 24, kills: 1 };
 
 describe('history checker', { timeout: 120_000 }, () => {
   it('finds no oversell, lost or doubled reservation, double order or limit breach on PGlite across a SIGKILL', async (t) => {
     const result = await historyRun({ ...size, seed, log: (m) => t.diagnostic(m) });
     t.diagnostic(`seed ${seed}: ${JSON.stringify(tally(result.run))} in ${Math.round(result.totalMs)} ms`);
-    assert.deepEqual(result.violations, [], explain(result.run, result.violations));
+    assert.deepEqual(result.violations, [], explain(result.run, result.violations, { rerun }));
     assert.ok(tally(result.run).kills === 1 && tally(result.run).reserved > 20, 'the run did what it is meant to');
   });
 
@@ -31,7 +32,7 @@ describe('history checker', { timeout: 120_000 }, () => {
     try {
       const result = await historyRun({ ...size, seed, databaseUrl: database.url, log: (m) => t.diagnostic(m) });
       t.diagnostic(`seed ${seed}: ${JSON.stringify(tally(result.run))} in ${Math.round(result.totalMs)} ms`);
-      assert.deepEqual(result.violations, [], explain(result.run, result.violations));
+      assert.deepEqual(result.violations, [], explain(result.run, result.violations, { rerun }));
       assert.ok(tally(result.run).kills === 1 && tally(result.run).reserved > 20, 'the run did what it is meant to');
     } finally {
       await database.drop();

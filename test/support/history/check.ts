@@ -192,7 +192,7 @@ export function shortestHistory(run: WorkloadResult, v: Violation): Op[] {
 }
 
 /** The report of a failed run: the seed, each kind of violation once, and its shortest history. */
-export function explain(run: WorkloadResult, violations: Violation[], { maxLines = 60 } = {}): string {
+export function explain(run: WorkloadResult, violations: Violation[], { maxLines = 60, rerun = '' } = {}): string {
   const lines = [`history check failed, seed ${run.seed} (${run.history.length} operations, ${violations.length} violations):`];
   const shown = new Set<string>();
   for (const v of violations) {
@@ -205,6 +205,6 @@ export function explain(run: WorkloadResult, violations: Violation[], { maxLines
     for (const op of ops.slice(-maxLines)) lines.push(`  ${formatOp(op, run.epoch0)}`);
     if (shown.size >= 4) break;
   }
-  lines.push('', `re-run: node --import tsx bench/history.ts --seed ${run.seed}`);
+  if (rerun) lines.push('', `re-run: ${rerun}`);
   return lines.join('\n');
 }
