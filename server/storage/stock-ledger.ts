@@ -8,6 +8,7 @@
  * held until the one statement that expires it also returns its unit
  * (expireLapsedHolds). Counting it as gone any earlier returns it twice.
  */
+import type { VariantSales } from '../../src/protocol/types.js';
 import { num, type Queryable } from './database.js';
 
 /**
@@ -29,15 +30,9 @@ export async function committedUnits(q: Queryable, dropId: string, productId: st
   return new Map(rows.map((r) => [r.variant_id, num(r.units)]));
 }
 
-export interface LedgerRow {
+/** A variant's units as the sales report shows them (held: lapsed holds included), with its drop. */
+export interface LedgerRow extends VariantSales {
   dropId: string;
-  productId: string;
-  variantId: string;
-  stock: number;
-  available: number;
-  /** Units in reservations with status 'held', lapsed ones included. */
-  held: number;
-  sold: number;
 }
 
 const LEDGER = `
