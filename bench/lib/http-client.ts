@@ -23,6 +23,12 @@ export interface RequestOptions {
   headers?: OutgoingHttpHeaders;
   /** Give up after this many ms (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Source address to connect from, e.g. `127.0.0.7`: spreading shoppers over
+   * loopback addresses makes them distinct clients to per-IP limits. The
+   * agent keeps separate keep-alive sockets per source address.
+   */
+  localAddress?: string;
 }
 
 export class HttpClient {
@@ -53,7 +59,16 @@ export class HttpClient {
     return new Promise((resolve, reject) => {
       let answered = false;
       const req = request(
-        { host: this.host, port: this.port, method, path: this.prefix + path, headers, agent: this.agent, timeout: options.timeoutMs ?? 30_000 },
+        {
+          host: this.host,
+          port: this.port,
+          method,
+          path: this.prefix + path,
+          headers,
+          agent: this.agent,
+          timeout: options.timeoutMs ?? 30_000,
+          localAddress: options.localAddress,
+        },
         (res) => {
           answered = true;
           const chunks: Buffer[] = [];
@@ -84,3 +99,6 @@ export class HttpClient {
     this.agent.destroy();
   }
 }
+
+/** The n-th of the loopback source addresses 127.0.0.2–127.0.0.254, round robin. */
+export const loopbackAddress = (n: number) => `127.0.0.${2 + (n % 253)}`;

@@ -20,6 +20,7 @@ const TITLES: Record<ProblemCode, string> = {
   'insufficient-stock': 'Not enough stock left',
   'limit-exceeded': 'Per-customer limit reached',
   'reservation-not-held': 'The reservation is no longer held',
+  'stock-below-committed': 'Stock cannot go below the units already held or sold',
   'idempotency-key-invalid': 'The Idempotency-Key header is malformed',
   'idempotency-conflict': 'The Idempotency-Key was used for another request',
   internal: 'Internal server error',

@@ -91,7 +91,7 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
       holdMs: input.holdMs ?? defaultHoldMs,
       createdAt: now,
     });
-    for (const [position, product] of input.products.entries()) await upsertProduct(tx, input.id, productDefinition(product), now, position);
+    for (const [position, product] of input.products.entries()) await writeProduct(tx, input.id, product, position);
   }
 
   async function publishSnapshot(id: string) {
@@ -158,7 +158,7 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
     async putProduct(dropId, product) {
       await bus.publish(dropId, 'snapshot', async (tx) => {
         if (!(await dropExists(tx, dropId))) throw notFound(`drop "${dropId}"`);
-        await upsertProduct(tx, dropId, productDefinition(product), Date.now());
+        await writeProduct(tx, dropId, product);
         return mustRead(tx, dropId);
       });
       const drop = await mustRead(db, dropId);
@@ -166,7 +166,7 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
     },
 
     async setStock(dropId, productId, variantId, available) {
-      const variant = await setStock(db, dropId, productId, variantId, available);
+      const variant = await db.transaction((tx) => setStock(tx, dropId, productId, variantId, available));
       if (!variant) throw notFound(`variant "${variantId}" of product "${productId}" in drop "${dropId}"`);
       stock.changed(dropId, [{ productId, variantId }]);
       return variant;
@@ -224,6 +224,18 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
     },
   };
   return service;
+}
+
+/** Writes a product, or refuses a stock below what is already held or sold (nothing is written then). */
+async function writeProduct(tx: Queryable, dropId: string, product: ProductInput, position?: number) {
+  const short = await upsertProduct(tx, dropId, productDefinition(product), position);
+  if (short.length === 0) return;
+  const list = short.map((v) => `${v.variantId}: stock ${v.stock} < ${v.committed}`).join(', ');
+  throw new DomainError(
+    'stock-below-committed',
+    409,
+    `a variant's stock cannot be less than its units already held or sold (${list}); send at least that many, or PUT its stock with available 0 to stop selling the rest`,
+  );
 }
 
 function productDefinition(p: ProductInput) {

@@ -2,7 +2,8 @@
 import type { Reservation, SalesReport } from '../../src/protocol/types.js';
 import type { Database } from '../storage/database.js';
 import { dropExists } from '../storage/drop-store.js';
-import { listReservations, publicReservation, salesFigures } from '../storage/reservation-store.js';
+import { listReservations, publicReservation, reservationStatusCounts } from '../storage/reservation-store.js';
+import { variantLedger } from '../storage/stock-ledger.js';
 import { notFound } from './domain-error.js';
 import type { DropService } from './drop-service.js';
 
@@ -16,18 +17,16 @@ export function createSalesService(db: Database, drops: DropService): SalesServi
   return {
     async report(dropId) {
       const drop = await drops.get(dropId);
-      const { units, statuses } = await salesFigures(db, dropId, Date.now());
+      // One statement: stock, available, held and sold of every variant from one snapshot, so they add up.
+      const ledger = await variantLedger(db, dropId);
+      const statuses = await reservationStatusCounts(db, dropId, Date.now());
       const revenue = new Map<string, number>();
-      const variants = drop.products.flatMap((p) =>
-        p.variants.map((v) => {
-          const u = units.find((x) => x.productId === p.id && x.variantId === v.id);
-          const sold = u?.sold ?? 0;
-          // Revenue counts in each product's default (first) price.
-          const price = p.prices[0];
-          revenue.set(price.currency, (revenue.get(price.currency) ?? 0) + price.amount * sold);
-          return { productId: p.id, variantId: v.id, available: v.available, held: u?.held ?? 0, sold };
-        }),
-      );
+      const variants = ledger.map(({ productId, variantId, stock, available, held, sold }) => {
+        // Revenue counts in each product's default (first) price.
+        const price = drop.products.find((p) => p.id === productId)?.prices[0]; // a product added since drops.get() has no sales yet
+        if (price) revenue.set(price.currency, (revenue.get(price.currency) ?? 0) + price.amount * sold);
+        return { productId, variantId, stock, available, held, sold };
+      });
       return {
         dropId,
         variants,

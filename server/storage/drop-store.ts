@@ -1,6 +1,7 @@
 /** SQL for drops, their products and variants, and the featured history. */
 import type { Drop, DropStatus, Money, Product, ProductImage } from '../../src/protocol/types.js';
 import { num, numOrNull, type Queryable } from './database.js';
+import { committedUnits, lockProductVariants } from './stock-ledger.js';
 
 /** A drop's own row: the protocol's top-level fields plus what only the server needs. */
 export type DropRow = Pick<Drop, 'id' | 'title' | 'brand' | 'description' | 'startsAt' | 'endsAt' | 'status' | 'stream' | 'checkoutUrl' | 'holdMs' | 'featured'> & {
@@ -120,12 +121,31 @@ export interface ProductDefinition {
   variants: { id: string; label: string; stock: number }[];
 }
 
+/** A variant whose requested stock is below the units already held or sold. */
+export interface StockShortfall {
+  variantId: string;
+  stock: number;
+  /** Held (lapsed holds included) plus sold units. */
+  committed: number;
+}
+
 /**
  * Creates or replaces a product and its variants. A variant's `stock` is the
- * units on sale in all: what is held (unexpired) or sold already counts
- * against it, so re-sending an unchanged product mid-show changes nothing.
+ * units on sale in all: what is held or sold already counts against it (by
+ * status, see stock-ledger.ts), so `available = stock − held − sold` and
+ * re-sending an unchanged product mid-show changes nothing. A stock below
+ * what is held or sold is refused: nothing is written and the short
+ * variants are returned (empty when the product was written). Run it in a
+ * transaction.
  */
-export async function upsertProduct(q: Queryable, dropId: string, p: ProductDefinition, now: number, position?: number): Promise<void> {
+export async function upsertProduct(q: Queryable, dropId: string, p: ProductDefinition, position?: number): Promise<StockShortfall[]> {
+  // Reservations under way finish first; the count below then sees them.
+  await lockProductVariants(q, dropId, p.id);
+  const committed = await committedUnits(q, dropId, p.id);
+  const short = p.variants
+    .map((v) => ({ variantId: v.id, stock: v.stock, committed: committed.get(v.id) ?? 0 }))
+    .filter((v) => v.stock < v.committed);
+  if (short.length) return short;
   await q.query(
     `INSERT INTO products (drop_id, id, position, title, description, images, prices, limit_per_customer)
      VALUES ($1, $2, COALESCE($3, (SELECT COALESCE(MAX(position) + 1, 0) FROM products WHERE drop_id = $1)), $4, $5, $6::jsonb, $7::jsonb, $8)
@@ -133,20 +153,17 @@ export async function upsertProduct(q: Queryable, dropId: string, p: ProductDefi
        images = EXCLUDED.images, prices = EXCLUDED.prices, limit_per_customer = EXCLUDED.limit_per_customer`,
     [dropId, p.id, position ?? null, p.title, p.description, JSON.stringify(p.images), JSON.stringify(p.prices), p.limitPerCustomer],
   );
-  // Reservations under way finish first; the count below then sees them.
-  await q.query('SELECT id FROM variants WHERE drop_id = $1 AND product_id = $2 FOR UPDATE', [dropId, p.id]);
   await q.query('DELETE FROM variants WHERE drop_id = $1 AND product_id = $2 AND NOT (id = ANY($3::text[]))', [dropId, p.id, p.variants.map((v) => v.id)]);
   for (const [i, v] of p.variants.entries()) {
     await q.query(
-      `INSERT INTO variants (drop_id, product_id, id, position, label, available)
-       VALUES ($1, $2, $3, $4, $5, GREATEST(0, $6 - (
-         SELECT COALESCE(SUM(quantity), 0) FROM reservations
-         WHERE drop_id = $1 AND product_id = $2 AND variant_id = $3 AND (status = 'confirmed' OR (status = 'held' AND expires_at > $7))
-       )))
-       ON CONFLICT (drop_id, product_id, id) DO UPDATE SET position = EXCLUDED.position, label = EXCLUDED.label, available = EXCLUDED.available`,
-      [dropId, p.id, v.id, i, v.label, v.stock, now],
+      `INSERT INTO variants (drop_id, product_id, id, position, label, stock, available)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (drop_id, product_id, id) DO UPDATE SET position = EXCLUDED.position, label = EXCLUDED.label,
+         stock = EXCLUDED.stock, available = EXCLUDED.available`,
+      [dropId, p.id, v.id, i, v.label, v.stock, v.stock - (committed.get(v.id) ?? 0)],
     );
   }
+  return [];
 }
 
 export async function findProductLimit(q: Queryable, dropId: string, productId: string): Promise<number | null> {
@@ -186,10 +203,16 @@ export async function returnStock(q: Queryable, dropId: string, productId: strin
   await q.query('UPDATE variants SET available = available + $4 WHERE drop_id = $1 AND product_id = $2 AND id = $3', [dropId, productId, variantId, quantity]);
 }
 
+/**
+ * Sets what can be reserved now; held and sold units stay as they are, so the
+ * stock becomes `available` plus those. Run it in a transaction.
+ */
 export async function setStock(q: Queryable, dropId: string, productId: string, variantId: string, available: number): Promise<VariantRow | null> {
+  await lockProductVariants(q, dropId, productId);
+  const committed = (await committedUnits(q, dropId, productId)).get(variantId) ?? 0;
   const [row] = await q.query<{ id: string; label: string; available: unknown }>(
-    'UPDATE variants SET available = $4 WHERE drop_id = $1 AND product_id = $2 AND id = $3 RETURNING id, label, available',
-    [dropId, productId, variantId, available],
+    'UPDATE variants SET available = $4, stock = $4::integer + $5::integer WHERE drop_id = $1 AND product_id = $2 AND id = $3 RETURNING id, label, available',
+    [dropId, productId, variantId, available, committed],
   );
   return row ? { id: row.id, label: row.label, available: num(row.available) } : null;
 }

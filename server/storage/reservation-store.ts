@@ -118,22 +118,12 @@ export async function listReservations(q: Queryable, dropId: string, now: number
   return rows.map((r) => toRow(r, now));
 }
 
-/** Held (unexpired) and sold units per variant, and reservations per status. */
-export async function salesFigures(q: Queryable, dropId: string, now: number) {
-  const units = await q.query<{ product_id: string; variant_id: string; held: unknown; sold: unknown }>(
-    `SELECT product_id, variant_id,
-       COALESCE(SUM(quantity) FILTER (WHERE status = 'held' AND expires_at > $2), 0) AS held,
-       COALESCE(SUM(quantity) FILTER (WHERE status = 'confirmed'), 0) AS sold
-     FROM reservations WHERE drop_id = $1 GROUP BY product_id, variant_id`,
-    [dropId, now],
-  );
+/** Reservations per status (a lapsed hold counts as expired, as its owner reads it). */
+export async function reservationStatusCounts(q: Queryable, dropId: string, now: number) {
   const statuses = await q.query<{ status: ReservationStatus; n: unknown }>(
     `SELECT CASE WHEN status = 'held' AND expires_at <= $2 THEN 'expired' ELSE status END AS status, COUNT(*) AS n
      FROM reservations WHERE drop_id = $1 GROUP BY 1`,
     [dropId, now],
   );
-  return {
-    units: units.map((u) => ({ productId: u.product_id, variantId: u.variant_id, held: num(u.held), sold: num(u.sold) })),
-    statuses: Object.fromEntries(statuses.map((s) => [s.status, num(s.n)])) as Partial<Record<ReservationStatus, number>>,
-  };
+  return Object.fromEntries(statuses.map((s) => [s.status, num(s.n)])) as Partial<Record<ReservationStatus, number>>;
 }

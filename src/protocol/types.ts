@@ -165,6 +165,7 @@ export type ProblemCode =
   | 'insufficient-stock'
   | 'limit-exceeded'
   | 'reservation-not-held'
+  | 'stock-below-committed'
   | 'idempotency-key-invalid'
   | 'idempotency-conflict'
   | 'internal'
@@ -217,10 +218,14 @@ export interface DropInput {
   holdMs?: number;
 }
 
+/** A variant's units: `available + held + sold = stock`, read in one statement. */
 export interface VariantSales {
   productId: string;
   variantId: string;
+  /** Units on sale in all. */
+  stock: number;
   available: number;
+  /** Units in `held` reservations, lapsed ones included until the server returns their units. */
   held: number;
   sold: number;
 }

@@ -139,8 +139,8 @@ describe('host API', () => {
     assert.equal(res.status, 200);
     const report = res.body as SalesReport;
     assert.deepEqual(report.variants, [
-      { productId: 'tee', variantId: 's', available: 3, held: 0, sold: 2 },
-      { productId: 'tee', variantId: 'm', available: 4, held: 1, sold: 0 },
+      { productId: 'tee', variantId: 's', stock: 5, available: 3, held: 0, sold: 2 },
+      { productId: 'tee', variantId: 'm', stock: 5, available: 4, held: 1, sold: 0 },
     ]);
     assert.deepEqual(report.reservations, { held: 1, confirmed: 1, released: 1, expired: 0 });
     assert.deepEqual(report.revenue, [{ currency: 'USD', amount: 9800 }]);

@@ -22,20 +22,23 @@ describe('migrations', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('upgrades a version-1 database: shopper tokens become SHA-256 digests, reservations and keys follow', async () => {
+  it('upgrades a version-1 database: shopper tokens become SHA-256 digests, reservations and keys follow; variants get their stock', async () => {
     await migrate(db, { upTo: 1 });
     const token = 'shp_plain-token-from-before';
     await db.query(`INSERT INTO drops (id, title, starts_at, status, hold_ms, created_at) VALUES ('d', 'D', 0, 'live', 60000, 0)`);
     await db.query(`INSERT INTO products (drop_id, id, position, title, prices, limit_per_customer) VALUES ('d', 'p', 0, 'P', '[]', 1)`);
+    await db.query(`INSERT INTO variants (drop_id, product_id, id, position, label, available) VALUES ('d', 'p', 'v', 0, 'V', 2)`);
     await db.query('INSERT INTO shoppers (token, created_at) VALUES ($1, 0)', [token]);
     await db.query(`INSERT INTO reservations (id, drop_id, product_id, variant_id, shopper_token, quantity, status, created_at, expires_at) VALUES ('r', 'd', 'p', 'v', $1, 1, 'held', 0, 1)`, [token]);
+    await db.query(`INSERT INTO reservations (id, drop_id, product_id, variant_id, shopper_token, quantity, status, created_at, expires_at) VALUES ('sold', 'd', 'p', 'v', $1, 3, 'confirmed', 0, 1), ('gone', 'd', 'p', 'v', $1, 5, 'expired', 0, 1)`, [token]);
     await db.query(`INSERT INTO idempotency_keys (principal, key, fingerprint, status, body, created_at) VALUES ($1, 'k', 'f', 201, '{}', 0)`, [`shopper:${token}`]);
 
     const applied = await migrate(db);
     assert.deepEqual(applied, migrationFiles().filter((m) => m.version > 1).map((m) => m.name));
     assert.deepEqual((await db.query('SELECT token FROM shoppers')).map((r) => r.token), [sha256(token)]);
-    assert.deepEqual((await db.query('SELECT shopper_token FROM reservations')).map((r) => r.shopper_token), [sha256(token)]);
+    assert.deepEqual((await db.query('SELECT DISTINCT shopper_token FROM reservations')).map((r) => r.shopper_token), [sha256(token)]);
     assert.deepEqual((await db.query('SELECT principal FROM idempotency_keys')).map((r) => r.principal), [`shopper:${sha256(token)}`]);
+    assert.deepEqual((await db.query('SELECT stock, available FROM variants')).map((r) => [r.stock, r.available]), [[6, 2]], 'stock = available 2 + held 1 + sold 3');
     await assert.rejects(db.query(`INSERT INTO reservations (id, drop_id, product_id, variant_id, shopper_token, quantity, status, created_at, expires_at) VALUES ('r2', 'd', 'p', 'v', 'nobody', 1, 'held', 0, 1)`), /foreign key/, 'the reference to shoppers is back');
   });
 
