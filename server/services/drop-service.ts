@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Drop, DropEventMap, DropInput, DropStream, FeaturedProduct, ProductInput, Variant } from '../../src/protocol/types.js';
-import type { Database, Queryable } from '../storage/database.js';
+import { readSnapshot, type Database, type Queryable } from '../storage/database.js';
+import { latestDropEventId } from '../storage/event-store.js';
 import {
   dropExists,
   findDropRow,
@@ -36,6 +37,12 @@ export type DropPatch = Partial<Omit<DropInput, 'products' | 'id'>>;
 
 export interface DropService {
   get(id: string): Promise<Drop>;
+  /**
+   * The drop and the id of its newest event, read in one snapshot: the resume
+   * point for a viewer, since every later event of the drop has a larger id.
+   * (Another drop's newer id is not: an event of this drop may still be uncommitted below it.)
+   */
+  snapshot(id: string): Promise<{ at: number; drop: Drop }>;
   exists(id: string): Promise<boolean>;
   create(input: DropInput): Promise<Drop>;
   /** Deletes and recreates (the demo seed). */
@@ -100,6 +107,7 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
 
   const service: DropService = {
     get: (id) => mustRead(db, id),
+    snapshot: (id) => readSnapshot(db, async (tx) => ({ at: await latestDropEventId(tx, id), drop: await mustRead(tx, id) })),
     exists: (id) => dropExists(db, id),
 
     async create(input) {
