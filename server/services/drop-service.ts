@@ -142,13 +142,18 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
       await bus.publish(id, 'snapshot', async (tx) => {
         const row = await findDropRow(tx, id);
         if (!row) throw notFound(`drop "${id}"`);
+        const startsAt = patch.startsAt ?? row.startsAt;
+        const endsAt = patch.endsAt !== undefined ? patch.endsAt : row.endsAt;
+        // Checked against the drop as it is, not only within the patch: `{ "endsAt": 5 }` alone must not end a show before it began.
+        if (endsAt !== null && endsAt <= startsAt && (patch.startsAt !== undefined || patch.endsAt !== undefined))
+          throw new DomainError('validation-failed', 422, `endsAt (${endsAt}) must be later than startsAt (${startsAt})`);
         await updateDropFields(tx, {
           ...row,
           title: patch.title ?? row.title,
           brand: patch.brand ?? row.brand,
           description: patch.description ?? row.description,
-          startsAt: patch.startsAt ?? row.startsAt,
-          endsAt: patch.endsAt !== undefined ? patch.endsAt : row.endsAt,
+          startsAt,
+          endsAt,
           stream: { ...row.stream, ...patch.stream },
           checkoutUrl: patch.checkoutUrl !== undefined ? patch.checkoutUrl : row.checkoutUrl,
           holdMs: patch.holdMs ?? row.holdMs,

@@ -58,6 +58,20 @@ describe('host API', () => {
     assert.equal(products.status, 422, 'products change through PUT only');
   });
 
+  it('refuses an end before the start, whichever of the two the patch moves, and changes nothing', async () => {
+    const startsAt = Date.now() - 60_000;
+    const id = await api.createDrop({ startsAt });
+    for (const patch of [{ endsAt: 5 }, { endsAt: startsAt }, { startsAt: Date.now() + 3_600_000 }]) {
+      if ('startsAt' in patch) assert.equal((await api.host('PATCH', `/v1/host/drops/${id}`, { endsAt: Date.now() + 60_000 })).status, 200);
+      const res = await api.host('PATCH', `/v1/host/drops/${id}`, patch);
+      assert.equal(res.status, 422, JSON.stringify(patch));
+      assert.equal(res.body.code, 'validation-failed');
+    }
+    const drop = (await api.call('GET', `/v1/drops/${id}`)).body;
+    assert.equal(drop.status, 'live');
+    assert.equal(drop.startsAt, startsAt);
+  });
+
   it('adds and replaces products with PUT', async () => {
     const id = await api.createDrop();
     const res = await api.host('PUT', `/v1/host/drops/${id}/products/cap`, tee('cap', { one: 7 }, { title: 'Cap' }));
