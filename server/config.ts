@@ -126,9 +126,9 @@ function origins(raw: string): string[] {
   return list.map((o) => o.replace(/\/$/, ''));
 }
 
-/** The configuration as printed at start-up; a configured host token is masked. */
+/** The configuration as printed at start-up; a configured host token is not shown, not even in part (logs are read by more people than the token is for). */
 export function describeConfig(config: ServerConfig): string {
-  const token = config.hostTokenGenerated ? `${config.hostToken} (generated for this run; set HOST_TOKEN to keep one)` : `${config.hostToken.slice(0, 4)}… (configured)`;
+  const token = config.hostTokenGenerated ? `${config.hostToken} (generated for this run; set HOST_TOKEN to keep one)` : '(configured)';
   const storage = config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `PGlite ${config.dataDir}`;
   return [
     `  storage          ${storage}`,
