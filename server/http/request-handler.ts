@@ -20,17 +20,19 @@ export interface RequestHandlerOptions {
 export function createRequestHandler({ router, allowedOrigins, stream }: RequestHandlerOptions) {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     res.setHeader(SERVER_TIME_HEADER, String(Date.now()));
-    if (applyCors(req, res, allowedOrigins)) return;
-    let url: URL;
+    let url: URL | null = null;
     try {
       url = new URL(req.url ?? '/', 'http://backend.invalid');
     } catch {
-      throw new HttpError(400, 'bad-request', 'malformed request target');
+      // answered below, with CORS headers
     }
-    if (url.pathname.startsWith('/stream/')) {
+    // The simulated stream is public media with CORS of its own (any origin, Range), preflights included.
+    if (url?.pathname.startsWith('/stream/')) {
       if (!stream.handle(req, res, url)) throw new HttpError(404, 'not-found', `no stream resource ${url.pathname}`);
       return;
     }
+    if (applyCors(req, res, allowedOrigins)) return;
+    if (!url) throw new HttpError(400, 'bad-request', 'malformed request target');
     const { handler, params } = router.match(req.method ?? 'GET', url.pathname);
     const reply = await handler({ req, res, url, params });
     if (reply) sendJson(res, reply.status, reply.body, reply.headers);
