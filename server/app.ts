@@ -81,9 +81,20 @@ export async function startApp(config: ServerConfig): Promise<App> {
   addHostRoutes(router, services);
   addMediaRoutes(router);
 
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, createRequestHandler({ router, allowedOrigins: config.allowedOrigins, stream }));
-  // Event streams live for hours: the request timeout must not cut them.
-  server.requestTimeout = 0;
+  // Node's requestTimeout covers receiving the request, headers and body, not sending the answer:
+  // an event stream's GET is received once its headers are, so the stream lives on for hours,
+  // while a body that never finishes is cut (408) instead of holding a socket forever.
+  const requestTimeout = config.requestTimeoutSeconds * 1000;
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(15_000, requestTimeout),
+      keepAliveTimeout: 5_000,
+      // How often Node looks for requests past their time (its default is 30 s).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, requestTimeout / 4)),
+    },
+    createRequestHandler({ router, allowedOrigins: config.allowedOrigins, stream }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -24,6 +24,8 @@ export interface ServerConfig {
   holdSeconds: number;
   /** Events per drop each node keeps for `Last-Event-ID` resumes. */
   eventBuffer: number;
+  /** Seconds a client has to send a whole request, headers and body (not the answer: event streams live on). */
+  requestTimeoutSeconds: number;
   /** Seconds between comment heartbeats on idle event streams. */
   heartbeatSeconds: number;
 }
@@ -45,6 +47,8 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --hold-seconds <s>      HOLD_SECONDS      default reservation hold of new drops (default 600)
   --event-buffer <n>      EVENT_BUFFER      events per drop kept for Last-Event-ID resumes (default 1000)
   --heartbeat-seconds <s> HEARTBEAT_SECONDS comment heartbeat on event streams, below any proxy idle timeout (default 15)
+  --request-timeout-seconds <s>
+                          REQUEST_TIMEOUT_SECONDS  time to send a whole request, headers and body; a slower one is cut (default 30)
   --help                                    print this help`;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
@@ -65,6 +69,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'hold-seconds': { type: 'string' },
         'event-buffer': { type: 'string' },
         'heartbeat-seconds': { type: 'string' },
+        'request-timeout-seconds': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -95,6 +100,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     holdSeconds: integer(pick('hold-seconds', 'HOLD_SECONDS') ?? '600', 'hold (--hold-seconds / HOLD_SECONDS)', 1, 86_400),
     eventBuffer: integer(pick('event-buffer', 'EVENT_BUFFER') ?? '1000', 'event buffer (--event-buffer / EVENT_BUFFER)', 1, 1_000_000),
     heartbeatSeconds: integer(pick('heartbeat-seconds', 'HEARTBEAT_SECONDS') ?? '15', 'heartbeat (--heartbeat-seconds / HEARTBEAT_SECONDS)', 1, 300),
+    requestTimeoutSeconds: integer(pick('request-timeout-seconds', 'REQUEST_TIMEOUT_SECONDS') ?? '30', 'request timeout (--request-timeout-seconds / REQUEST_TIMEOUT_SECONDS)', 1, 3600),
   };
 }
 
