@@ -35,7 +35,8 @@ export interface App {
 export async function startApp(config: ServerConfig): Promise<App> {
   const db = await openDatabase(config);
   const nodeId = randomBytes(6).toString('hex');
-  const stream = createHlsStream();
+  // Replays only of real shows: the stream asks the drops (made below) whether a window was one.
+  const stream = createHlsStream({ isShow: (fromMs, toMs) => drops.isShowWindow(fromMs, toMs) });
   const bus = await createEventBus(db, { capacity: config.eventBuffer });
   const stock = createStockFeed(bus);
   let scheduler: StatusScheduler | null = null;

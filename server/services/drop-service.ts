@@ -9,6 +9,7 @@ import { readSnapshot, type Database, type Queryable } from '../storage/database
 import { latestDropEventId } from '../storage/event-store.js';
 import {
   dropExists,
+  endedShowCovers,
   findDropRow,
   insertDrop,
   markEnded,
@@ -53,6 +54,8 @@ export interface DropService {
   start(id: string): Promise<Drop>;
   end(id: string): Promise<Drop>;
   feature(id: string, productId: string | null): Promise<FeaturedProduct | null>;
+  /** Whether the wall-clock window [fromMs, toMs] lies within a show that has ended: what a replay may cover. */
+  isShowWindow(fromMs: number, toMs: number): Promise<boolean>;
   /** Applies due scheduled transitions of one drop (the scheduler calls this). */
   applySchedule(id: string): Promise<void>;
 }
@@ -109,6 +112,7 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
     get: (id) => mustRead(db, id),
     snapshot: (id) => readSnapshot(db, async (tx) => ({ at: await latestDropEventId(tx, id), drop: await mustRead(tx, id) })),
     exists: (id) => dropExists(db, id),
+    isShowWindow: (fromMs, toMs) => endedShowCovers(db, fromMs, toMs),
 
     async create(input) {
       const id = input.id ?? `drop_${randomBytes(9).toString('base64url')}`;

@@ -129,6 +129,21 @@ describe('host API', () => {
     assert.equal(res.status, 200);
   });
 
+  it('serves replays of real shows only, not any window anyone asks for', async () => {
+    const hour = 3_600_000;
+    const id = await api.createDrop({ startsAt: Date.now() - 2 * hour, stream: { hls: 'stream/main.m3u8' } });
+    const ended = parseDrop((await api.host('POST', `/v1/host/drops/${id}/end`)).body);
+    const [, from, to] = /from=(\d+)&to=(\d+)/.exec(ended.stream.replay!)!.map(Number);
+    const status = async (path: string) => (await fetch(`${server.url}/stream/${path}`)).status;
+    for (const path of ['main', 'replay', 'captions']) {
+      assert.equal(await status(`${path}.m3u8?from=${from}&to=${to}`), 200, `the show's ${path} playlist`);
+      assert.equal(await status(`${path}.m3u8?from=${from + 60_000}&to=${to - 60_000}`), 200, `a part of the show's ${path} playlist`);
+    }
+    // The day before the show: a day-long playlist (4 MB) the server would build for anyone, on every request.
+    for (const path of ['main', 'replay', 'captions']) assert.equal(await status(`${path}.m3u8?from=${from - 24 * hour}&to=${from}`), 404, `no show: ${path}`);
+    assert.equal(await status(`replay.m3u8?from=${from - hour}&to=${to}`), 404, 'reaching before the show');
+  });
+
   it('features a product and refuses one that is not in the drop', async () => {
     const id = await api.createDrop();
     const res = await api.host('POST', `/v1/host/drops/${id}/feature`, { productId: 'tee' });
