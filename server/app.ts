@@ -50,7 +50,8 @@ export async function startApp(config: ServerConfig): Promise<App> {
   const db = await openDatabase(config);
   if (config.metricsPort !== null) enableMetrics({ activeHolds: () => activeHolds(db, Date.now()), pool: () => db.poolStats?.() ?? null });
   const nodeId = randomBytes(6).toString('hex');
-  const stream = createHlsStream();
+  // Replays only of real shows: the stream asks the drops (made below) whether a window was one.
+  const stream = createHlsStream({ isShow: (fromMs, toMs) => drops.isShowWindow(fromMs, toMs) });
   const bus = await createEventBus(db, { capacity: config.eventBuffer });
   const stock = createStockFeed(bus);
   let scheduler: StatusScheduler | null = null;
@@ -98,12 +99,20 @@ export async function startApp(config: ServerConfig): Promise<App> {
 
   const drain = createDrain();
   const health = createHealth(db, drain);
+  // Node's requestTimeout covers receiving the request, headers and body, not sending the answer:
+  // an event stream's GET is received once its headers are, so the stream lives on for hours,
+  // while a body that never finishes is cut (408) instead of holding a socket forever.
+  const requestTimeout = config.requestTimeoutSeconds * 1000;
   const server = createServer(
-    { requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 },
+    {
+      requestTimeout,
+      headersTimeout: Math.min(15_000, requestTimeout),
+      keepAliveTimeout: 5_000,
+      // How often Node looks for requests past their time (its default is 30 s).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, requestTimeout / 4)),
+    },
     createRequestHandler({ router, allowedOrigins: config.allowedOrigins, stream, health, drain }),
   );
-  // Event streams live for hours: the request timeout must not cut them.
-  server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

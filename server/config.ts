@@ -25,6 +25,8 @@ export interface ServerConfig {
   holdSeconds: number;
   /** Events per drop each node keeps for `Last-Event-ID` resumes. */
   eventBuffer: number;
+  /** Seconds a client has to send a whole request, headers and body (not the answer: event streams live on). */
+  requestTimeoutSeconds: number;
   /** Seconds between comment heartbeats on idle event streams. */
   heartbeatSeconds: number;
   logLevel: LogLevel;
@@ -58,6 +60,8 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --metrics-port <n>      METRICS_PORT      serve Prometheus metrics at http://<metrics-host>:<n>/metrics (default off; 0 = any free port)
   --metrics-host <addr>   METRICS_HOST      interface of the metrics port (default 127.0.0.1)
   --drain-seconds <s>     DRAIN_SECONDS     on SIGTERM: seconds to finish requests and move event streams before exiting (default 10)
+  --request-timeout-seconds <s>
+                          REQUEST_TIMEOUT_SECONDS  time to send a whole request, headers and body; a slower one is cut (default 30)
   --help                                    print this help`;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
@@ -83,6 +87,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'metrics-port': { type: 'string' },
         'metrics-host': { type: 'string' },
         'drain-seconds': { type: 'string' },
+        'request-timeout-seconds': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -124,6 +129,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     metricsPort: metricsPort === undefined ? null : integer(metricsPort, 'metrics port (--metrics-port / METRICS_PORT)', 0, 65535),
     metricsHost: pick('metrics-host', 'METRICS_HOST') ?? '127.0.0.1',
     drainSeconds: integer(pick('drain-seconds', 'DRAIN_SECONDS') ?? '10', 'drain deadline (--drain-seconds / DRAIN_SECONDS)', 1, 3600),
+    requestTimeoutSeconds: integer(pick('request-timeout-seconds', 'REQUEST_TIMEOUT_SECONDS') ?? '30', 'request timeout (--request-timeout-seconds / REQUEST_TIMEOUT_SECONDS)', 1, 3600),
   };
 }
 
@@ -155,9 +161,9 @@ function origins(raw: string): string[] {
   return list.map((o) => o.replace(/\/$/, ''));
 }
 
-/** The configuration as printed at start-up; a configured host token is masked. */
+/** The configuration as printed at start-up; a configured host token is not shown, not even in part (logs are read by more people than the token is for). */
 export function describeConfig(config: ServerConfig): string {
-  const token = config.hostTokenGenerated ? `${config.hostToken} (generated for this run; set HOST_TOKEN to keep one)` : `${config.hostToken.slice(0, 4)}… (configured)`;
+  const token = config.hostTokenGenerated ? `${config.hostToken} (generated for this run; set HOST_TOKEN to keep one)` : '(configured)';
   const storage = config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `PGlite ${config.dataDir}`;
   return [
     `  storage          ${storage}`,

@@ -52,21 +52,23 @@ export function createRequestHandler({ router, allowedOrigins, stream, log, heal
       label.route = 'draining';
       throw new HttpError(503, 'unavailable', 'this node is shutting down; retry (the load balancer sends you to another node)', undefined, { 'Retry-After': DRAIN_RETRY_AFTER_S });
     }
-    if (applyCors(req, res, allowedOrigins)) {
-      label.route = 'preflight';
-      return;
-    }
-    let url: URL;
+    let url: URL | null = null;
     try {
       url = new URL(req.url ?? '/', 'http://backend.invalid');
     } catch {
-      throw new HttpError(400, 'bad-request', 'malformed request target');
+      // answered below, with CORS headers
     }
-    if (url.pathname.startsWith('/stream/')) {
+    // The simulated stream is public media with CORS of its own (any origin, Range), preflights included.
+    if (url?.pathname.startsWith('/stream/')) {
       label.route = '/stream/*';
       if (!stream.handle(req, res, url)) throw new HttpError(404, 'not-found', `no stream resource ${url.pathname}`);
       return;
     }
+    if (applyCors(req, res, allowedOrigins)) {
+      label.route = 'preflight';
+      return;
+    }
+    if (!url) throw new HttpError(400, 'bad-request', 'malformed request target');
     const { handler, params, pattern } = router.match(req.method ?? 'GET', url.pathname);
     label.route = pattern;
     const reply = await handler({ req, res, url, params });

@@ -1,5 +1,6 @@
 /** Reading what a request carries: a JSON body (bounded), bearer tokens, headers. */
 import type { IncomingMessage } from 'node:http';
+import { ProtocolError } from '../../src/protocol/parse.js';
 import { HttpError } from './problem.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -25,27 +26,43 @@ export async function readJson(req: IncomingMessage, limit = BODY_LIMIT_BYTES): 
   } catch (error) {
     throw new HttpError(400, 'invalid-json', `the body is not valid JSON: ${(error as Error).message}`);
   }
-  // PostgreSQL text cannot hold U+0000: refuse it here rather than fail in the database.
-  if (containsNul(json)) throw new HttpError(422, 'validation-failed', 'strings may not contain the NUL character (U+0000)');
+  const bad = unstorableString(json);
+  if (bad !== null) throw new ProtocolError(bad, 'well-formed Unicode text without NUL (U+0000)');
   return json;
 }
 
-/** Iterative, so that a body nested thousands of levels deep cannot overflow the stack. */
-function containsNul(json: unknown): boolean {
-  const pending = [json];
+/** NUL, or a lone surrogate (in `u` mode a proper pair is one code point, never Cs). */
+const UNSTORABLE = /[\0\p{Cs}]/u;
+
+/**
+ * Where the body has a string the database cannot store, or null: PostgreSQL
+ * text cannot hold U+0000, and jsonb refuses a lone UTF-16 surrogate (which
+ * `JSON.parse` lets through from a `\udXXX` escape). Iterative, so that a body
+ * nested thousands of levels deep cannot overflow the stack; the path is only
+ * spelled out for the string found.
+ */
+function unstorableString(json: unknown): string | null {
+  type Step = { v: unknown; key: string; parent: Step | null };
+  const pathOf = (step: Step | null) => {
+    const keys: string[] = [];
+    for (; step; step = step.parent) keys.push(step.key);
+    return 'body' + keys.reverse().join('');
+  };
+  const pending: Step[] = [{ v: json, key: '', parent: null }];
   while (pending.length) {
-    const v = pending.pop();
+    const step = pending.pop()!;
+    const v = step.v;
     if (typeof v === 'string') {
-      if (v.includes('\0')) return true;
-    } else if (Array.isArray(v)) for (const x of v) pending.push(x);
+      if (UNSTORABLE.test(v)) return pathOf(step);
+    } else if (Array.isArray(v)) v.forEach((x, i) => pending.push({ v: x, key: `[${i}]`, parent: step }));
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        if (k.includes('\0')) return true;
-        pending.push(x);
+        if (UNSTORABLE.test(k)) return `${pathOf(step)} (a key)`;
+        pending.push({ v: x, key: `.${k}`, parent: step });
       }
     }
   }
-  return false;
+  return null;
 }
 
 const tooLarge = (limit: number) => {

@@ -83,7 +83,7 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
         if (res.destroyed || res.writableEnded) return null;
         sse.frame(sseFrame(at, 'snapshot', drop));
         lastSent = at;
-        // Whatever arrived during the read and is newer than the snapshot's id.
+        // Whatever arrived since the read (a shared one may be older than this subscription) and is newer than the snapshot's id.
         services.bus.since(dropId, at)?.forEach(send);
       }
       for (const e of queued) send(e);
@@ -99,22 +99,24 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
 
 /**
  * Viewers arriving together (a show starting, every client reconnecting after
- * a deploy) share one read of the drop. A cached snapshot is only reused while
- * no newer event exists and for at most `maxAgeMs`; anything it misses
- * follows as events with larger ids.
+ * a deploy) share one read of the drop. A snapshot's id is its own drop's
+ * newest event, read with it. A cached snapshot is reused for at most
+ * `maxAgeMs`, and only while the events after its id are all still buffered:
+ * those follow it.
  */
 function snapshotCache(services: Services, maxAgeMs = 250) {
-  const cache = new Map<string, { at: number; readAt: number; drop: ReturnType<Services['drops']['get']> }>();
+  const cache = new Map<string, { readAt: number; read: ReturnType<Services['drops']['snapshot']> }>();
   return async (dropId: string) => {
-    const latest = services.bus.latestId();
     let entry = cache.get(dropId);
-    if (!entry || entry.at !== latest || Date.now() - entry.readAt > maxAgeMs) {
-      entry = { at: latest, readAt: Date.now(), drop: services.drops.get(dropId) };
-      cache.set(dropId, entry);
-      entry.drop.catch(() => cache.delete(dropId));
-      setTimeout(() => cache.get(dropId) === entry && cache.delete(dropId), maxAgeMs * 2).unref();
-    }
-    return { at: entry.at, drop: await entry.drop };
+    const fresh = entry && Date.now() - entry.readAt <= maxAgeMs ? await entry.read.catch(() => null) : null;
+    if (fresh && services.bus.since(dropId, fresh.at)) return fresh;
+    entry = { readAt: Date.now(), read: services.drops.snapshot(dropId) };
+    cache.set(dropId, entry);
+    const read = entry.read.then((r) => (services.bus.readAt(dropId, r.at), r));
+    read.catch(() => cache.get(dropId) === entry && cache.delete(dropId));
+    const current = entry;
+    setTimeout(() => cache.get(dropId) === current && cache.delete(dropId), maxAgeMs * 2).unref();
+    return read;
   };
 }
 

@@ -3,7 +3,7 @@
  * is a well-typed value; whatever fails is a ProtocolError naming the field,
  * which the HTTP layer answers as 422 `validation-failed`.
  */
-import { arr, id, int, nullable, obj, oneOf, parseMoney, ProtocolError, str } from '../../src/protocol/parse.js';
+import { arr, id, int, nullable, obj, oneOf, parseMoney, ProtocolError, str, time } from '../../src/protocol/parse.js';
 import {
   REACTION_KINDS,
   type DropInput,
@@ -17,7 +17,6 @@ import {
 import type { DropPatch } from '../services/drop-service.js';
 
 const body = (v: unknown) => obj(v, 'body');
-const time = (v: unknown, path: string) => int(v, path, { min: 0 });
 /**
  * A URL the elements load or open: absolute http(s), or relative to the
  * backend (`media/tee.svg`), which is how the elements resolve it. Anything

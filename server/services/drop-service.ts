@@ -5,9 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Drop, DropEventMap, DropInput, DropStream, FeaturedProduct, ProductInput, Variant } from '../../src/protocol/types.js';
-import type { Database, Queryable } from '../storage/database.js';
+import { readSnapshot, type Database, type Queryable } from '../storage/database.js';
+import { latestDropEventId } from '../storage/event-store.js';
 import {
   dropExists,
+  endedShowCovers,
   findDropRow,
   insertDrop,
   markEnded,
@@ -36,6 +38,12 @@ export type DropPatch = Partial<Omit<DropInput, 'products' | 'id'>>;
 
 export interface DropService {
   get(id: string): Promise<Drop>;
+  /**
+   * The drop and the id of its newest event, read in one snapshot: the resume
+   * point for a viewer, since every later event of the drop has a larger id.
+   * (Another drop's newer id is not: an event of this drop may still be uncommitted below it.)
+   */
+  snapshot(id: string): Promise<{ at: number; drop: Drop }>;
   exists(id: string): Promise<boolean>;
   create(input: DropInput): Promise<Drop>;
   /** Deletes and recreates (the demo seed). */
@@ -46,6 +54,8 @@ export interface DropService {
   start(id: string): Promise<Drop>;
   end(id: string): Promise<Drop>;
   feature(id: string, productId: string | null): Promise<FeaturedProduct | null>;
+  /** Whether the wall-clock window [fromMs, toMs] lies within a show that has ended: what a replay may cover. */
+  isShowWindow(fromMs: number, toMs: number): Promise<boolean>;
   /** Applies due scheduled transitions of one drop (the scheduler calls this). */
   applySchedule(id: string): Promise<void>;
 }
@@ -100,7 +110,9 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
 
   const service: DropService = {
     get: (id) => mustRead(db, id),
+    snapshot: (id) => readSnapshot(db, async (tx) => ({ at: await latestDropEventId(tx, id), drop: await mustRead(tx, id) })),
     exists: (id) => dropExists(db, id),
+    isShowWindow: (fromMs, toMs) => endedShowCovers(db, fromMs, toMs),
 
     async create(input) {
       const id = input.id ?? `drop_${randomBytes(9).toString('base64url')}`;
@@ -134,13 +146,18 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
       await bus.publish(id, 'snapshot', async (tx) => {
         const row = await findDropRow(tx, id);
         if (!row) throw notFound(`drop "${id}"`);
+        const startsAt = patch.startsAt ?? row.startsAt;
+        const endsAt = patch.endsAt !== undefined ? patch.endsAt : row.endsAt;
+        // Checked against the drop as it is, not only within the patch: `{ "endsAt": 5 }` alone must not end a show before it began.
+        if (endsAt !== null && endsAt <= startsAt && (patch.startsAt !== undefined || patch.endsAt !== undefined))
+          throw new DomainError('validation-failed', 422, `endsAt (${endsAt}) must be later than startsAt (${startsAt})`);
         await updateDropFields(tx, {
           ...row,
           title: patch.title ?? row.title,
           brand: patch.brand ?? row.brand,
           description: patch.description ?? row.description,
-          startsAt: patch.startsAt ?? row.startsAt,
-          endsAt: patch.endsAt !== undefined ? patch.endsAt : row.endsAt,
+          startsAt,
+          endsAt,
           stream: { ...row.stream, ...patch.stream },
           checkoutUrl: patch.checkoutUrl !== undefined ? patch.checkoutUrl : row.checkoutUrl,
           holdMs: patch.holdMs ?? row.holdMs,

@@ -6,9 +6,9 @@
  * through LISTEN, so all nodes hold the same sequence in their ring buffers.
  */
 import type { DropEventMap, DropEventType } from '../../src/protocol/types.js';
+import type { Database, Queryable } from '../storage/database.js';
 import { errorFields, log } from '../observability/logger.js';
 import { metrics } from '../observability/metrics.js';
-import type { Database, Queryable } from '../storage/database.js';
 import { eventsAfter, findEvent, insertEvent, latestEventId, lockDropEvents, notify, type StoredEvent } from '../storage/event-store.js';
 
 export interface BusEvent {
@@ -27,8 +27,12 @@ export interface EventBus {
   subscribe(dropId: string, listener: (event: BusEvent) => void): () => void;
   /** Events of the drop after `lastId`, or null when they are no longer all in the buffer. */
   since(dropId: string, lastId: number): BusEvent[] | null;
-  /** Id of the newest event this node has seen: a valid resume point for a snapshot sent now. */
-  latestId(): number;
+  /**
+   * Told that the database showed `at` as the drop's newest event (read after
+   * this node began listening): every later event of the drop reaches the
+   * buffer, so resuming from `at` needs no snapshot while none was dropped.
+   */
+  readAt(dropId: string, at: number): void;
 }
 
 const CHANNEL = 'live_drop_events';
@@ -36,18 +40,27 @@ const CHANNEL = 'live_drop_events';
 const MAX_INLINE_PAYLOAD = 7000;
 
 export async function createEventBus(db: Database, { capacity = 1000 } = {}): Promise<EventBus> {
-  const rings = new Map<string, { events: BusEvent[]; floor: number }>();
   const listeners = new Map<string, Set<(event: BusEvent) => void>>();
   let latest = 0;
   let floor = 0;
 
+  // Per drop: its events as they arrived; those at or below `floor` may be missing.
+  const rings = new Map<string, { events: BusEvent[]; floor: number; trimmed: boolean }>();
+  const ringOf = (dropId: string) => {
+    let ring = rings.get(dropId);
+    if (!ring) rings.set(dropId, (ring = { events: [], floor, trimmed: false }));
+    return ring;
+  };
+
   /** `publishedAt`: epoch ms at the publishing node's insert, just before its commit (absent for events read back). */
   const deliver = (dropId: string, event: BusEvent, publishedAt?: number) => {
-    let ring = rings.get(dropId);
-    if (!ring) rings.set(dropId, (ring = { events: [], floor }));
+    const ring = ringOf(dropId);
     if (ring.events.length && event.id <= ring.events[ring.events.length - 1].id) return;
     ring.events.push(event);
-    if (ring.events.length > capacity) ring.floor = ring.events.shift()!.id;
+    if (ring.events.length > capacity) {
+      ring.floor = ring.events.shift()!.id;
+      ring.trimmed = true;
+    }
     latest = Math.max(latest, event.id);
     for (const listener of listeners.get(dropId) ?? []) listener(event);
     if (publishedAt !== undefined) metrics.eventDelivered(publishedAt);
@@ -103,6 +116,9 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
       if (lastId < ring.floor || lastId > latest) return null;
       return ring.events.filter((e) => e.id > lastId);
     },
-    latestId: () => latest,
+    readAt(dropId, at) {
+      const ring = ringOf(dropId);
+      if (!ring.trimmed) ring.floor = Math.min(ring.floor, at);
+    },
   };
 }

@@ -28,6 +28,14 @@ export interface Database extends Queryable {
   poolStats?(): { total: number; idle: number; waiting: number; max: number };
 }
 
+/** Runs `fn` in a read-only transaction whose statements all see one snapshot of the database (REPEATABLE READ). */
+export function readSnapshot<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    return fn(tx);
+  });
+}
+
 /** Postgres returns int8 and sums as strings (`pg`) or numbers (PGlite): read them with this. */
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -290,3 +290,12 @@ export async function setFeatured(q: Queryable, dropId: string, productId: strin
 export async function productExists(q: Queryable, dropId: string, productId: string): Promise<boolean> {
   return (await q.query('SELECT 1 FROM products WHERE drop_id = $1 AND id = $2', [dropId, productId])).length > 0;
 }
+
+/** Whether [fromMs, toMs] lies within the live window of a show that has ended (what a replay may cover). */
+export async function endedShowCovers(q: Queryable, fromMs: number, toMs: number): Promise<boolean> {
+  const rows = await q.query(
+    `SELECT 1 FROM drops WHERE status = 'ended' AND COALESCE(live_started_at, starts_at) <= $1 AND ended_at >= $2 LIMIT 1`,
+    [fromMs, toMs],
+  );
+  return rows.length > 0;
+}

@@ -40,6 +40,12 @@ export async function latestEventId(q: Queryable): Promise<number> {
   return num(row?.id);
 }
 
+/** Id of the drop's newest committed event (0 when none): with the per-drop lock, every later event of the drop has a larger id. */
+export async function latestDropEventId(q: Queryable, dropId: string): Promise<number> {
+  const [row] = await q.query('SELECT COALESCE(MAX(id), 0) AS id FROM drop_events WHERE drop_id = $1', [dropId]);
+  return num(row?.id);
+}
+
 export async function deleteEventsBefore(q: Queryable, before: number): Promise<void> {
   await q.query('DELETE FROM drop_events WHERE created_at < $1', [before]);
 }

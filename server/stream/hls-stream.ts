@@ -1,9 +1,11 @@
 /**
  * The simulated live stream: an 8-second clip looped on the wall clock and
- * served as a live HLS stream, plus VOD replays of any past window with the
+ * served as a live HLS stream, plus VOD replays of past windows with the
  * same program date-times (see playlists.ts for the arithmetic), with an
  * English WebVTT captions rendition on the same timeline. Stateless, so
- * every server node serves the same stream. The HTTP layer hands it every
+ * every server node serves the same stream (it asks `isShow` whether a replay
+ * window was a show, and keeps replay playlists it built, which never change
+ * once recorded). The HTTP layer hands it every
  * request under `/stream/`:
  *
  *   GET stream/main.m3u8                       multivariant playlist: the live video + captions
@@ -45,6 +47,13 @@ export interface HlsStreamOptions {
   window?: number;
   /** Longest replay window served (default 24 h). */
   maxReplayMs?: number;
+  /**
+   * Whether [fromMs, toMs] lies within a show that was live on this stream
+   * (the app asks the database): replays are served for real shows only, so
+   * nobody can make the server build a day-long playlist per request. Absent:
+   * any window (the stream on its own, in its tests).
+   */
+  isShow?: (fromMs: number, toMs: number) => Promise<boolean>;
   /** The wall clock (tests pin it). */
   now?: () => number;
   /** Wall-clock start of segment 0; `STREAM_EPOCH_MS` by default. Every node must use the same. */
@@ -60,6 +69,8 @@ const CORS = {
   'Access-Control-Expose-Headers': 'Content-Length, Content-Range, X-Server-Time',
   'Access-Control-Max-Age': '86400',
 };
+/** Memory for built replay playlists (a day-long one is about 4 MB). */
+const REPLAY_CACHE_BYTES = 32 * 1024 * 1024;
 /** Playlists change every segment; segments and the poster never change. */
 const NO_CACHE = 'no-cache';
 const IMMUTABLE = 'public, max-age=86400, immutable';
@@ -71,6 +82,13 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
   const now = options.now ?? Date.now;
   const timeline: Timeline = { segmentMs: clip.segmentMs, loop: clip.segments.length, epochMs: options.epochMs ?? STREAM_EPOCH_MS };
 
+  const isShow = options.isShow ?? (async () => true);
+  // Windows found to be shows: a show's replay is asked for by all its viewers.
+  const shows = new Set<string>();
+  // Built replay playlists, newest last, up to REPLAY_CACHE_BYTES: a past window's playlist never changes.
+  const replays = new Map<string, Buffer>();
+  let replayBytes = 0;
+
   // Peak bits per second of the video, for the multivariant playlist.
   const bandwidth = Math.ceil((Math.max(...clip.segments.map((s) => s.bytes.length)) * 8 * 1000) / clip.segmentMs);
 
@@ -80,8 +98,6 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
     if (path === 'captions.m3u8' && clip.captions) return mediaPlaylist(req, res, 'captions', query, false);
     if (path === 'main.m3u8') {
       const replay = query.has('from') || query.has('to');
-      const window = replay ? replayWindow(query) : null;
-      if (typeof window === 'string') return problem(res, 400, 'bad-request', window);
       // The replay's media playlists get the window as asked: each cuts it at what has been recorded when it is read.
       const range = replay ? `?from=${query.get('from')}&to=${query.get('to')}` : '';
       const body = multivariantPlaylist({
@@ -91,7 +107,8 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
         uri: replay ? `replay.m3u8${range}` : 'live.m3u8',
         captionsUri: clip.captions ? `captions.m3u8${range}` : undefined,
       });
-      return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, body);
+      if (!replay) return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, body);
+      return void ofShow(res, query, () => send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, body));
     }
     if (path === 'poster.jpg' && clip.poster) return send(req, res, 200, 'image/jpeg', IMMUTABLE, clip.poster);
     const segment = /^segments\/(\d{1,15})\.ts$/.exec(path);
@@ -113,9 +130,44 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
     if (!needsWindow && !query.has('from') && !query.has('to')) {
       return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, livePlaylist(timeline, now(), window, rendition));
     }
-    const replay = replayWindow(query);
-    if (typeof replay === 'string') return problem(res, 400, 'bad-request', replay);
-    send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, replayPlaylist(timeline, replay.from, replay.to, rendition));
+    void ofShow(res, query, ({ from, to }) => {
+      const key = `${rendition} ${from} ${to}`;
+      let body = replays.get(key);
+      if (body) replays.delete(key); // re-inserted below as the newest
+      else body = Buffer.from(replayPlaylist(timeline, from, to, rendition));
+      // Only a window recorded to its end is final: one reaching into the present grows.
+      if (to === Number(query.get('to'))) remember(key, body);
+      send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, body);
+    });
+  }
+
+  function remember(key: string, body: Buffer) {
+    replays.set(key, body);
+    replayBytes += body.length;
+    for (const [old, bytes] of replays) {
+      if (replayBytes <= REPLAY_CACHE_BYTES) break;
+      replays.delete(old);
+      replayBytes -= bytes.length;
+    }
+  }
+
+  /** Calls `serve` with the replay window of `query` when it is valid and within a show; answers the problem otherwise. */
+  async function ofShow(res: ServerResponse, query: URLSearchParams, serve: (window: { from: number; to: number }) => void): Promise<void> {
+    const window = replayWindow(query);
+    if (typeof window === 'string') return problem(res, 400, 'bad-request', window);
+    const key = `${query.get('from')} ${query.get('to')}`;
+    try {
+      if (!shows.has(key)) {
+        if (!(await isShow(Number(query.get('from')), Number(query.get('to')))))
+          return problem(res, 404, 'not-found', 'no show was live on this stream in that window: replays cover real shows only');
+        if (shows.size >= 10_000) shows.clear();
+        shows.add(key);
+      }
+    } catch (error) {
+      console.error(`stream: ${(error as Error).message}`);
+      return problem(res, 500, 'internal', 'could not look up the show');
+    }
+    if (!res.destroyed) serve(window);
   }
 
   /** The validated replay window, or why the query is bad. */
@@ -184,7 +236,7 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, type: s
 }
 
 function problem(res: ServerResponse, status: number, code: ProblemCode, detail: string): void {
-  const title = { 400: 'Bad request', 404: 'Not found', 405: 'Method not allowed', 416: 'Range not satisfiable' }[status] ?? 'Error';
+  const title = { 400: 'Bad request', 404: 'Not found', 405: 'Method not allowed', 416: 'Range not satisfiable', 500: 'Internal server error' }[status] ?? 'Error';
   res.writeHead(status, { ...CORS, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify({ type: problemType(code), code, title, status, detail }));
 }

@@ -2,7 +2,7 @@
  * The shopper's holds in one drop, by product: the actions a card's buttons
  * call (reserve, release, expire) and the state they render. Reserving sends
  * one idempotency key per intent; the API client repeats it on network
- * failure, and a second click after a failed attempt reuses it, so the
+ * failure, and a second click after a lost answer or a server error reuses it, so the
  * server makes at most one reservation however often the answer is lost.
  * Held reservations are remembered for the tab, so a reload (say, on the
  * way to checkout) shows the hold again instead of a free item.
@@ -82,11 +82,12 @@ export class ReservationStore {
   }
 
   /**
-   * Sends one reservation intent. A lost answer keeps its key for the next
-   * click; a refusal is final for its key, and the two refusals that time
-   * fixes get a fresh key and another go: a forgotten shopper session, and
-   * `drop-not-started` in the milliseconds around the start, when this page's
-   * clock says "live" a moment before the server's timer does.
+   * Sends one reservation intent. A lost answer or a server error (5xx: a
+   * gateway may time out on a reservation the server made) keeps its key for
+   * the next click; a refusal (4xx) is final for its key, and the two refusals
+   * that time fixes get a fresh key and another go: a forgotten shopper
+   * session, and `drop-not-started` in the milliseconds around the start, when
+   * this page's clock says "live" a moment before the server's timer does.
    */
   async #send(req: ReserveRequest, attempt = 0): Promise<Reservation> {
     const intent = `${req.productId}/${req.variantId}`;
@@ -97,7 +98,7 @@ export class ReservationStore {
       this.#pendingKeys.delete(intent);
       return reservation;
     } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
+      if (!(error instanceof ApiError) || error.status > 499) throw error;
       this.#pendingKeys.delete(intent);
       if (attempt >= 3) throw error;
       if (error.status === 401) forgetShopper(this.backend);

@@ -112,7 +112,8 @@ const optional =
     v === undefined ? undefined : inner(v, path);
 
 const count = integer(0, 1_000_000_000);
-const time = integer(0);
+/** A time in ms since 1970, up to the last one `Date` can hold. */
+export const time = integer(0, 864e13);
 const title = text(1, 200);
 const description = withDefault('', text(0, 5000));
 const url = text(1, 2048);

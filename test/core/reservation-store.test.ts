@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { ApiError, NetworkError } from '../../src/core/api-client.js';
 import { ReservationStore, reservationStore } from '../../src/core/reservation-store.js';
 import { createDrop, productInput } from '../helpers/host-api.js';
@@ -33,6 +34,29 @@ describe('reservationStore', function () {
     const reservation = await store.reserve('tee', 'l');
     expect(reservation?.status).to.equal('held');
     expect((await t.reservations()).length, 'the server made one reservation').to.equal(1);
+  });
+
+  it('returns the same reservation on the next click after a gateway error whose reservation the server made', async () => {
+    const t = await createDrop({ products: [productInput('tee', { s: 10, m: 10, l: 10 }, { limitPerCustomer: 1 })] });
+    type Proxy = { id: string; url: string };
+    const proxy = await executeServerCommand<Proxy, { target: string }>('fault-proxy:start', { target: t.backend.url });
+    try {
+      // The load balancer gives up on every reservation, each after the server has carried it out.
+      await executeServerCommand('fault-proxy:fail-answers', { id: proxy.id, method: 'POST', path: '/reservations$', status: 502 });
+      const store = new ReservationStore(proxy.url, t.id);
+      expect(await store.reserve('tee', 'l')).to.equal(undefined);
+      const hold = store.$holds.get().tee;
+      expect(hold?.phase === 'failed' && (hold.error as ApiError).status).to.equal(502);
+      const made = await t.reservations();
+      expect(made.length, 'the server made the reservation').to.equal(1);
+
+      await executeServerCommand('fault-proxy:restore', { id: proxy.id });
+      const again = await store.reserve('tee', 'l');
+      expect(again?.id, 'the same reservation, not a second hold nor limit-exceeded').to.equal(made[0].id);
+      expect((await t.reservations()).length).to.equal(1);
+    } finally {
+      await executeServerCommand('fault-proxy:stop', { id: proxy.id });
+    }
   });
 
   it('shows a held reservation again in a new page of the same tab', async () => {

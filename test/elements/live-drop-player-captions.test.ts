@@ -43,12 +43,15 @@ const isShowing = (el: LiveDropPlayer) => showingTrack(el) !== undefined;
 const player = (drop: Drop, playback: string) =>
   fixture<LiveDropPlayer>(html`<live-drop-player backend=${backend.url} drop=${drop.id} playback=${playback}></live-drop-player>`);
 
-/** The cue text the server serves for the segment that starts at or before `pdt` (a wall-clock ms). */
+/**
+ * The cue text the server serves for the segment that starts at or before `pdt` (a wall-clock ms).
+ * Its number is counted from any entry of the live captions playlist (replays are only of ended shows).
+ */
 async function serverLineAt(pdt: number): Promise<string> {
-  const playlist = await (await fetch(joinUrl(backend.url, `/stream/captions.m3u8?from=${pdt - 4000}&to=${pdt}`))).text();
-  const entries = [...playlist.matchAll(/#EXT-X-PROGRAM-DATE-TIME:(\S+)\n#EXTINF:[\d.]+,\n(\S+)/g)].map((m) => ({ start: Date.parse(m[1]), uri: m[2] }));
-  const entry = entries.findLast((e) => e.start <= pdt)!;
-  const vtt = await (await fetch(joinUrl(backend.url, `/stream/${entry.uri}`))).text();
+  const playlist = await (await fetch(joinUrl(backend.url, '/stream/captions.m3u8'))).text();
+  const [, start, seconds, n] = /#EXT-X-PROGRAM-DATE-TIME:(\S+)\n#EXTINF:([\d.]+),\n\S*?(\d+)\.vtt/.exec(playlist)!;
+  const segment = Number(n) + Math.floor((pdt - Date.parse(start)) / (Number(seconds) * 1000));
+  const vtt = await (await fetch(joinUrl(backend.url, `/stream/captions/${segment}.vtt`))).text();
   return vtt.trim().split('\n').at(-1)!;
 }
 

@@ -62,6 +62,12 @@ describe('bad input is refused with a problem, never a 5xx', () => {
     ['reaction of an unknown kind', 'POST', `/v1/drops/${dropId}/reactions`, { body: { kind: 42 } }, 422, 'validation-failed'],
     ['a javascript: checkout URL', 'PATCH', `/v1/host/drops/${dropId}`, { host: true, body: { checkoutUrl: "javascript:alert('x')" } }, 422, 'validation-failed'],
     ['a data: stream URL', 'PATCH', `/v1/host/drops/${dropId}`, { host: true, body: { stream: { hls: 'data:application/vnd.apple.mpegurl,#EXTM3U' } } }, 422, 'validation-failed'],
+    ['a start time beyond what Date can hold', 'POST', '/v1/host/drops', { host: true, body: { title: 'x', startsAt: 8.64e15 + 1, products: [] } }, 422, 'validation-failed'],
+    ['an end time beyond what Date can hold', 'PATCH', `/v1/host/drops/${dropId}`, { host: true, body: { endsAt: Number.MAX_SAFE_INTEGER } }, 422, 'validation-failed'],
+    ['a lone surrogate in an image text', 'POST', '/v1/host/drops', { host: true, raw: '{"title":"x","startsAt":0,"products":[{"id":"p","title":"p","images":[{"url":"a.png","alt":"\\udc00"}],"prices":[{"currency":"USD","amount":1}],"variants":[{"id":"v","label":"V","stock":1}]}]}' }, 422, 'validation-failed'],
+    ['a lone surrogate in a title', 'PATCH', `/v1/host/drops/${dropId}`, { host: true, raw: '{"title":"a\\ud800b"}' }, 422, 'validation-failed'],
+    ['a lone surrogate 30 000 levels deep', 'POST', `/v1/drops/${dropId}/reactions`, { raw: '['.repeat(30_000) + '"\\ud800"' + ']'.repeat(30_000) }, 422, 'validation-failed'],
+    ['a lone surrogate in a key', 'POST', `/v1/drops/${dropId}/reactions`, { raw: '{"kind":"heart","\\udbff":1}' }, 422, 'validation-failed'],
     ['a javascript: image URL', 'POST', '/v1/host/drops', { host: true, body: { title: 'x', startsAt: 0, products: [{ id: 'p', title: 'p', images: [{ url: 'JavaScript:alert(1)' }], prices: [{ currency: 'USD', amount: 1 }], variants: [{ id: 'v', label: 'V', stock: 1 }] }] } }, 422, 'validation-failed'],
   ];
 
@@ -70,6 +76,11 @@ describe('bad input is refused with a problem, never a 5xx', () => {
       const res = await api.call(method, path, { ...options, token: options.host ? api.hostToken : options.token });
       assertProblem(res, status, code, what);
     }
+  });
+
+  it('names the string that is not well-formed Unicode', async () => {
+    const res = await api.call('PATCH', `/v1/host/drops/${dropId}`, { token: api.hostToken, raw: '{"stream":{"hls":"a.m3u8"},"brand":"\\udc00x"}' });
+    assert.deepEqual(res.body.errors?.map((e: any) => e.field), ['body.brand']);
   });
 
   it('names the offending field of a validation failure', async () => {

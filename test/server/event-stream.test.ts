@@ -19,7 +19,8 @@ describe('drop event stream (SSE)', () => {
   before(async () => {
     // A small ring buffer, so that a gap "older than the buffer" takes five events to make.
     // Heartbeats every second, so that one shows up within the test.
-    server = await startReferenceServer({ args: ['--event-buffer', '4', '--heartbeat-seconds', '1'] });
+    // A 2 s request timeout, so that a stream outliving it and a stalled body cut by it both show within the test.
+    server = await startReferenceServer({ args: ['--event-buffer', '4', '--heartbeat-seconds', '1', '--request-timeout-seconds', '2'] });
     api = apiFor(server);
   });
   after(async () => {
@@ -49,6 +50,29 @@ describe('drop event stream (SSE)', () => {
     const deadline = Date.now() + 15_000;
     while (!stream.comments.includes('heartbeat') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.ok(stream.comments.includes('heartbeat'), `comments: ${stream.comments.join(', ')}`);
+  });
+
+  it('outlives the request timeout, which cuts a request whose body never finishes', async () => {
+    const dropId = await api.createDrop({ products: [tee('tee', { s: 9 }, { limitPerCustomer: 9 })] });
+    const stream = await events(dropId);
+    await stream.next('snapshot');
+    // A body that says 200 bytes and sends 10: the server must not wait for the rest forever.
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    const started = Date.now();
+    socket.write(`POST /v1/drops/${dropId}/reactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"a":1,   `);
+    let answer = '';
+    socket.on('data', (c) => (answer += c));
+    socket.on('error', () => {});
+    await Promise.race([once(socket, 'close'), new Promise((r) => setTimeout(r, 20_000))]);
+    assert.ok(socket.destroyed || socket.readableEnded, `the stalled request is still open after ${Date.now() - started} ms`);
+    assert.match(answer, /^$|^HTTP\/1\.1 408/, 'cut, with a 408 if anything');
+    // The event stream, opened before, is older than the request timeout by now and still delivers.
+    await new Promise((r) => setTimeout(r, Math.max(0, 2500 - (Date.now() - started))));
+    const token = await api.newShopper();
+    await api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } });
+    await stream.next('stock', (e) => e.data.levels[0].available === 8);
   });
 
   it('answers HEAD with the stream’s headers and no stream', async () => {

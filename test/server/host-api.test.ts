@@ -58,6 +58,20 @@ describe('host API', () => {
     assert.equal(products.status, 422, 'products change through PUT only');
   });
 
+  it('refuses an end before the start, whichever of the two the patch moves, and changes nothing', async () => {
+    const startsAt = Date.now() - 60_000;
+    const id = await api.createDrop({ startsAt });
+    for (const patch of [{ endsAt: 5 }, { endsAt: startsAt }, { startsAt: Date.now() + 3_600_000 }]) {
+      if ('startsAt' in patch) assert.equal((await api.host('PATCH', `/v1/host/drops/${id}`, { endsAt: Date.now() + 60_000 })).status, 200);
+      const res = await api.host('PATCH', `/v1/host/drops/${id}`, patch);
+      assert.equal(res.status, 422, JSON.stringify(patch));
+      assert.equal(res.body.code, 'validation-failed');
+    }
+    const drop = (await api.call('GET', `/v1/drops/${id}`)).body;
+    assert.equal(drop.status, 'live');
+    assert.equal(drop.startsAt, startsAt);
+  });
+
   it('adds and replaces products with PUT', async () => {
     const id = await api.createDrop();
     const res = await api.host('PUT', `/v1/host/drops/${id}/products/cap`, tee('cap', { one: 7 }, { title: 'Cap' }));
@@ -113,6 +127,21 @@ describe('host API', () => {
     assert.match(ended.stream.replay ?? '', /^stream\/replay\.m3u8\?from=\d+&to=\d+$/);
     const res = await fetch(new URL(ended.stream.replay!, server.url + '/'));
     assert.equal(res.status, 200);
+  });
+
+  it('serves replays of real shows only, not any window anyone asks for', async () => {
+    const hour = 3_600_000;
+    const id = await api.createDrop({ startsAt: Date.now() - 2 * hour, stream: { hls: 'stream/main.m3u8' } });
+    const ended = parseDrop((await api.host('POST', `/v1/host/drops/${id}/end`)).body);
+    const [, from, to] = /from=(\d+)&to=(\d+)/.exec(ended.stream.replay!)!.map(Number);
+    const status = async (path: string) => (await fetch(`${server.url}/stream/${path}`)).status;
+    for (const path of ['main', 'replay', 'captions']) {
+      assert.equal(await status(`${path}.m3u8?from=${from}&to=${to}`), 200, `the show's ${path} playlist`);
+      assert.equal(await status(`${path}.m3u8?from=${from + 60_000}&to=${to - 60_000}`), 200, `a part of the show's ${path} playlist`);
+    }
+    // The day before the show: a day-long playlist (4 MB) the server would build for anyone, on every request.
+    for (const path of ['main', 'replay', 'captions']) assert.equal(await status(`${path}.m3u8?from=${from - 24 * hour}&to=${from}`), 404, `no show: ${path}`);
+    assert.equal(await status(`replay.m3u8?from=${from - hour}&to=${to}`), 404, 'reaching before the show');
   });
 
   it('features a product and refuses one that is not in the drop', async () => {

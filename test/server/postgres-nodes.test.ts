@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { insertEvent, lockDropEvents, notify } from '../../server/storage/event-store.js';
+import { setFeatured } from '../../server/storage/drop-store.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, eventually, tee, type Api } from './support/api-client.js';
 import { openEvents, type EventClient } from './support/event-client.js';
@@ -115,6 +117,37 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
     await viewer.next('stock', (e) => e.data.levels[0].available === 5);
     await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } });
     await viewer.next('stock', (e) => e.data.levels[0].available === 4);
+  });
+
+  it("sends a viewer its drop's event that was still uncommitted when another drop's newer event arrived, also after a resume", async () => {
+    const slow = await a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    const busy = await a.createDrop();
+    // A node publishing `slow`'s next event, paused before COMMIT: its id is taken, its row not yet visible.
+    const publisher = new pg.Client({ connectionString: database.url });
+    await publisher.connect();
+    try {
+      const tx = { query: async (sql: string, params?: unknown[]) => (await publisher.query(sql, params)).rows };
+      await publisher.query('BEGIN');
+      await lockDropEvents(tx, slow);
+      const at = Date.now();
+      await setFeatured(tx, slow, 'b', at);
+      const id = await insertEvent(tx, slow, 'featured', { productId: 'b', at }, at);
+      await notify(tx, 'live_drop_events', JSON.stringify({ d: slow, i: id, t: 'featured', x: { productId: 'b', at } }));
+      // Meanwhile another drop's event commits with a larger id, and node B has seen it.
+      const busyViewer = await events(nodeB, busy);
+      await busyViewer.next('snapshot');
+      await a.host('POST', `/v1/host/drops/${busy}/feature`, { productId: 'tee' });
+      assert.ok(Number((await busyViewer.next('featured')).id) > id);
+
+      const viewer = await events(nodeB, slow);
+      const snapshot = await viewer.next('snapshot');
+      assert.equal(snapshot.data.featured, null, 'the snapshot cannot see the uncommitted change');
+      const resumed = await events(nodeA, slow, snapshot.id);
+      await publisher.query('COMMIT');
+      for (const v of [viewer, resumed]) assert.equal((await v.next('featured')).data.productId, 'b');
+    } finally {
+      await publisher.end();
+    }
   });
 
   it('never oversells in a rush spread over both nodes', async () => {

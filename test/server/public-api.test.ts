@@ -100,6 +100,19 @@ describe('public API', () => {
       assert.match(res.headers.get('access-control-allow-headers') ?? '', /Idempotency-Key/);
     });
 
+    it('answers a preflighted Range request for the simulated stream, which any origin may play', async () => {
+      for (const origin of ['https://shop.example', 'https://other.example']) {
+        const res = await fetch(`${server.url}/stream/segments/0.ts`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'range' },
+        });
+        assert.equal(res.status, 204, origin);
+        assert.equal(res.headers.get('access-control-allow-origin'), '*', origin);
+        assert.match(res.headers.get('access-control-allow-headers') ?? '', /\bRange\b/i, origin);
+        assert.match(res.headers.get('access-control-allow-methods') ?? '', /\bGET\b/, origin);
+      }
+    });
+
     it('exposes X-Server-Time to allowed origins and grants nothing to others', async () => {
       const ok = await fetch(`${server.url}/v1/time`, { headers: { origin: 'http://localhost:3000' } });
       assert.equal(ok.headers.get('access-control-allow-origin'), 'http://localhost:3000');

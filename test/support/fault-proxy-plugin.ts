@@ -4,15 +4,16 @@
  *   executeServerCommand('fault-proxy:start', { target })  → { id, url }   a proxy in front of `target`
  *   executeServerCommand('fault-proxy:cut', { id })                        drop open connections
  *   executeServerCommand('fault-proxy:refuse', { id, ms })                 refuse for `ms` (until restore when absent)
- *   executeServerCommand('fault-proxy:restore', { id })
+ *   executeServerCommand('fault-proxy:fail-answers', { id, method, path, status })  the server acts, the client gets `status`
+ *   executeServerCommand('fault-proxy:restore', { id })                    undoes refuse and fail-answers
  *   executeServerCommand('fault-proxy:stop', { id })
  *
  * Proxies left running are closed when the run ends.
  */
 import type { TestRunnerPlugin } from '@web/test-runner';
-import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { startFaultProxy, type AnswerFault, type FaultProxy } from './fault-proxy.js';
 
-interface Payload {
+interface Payload extends Partial<AnswerFault> {
   id?: string;
   target?: string;
   ms?: number;
@@ -47,6 +48,10 @@ export function faultProxyPlugin(): TestRunnerPlugin {
           return true;
         case 'fault-proxy:refuse':
           get(p).refuse(p.ms);
+          return true;
+        case 'fault-proxy:fail-answers':
+          if (!p.method || !p.path || !p.status) throw new Error('fault-proxy:fail-answers needs { method, path, status }');
+          get(p).failAnswers({ method: p.method, path: p.path, status: p.status });
           return true;
         case 'fault-proxy:restore':
           get(p).restore();

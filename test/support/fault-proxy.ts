@@ -2,9 +2,12 @@
  * A TCP proxy in front of the reference server that can break the network on
  * demand: `cut()` drops every open connection (an SSE stream, a segment
  * download) and `refuse(ms)` resets new connections for a while, as a server
- * restart, a flaky mobile link or a load balancer failover would. Used by the
- * player's recovery test and the fault tests; browser tests drive it through
- * the commands in fault-proxy-plugin.ts.
+ * restart, a flaky mobile link or a load balancer failover would; and
+ * `failAnswers()` lets matching HTTP requests reach the server but hands the
+ * client a gateway error instead of the server's answer, as a load balancer
+ * timing out on a request the server did carry out. Used by the player's
+ * recovery test and the fault tests; browser tests drive it through the
+ * commands in fault-proxy-plugin.ts.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -17,11 +20,30 @@ export interface FaultProxy {
   cutSome(share: number): number;
   /** Resets new connections for `ms` (until `restore()` when absent); drops open ones too. */
   refuse(ms?: number): void;
-  /** Accepts connections again. */
+  /**
+   * From now on, a request whose first line has `method` and a target matching
+   * `path` is forwarded, and once the server starts answering, the client gets
+   * `status` (e.g. 502) instead and the connection closes. Until `restore()`.
+   */
+  failAnswers(rule: AnswerFault): void;
+  /** Accepts connections again and passes every answer through. */
   restore(): void;
   /** Connections accepted and forwarded so far. */
   readonly forwarded: number;
   close(): Promise<void>;
+}
+
+export interface AnswerFault {
+  method: string;
+  /** A regular expression (source) for the request target, e.g. `/reservations$`. */
+  path: string;
+  status: number;
+}
+
+/** What a gateway answers in place of the server: CORS-readable, so a browser sees the status rather than a network error. */
+function gatewayAnswer(status: number): string {
+  const body = `gateway error ${status}`;
+  return `HTTP/1.1 ${status} Gateway Error\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n${body}`;
 }
 
 /** `target`: the server, or several (each new connection goes to the next, as a round-robin load balancer would). */
@@ -33,6 +55,7 @@ export async function startFaultProxy(target: string | string[]): Promise<FaultP
   let refusing = false;
   let refuseTimer: ReturnType<typeof setTimeout> | undefined;
   let forwarded = 0;
+  let answerFault: AnswerFault | null = null;
 
   const server: Server = createServer((client) => {
     if (refusing) {
@@ -56,6 +79,19 @@ export async function startFaultProxy(target: string | string[]): Promise<FaultP
       });
       a.pipe(b);
     }
+    // Requests on a kept-alive connection start at the beginning of a chunk as browsers and Node send them.
+    client.on('data', (chunk: Buffer) => {
+      const rule = answerFault;
+      const [method, target] = chunk.toString('latin1', 0, 2048).split(' ', 2);
+      if (!rule || method !== rule.method || !new RegExp(rule.path).test(target ?? '')) return;
+      upstream.unpipe(client);
+      upstream.once('data', () => {
+        // Not upstream.destroy(): closing it would destroy the client before the answer is out.
+        upstream.unpipe(client);
+        client.end(gatewayAnswer(rule.status));
+      });
+      upstream.resume(); // unpipe paused it
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
@@ -67,6 +103,7 @@ export async function startFaultProxy(target: string | string[]): Promise<FaultP
   const restore = () => {
     clearTimeout(refuseTimer);
     refusing = false;
+    answerFault = null;
   };
 
   return {
@@ -86,6 +123,9 @@ export async function startFaultProxy(target: string | string[]): Promise<FaultP
       cut();
       clearTimeout(refuseTimer);
       if (ms !== undefined) refuseTimer = setTimeout(restore, ms);
+    },
+    failAnswers(rule) {
+      answerFault = rule;
     },
     restore,
     get forwarded() {
