@@ -47,7 +47,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
     defaultHoldMs: config.holdSeconds * 1000,
     onScheduleChanged: () => scheduler?.poke(),
   });
-  const reservations = createReservationService(db, stock);
+  const reservations = createReservationService(db, stock, { batching: config.reservationBatching });
   const services: Services = {
     drops,
     reservations,

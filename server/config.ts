@@ -26,6 +26,8 @@ export interface ServerConfig {
   eventBuffer: number;
   /** Seconds between comment heartbeats on idle event streams. */
   heartbeatSeconds: number;
+  /** Reservations of one drop are committed in batches (group commit); off: one transaction each. */
+  reservationBatching: boolean;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +47,7 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --hold-seconds <s>      HOLD_SECONDS      default reservation hold of new drops (default 600)
   --event-buffer <n>      EVENT_BUFFER      events per drop kept for Last-Event-ID resumes (default 1000)
   --heartbeat-seconds <s> HEARTBEAT_SECONDS comment heartbeat on event streams, below any proxy idle timeout (default 15)
+                          RESERVATION_BATCHING=off  one transaction per reservation instead of batches (for comparison)
   --help                                    print this help`;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
@@ -95,7 +98,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     holdSeconds: integer(pick('hold-seconds', 'HOLD_SECONDS') ?? '600', 'hold (--hold-seconds / HOLD_SECONDS)', 1, 86_400),
     eventBuffer: integer(pick('event-buffer', 'EVENT_BUFFER') ?? '1000', 'event buffer (--event-buffer / EVENT_BUFFER)', 1, 1_000_000),
     heartbeatSeconds: integer(pick('heartbeat-seconds', 'HEARTBEAT_SECONDS') ?? '15', 'heartbeat (--heartbeat-seconds / HEARTBEAT_SECONDS)', 1, 300),
+    reservationBatching: onOff(env.RESERVATION_BATCHING, 'RESERVATION_BATCHING'),
   };
+}
+
+function onOff(raw: string | undefined, what: string): boolean {
+  const v = emptyToUndefined(raw)?.toLowerCase() ?? 'on';
+  if (!['on', 'off', '1', '0', 'true', 'false'].includes(v)) throw new ConfigError(`${what} must be on or off, got "${raw}"`);
+  return ['on', '1', 'true'].includes(v);
 }
 
 function emptyToUndefined(v: string | undefined) {

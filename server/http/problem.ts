@@ -22,6 +22,7 @@ const TITLES: Record<ProblemCode, string> = {
   'reservation-not-held': 'The reservation is no longer held',
   'idempotency-key-invalid': 'The Idempotency-Key header is malformed',
   'idempotency-conflict': 'The Idempotency-Key was used for another request',
+  unavailable: 'Temporarily unavailable, try again',
   internal: 'Internal server error',
 };
 
@@ -46,7 +47,7 @@ export function problem(status: number, code: ProblemCode, detail?: string, erro
 /** The problem for anything thrown while handling a request; null when it is a bug (a 500). */
 export function problemFor(error: unknown): { problem: Problem; headers: Record<string, string> } | null {
   if (error instanceof HttpError) return { problem: problem(error.status, error.code, error.message, error.errors), headers: error.headers };
-  if (error instanceof DomainError) return { problem: problem(error.status, error.code, error.message), headers: {} };
+  if (error instanceof DomainError) return { problem: problem(error.status, error.code, error.message), headers: error.headers };
   if (error instanceof ProtocolError)
     return {
       problem: problem(422, 'validation-failed', `${error.path}: expected ${error.expected}`, [{ field: error.path, message: `expected ${error.expected}` }]),
