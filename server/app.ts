@@ -37,7 +37,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
   const nodeId = randomBytes(6).toString('hex');
   const stream = createHlsStream();
   const bus = await createEventBus(db, { capacity: config.eventBuffer });
-  const stock = createStockFeed(bus);
+  const stock = createStockFeed(db, bus);
   let scheduler: StatusScheduler | null = null;
   const drops = createDropService({
     db,
