@@ -18,6 +18,8 @@ export interface ServerOptions {
   hostToken?: string;
   /** Extra CLI flags. */
   args?: string[];
+  /** Extra flags for Node itself (before the script), e.g. `--expose-gc`. */
+  nodeArgs?: string[];
   env?: Record<string, string>;
   /** Print the server's output (default: only when it fails to start). */
   verbose?: boolean;
@@ -44,6 +46,7 @@ export async function startReferenceServer(options: ServerOptions = {}): Promise
   const args = [
     '--import',
     'tsx',
+    ...(options.nodeArgs ?? []),
     join(root, 'server/main.ts'),
     '--port',
     String(options.port ?? 0),
