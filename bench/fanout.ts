@@ -67,7 +67,7 @@ const probeDir = mkdtempSync(join(tmpdir(), 'live-drop-fanout-'));
 async function startNode(databaseUrl?: string): Promise<Node> {
   const probe = join(probeDir, `gc-${Math.random().toString(36).slice(2)}.json`);
   const { nodeArgs, env } = gcProbe(probe);
-  return { server: await startReferenceServer({ ...(databaseUrl ? { databaseUrl } : {}), nodeArgs, env }), probe };
+  return { server: await startReferenceServer({ ...(databaseUrl ? { databaseUrl } : {}), nodeArgs, env, startTimeoutMs: 300_000 }), probe };
 }
 const live = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external;
 

@@ -29,7 +29,7 @@ const flags = intFlags({ shoppers: 2000, stock: 200 }, 'usage: bench/recovery.ts
 /** Starts a server on `dataDir`; ms to its `listening` line and to the first answer about `dropId`. */
 async function timedStart(dataDir: string, dropId: string | null, port?: number): Promise<{ server: RunningServer; listening: number; answering: number }> {
   const started = performance.now();
-  const server = await startReferenceServer({ dataDir, port });
+  const server = await startReferenceServer({ dataDir, port, startTimeoutMs: 300_000 });
   const listening = performance.now() - started;
   if (dropId) {
     const client = new HttpClient(server.url, { maxSockets: 1 });

@@ -49,7 +49,7 @@ async function runOn(setup: string, storage: Storage, nodeCount: number, batchin
   const env = { RESERVATION_BATCHING: batching ? 'on' : 'off' };
   const nodes: RunningServer[] = [];
   for (let i = 0; i < nodeCount; i++)
-    nodes.push(await startReferenceServer(storage.kind === 'postgres' ? { databaseUrl: storage.url, env } : { dataDir: storage.dir, env }));
+    nodes.push(await startReferenceServer({ ...(storage.kind === 'postgres' ? { databaseUrl: storage.url } : { dataDir: storage.dir }), env, startTimeoutMs: 300_000 }));
   const clients = nodes.map((n) => new HttpClient(n.url, { maxSockets: Math.ceil(connections / nodeCount), spreadSources: true }));
   try {
     const host = clients[0];

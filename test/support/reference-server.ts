@@ -23,6 +23,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Print the server's output (default: only when it fails to start). */
   verbose?: boolean;
+  /** Give up waiting for the `listening` line after this long (default 60 s). */
+  startTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -69,7 +71,8 @@ export async function startReferenceServer(options: ServerOptions = {}): Promise
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`reference server did not start within 60 s:\n${output}`)), 60_000);
+    const limit = options.startTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => reject(new Error(`reference server did not start within ${limit / 1000} s:\n${output}`)), limit);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (options.verbose) process.stdout.write(chunk);
