@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { routes } from '../src/protocol/routes.js';
 import { startReferenceServer, type RunningServer } from '../test/support/reference-server.js';
-import { intFlags, postgresUrl } from './lib/args.js';
+import { benchDatabase, intFlags } from './lib/args.js';
 import { createRushDrop, type RushDrop } from './lib/drop-fixture.js';
 import { DropViewer, variantKey } from './lib/drop-viewer.js';
 import { HttpClient, sourceAddress } from './lib/http-client.js';
@@ -151,8 +151,9 @@ try {
     await single.server.stop();
   }
 
-  const pg = postgresUrl('fanout');
-  if (pg) {
+  const database = await benchDatabase('fanout');
+  const pg = database?.url;
+  if (database && pg) {
     const one = await startNode(pg);
     try {
       results.push(await measure('1 node, PostgreSQL', [one]));
@@ -165,6 +166,7 @@ try {
     } finally {
       await Promise.all(nodes.map((n) => n.server.stop()));
     }
+    await database.drop();
   }
 } finally {
   rmSync(probeDir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import { routes } from '../src/protocol/routes.js';
 import type { SalesReport } from '../src/protocol/types.js';
 import { copyPgliteTemplate } from '../test/support/pglite-template.js';
 import { startReferenceServer, type RunningServer } from '../test/support/reference-server.js';
-import { intFlags, postgresUrl } from './lib/args.js';
+import { benchDatabase, intFlags } from './lib/args.js';
 import { conditionalUpdateCeiling, type Ceiling, type Storage } from './lib/db-ceiling.js';
 import { createRushDrop, createShoppers } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
@@ -92,25 +92,29 @@ async function runOn(setup: string, storage: Storage, nodeCount: number, batchin
 
 const rows: Row[] = [];
 const ceilings = new Map<string, Ceiling>();
-const dir = mkdtempSync(join(tmpdir(), 'live-drop-rush-'));
-try {
-  await copyPgliteTemplate(dir);
-  const pglite: Storage = { kind: 'pglite', label: 'PGlite', dir };
-  for (const batching of [false, true]) rows.push(await runOn('PGlite', pglite, 1, batching));
-  // The ceiling runs after the servers have stopped, so neither steals the other's CPU.
-  ceilings.set('PGlite', await conditionalUpdateCeiling(pglite, flags.shoppers, flags.variants));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+// Each PGlite run gets its own fresh directory: one run's aftermath (a slow shutdown) cannot weigh on the next.
+for (const batching of [false, true]) {
+  const dir = mkdtempSync(join(tmpdir(), 'live-drop-rush-'));
+  try {
+    await copyPgliteTemplate(dir);
+    const pglite: Storage = { kind: 'pglite', label: 'PGlite', dir };
+    rows.push(await runOn('PGlite', pglite, 1, batching));
+    // The ceiling runs after the server has stopped, so neither steals the other's CPU.
+    if (batching) ceilings.set('PGlite', await conditionalUpdateCeiling(pglite, flags.shoppers, flags.variants));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
-const pgUrl = postgresUrl('rush');
-if (pgUrl) {
-  const pg: Storage = { kind: 'postgres', label: 'PostgreSQL', url: pgUrl };
+const database = await benchDatabase('rush');
+if (database) {
+  const pg: Storage = { kind: 'postgres', label: 'PostgreSQL', url: database.url };
   for (const [setup, nodeCount] of [['PostgreSQL, 1 node', 1], ['PostgreSQL, 2 nodes', 2]] as const) {
     for (const batching of [false, true]) rows.push(await runOn(setup, pg, nodeCount, batching));
   }
   const ceiling = await conditionalUpdateCeiling(pg, flags.shoppers, flags.variants);
   ceilings.set('PostgreSQL, 1 node', ceiling);
   ceilings.set('PostgreSQL, 2 nodes', ceiling);
+  await database.drop();
 }
 
 printTable(

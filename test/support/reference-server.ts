@@ -68,7 +68,15 @@ export async function startReferenceServer(options: ServerOptions = {}): Promise
 
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A benchmark or test that dies must not leave its servers running.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', orphanGuard);
+      resolve();
+    }),
+  );
 
   const url = await new Promise<string>((resolve, reject) => {
     const limit = options.startTimeoutMs ?? 60_000;
