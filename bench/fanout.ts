@@ -1,27 +1,32 @@
 /**
  * fanout: V viewers hold one drop's event stream; the host changes stock; how
  * long until each viewer has the change, and what each connection costs the server.
- *   node --import tsx bench/fanout.ts [--viewers 2000] [--changes 5]
- * First one server process on PGlite; then two nodes on one PostgreSQL (viewers
- * split between them, the change made on node A) when TEST_DATABASE_URL or
- * DATABASE_URL is set. Latency runs from sending the host's stock PUT to the
- * stock event's arrival at the viewer; memory is the server's RSS growth / V.
+ *   node --import tsx bench/fanout.ts [--viewers 10000] [--changes 5]
+ * One server on PGlite; then, when TEST_DATABASE_URL or DATABASE_URL is set, one
+ * node on PostgreSQL and two nodes on one PostgreSQL (viewers split between them,
+ * the change made on node A). Latency runs from sending the host's stock PUT to
+ * the stock event's arrival at the viewer. Memory per viewer is the growth of the
+ * servers' live memory (V8 heap + external buffers) after a forced full GC, / V;
+ * the RSS growth is printed beside it. Viewers connect from loopback addresses
+ * 127.0.0.2–254, as they come from many IPs.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { routes } from '../src/protocol/routes.js';
 import { startReferenceServer, type RunningServer } from '../test/support/reference-server.js';
-import { intFlags, postgresUrl } from './lib/args.js';
+import { benchDatabase, intFlags } from './lib/args.js';
 import { createRushDrop, type RushDrop } from './lib/drop-fixture.js';
 import { DropViewer, variantKey } from './lib/drop-viewer.js';
-import { HttpClient } from './lib/http-client.js';
-import { rssBytes } from './lib/process-memory.js';
+import { HttpClient, sourceAddress } from './lib/http-client.js';
+import { gcProbe, memoryAfterGc, rssBytes } from './lib/process-memory.js';
 import { summarize } from './lib/stats.js';
-import { printTable, type Cell } from './lib/table.js';
+import { fmt, printTable, type Cell } from './lib/table.js';
 
-const flags = intFlags({ viewers: 2000, changes: 5 }, 'usage: bench/fanout.ts [--viewers V (≤ 10000)] [--changes N]');
+const flags = intFlags({ viewers: 10_000, changes: 5 }, 'usage: bench/fanout.ts [--viewers V (≤ 10000)] [--changes N]');
 if (flags.viewers < 1 || flags.viewers > 10_000) {
   console.error('--viewers must be from 1 to 10000');
   process.exit(2);
@@ -47,11 +52,27 @@ interface Result {
   setup: string;
   samples: number[];
   missed: number;
-  perConnection: number;
+  /** Live memory (heap + external) growth after GC, per viewer. */
+  perViewer: number;
+  rssPerViewer: number;
   connectSeconds: number;
 }
 
-async function measure(setup: string, nodes: RunningServer[]): Promise<Result> {
+interface Node {
+  server: RunningServer;
+  probe: string;
+}
+
+const probeDir = mkdtempSync(join(tmpdir(), 'live-drop-fanout-'));
+async function startNode(databaseUrl?: string): Promise<Node> {
+  const probe = join(probeDir, `gc-${Math.random().toString(36).slice(2)}.json`);
+  const { nodeArgs, env } = gcProbe(probe);
+  return { server: await startReferenceServer({ ...(databaseUrl ? { databaseUrl } : {}), nodeArgs, env, startTimeoutMs: 300_000 }), probe };
+}
+const live = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external;
+
+async function measure(setup: string, probed: Node[]): Promise<Result> {
+  const nodes = probed.map((p) => p.server);
   const host = new HttpClient(nodes[0].url, { maxSockets: 4 });
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
   const viewers: DropViewer[] = [];
@@ -70,6 +91,7 @@ async function measure(setup: string, nodes: RunningServer[]): Promise<Result> {
     await Promise.all(warm.map((w) => w.ready));
     await sleep(500);
     const rssBefore = nodes.map((n) => rssBytes(n.process.pid!));
+    const liveBefore = await Promise.all(probed.map((p) => memoryAfterGc(p.server.process.pid!, p.probe)));
 
     const connectStarted = performance.now();
     for (let i = 0; i < flags.viewers; i += CONNECT_BATCH) {
@@ -81,6 +103,7 @@ async function measure(setup: string, nodes: RunningServer[]): Promise<Result> {
             backend: nodes[index % nodes.length].url,
             dropId: target.drop.id,
             agent,
+            localAddress: sourceAddress(index),
             onStock: (levels, at) => {
               if (change.seen[index]) return;
               const level = levels.find((l) => variantKey(l.productId, l.variantId) === key);
@@ -97,8 +120,10 @@ async function measure(setup: string, nodes: RunningServer[]): Promise<Result> {
     }
     const connectSeconds = (performance.now() - connectStarted) / 1000;
     await sleep(1000);
+    const liveAfter = await Promise.all(probed.map((p) => memoryAfterGc(p.server.process.pid!, p.probe)));
+    const perViewer = liveAfter.reduce((sum, m, i) => sum + live(m) - live(liveBefore[i]), 0) / flags.viewers;
     const rssAfter = nodes.map((n) => rssBytes(n.process.pid!));
-    const perConnection = rssAfter.reduce((sum, r, i) => sum + r - rssBefore[i], 0) / flags.viewers;
+    const rssPerViewer = rssAfter.reduce((sum, r, i) => sum + r - rssBefore[i], 0) / flags.viewers;
 
     let missed = 0;
     for (let c = 1; c <= flags.changes; c++) {
@@ -109,7 +134,7 @@ async function measure(setup: string, nodes: RunningServer[]): Promise<Result> {
       missed += flags.viewers - change.count;
       await sleep(300);
     }
-    return { setup, samples: latencies, missed, perConnection, connectSeconds };
+    return { setup, samples: latencies, missed, perViewer, rssPerViewer, connectSeconds };
   } finally {
     for (const viewer of viewers) viewer.close();
     agent.destroy();
@@ -118,33 +143,55 @@ async function measure(setup: string, nodes: RunningServer[]): Promise<Result> {
 }
 
 const results: Result[] = [];
-const single = await startReferenceServer();
 try {
-  results.push(await measure('1 node, PGlite', [single]));
-} finally {
-  await single.stop();
-}
-
-const pg = postgresUrl('fanout');
-if (pg) {
-  const nodes = [await startReferenceServer({ databaseUrl: pg }), await startReferenceServer({ databaseUrl: pg })];
+  const single = await startNode();
   try {
-    results.push(await measure('2 nodes, PostgreSQL', nodes));
+    results.push(await measure('1 node, PGlite', [single]));
   } finally {
-    await Promise.all(nodes.map((n) => n.stop()));
+    await single.server.stop();
   }
+
+  const database = await benchDatabase('fanout');
+  const pg = database?.url;
+  if (database && pg) {
+    const one = await startNode(pg);
+    try {
+      results.push(await measure('1 node, PostgreSQL', [one]));
+    } finally {
+      await one.server.stop();
+    }
+    const nodes = [await startNode(pg), await startNode(pg)];
+    try {
+      results.push(await measure('2 nodes, PostgreSQL', nodes));
+    } finally {
+      await Promise.all(nodes.map((n) => n.server.stop()));
+    }
+    await database.drop();
+  }
+} finally {
+  rmSync(probeDir, { recursive: true, force: true });
 }
 
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const rows: Cell[][] = results.map((r) => {
   const s = summarize(r.samples);
-  return [r.setup, s.n, r.missed, s.p50, s.p99, s.max, `${(r.perConnection / 1024).toFixed(1)} KB`, r.connectSeconds];
+  return [r.setup, s.n, r.missed, s.p50, s.p99, s.max, kb(r.perViewer), kb(r.rssPerViewer), r.connectSeconds];
 });
 printTable(
-  `fanout: ${flags.viewers} viewers, ${flags.changes} stock changes each`,
-  ['setup', 'deliveries', 'missed', 'p50 ms', 'p99 ms', 'max ms', 'server RSS/conn', 'connect s'],
+  `fanout: ${flags.viewers} viewers from 253 loopback addresses, ${flags.changes} stock changes each`,
+  ['setup', 'deliveries', 'missed', 'p50 ms', 'p99 ms', 'max ms', 'live mem/viewer', 'RSS/viewer', 'connect s'],
   rows,
 );
+const p99 = (setup: string) => {
+  const r = results.find((x) => x.setup === setup);
+  return r ? summarize(r.samples).p99 : Number.NaN;
+};
+const onePg = p99('1 node, PostgreSQL');
+const twoPg = p99('2 nodes, PostgreSQL');
 console.log(
-  '\nlatency: from sending the stock PUT to the event reaching each viewer (client and server share 2 cores);' +
-    '\nRSS/conn: growth of the server processes\' resident memory while the viewers connected, divided by V.',
+  '\nlatency: from sending the stock PUT to the event reaching each viewer (client and servers share 2 cores);' +
+    '\nlive mem/viewer: growth of the servers\' V8 heap + external memory after a forced full GC, divided by V;' +
+    '\nRSS/viewer: growth of their resident memory over the same span (includes what the allocator keeps).' +
+    `\ngoals: p99 ≤ 200 ms on one node (PGlite: ${fmt(p99('1 node, PGlite'))} ms); live memory ≤ 15 KB per viewer` +
+    (Number.isFinite(twoPg) ? `; two PostgreSQL nodes add ≤ 50 ms at p99 (here ${fmt(twoPg - onePg)} ms: ${fmt(twoPg)} vs ${fmt(onePg)} on one node)` : ''),
 );

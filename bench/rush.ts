@@ -1,11 +1,13 @@
 /**
  * rush: N shoppers reserve from a drop of S units at the same moment.
  *   node --import tsx bench/rush.ts [--shoppers 2000] [--stock 200] [--variants 4] [--connections N]
- * Runs on PGlite, then on PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is set.
- * Prints reservation answers per second, p50/p99 latency, the correctness line
- * (granted + remaining == S), and the throughput as a share of two ceilings on the
- * same storage: the server's reservation service called without HTTP, and the
- * database's own: the same conditional UPDATE in a loop.
+ * On PGlite, then (when TEST_DATABASE_URL or DATABASE_URL is set) on PostgreSQL with one
+ * node and with two nodes (shoppers split between them). Each setup runs twice in the same
+ * run: before (RESERVATION_BATCHING=off, one transaction per reservation) and after (batched,
+ * the default). Prints reservation answers per second, p50/p99 latency, the correctness line
+ * (granted + remaining == S), the database's own single-statement hot-row UPDATE rate
+ * measured in the same run on the same storage, and the ratios.
+ * Clients spread over loopback source addresses (127.0.0.2–254), as shoppers come from many IPs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,12 +15,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { routes } from '../src/protocol/routes.js';
 import type { SalesReport } from '../src/protocol/types.js';
-import { startReferenceServer } from '../test/support/reference-server.js';
-import { intFlags, postgresUrl } from './lib/args.js';
-import { conditionalUpdateCeiling, reservationServiceCeiling, type Storage } from './lib/db-ceiling.js';
+import { copyPgliteTemplate } from '../test/support/pglite-template.js';
+import { startReferenceServer, type RunningServer } from '../test/support/reference-server.js';
+import { benchDatabase, intFlags } from './lib/args.js';
+import { conditionalUpdateCeiling, type Ceiling, type Storage } from './lib/db-ceiling.js';
 import { createRushDrop, createShoppers } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
-import { REFUSALS, rush } from './lib/rush.js';
+import { REFUSALS, rush, type RushAttempt } from './lib/rush.js';
 import { summarize } from './lib/stats.js';
 import { fmt, printTable } from './lib/table.js';
 
@@ -29,7 +32,8 @@ const flags = intFlags(
 const connections = flags.connections || flags.shoppers;
 
 interface Row {
-  storage: string;
+  setup: string;
+  batching: boolean;
   answersPerSec: number;
   grantedPerSec: number;
   p50: number;
@@ -39,81 +43,113 @@ interface Row {
   other: number;
   remaining: number;
   negative: boolean;
-  ceiling: number;
-  ceilingLoops: number;
-  service: number;
 }
 
-async function runOn(storage: Storage): Promise<Row> {
-  const server = await startReferenceServer(storage.kind === 'postgres' ? { databaseUrl: storage.url } : { dataDir: storage.dir });
-  const client = new HttpClient(server.url, { maxSockets: connections });
-  let row: Omit<Row, 'ceiling' | 'ceilingLoops' | 'service'>;
+async function runOn(setup: string, storage: Storage, nodeCount: number, batching: boolean): Promise<Row> {
+  const env = { RESERVATION_BATCHING: batching ? 'on' : 'off' };
+  const nodes: RunningServer[] = [];
+  for (let i = 0; i < nodeCount; i++)
+    nodes.push(await startReferenceServer({ ...(storage.kind === 'postgres' ? { databaseUrl: storage.url } : { dataDir: storage.dir }), env, startTimeoutMs: 300_000 }));
+  const clients = nodes.map((n) => new HttpClient(n.url, { maxSockets: Math.ceil(connections / nodeCount), spreadSources: true }));
   try {
-    const target = await createRushDrop(client, server.hostToken, { stock: flags.stock, variants: flags.variants });
+    const host = clients[0];
+    const target = await createRushDrop(host, nodes[0].hostToken, { stock: flags.stock, variants: flags.variants });
     // Creating the shoppers as many at a time as there are connections also opens (warms) those connections.
-    const tokens = await createShoppers(client, flags.shoppers, connections);
+    const tokens = (await Promise.all(clients.map((c) => createShoppers(c, Math.ceil(flags.shoppers / nodeCount), Math.ceil(connections / nodeCount)))))
+      .flat()
+      .slice(0, flags.shoppers);
 
     const started = performance.now();
-    const attempts = await rush(client, target, tokens);
+    // Shopper i reserves through node i % nodeCount (a token made on one node is good on every node).
+    const perNode = clients.map((c, n) => rush(c, target, tokens.filter((_, i) => i % nodeCount === n)));
+    const attempts: RushAttempt[] = (await Promise.all(perNode)).flat();
     const seconds = (performance.now() - started) / 1000;
 
-    const sales = await client.json<SalesReport>('GET', routes.host.sales(target.drop.id), { token: server.hostToken });
+    const sales = await host.json<SalesReport>('GET', routes.host.sales(target.drop.id), { token: nodes[0].hostToken });
     const granted = attempts.filter((a) => a.status === 201).length;
     const refused = attempts.filter((a) => a.status === 409 && REFUSALS.has(a.code ?? '')).length;
+    const others = attempts.filter((a) => a.status !== 201 && !(a.status === 409 && REFUSALS.has(a.code ?? '')));
+    if (others.length) console.log(`  ${setup}: ${others.length} unexpected answers, e.g. HTTP ${others[0].status} ${others[0].code ?? ''}`);
     const lat = summarize(attempts.map((a) => a.ms));
-    row = {
-      storage: storage.label,
+    return {
+      setup,
+      batching,
       answersPerSec: attempts.length / seconds,
       grantedPerSec: granted / seconds,
       p50: lat.p50,
       p99: lat.p99,
       granted,
       refused,
-      other: attempts.length - granted - refused,
+      other: others.length,
       remaining: sales.variants.reduce((n, v) => n + v.available, 0),
       negative: sales.variants.some((v) => v.available < 0),
     };
-    const others = attempts.filter((a) => a.status !== 201 && !(a.status === 409 && REFUSALS.has(a.code ?? '')));
-    if (others.length) console.log(`  ${storage.label}: ${others.length} unexpected answers, e.g. HTTP ${others[0].status} ${others[0].code ?? ''}`);
   } finally {
-    client.close();
-    await server.stop();
+    clients.forEach((c) => c.close());
+    await Promise.all(nodes.map((n) => n.stop()));
   }
-  // The ceilings run after the server has stopped, so neither steals the other's CPU.
-  const service = await reservationServiceCeiling(storage, flags.shoppers, flags.stock, flags.variants);
-  const ceiling = await conditionalUpdateCeiling(storage, flags.shoppers, flags.variants);
-  return { ...row, service, ceiling: ceiling.updatesPerSec, ceilingLoops: ceiling.loops };
 }
 
 const rows: Row[] = [];
-const dir = mkdtempSync(join(tmpdir(), 'live-drop-rush-'));
-try {
-  rows.push(await runOn({ kind: 'pglite', label: 'PGlite', dir }));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+const ceilings = new Map<string, Ceiling>();
+// Each PGlite run gets its own fresh directory: one run's aftermath (a slow shutdown) cannot weigh on the next.
+for (const batching of [false, true]) {
+  const dir = mkdtempSync(join(tmpdir(), 'live-drop-rush-'));
+  try {
+    await copyPgliteTemplate(dir);
+    const pglite: Storage = { kind: 'pglite', label: 'PGlite', dir };
+    rows.push(await runOn('PGlite', pglite, 1, batching));
+    // The ceiling runs after the server has stopped, so neither steals the other's CPU.
+    if (batching) ceilings.set('PGlite', await conditionalUpdateCeiling(pglite, flags.shoppers, flags.variants));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
-const pg = postgresUrl('rush');
-if (pg) rows.push(await runOn({ kind: 'postgres', label: 'PostgreSQL', url: pg }));
+const database = await benchDatabase('rush');
+if (database) {
+  const pg: Storage = { kind: 'postgres', label: 'PostgreSQL', url: database.url };
+  for (const [setup, nodeCount] of [['PostgreSQL, 1 node', 1], ['PostgreSQL, 2 nodes', 2]] as const) {
+    for (const batching of [false, true]) rows.push(await runOn(setup, pg, nodeCount, batching));
+  }
+  const ceiling = await conditionalUpdateCeiling(pg, flags.shoppers, flags.variants);
+  ceilings.set('PostgreSQL, 1 node', ceiling);
+  ceilings.set('PostgreSQL, 2 nodes', ceiling);
+  await database.drop();
+}
 
 printTable(
-  `rush: ${flags.shoppers} shoppers, ${flags.stock} units over ${flags.variants} variants, ${connections} connections`,
-  ['storage', 'answers/s', 'granted/s', 'p50 ms', 'p99 ms', 'service/s', 'db UPDATE/s', 'loops', 'server/service', 'server/db'],
+  `rush: ${flags.shoppers} shoppers at once, ${flags.stock} units over ${flags.variants} variants, ${connections} connections from 253 loopback addresses`,
+  ['setup', 'batching', 'answers/s', 'granted/s', 'p50 ms', 'p99 ms', 'db UPDATE/s', 'loops', 'server/db', 'after/before'],
   rows.map((r) => {
-    const pct = (x: number) => `${fmt((100 * r.answersPerSec) / x)} %`;
-    return [r.storage, r.answersPerSec, r.grantedPerSec, r.p50, r.p99, r.service, r.ceiling, r.ceilingLoops, pct(r.service), pct(r.ceiling)];
+    const ceiling = ceilings.get(r.setup)!;
+    const before = rows.find((b) => b.setup === r.setup && !b.batching)!;
+    return [
+      r.setup,
+      r.batching ? 'on (after)' : 'off (before)',
+      r.answersPerSec,
+      r.grantedPerSec,
+      r.p50,
+      r.p99,
+      ceiling.updatesPerSec,
+      ceiling.loops,
+      `${fmt((100 * r.answersPerSec) / ceiling.updatesPerSec)} %`,
+      r.batching ? `${fmt(r.answersPerSec / before.answersPerSec, 2)}×` : '',
+    ];
   }),
 );
 console.log('');
 for (const r of rows) {
   console.log(
-    `${r.storage}: granted ${r.granted}, refused ${r.refused}, other ${r.other}, remaining ${r.remaining}; ` +
-      `granted + remaining == ${flags.stock}: ${r.granted + r.remaining === flags.stock ? 'yes' : 'NO'}; ` +
-      `negative stock: ${r.negative ? 'YES' : 'no'}`,
+    `${r.setup}, batching ${r.batching ? 'on' : 'off'}: granted ${r.granted}, refused ${r.refused}, other ${r.other}, remaining ${r.remaining}; ` +
+      `granted + remaining == ${flags.stock}: ${r.granted + r.remaining === flags.stock ? 'yes' : 'NO'}; negative stock: ${r.negative ? 'YES' : 'no'}`,
   );
 }
+const pgAfter = rows.find((r) => r.setup === 'PostgreSQL, 1 node' && r.batching);
 console.log(
   '\nanswers/s counts every reservation answered (granted or refused) from the first request to the last answer;' +
-    '\nservice/s: the server\'s ReservationService.reserve called in-process, no HTTP, same shoppers/stock/storage (server/service = cost of HTTP);' +
-    '\ndb UPDATE/s: the server\'s own conditional UPDATE (takeStock), one transaction each, looped straight against the same storage' +
-    '\n(PGlite: one loop, its only connection; PostgreSQL: one loop per connection of the server\'s pool), server stopped.',
+    '\ndb UPDATE/s: the single-statement hot-row UPDATE (takeStock: available = available - 1 WHERE … AND available >= 1),' +
+    '\none transaction each, looped straight against the same storage after the servers stopped' +
+    '\n(PGlite: one loop, its only connection; PostgreSQL: one loop per connection of a server\'s pool).' +
+    '\ngoals: server/db ≥ 100 % with batching on, on every setup' +
+    (pgAfter ? `; p99 ≤ 1000 ms for ${flags.shoppers} shoppers on PostgreSQL: ${fmt(pgAfter.p99)} ms, ${pgAfter.p99 <= 1000 ? 'met' : 'NOT met'}` : ''),
 );

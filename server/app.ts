@@ -53,7 +53,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
   // Replays only of real shows: the stream asks the drops (made below) whether a window was one.
   const stream = createHlsStream({ isShow: (fromMs, toMs) => drops.isShowWindow(fromMs, toMs) });
   const bus = await createEventBus(db, { capacity: config.eventBuffer });
-  const stock = createStockFeed(bus);
+  const stock = createStockFeed(db, bus);
   let scheduler: StatusScheduler | null = null;
   const drops = createDropService({
     db,
@@ -63,7 +63,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
     defaultHoldMs: config.holdSeconds * 1000,
     onScheduleChanged: () => scheduler?.poke(),
   });
-  const reservations = createReservationService(db, stock);
+  const reservations = createReservationService(db, stock, { batching: config.reservationBatching });
   const services: Services = {
     drops,
     reservations,

@@ -36,6 +36,8 @@ export interface ServerConfig {
   metricsHost: string;
   /** Deadline from SIGTERM to exit: in-flight requests finish, event streams are told to reconnect elsewhere. */
   drainSeconds: number;
+  /** Reservations of one drop are committed in batches (group commit); off: one transaction each. */
+  reservationBatching: boolean;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +64,7 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --drain-seconds <s>     DRAIN_SECONDS     on SIGTERM: seconds to finish requests and move event streams before exiting (default 10)
   --request-timeout-seconds <s>
                           REQUEST_TIMEOUT_SECONDS  time to send a whole request, headers and body; a slower one is cut (default 30)
+                          RESERVATION_BATCHING=off  one transaction per reservation instead of batches (for comparison)
   --help                                    print this help`;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
@@ -130,7 +133,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     metricsHost: pick('metrics-host', 'METRICS_HOST') ?? '127.0.0.1',
     drainSeconds: integer(pick('drain-seconds', 'DRAIN_SECONDS') ?? '10', 'drain deadline (--drain-seconds / DRAIN_SECONDS)', 1, 3600),
     requestTimeoutSeconds: integer(pick('request-timeout-seconds', 'REQUEST_TIMEOUT_SECONDS') ?? '30', 'request timeout (--request-timeout-seconds / REQUEST_TIMEOUT_SECONDS)', 1, 3600),
+    reservationBatching: onOff(env.RESERVATION_BATCHING, 'RESERVATION_BATCHING'),
   };
+}
+
+function onOff(raw: string | undefined, what: string): boolean {
+  const v = emptyToUndefined(raw)?.toLowerCase() ?? 'on';
+  if (!['on', 'off', '1', '0', 'true', 'false'].includes(v)) throw new ConfigError(`${what} must be on or off, got "${raw}"`);
+  return ['on', '1', 'true'].includes(v);
 }
 
 function emptyToUndefined(v: string | undefined) {

@@ -28,3 +28,16 @@ export function postgresUrl(what: string): string | null {
   if (!url) console.log(`\n${what} on PostgreSQL: skipped (set TEST_DATABASE_URL or DATABASE_URL; \`source .ci/postgres.sh\` starts one)`);
   return url || null;
 }
+
+/**
+ * A PostgreSQL database of this run's own, made from TEST_DATABASE_URL (and dropped by `drop()`),
+ * so the schema is this checkout's whatever other checkouts migrated the shared one to;
+ * DATABASE_URL as given when only that is set.
+ */
+export async function benchDatabase(what: string): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const url = postgresUrl(what);
+  if (!url) return null;
+  if (!process.env.TEST_DATABASE_URL) return { url, drop: async () => {} };
+  const { freshDatabase } = await import('../../test/server/support/postgres.js');
+  return freshDatabase(`bench_${what}`);
+}

@@ -1,24 +1,17 @@
 /**
- * Ceilings for the rush, measured in the bench process against the storage
- * the server has just used (its PGlite directory, after it stopped; the same
- * PostgreSQL database), opened by the server's own storage layer:
- *  - the database's: the server's conditional UPDATE (`takeStock`:
- *    `available = available - 1 WHERE … AND available >= 1`), each in its own
- *    transaction, in a loop;
- *  - the service's: the server's whole reservation (ReservationService.reserve:
- *    shopper lock, idempotency key, limits, the UPDATE, the insert), called
- *    directly, without HTTP.
- * Like the rush, both spread over the variants with a tenth of the attempts in
- * stock for the service and half for the UPDATE loop, so refusals are timed too.
+ * The rush's ceiling, measured in the bench process against the storage the
+ * server has just used (its PGlite directory, after it stopped; the same
+ * PostgreSQL database), opened by the server's own storage layer: the
+ * database's own single-statement hot-row UPDATE (`takeStock`:
+ * `available = available - 1 WHERE … AND available >= 1`), each in its own
+ * transaction, in a loop. Like the rush, it spreads over the variants, with
+ * half the attempts in stock, so refusals are timed too.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../../server/storage/open-database.js';
 import { deleteDrop, insertDrop, takeStock, upsertProduct } from '../../server/storage/drop-store.js';
 import type { Database } from '../../server/storage/database.js';
-import { DomainError } from '../../server/services/domain-error.js';
-import { createReservationService } from '../../server/services/reservation-service.js';
-import { REFUSALS } from './rush.js';
 
 export type Storage = { kind: 'pglite'; label: string; dir: string } | { kind: 'postgres'; label: string; url: string };
 
@@ -74,32 +67,6 @@ export async function conditionalUpdateCeiling(storage: Storage, updates: number
     const loops = db.kind === 'postgres' ? PG_POOL : 1;
     const updatesPerSec = await perSecond(updates, loops, (i) => db.transaction((tx) => takeStock(tx, dropId, 'sneaker', `v${(i % variants) + 1}`, 1)));
     return { updatesPerSec, loops };
-  } finally {
-    await deleteDrop(db, dropId).catch(() => {});
-    await db.close();
-  }
-}
-
-/**
- * ReservationService.reserve per second for `shoppers` shoppers (each its own
- * token and key) over `stock` units, all issued at once as the rush does.
- */
-export async function reservationServiceCeiling(storage: Storage, shoppers: number, stock: number, variants: number): Promise<number> {
-  const db = await open(storage);
-  const dropId = `ceiling-${randomUUID()}`;
-  // No event bus here: the stock feed the service reports changes to is a stub.
-  const service = createReservationService(db, { changed() {}, flush: async () => {}, close: async () => {} });
-  try {
-    await insertCeilingDrop(db, dropId, variants, Math.ceil(stock / variants));
-    const tokens: string[] = [];
-    for (let i = 0; i < shoppers; i++) tokens.push(await service.createShopper());
-    return await perSecond(shoppers, shoppers, (i) =>
-      service
-        .reserve(tokens[i], dropId, { productId: 'sneaker', variantId: `v${(i % variants) + 1}`, quantity: 1 }, randomUUID())
-        .catch((error: unknown) => {
-          if (!(error instanceof DomainError && REFUSALS.has(error.code))) throw error;
-        }),
-    );
   } finally {
     await deleteDrop(db, dropId).catch(() => {});
     await db.close();

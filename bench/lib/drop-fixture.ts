@@ -50,14 +50,27 @@ export function createDrop(client: HttpClient, hostToken: string, input: Omit<Dr
   return client.json<Drop>('POST', routes.host.drops(), { token: hostToken, body: { id: `d-${randomUUID()}`, ...input } });
 }
 
-/** `n` shopper tokens, created `parallel` at a time. */
+/**
+ * `n` shopper tokens, created `parallel` at a time. A creation that fails
+ * (a 408 when a loaded machine leaves a fresh connection's headers unread
+ * too long, a reset) is tried again, up to three times.
+ */
 export async function createShoppers(client: HttpClient, n: number, parallel = 64): Promise<string[]> {
   const tokens: string[] = new Array(n);
   let next = 0;
+  const create = async (tries = 3): Promise<string> => {
+    try {
+      return (await client.json<ShopperSession>('POST', routes.shoppers())).shopperToken;
+    } catch (error) {
+      if (tries <= 1) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+      return create(tries - 1);
+    }
+  };
   const worker = async () => {
     while (next < n) {
       const i = next++;
-      tokens[i] = (await client.json<ShopperSession>('POST', routes.shoppers())).shopperToken;
+      tokens[i] = await create();
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, n) }, worker));

@@ -14,6 +14,7 @@ export interface DropViewerOptions {
   backend: string;
   dropId: string;
   agent: Agent;
+  localAddress?: string;
   reconnectMs?: number;
   maxReconnectMs?: number;
   /** Called after each stock event with the levels it carried. */
@@ -36,6 +37,7 @@ export class DropViewer {
     this.client = new SseClient({
       url: joinUrl(o.backend, routes.events(o.dropId)),
       agent: o.agent,
+      localAddress: o.localAddress,
       reconnectMs: o.reconnectMs,
       maxReconnectMs: o.maxReconnectMs,
       onEvent: (m: SseMessage, at: number) => {

@@ -31,18 +31,37 @@ export interface RequestOptions {
   localAddress?: string;
 }
 
+/**
+ * Loopback source address number `n` of 253 (127.0.0.2–127.0.0.254): load
+ * generators spread their clients over them, as real shoppers come from many
+ * IPs, so the server's per-IP limits stay on at their defaults.
+ */
+export const sourceAddress = (n: number) => `127.0.0.${2 + (n % 253)}`;
+
+/** True for a server on this machine's loopback, the only place where any 127.0.0.x can be a source. */
+export const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost';
+
 export class HttpClient {
   readonly agent: Agent;
   private readonly host: string;
   private readonly port: number;
   private readonly prefix: string;
+  /** Source addresses the requests rotate over (0: the system's choice). */
+  private readonly sources: number;
+  private next = 0;
 
-  constructor(baseUrl: string, { maxSockets = 64 } = {}) {
+  /**
+   * `spreadSources` (for a loopback server) sends request i from `sourceAddress(i)`,
+   * over at most `maxSockets` addresses, `maxSockets` connections in all.
+   */
+  constructor(baseUrl: string, { maxSockets = 64, spreadSources = false }: { maxSockets?: number; spreadSources?: boolean } = {}) {
     const u = new URL(baseUrl);
     this.host = u.hostname;
     this.port = Number(u.port || 80);
     this.prefix = u.pathname.replace(/\/+$/, '');
-    this.agent = new Agent({ keepAlive: true, maxSockets });
+    this.sources = spreadSources && isLoopback(this.host) ? Math.min(253, maxSockets) : 0;
+    // The agent pools connections per source address.
+    this.agent = new Agent({ keepAlive: true, maxSockets: this.sources ? Math.ceil(maxSockets / this.sources) : maxSockets });
   }
 
   request(method: string, path: string, options: RequestOptions = {}): Promise<HttpAnswer> {
@@ -58,6 +77,7 @@ export class HttpClient {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       let answered = false;
+      const localAddress = this.sources ? sourceAddress(this.next++ % this.sources) : undefined;
       const req = request(
         {
           host: this.host,
@@ -67,7 +87,7 @@ export class HttpClient {
           headers,
           agent: this.agent,
           timeout: options.timeoutMs ?? 30_000,
-          localAddress: options.localAddress,
+          localAddress: options.localAddress ?? localAddress,
         },
         (res) => {
           answered = true;

@@ -17,6 +17,8 @@ export interface SseClientOptions {
   /** The stream's full URL. */
   url: string;
   agent: Agent;
+  /** Source address of the connection (spread viewers over loopback addresses, as they come from many IPs). */
+  localAddress?: string;
   /** Called for every dispatched event with `performance.now()` at the chunk's arrival. */
   onEvent: (message: SseMessage, receivedAt: number) => void;
   /** Called when a connection is answered with 200. */
@@ -47,7 +49,7 @@ export class SseClient {
     this.connections++;
     const headers: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache' };
     if (this.lastEventId) headers['last-event-id'] = this.lastEventId;
-    const req = request(this.o.url, { agent: this.o.agent, headers }, (res) => {
+    const req = request(this.o.url, { agent: this.o.agent, headers, localAddress: this.o.localAddress }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
         return this.dropped(`HTTP ${res.statusCode}`);

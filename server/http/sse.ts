@@ -7,16 +7,20 @@
 import type { ServerResponse } from 'node:http';
 import { SERVER_TIME_HEADER } from '../../src/protocol/routes.js';
 
-/** One event as SSE text; build it once and write it to every viewer. */
-export function sseFrame(id: number | string, type: string, data: unknown): string {
+/** One event as one SSE frame, encoded once: the same Buffer is written to every viewer. */
+export function sseFrame(id: number | string, type: string, data: unknown): Buffer {
   // JSON.stringify never emits raw newlines, so the data is always one `data:` line.
-  return `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+  return Buffer.from(`id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+/** A comment line (heartbeats), also built once for every viewer. */
+export function sseComment(text: string): Buffer {
+  return Buffer.from(`: ${text.replace(/\n/g, ' ')}\n\n`);
 }
 
 export interface SseWriter {
-  /** Writes a frame made by `sseFrame`. */
-  frame(text: string): void;
-  comment(text: string): void;
+  /** Writes a frame made by `sseFrame` or `sseComment`, in one write to the socket. */
+  frame(bytes: Buffer): void;
   /** Bytes waiting to be sent: a client that reads too slowly is dropped. */
   readonly backlog: number;
   close(): void;
@@ -42,11 +46,13 @@ export function openSse(res: ServerResponse, { retryMs = 2000 } = {}): SseWriter
   });
   res.write(`retry: ${retryMs}\n\n`);
   return {
-    frame(text) {
-      res.write(text);
-    },
-    comment(text) {
-      res.write(`: ${text.replace(/\n/g, ' ')}\n\n`);
+    frame(bytes) {
+      // Corked, the chunk's size line, the frame and its CRLF leave in one write, now
+      // (uncorked, Node would hold them until the next tick: after the whole slice of viewers).
+      const socket = res.socket;
+      socket?.cork();
+      res.write(bytes);
+      socket?.uncork();
     },
     get backlog() {
       return res.writableLength;

@@ -11,28 +11,95 @@ import { errorFields, log } from '../observability/logger.js';
 import { metrics } from '../observability/metrics.js';
 import { header } from '../http/request.js';
 import type { Router } from '../http/router.js';
-import { openSse, sseFrame } from '../http/sse.js';
+import { openSse, sseComment, sseFrame } from '../http/sse.js';
 import type { BusEvent } from '../services/event-bus.js';
 import { pathId } from './auth.js';
 import type { Services } from './services.js';
 
-
-/** Each event is serialised once, however many viewers it goes to. */
-const frames = new WeakMap<BusEvent, string>();
-function frameOf(e: BusEvent): string {
-  let frame = frames.get(e);
-  if (!frame) frames.set(e, (frame = sseFrame(e.id, e.type, e.data)));
-  return frame;
-}
 const MAX_BACKLOG_BYTES = 1 << 20;
 /**
  * Closes one open stream; with `reconnectMs`, asks the client to come back
  * after that delay (a draining node), resuming from its Last-Event-ID.
  */
 export type CloseStream = (reconnectMs?: number) => void;
+/** Viewers written to before yielding to the event loop, so reservations keep being answered during a broadcast. */
+const SLICE = 256;
+
+/** A viewer as the room sees it: takes an event (or a heartbeat) and decides what to write. */
+interface Viewer {
+  deliver(e: BusEvent): void;
+  beat(): void;
+}
+
+/**
+ * One drop's viewers on this node. The room holds the drop's only bus
+ * subscription; each event is encoded once and written to the viewers in
+ * slices of SLICE, events strictly in order. Heartbeats go the same way, from
+ * one timer per room rather than one per viewer.
+ */
+function createRooms(bus: Services['bus'], heartbeatMs: number) {
+  const rooms = new Map<string, { viewers: Set<Viewer>; queue: (BusEvent | null)[]; pumping: boolean; stop(): void }>();
+  const heartbeat = sseComment('heartbeat');
+
+  async function pump(room: NonNullable<ReturnType<typeof rooms.get>>) {
+    room.pumping = true;
+    try {
+      while (room.queue.length) {
+        const e = room.queue.shift()!;
+        let i = 0;
+        for (const viewer of [...room.viewers]) {
+          if (e) viewer.deliver(e);
+          else viewer.beat();
+          if (++i % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+    } finally {
+      room.pumping = false;
+    }
+  }
+
+  return {
+    join(dropId: string, viewer: Viewer): () => void {
+      let room = rooms.get(dropId);
+      if (!room) {
+        const r = { viewers: new Set<Viewer>(), queue: [] as (BusEvent | null)[], pumping: false, stop: () => {} };
+        const push = (e: BusEvent | null) => {
+          r.queue.push(e);
+          if (!r.pumping) void pump(r);
+        };
+        const unsubscribe = bus.subscribe(dropId, push);
+        const beats = setInterval(() => push(null), heartbeatMs);
+        r.stop = () => {
+          unsubscribe();
+          clearInterval(beats);
+        };
+        rooms.set(dropId, (room = r));
+      }
+      const joined = room;
+      joined.viewers.add(viewer);
+      return () => {
+        joined.viewers.delete(viewer);
+        if (joined.viewers.size === 0 && rooms.get(dropId) === joined) {
+          joined.stop();
+          rooms.delete(dropId);
+        }
+      };
+    },
+    heartbeat,
+  };
+}
+
+/** Each event is encoded once, however many viewers (and rooms, and resumes) it goes to. */
+const frames = new WeakMap<BusEvent, Buffer>();
+function frameOf(e: BusEvent): Buffer {
+  let frame = frames.get(e);
+  if (!frame) frames.set(e, (frame = sseFrame(e.id, e.type, e.data)));
+  return frame;
+}
 
 export function addEventStreamRoute(router: Router, services: Services, open: Set<CloseStream>, { heartbeatMs = 15_000 } = {}): void {
   const snapshots = snapshotCache(services);
+  const rooms = createRooms(services.bus, heartbeatMs);
   router.add('GET', '/v1/drops/:dropId/events', async ({ req, res, url, params }) => {
     const dropId = pathId(params, 'dropId');
     if (!(await services.drops.exists(dropId))) throw new HttpError(404, 'not-found', `drop "${dropId}" does not exist`);
@@ -44,29 +111,36 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
       return null;
     }
     let lastSent = 0;
+    let closed = false;
     // Events arriving while the snapshot is read wait here, then go out in order.
     let queued: BusEvent[] | null = [];
-    const send = (e: BusEvent) => {
-      if (e.id <= lastSent) return;
-      lastSent = e.id;
-      sse.frame(frameOf(e));
+    const write = (bytes: Buffer) => {
+      sse.frame(bytes);
       // A viewer that stopped reading must not hold megabytes: it reconnects and resumes when it can.
       if (sse.backlog > MAX_BACKLOG_BYTES) {
         close();
         sse.abort();
       }
     };
-    const unsubscribe = services.bus.subscribe(dropId, (e) => (queued ? queued.push(e) : send(e)));
+    const send = (e: BusEvent) => {
+      if (closed || e.id <= lastSent) return;
+      lastSent = e.id;
+      write(frameOf(e));
+    };
+    const leaveRoom = rooms.join(dropId, {
+      deliver: (e) => (queued ? queued.push(e) : send(e)),
+      beat: () => !closed && write(rooms.heartbeat),
+    });
     const leave = services.viewers.join(dropId);
-    const heartbeat = setInterval(() => sse.comment('heartbeat'), heartbeatMs);
     const missed = resumeFrom === null ? null : services.bus.since(dropId, resumeFrom);
-    const closed = metrics.streamOpened(missed ? 'resumed' : resumeFrom === null ? 'fresh' : 'resync');
+    const streamClosed = metrics.streamOpened(missed ? 'resumed' : resumeFrom === null ? 'fresh' : 'resync');
     const close: CloseStream = (reconnectMs) => {
-      if (!open.delete(close)) return;
-      clearInterval(heartbeat);
-      unsubscribe();
+      if (closed) return;
+      closed = true;
+      open.delete(close);
+      leaveRoom();
       leave();
-      closed();
+      streamClosed();
       if (reconnectMs === undefined) sse.close();
       else sse.reconnect(reconnectMs, 'this node is shutting down: reconnect with Last-Event-ID');
     };

@@ -6,6 +6,8 @@ export class DomainError extends Error {
     readonly code: ProblemCode,
     readonly status: number,
     message: string,
+    /** Extra response headers (`Retry-After` on a 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'DomainError';

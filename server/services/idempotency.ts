@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../storage/database.js';
-import { claimKey, saveAnswer } from '../storage/idempotency-store.js';
+import { claimKey, saveAnswer, type StoredAnswer } from '../storage/idempotency-store.js';
 import { DomainError } from './domain-error.js';
 
 /** 1–255 visible ASCII characters (a UUID is typical). */
@@ -27,15 +27,20 @@ export interface IdempotencyScope {
   request: unknown;
 }
 
+/** What identifies a request under a key: the same key with another fingerprint is a conflict. */
+export const fingerprintOf = (request: unknown) => createHash('sha256').update(JSON.stringify(request)).digest('base64url');
+
+/** The answer to a request whose key was used before: the stored answer, or a conflict when the request differs. */
+export function replayOf<T>(earlier: StoredAnswer, fingerprint: string): Answer<T> {
+  if (earlier.fingerprint !== fingerprint) throw new DomainError('idempotency-conflict', 409, 'this Idempotency-Key was already used with a different request');
+  return { status: earlier.status, body: earlier.body as T, replayed: true };
+}
+
 export async function idempotent<T>(tx: Queryable, scope: IdempotencyScope, run: () => Promise<{ status: number; body: T }>): Promise<Answer<T>> {
   if (scope.key === null) return { ...(await run()), replayed: false };
-  const fingerprint = createHash('sha256').update(JSON.stringify(scope.request)).digest('base64url');
+  const fingerprint = fingerprintOf(scope.request);
   const earlier = await claimKey(tx, scope.principal, scope.key, fingerprint, Date.now());
-  if (earlier) {
-    if (earlier.fingerprint !== fingerprint)
-      throw new DomainError('idempotency-conflict', 409, 'this Idempotency-Key was already used with a different request');
-    return { status: earlier.status, body: earlier.body as T, replayed: true };
-  }
+  if (earlier) return replayOf(earlier, fingerprint);
   const answer = await run();
   await saveAnswer(tx, scope.principal, scope.key, answer.status, answer.body);
   return { ...answer, replayed: false };

@@ -22,7 +22,8 @@ import {
 } from '../storage/reservation-store.js';
 import { DomainError, notFound } from './domain-error.js';
 import { effectiveStatus } from './drop-status.js';
-import { idempotent, type Answer } from './idempotency.js';
+import { fingerprintOf, idempotent, type Answer } from './idempotency.js';
+import { createReservationBatcher } from './reservation-batcher.js';
 import type { StockFeed } from './stock-feed.js';
 
 /** Who is calling: a shopper (by token) or the host. */
@@ -45,11 +46,19 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64u
  * bearer secret. Random 192-bit tokens need no salt or slow hash.
  */
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+/** What a reservation's Idempotency-Key stands for. */
+const reserveRequest = (dropId: string, r: ReserveRequest) => ['reserve', dropId, r.productId, r.variantId, r.quantity];
 const principalOf = (caller: Caller) => (caller.kind === 'host' ? 'host' : `shopper:${digest(caller.token)}`);
 /** Another shopper's reservation reads as missing: ids are not secrets worth confirming. */
 const ownedBy = (r: ReservationRow, caller: Caller) => caller.kind === 'host' || r.shopperToken === digest(caller.token);
 
-export function createReservationService(db: Database, stock: StockFeed): ReservationService {
+/**
+ * `batching` (the default) reserves through the group-commit batcher;
+ * without it each reservation is its own transaction (kept for comparison
+ * in bench/rush.ts, and as the reference the batcher's answers must match).
+ */
+export function createReservationService(db: Database, stock: StockFeed, { batching = true } = {}): ReservationService {
+  const batcher = batching ? createReservationBatcher(db, { newId: () => newId('rsv'), onStockChanged: (dropId, keys) => stock.changed(dropId, keys) }) : null;
   async function owned(q: Queryable, caller: Caller, id: string, now: number, lock = false) {
     const r = await findReservation(q, id, now, { lock });
     if (!r || !ownedBy(r, caller)) throw notFound(`reservation "${id}"`);
@@ -68,8 +77,9 @@ export function createReservationService(db: Database, stock: StockFeed): Reserv
     async reserve(token, dropId, request, key) {
       const { productId, variantId, quantity } = request;
       const shopper = digest(token);
+      if (batcher) return batcher.reserve(dropId, { shopper, productId, variantId, quantity, key, fingerprint: fingerprintOf(reserveRequest(dropId, request)) });
       const answer = await db.transaction((tx) =>
-        idempotent(tx, { principal: `shopper:${shopper}`, key, request: ['reserve', dropId, productId, variantId, quantity] }, async () => {
+        idempotent(tx, { principal: `shopper:${shopper}`, key, request: reserveRequest(dropId, request) }, async () => {
           const now = Date.now();
           if (!(await lockShopper(tx, shopper))) throw new DomainError('unauthorized', 401, 'unknown shopper token');
           const drop = await findDropRow(tx, dropId);

@@ -217,20 +217,6 @@ export async function setStock(q: Queryable, dropId: string, productId: string, 
   return row ? { id: row.id, label: row.label, available: num(row.available) } : null;
 }
 
-export interface StockKey {
-  productId: string;
-  variantId: string;
-}
-
-export async function readStockLevels(q: Queryable, dropId: string, keys: StockKey[]) {
-  const rows = await q.query<{ product_id: string; id: string; available: unknown }>(
-    `SELECT product_id, id, available FROM variants
-     WHERE drop_id = $1 AND (product_id || '/' || id) = ANY($2::text[]) ORDER BY position, id`,
-    [dropId, keys.map((k) => `${k.productId}/${k.variantId}`)],
-  );
-  return rows.map((r) => ({ productId: r.product_id, variantId: r.id, available: num(r.available) }));
-}
-
 export type StatusChange = Pick<DropRow, 'status' | 'startsAt' | 'endsAt'>;
 
 /** Scheduled → live when `startsAt` has come; returns the new state, or null if another node (or nothing) did it. */

@@ -168,8 +168,8 @@ export type ProblemCode =
   | 'stock-below-committed'
   | 'idempotency-key-invalid'
   | 'idempotency-conflict'
-  | 'internal'
-  | 'unavailable';
+  | 'unavailable'
+  | 'internal';
 
 /** RFC 9457 problem details, served as `application/problem+json`. */
 export interface Problem {

@@ -20,6 +20,7 @@ import { createRushDrop, createShoppers } from '../../bench/lib/drop-fixture.js'
 import { HttpClient } from '../../bench/lib/http-client.js';
 import { REFUSALS, rush } from '../../bench/lib/rush.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
+import { copyPgliteTemplate } from '../support/pglite-template.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 
 const SHOPPERS = 240;
@@ -105,6 +106,7 @@ async function crashMidRush(storage: { dataDir: string } | { databaseUrl: string
 describe('crash mid-rush', { timeout: 120_000 }, () => {
   it('loses and doubles no reservation across a SIGKILL on PGlite', async (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'live-drop-crash-'));
+    await copyPgliteTemplate(dataDir);
     try {
       await crashMidRush({ dataDir }, (m) => t.diagnostic(m));
     } finally {

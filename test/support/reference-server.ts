@@ -18,11 +18,15 @@ export interface ServerOptions {
   hostToken?: string;
   /** Extra CLI flags. */
   args?: string[];
+  /** Extra flags for Node itself (before the script), e.g. `--expose-gc`. */
+  nodeArgs?: string[];
   env?: Record<string, string>;
   /** Print the server's output (default: only when it fails to start). */
   verbose?: boolean;
   /** Keep everything the server prints in `output` (its logs), not only what it printed until it listened. */
   captureOutput?: boolean;
+  /** Give up waiting for the `listening` line after this long (default 60 s). */
+  startTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -50,6 +54,7 @@ export async function startReferenceServer(options: ServerOptions = {}): Promise
   const args = [
     '--import',
     'tsx',
+    ...(options.nodeArgs ?? []),
     join(root, 'server/main.ts'),
     '--port',
     String(options.port ?? 0),
@@ -69,10 +74,19 @@ export async function startReferenceServer(options: ServerOptions = {}): Promise
 
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A benchmark or test that dies must not leave its servers running.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      process.off('exit', orphanGuard);
+      resolve(code);
+    }),
+  );
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`reference server did not start within 60 s:\n${output}`)), 60_000);
+    const limit = options.startTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => reject(new Error(`reference server did not start within ${limit / 1000} s:\n${output}`)), limit);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (options.verbose) process.stdout.write(chunk);
