@@ -37,6 +37,8 @@ import {
   variantKey,
 } from '../storage/reservation-batch-store.js';
 import { publicReservation, type ReservationRow } from '../storage/reservation-store.js';
+import { errorFields, log } from '../observability/logger.js';
+import { metrics } from '../observability/metrics.js';
 import { DomainError, notFound } from './domain-error.js';
 import { effectiveStatus } from './drop-status.js';
 import { replayOf, type Answer } from './idempotency.js';
@@ -118,13 +120,14 @@ export function createReservationBatcher(
       }
     }
     if (!verdicts) {
-      console.error(`reservations of drop ${dropId}: a batch of ${batch.length} failed twice: ${(failure as Error).message}`);
+      log.error({ dropId, batch: batch.length, ...errorFields(failure) }, 'reservations: a batch failed twice');
       const busy = new DomainError('unavailable', 503, 'the reservation could not be stored; nothing was taken: retry with the same Idempotency-Key', {
         'Retry-After': '1',
       });
       batch.forEach((m) => m.reject(busy));
       return [];
     }
+    metrics.batchSize(batch.length);
     const deferred: Queued[] = [];
     const changed = new Map<string, { productId: string; variantId: string }>();
     verdicts.forEach((v, i) => {
