@@ -193,12 +193,11 @@ export class DropProductCard extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('state')) return;
+    // On the first update `before` is undefined: a card set up wrong from the start reports it too.
     const before = changed.get('state');
-    if (before === undefined || before === this.state) return;
-    if (this.state === 'error') {
-      const { code, message } = this.#errorInfo();
-      emit(this, 'drop-error', { code, message });
-    }
+    if (this.state === 'error') emit(this, 'drop-error', this.#errorInfo());
+    if (before === undefined) return;
     this.#markViewed();
     // Keep keyboard focus on the card when this render removed the focused button (Reserve → Checkout).
     if (this.#hadFocus && !this.shadowRoot!.activeElement) {

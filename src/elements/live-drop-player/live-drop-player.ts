@@ -232,15 +232,16 @@ export class LiveDropPlayer extends LitElement {
     this.#syncPlayback();
     if (changed.has('controlsHidden')) this.#playback?.placeCaptions();
     this.#floatReactions();
-    const before = changed.get('state');
-    if (before !== undefined && before !== this.state) {
+    if (!changed.has('state')) return;
+    // The first update reports no state change, but a player set up wrong from the start reports its error.
+    if (changed.get('state') !== undefined) {
       this.dispatchEvent(
         new CustomEvent('drop-player-state', { detail: { dropId: this.drop ?? '', state: this.state }, bubbles: true, composed: true }),
       );
-      if (this.state === 'error') {
-        const code = this.#drop.configError ? 'config' : errorCode(this.#drop.fatalError);
-        emit(this, 'drop-error', { code, message: this.#drop.configError ?? this.#drop.fatalError?.message ?? '' });
-      }
+    }
+    if (this.state === 'error') {
+      const code = this.#drop.configError ? 'config' : errorCode(this.#drop.fatalError);
+      emit(this, 'drop-error', { code, message: this.#drop.configError ?? this.#drop.fatalError?.message ?? '' });
     }
   }
 
