@@ -1,16 +1,13 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import { errorCode } from '../../core/api-client.js';
 import { backendUrl } from '../../core/config.js';
-import { DropController } from '../../core/drop-controller.js';
+import type { PlayerState } from '../../core/events.js';
 import { sendReaction } from '../../core/shopper-actions.js';
-import { emit } from '../../core/events.js';
 import { StoreController } from '../../core/store-controller.js';
 import { themeStyles } from '../../core/theme.styles.js';
-import { errorTextKey } from '../../i18n/error-text.js';
 import { formatClock } from '../../i18n/format.js';
-import { LocaleController } from '../../i18n/locale-controller.js';
-import type { Drop, DropEventMap, ReactionKind } from '../../protocol/types.js';
+import type { Drop, DropEventMap } from '../../protocol/types.js';
+import { DropElement } from '../drop-element.js';
 import '../drop-countdown/drop-countdown.js';
 import '../drop-product-card/drop-product-card.js';
 import { FloatingReactions } from './floating-reactions.js';
@@ -21,16 +18,7 @@ import { Playback, type Engine, type PlaybackHealth, type PlaybackMode } from '.
 import { playerText, type PlayerStringKey } from './player-strings.js';
 import { entryAt, timelineOf, type TimelineEntry } from './product-timeline.js';
 
-export type PlayerState = 'loading' | 'scheduled' | 'live' | 'offline' | 'ended' | 'error';
-
-export interface PlayerEventDetails {
-  /** A featured product's card slid in: the playhead reached the moment the host featured it. */
-  'drop-featured-shown': { dropId: string; productId: string; at: number; playhead: number | null };
-  /** The viewer sent a reaction. */
-  'drop-reaction': { dropId: string; kind: ReactionKind };
-  /** The player's state changed (`live`, `offline`, `ended`, …). */
-  'drop-player-state': { dropId: string; state: PlayerState };
-}
+export type { PlayerState };
 
 /** Seconds behind the live position after which the player offers to jump to live. */
 const BEHIND_LIVE_S = 5;
@@ -81,11 +69,9 @@ const CAPTION_LINE_LOW = -2;
  * @cssprop --drop-font - Font stack.
  * @cssprop --drop-aspect-ratio - The player's aspect ratio (default `16 / 9`).
  */
-export class LiveDropPlayer extends LitElement {
+export class LiveDropPlayer extends DropElement<PlayerState> {
   // `attribute: false` marks internal state (what @state() did); the manifest analyzer reads it too.
   static override properties = {
-    backend: {},
-    drop: {},
     src: {},
     playback: {},
     state: { reflect: true },
@@ -107,12 +93,6 @@ export class LiveDropPlayer extends LitElement {
     duration: { attribute: false },
   };
   static override styles = [themeStyles, playerStyles];
-
-  /** Backend URL; defaults to the page's (`data-backend` on the script tag or `configure()`). */
-  backend: string | null = null;
-
-  /** Id of the drop whose show to play. */
-  drop: string | null = null;
 
   /** HLS URL to play live instead of the drop's own stream. */
   src: string | null = null;
@@ -149,10 +129,8 @@ export class LiveDropPlayer extends LitElement {
     return this.renderRoot.querySelector<HTMLElement>('.reactions')!;
   }
 
-  readonly #drop = new DropController(this, 'live-drop-player');
-  readonly #locale = new LocaleController(this);
-  readonly #viewers = new StoreController(this, () => this.#drop.store?.$viewers);
-  readonly #reactions = new StoreController(this, () => this.#drop.store?.$reactions);
+  readonly #viewers = new StoreController(this, () => this.source.store?.$viewers);
+  readonly #reactions = new StoreController(this, () => this.source.store?.$reactions);
   readonly #idle = new IdleController(this, () => !this.paused && this.health === 'playing');
 
   #playback: Playback | undefined;
@@ -178,7 +156,7 @@ export class LiveDropPlayer extends LitElement {
   }
 
   #t(key: PlayerStringKey, params?: Record<string, string | number>) {
-    return playerText(this.#locale.lang, key, params);
+    return playerText(this.locale.lang, key, params);
   }
 
   override connectedCallback(): void {
@@ -194,9 +172,8 @@ export class LiveDropPlayer extends LitElement {
 
   // ------------------------------------------------------------ state
 
-  #computeState(): PlayerState {
-    const drop = this.#drop.drop;
-    if (this.#drop.configError || this.#drop.fatalError) return 'error';
+  protected computeState(): PlayerState {
+    const drop = this.source.drop;
     if (!drop) return 'loading';
     if (drop.status === 'scheduled') return 'scheduled';
     if (drop.status === 'ended') return this.replaying && this.health === 'offline' ? 'offline' : 'ended';
@@ -206,8 +183,8 @@ export class LiveDropPlayer extends LitElement {
 
   /** The URL to play now, or undefined when nothing should play. */
   #streamUrl(): string | undefined {
-    const drop = this.#drop.drop;
-    const backend = this.#drop.resolution.backend;
+    const drop = this.source.drop;
+    const backend = this.source.resolution.backend;
     if (!drop || !backend) return undefined;
     if (drop.status === 'live') {
       const url = this.src || drop.stream.hls;
@@ -218,13 +195,13 @@ export class LiveDropPlayer extends LitElement {
     return undefined;
   }
 
-  protected override willUpdate(): void {
-    const drop = this.#drop.drop;
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const drop = this.source.drop;
     // A cleared featured product only arrives live: remember when, in server time.
-    if (drop && this.#lastFeatured && drop.featured === null) this.#clears.push(this.#drop.clock?.now() ?? Date.now());
+    if (drop && this.#lastFeatured && drop.featured === null) this.#clears.push(this.source.clock?.now() ?? Date.now());
     this.#lastFeatured = drop?.featured;
     if (drop?.status !== 'ended') this.replaying = false;
-    this.state = this.#computeState();
+    super.willUpdate(changed);
     this.controlsHidden = this.#idle.idle && this.state === 'live';
   }
 
@@ -232,24 +209,16 @@ export class LiveDropPlayer extends LitElement {
     this.#syncPlayback();
     if (changed.has('controlsHidden')) this.#playback?.placeCaptions();
     this.#floatReactions();
-    if (!changed.has('state')) return;
-    // The first update reports no state change, but a player set up wrong from the start reports its error.
-    if (changed.get('state') !== undefined) {
-      this.dispatchEvent(
-        new CustomEvent('drop-player-state', { detail: { dropId: this.drop ?? '', state: this.state }, bubbles: true, composed: true }),
-      );
-    }
-    if (this.state === 'error') {
-      const code = this.#drop.configError ? 'config' : errorCode(this.#drop.fatalError);
-      emit(this, 'drop-error', { code, message: this.#drop.configError ?? this.#drop.fatalError?.message ?? '' });
-    }
+    // The first render is no change of state (an error in it still fires drop-error, below).
+    if (changed.has('state') && changed.get('state') !== undefined) this.emit('drop-player-state', { dropId: this.drop ?? '', state: this.state });
+    super.updated(changed);
   }
 
   // ------------------------------------------------------------ playback
 
   #syncPlayback() {
     const url = this.#streamUrl();
-    const live = this.#drop.drop?.status === 'live';
+    const live = this.source.drop?.status === 'live';
     const key = url ? `${this.playback} ${live} ${url}` : '';
     if (key === this.#playbackKey) return;
     this.#stopPlayback();
@@ -263,7 +232,7 @@ export class LiveDropPlayer extends LitElement {
       onHealth: (health, retryInMs) => {
         this.health = health;
         this.retryAt = retryInMs ? Date.now() + retryInMs : 0;
-        if (health === 'unsupported') emit(this, 'drop-error', { code: 'stream', message: this.#t('unsupported') });
+        if (health === 'unsupported') this.emit('drop-error', { code: 'stream', message: this.#t('unsupported') });
       },
       onTracks: () => (this.hasCaptions = this.#playback?.hasCaptions() ?? false),
       // Above the control bar while it shows, near the bottom while it is hidden.
@@ -295,7 +264,7 @@ export class LiveDropPlayer extends LitElement {
   /** Follows the playhead: which product is due, whether we are behind live, a pending jump. */
   #tick() {
     const playback = this.#playback;
-    const drop = this.#drop.drop;
+    const drop = this.source.drop;
     if (!playback || !drop) return;
     if (this.#pendingSeek !== null && this.video.readyState >= 1) {
       const time = playback.timeForDate(this.#pendingSeek);
@@ -310,13 +279,7 @@ export class LiveDropPlayer extends LitElement {
     if (next?.productId !== this.shown?.productId || next?.at !== this.shown?.at) {
       this.shown = next;
       if (next?.productId) {
-        this.dispatchEvent(
-          new CustomEvent('drop-featured-shown', {
-            detail: { dropId: drop.id, productId: next.productId, at: next.at, playhead },
-            bubbles: true,
-            composed: true,
-          }),
-        );
+        this.emit('drop-featured-shown', { dropId: drop.id, productId: next.productId, at: next.at, playhead });
       }
     }
     this.behind = drop.status === 'live' && playback.behindLive() > BEHIND_LIVE_S;
@@ -389,12 +352,12 @@ export class LiveDropPlayer extends LitElement {
   };
 
   #react = () => {
-    const store = this.#drop.store;
+    const store = this.source.store;
     if (!store || !this.drop) return;
     this.#ownUnechoed++;
     this.reactionCount++;
     this.#floating?.add({ heart: 1 });
-    this.dispatchEvent(new CustomEvent('drop-reaction', { detail: { dropId: this.drop, kind: 'heart' }, bubbles: true, composed: true }));
+    this.emit('drop-reaction', { dropId: this.drop, kind: 'heart' });
     void sendReaction(store.backend, store.dropId, 'heart');
   };
 
@@ -452,8 +415,8 @@ export class LiveDropPlayer extends LitElement {
   // ------------------------------------------------------------ render
 
   override render() {
-    const drop = this.#drop.drop;
-    const backend = this.#drop.resolution.backend;
+    const drop = this.source.drop;
+    const backend = this.source.resolution.backend;
     const poster = drop?.stream.poster && backend ? backendUrl(backend, drop.stream.poster) : undefined;
     const playing = !!this.#playback;
     return html`
@@ -502,7 +465,7 @@ export class LiveDropPlayer extends LitElement {
   #top(drop: Drop | undefined) {
     if (this.state !== 'live' && this.state !== 'offline') return nothing;
     const viewers = this.#viewers.value;
-    const fmt = new Intl.NumberFormat(this.#locale.lang, { notation: 'compact' });
+    const fmt = new Intl.NumberFormat(this.locale.lang, { notation: 'compact' });
     return html`<div class="top" part="top">
       ${this.behind
         ? html`<button part="live-badge button" class="live-badge behind" @click=${this.#goLive} aria-label=${this.#t('behindLive')}>
@@ -525,7 +488,7 @@ export class LiveDropPlayer extends LitElement {
     return html`<div class="featured" part="featured">
       ${keyed(
         `${productId} ${this.shown!.at}`,
-        html`<drop-product-card compact backend=${this.#drop.resolution.backend ?? nothing} drop=${drop.id} product=${productId}></drop-product-card>`,
+        html`<drop-product-card compact backend=${this.source.resolution.backend ?? nothing} drop=${drop.id} product=${productId}></drop-product-card>`,
       )}
     </div>`;
   }
@@ -534,20 +497,18 @@ export class LiveDropPlayer extends LitElement {
     const t = this.#t.bind(this);
     switch (this.state) {
       case 'loading':
-        return html`<div class="message" part="message"><span class="spinner" aria-label=${this.#locale.t('loading')}></span></div>`;
-      case 'error': {
-        const code = this.#drop.configError ? 'config' : errorCode(this.#drop.fatalError);
+        return html`<div class="message" part="message"><span class="spinner" aria-label=${this.locale.t('loading')}></span></div>`;
+      case 'error':
         return html`<div class="message" part="message" role="alert">
-          <p class="headline">${this.#locale.t('errorTitle')}</p>
-          <p>${this.#locale.t(errorTextKey(code, 'errorTitle'))}</p>
-          ${this.#drop.configError ? nothing : html`<button part="button" class="pill" @click=${() => this.#drop.retry()}>${this.#locale.t('retry')}</button>`}
+          <p class="headline">${this.locale.t('errorTitle')}</p>
+          <p>${this.problemText()}</p>
+          ${this.source.configError ? nothing : html`<button part="button" class="pill" @click=${() => this.source.retry()}>${this.locale.t('retry')}</button>`}
         </div>`;
-      }
       case 'scheduled':
         return html`<div class="message scheduled" part="message">
           <p class="eyebrow">${drop?.brand}</p>
           <p class="headline">${drop?.title}</p>
-          <drop-countdown backend=${this.#drop.resolution.backend ?? nothing} drop=${drop?.id ?? nothing}></drop-countdown>
+          <drop-countdown backend=${this.source.resolution.backend ?? nothing} drop=${drop?.id ?? nothing}></drop-countdown>
         </div>`;
       case 'offline': {
         const unsupported = this.health === 'unsupported';
@@ -568,7 +529,7 @@ export class LiveDropPlayer extends LitElement {
             : html`<p>${t('noReplay')}</p>`}
         </div>`;
     }
-    if (this.health === 'loading') return html`<div class="message" part="message"><span class="spinner" aria-label=${this.#locale.t('loading')}></span></div>`;
+    if (this.health === 'loading') return html`<div class="message" part="message"><span class="spinner" aria-label=${this.locale.t('loading')}></span></div>`;
     return nothing;
   }
 
@@ -646,7 +607,7 @@ export class LiveDropPlayer extends LitElement {
           const mediaTime = this.replaying ? this.#playback?.timeForDate(f.at) : null;
           const time = formatClock(mediaTime != null ? mediaTime * 1000 : f.at - drop.startsAt);
           const image = product.images[0];
-          const backend = this.#drop.resolution.backend!;
+          const backend = this.source.resolution.backend!;
           return html`<li>
             <button part="chapter" class="chapter" @click=${() => this.#watchReplay(f.at)} title=${this.#t('jumpTo', { title: product.title, time })}>
               ${image ? html`<img src=${backendUrl(backend, image.url)} alt="" />` : html`<span class="thumb"></span>`}
@@ -660,7 +621,7 @@ export class LiveDropPlayer extends LitElement {
   }
 
   #compact(n: number) {
-    return new Intl.NumberFormat(this.#locale.lang, { notation: 'compact' }).format(n);
+    return new Intl.NumberFormat(this.locale.lang, { notation: 'compact' }).format(n);
   }
 }
 
@@ -669,10 +630,5 @@ customElements.define('live-drop-player', LiveDropPlayer);
 declare global {
   interface HTMLElementTagNameMap {
     'live-drop-player': LiveDropPlayer;
-  }
-  interface HTMLElementEventMap {
-    'drop-featured-shown': CustomEvent<PlayerEventDetails['drop-featured-shown']>;
-    'drop-reaction': CustomEvent<PlayerEventDetails['drop-reaction']>;
-    'drop-player-state': CustomEvent<PlayerEventDetails['drop-player-state']>;
   }
 }
