@@ -15,7 +15,7 @@ import { IdleController } from './idle-controller.js';
 import { playerStyles } from './live-drop-player.styles.js';
 import { MediaController } from './media-controller.js';
 import type { Engine, PlaybackMode } from './playback.js';
-import { playerText, type PlayerStringKey } from './player-strings.js';
+import { playerText, type PlayerStringKey } from '../../i18n/player-strings.js';
 import { ReactionsController } from './reactions-controller.js';
 
 export type { PlayerState };
