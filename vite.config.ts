@@ -28,7 +28,9 @@ function removeStaleChunks(): Plugin {
  */
 export function templateMinifiers(): Plugin[] {
   // It is a Rollup plugin with only a transform hook; Vite's Plugin type differs in hooks it does not have.
-  const lit = minifyHtmlLiterals({ include: ['src/**/*.ts'], failOnError: true });
+  // keepClosingSlash: in svg`…` templates `<path …/>` must stay self-closing, or the next shape becomes its child
+  // and is not drawn (the player's eye icon lost its pupil without it).
+  const lit = minifyHtmlLiterals({ include: ['src/**/*.ts'], failOnError: true, options: { minifyOptions: { keepClosingSlash: true } } });
   return [minifyLitCssPlugin(), { name: lit.name, enforce: 'pre', transform: lit.transform as unknown as Plugin['transform'] }];
 }
 
