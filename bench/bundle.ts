@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { build } from 'vite';
-import { minifyLitCssPlugin } from '../scripts/minify-lit-css.js';
-import { minifyLitHtmlPlugin } from '../scripts/minify-lit-html.js';
+import { templateMinifiers } from '../vite.config.js';
 import { BUDGET_GZIP, gzipSize } from './lib/budget.js';
 import { bundleBreakdown } from './lib/bundle-breakdown.js';
 import { printTable } from './lib/table.js';
@@ -68,7 +67,7 @@ try {
     configFile: false,
     logLevel: 'silent',
     // The same template minifiers as vite.config.ts, so this page is built like the script-tag module.
-    plugins: [minifyLitCssPlugin(), minifyLitHtmlPlugin()],
+    plugins: templateMinifiers(),
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: {
       write: false,

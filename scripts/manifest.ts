@@ -16,6 +16,8 @@ interface Described {
 }
 export interface Attribute extends Described {
   fieldName?: string;
+  /** Set on the attributes every element has from its base class (`backend`, `drop`, `state`). */
+  inheritedFrom?: { name: string };
   type?: { text: string };
   default?: string;
 }
@@ -68,7 +70,8 @@ export function readElements(file = `${root}custom-elements.json`): ElementInfo[
         npmModule: './' + mod.path.replace(/^src\//, '').replace(/\.ts$/, '.js'),
         summary: oneLine(d.summary ?? ''),
         description: d.description ?? '',
-        attributes: (d.attributes ?? []).filter((a) => a.name),
+        // The shared attributes (from the base element) first, as a reader expects `backend` and `drop` to lead.
+        attributes: (d.attributes ?? []).filter((a) => a.name).sort((a, b) => Number(!a.inheritedFrom) - Number(!b.inheritedFrom)),
         events: (d.events ?? []).filter((e) => e.name),
         cssProperties: d.cssProperties ?? [],
         cssParts: d.cssParts ?? [],

@@ -15,6 +15,7 @@ import { openSse, sseComment, sseFrame } from '../http/sse.js';
 import type { BusEvent } from '../services/event-bus.js';
 import { pathId } from './auth.js';
 import type { Services } from './services.js';
+import { pattern, routes } from '../../src/protocol/routes.js';
 
 const MAX_BACKLOG_BYTES = 1 << 20;
 /**
@@ -100,7 +101,7 @@ function frameOf(e: BusEvent): Buffer {
 export function addEventStreamRoute(router: Router, services: Services, open: Set<CloseStream>, { heartbeatMs = 15_000 } = {}): void {
   const snapshots = snapshotCache(services);
   const rooms = createRooms(services.bus, heartbeatMs);
-  router.add('GET', '/v1/drops/:dropId/events', async ({ req, res, url, params }) => {
+  router.add('GET', pattern(routes.events, 'dropId'), async ({ req, res, url, params }) => {
     const dropId = pathId(params, 'dropId');
     if (!(await services.drops.exists(dropId))) throw new HttpError(404, 'not-found', `drop "${dropId}" does not exist`);
     const resumeFrom = parseLastEventId(header(req, 'last-event-id') ?? url.searchParams.get('lastEventId'));

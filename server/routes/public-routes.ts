@@ -6,13 +6,14 @@ import type { Router } from '../http/router.js';
 import { pathId } from './auth.js';
 import { parseReaction } from './request-bodies.js';
 import type { Services } from './services.js';
+import { pattern, routes } from '../../src/protocol/routes.js';
 
 export function addPublicRoutes(router: Router, services: Services): void {
-  router.add('GET', '/v1/time', () => ({ status: 200, body: { now: Date.now() } satisfies ServerTime }));
+  router.add('GET', pattern(routes.time), () => ({ status: 200, body: { now: Date.now() } satisfies ServerTime }));
 
-  router.add('GET', '/v1/drops/:dropId', async ({ params }) => ({ status: 200, body: await services.drops.get(pathId(params, 'dropId')) }));
+  router.add('GET', pattern(routes.drop, 'dropId'), async ({ params }) => ({ status: 200, body: await services.drops.get(pathId(params, 'dropId')) }));
 
-  router.add('POST', '/v1/drops/:dropId/reactions', async ({ req, params }) => {
+  router.add('POST', pattern(routes.reactions, 'dropId'), async ({ req, params }) => {
     const dropId = pathId(params, 'dropId');
     const kind = parseReaction(await readJson(req));
     if (!(await services.drops.exists(dropId))) throw notFound(`drop "${dropId}"`);
@@ -20,7 +21,7 @@ export function addPublicRoutes(router: Router, services: Services): void {
     return { status: 202 };
   });
 
-  router.add('POST', '/v1/shoppers', async () => ({
+  router.add('POST', pattern(routes.shoppers), async () => ({
     status: 201,
     body: { shopperToken: await services.reservations.createShopper() } satisfies ShopperSession,
   }));

@@ -7,13 +7,14 @@ import type { Answer } from '../services/idempotency.js';
 import { idempotencyKey, pathId, requireCaller, requireShopper } from './auth.js';
 import { parseReserveRequest } from './request-bodies.js';
 import type { Services } from './services.js';
+import { pattern, routes } from '../../src/protocol/routes.js';
 
 const answer = <T>(a: Answer<T>) => ({ status: a.status, body: a.body, headers: a.replayed ? { 'Idempotent-Replayed': 'true' } : ({} as Record<string, string>) });
 
 export function addReservationRoutes(router: Router, services: Services): void {
   const { reservations } = services;
 
-  router.add('POST', '/v1/drops/:dropId/reservations', async ({ req, params }) => {
+  router.add('POST', pattern(routes.reservations, 'dropId'), async ({ req, params }) => {
     try {
       const dropId = pathId(params, 'dropId');
       const token = await requireShopper(req, services);
@@ -29,17 +30,17 @@ export function addReservationRoutes(router: Router, services: Services): void {
     }
   });
 
-  router.add('GET', '/v1/reservations/:id', async ({ req, params }) => {
+  router.add('GET', pattern(routes.reservation, 'id'), async ({ req, params }) => {
     const caller = await requireCaller(req, services);
     return { status: 200, body: await reservations.get(caller, pathId(params, 'id')) };
   });
 
-  router.add('DELETE', '/v1/reservations/:id', async ({ req, params }) => {
+  router.add('DELETE', pattern(routes.reservation, 'id'), async ({ req, params }) => {
     const caller = await requireCaller(req, services);
     return { status: 200, body: await reservations.cancel(caller, pathId(params, 'id')) };
   });
 
-  router.add('POST', '/v1/reservations/:id/confirm', async ({ req, params }) => {
+  router.add('POST', pattern(routes.confirm, 'id'), async ({ req, params }) => {
     const caller = await requireCaller(req, services);
     const key = idempotencyKey(req);
     await readJson(req); // no body expected; an oversized or malformed one is still refused

@@ -4,8 +4,12 @@
  * `live-drop.ts`); then a clear error that says what to set.
  */
 import { atom } from 'nanostores';
-import type { PlayerStrings } from '../elements/live-drop-player/player-strings.js';
-import type { Strings } from '../i18n/strings.js';
+
+/**
+ * Every text an element shows, by key. Empty here, as the configuration imports nothing from the
+ * texts: `src/i18n/strings.ts` and `player-strings.ts` add their keys to it (declaration merging).
+ */
+export interface LiveDropTexts {}
 
 export interface LiveDropConfig {
   /** Backend URL, e.g. `https://drops.example.com` (may carry a path prefix). */
@@ -15,7 +19,7 @@ export interface LiveDropConfig {
   /** Preferred ISO 4217 currency when the drop sells in several. */
   currency?: string;
   /** Text overrides by language, for any element's text: `{ en: { reserve: 'Hold it', unmute: 'Sound on' } }`. */
-  strings?: Record<string, Partial<Strings & PlayerStrings>>;
+  strings?: Record<string, Partial<LiveDropTexts>>;
 }
 
 export const $config = atom<LiveDropConfig>({});

@@ -1,9 +1,13 @@
 /**
- * The events the elements fire for the site to integrate or measure. All
+ * The events the elements fire for the site to integrate or measure, one map
+ * for all three elements (the base element's `emit()` is typed by it). All
  * bubble and cross shadow roots (`composed`), so one listener on `document`
  * sees every element's events.
  */
-import type { Reservation } from '../protocol/types.js';
+import type { ReactionKind, Reservation } from '../protocol/types.js';
+
+/** What `<live-drop-player>` shows, reflected as its `state` attribute. */
+export type PlayerState = 'loading' | 'scheduled' | 'live' | 'offline' | 'ended' | 'error';
 
 export interface DropEventDetails {
   /** The drop went live (the countdown reached zero or the server said so). */
@@ -21,15 +25,16 @@ export interface DropEventDetails {
   'drop-checkout': { reservation: Reservation; shopperToken: string; checkoutUrl: string | null };
   /** Something went wrong that the element shows; `code` is a protocol problem code or `network`, `protocol`, `config`, `product-not-found`. */
   'drop-error': { code: string; message: string };
+  /** A featured product's card slid in: the playhead reached the moment the host featured it (`playhead`: the program date-time on screen, ms). */
+  'drop-featured-shown': { dropId: string; productId: string; at: number; playhead: number | null };
+  /** The viewer sent a reaction. */
+  'drop-reaction': { dropId: string; kind: ReactionKind };
+  /** The player's state changed (`live`, `offline`, `ended`, …). */
+  'drop-player-state': { dropId: string; state: PlayerState };
 }
 
 export type DropEventName = keyof DropEventDetails;
 export type LiveDropEvent<K extends DropEventName> = CustomEvent<DropEventDetails[K]>;
-
-/** Fires a typed `drop-*` event; returns false when a cancelable one was prevented. */
-export function emit<K extends DropEventName>(target: EventTarget, name: K, detail: DropEventDetails[K], cancelable = false): boolean {
-  return target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable }));
-}
 
 declare global {
   interface HTMLElementEventMap {
@@ -40,5 +45,8 @@ declare global {
     'drop-reservation-expired': LiveDropEvent<'drop-reservation-expired'>;
     'drop-checkout': LiveDropEvent<'drop-checkout'>;
     'drop-error': LiveDropEvent<'drop-error'>;
+    'drop-featured-shown': LiveDropEvent<'drop-featured-shown'>;
+    'drop-reaction': LiveDropEvent<'drop-reaction'>;
+    'drop-player-state': LiveDropEvent<'drop-player-state'>;
   }
 }

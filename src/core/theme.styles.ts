@@ -40,6 +40,12 @@ export const themeStyles = css`
     color: var(--_text);
     -webkit-font-smoothing: antialiased;
     box-sizing: border-box;
+    /* Typography a site sets on body would leak into the shadow tree; only its font family is meant to. */
+    text-transform: none;
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-align: start;
+    white-space: normal;
   }
 
   @media (prefers-color-scheme: dark) {
@@ -91,5 +97,12 @@ export const themeStyles = css`
   :focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
+  }
+
+  /* The one pulse (loading digits, skeletons, the live dot); --_pulse is how far it fades. */
+  @keyframes pulse {
+    50% {
+      opacity: var(--_pulse, 0.45);
+    }
   }
 `;

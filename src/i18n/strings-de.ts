@@ -1,7 +1,9 @@
-/** The German texts of the countdown and the card: a chunk of its own, loaded by `loadStrings('de')`. */
-import type { Strings } from './strings.js';
-
-const de: Strings = {
+/**
+ * The German texts of the countdown and the card: a chunk of its own, loaded by `loadStrings('de')`.
+ * It imports nothing (not even the `Strings` type: that would be an import cycle with strings.ts, which
+ * loads it); strings.ts types the import as a complete `Strings`, so a missing text does not compile.
+ */
+const de = {
   countdownLabel: 'Drop startet in',
   days: 'Tage',
   hours: 'Std',

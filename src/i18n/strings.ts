@@ -50,6 +50,11 @@ export const en = {
 export type Strings = typeof en;
 export type StringKey = keyof Strings;
 
+declare module '../core/config.js' {
+  // `configure({ strings })` takes these texts.
+  interface LiveDropTexts extends Strings {}
+}
+
 /** The built-in languages besides English, each its own chunk. */
 const packs: Record<string, () => Promise<{ default: Strings }>> = {
   de: () => import('./strings-de.js'),

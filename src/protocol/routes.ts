@@ -56,6 +56,15 @@ export const routes = {
   },
 } as const;
 
+/**
+ * A route as the server's router matches it, built by the same function the
+ * client calls, with `:name` for each id: `pattern(routes.drop, 'dropId')` is
+ * `/v1/drops/:dropId`. So a route changes in one place, for both sides.
+ */
+export function pattern<Ids extends string[]>(route: (...ids: Ids) => string, ...names: Ids): string {
+  return route(...(names.map((name) => `:${name}`) as Ids)).replaceAll('%3A', ':');
+}
+
 /** Joins a backend URL (with or without trailing slash or path prefix) and a route path. */
 export function joinUrl(backend: string, path: string): string {
   return backend.replace(/\/+$/, '') + path;

@@ -94,11 +94,6 @@ export const countdownStyles = css`
     }
   }
 
-  @keyframes pulse {
-    50% {
-      opacity: 0.45;
-    }
-  }
   @keyframes pop {
     from {
       transform: scale(0.92);

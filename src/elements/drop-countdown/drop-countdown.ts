@@ -1,12 +1,8 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { errorCode } from '../../core/api-client.js';
+import { html, nothing, type PropertyValues } from 'lit';
 import { ClockController } from '../../core/clock-controller.js';
-import { DropController } from '../../core/drop-controller.js';
-import { emit } from '../../core/events.js';
 import { themeStyles } from '../../core/theme.styles.js';
-import { errorTextKey } from '../../i18n/error-text.js';
 import { splitDuration } from '../../i18n/format.js';
-import { LocaleController } from '../../i18n/locale-controller.js';
+import { DropElement } from '../drop-element.js';
 import { countdownStyles } from './drop-countdown.styles.js';
 
 export type CountdownState = 'loading' | 'counting' | 'live' | 'ended' | 'error';
@@ -48,20 +44,9 @@ function parseTarget(target: string | null): number | undefined {
  * @cssprop --drop-font - Font stack.
  * @cssprop --drop-space - Base spacing.
  */
-export class DropCountdown extends LitElement {
-  static override properties = {
-    backend: {},
-    drop: {},
-    target: {},
-    state: { reflect: true },
-  };
+export class DropCountdown extends DropElement<CountdownState> {
+  static override properties = { target: {}, state: { reflect: true } };
   static override styles = [themeStyles, countdownStyles];
-
-  /** Backend URL; defaults to the page's (`data-backend` on the script tag or `configure()`). */
-  backend: string | null = null;
-
-  /** Id of the drop whose start to count to. */
-  drop: string | null = null;
 
   /** Count to this moment instead: ms since the epoch or an ISO 8601 date-time. */
   target: string | null = null;
@@ -69,39 +54,31 @@ export class DropCountdown extends LitElement {
   /** What the countdown shows now, for CSS: `loading`, `counting`, `live`, `ended` or `error`. */
   state: CountdownState = 'loading';
 
-  readonly #drop = new DropController(this, 'drop-countdown', () => parseTarget(this.target) === undefined);
-  readonly #locale = new LocaleController(this);
-  readonly #clock = new ClockController(this, { clock: () => this.#drop.clock, deadline: () => this.#deadline() });
+  readonly #clock = new ClockController(this, { clock: () => this.source.clock, deadline: () => this.#deadline() });
 
-  #deadline(): number | undefined {
-    return parseTarget(this.target) ?? this.#drop.drop?.startsAt;
+  /** A countdown to a fixed target shows no drop, so nothing about the drop can break it. */
+  protected override needsDrop(): boolean {
+    return parseTarget(this.target) === undefined;
   }
 
-  #computeState(): CountdownState {
-    const needsDrop = parseTarget(this.target) === undefined;
-    if (needsDrop) {
-      if (this.#drop.configError || this.#drop.fatalError) return 'error';
-      if (!this.#drop.drop) return 'loading';
-    }
+  #deadline(): number | undefined {
+    return parseTarget(this.target) ?? this.source.drop?.startsAt;
+  }
+
+  protected computeState(): CountdownState {
+    const needsDrop = this.needsDrop();
+    if (needsDrop && !this.source.drop) return 'loading';
     // A fixed target needs no drop, and without a backend it counts on the visitor's clock.
-    if ((this.#drop.clock && !this.#drop.clockSynced) || !this.#locale.ready) return 'loading';
-    if (this.#drop.drop?.status === 'ended' && needsDrop) return 'ended';
-    if (this.#drop.drop && needsDrop && this.#drop.drop.status === 'live') return 'live';
+    if ((this.source.clock && !this.source.clockSynced) || !this.locale.ready) return 'loading';
+    if (this.source.drop?.status === 'ended' && needsDrop) return 'ended';
+    if (this.source.drop && needsDrop && this.source.drop.status === 'live') return 'live';
     return this.#clock.remaining === 0 ? 'live' : 'counting';
   }
 
-  protected override willUpdate(): void {
-    this.state = this.#computeState();
-  }
-
   protected override updated(changed: PropertyValues<this>): void {
-    const before = changed.get('state');
-    if (before === 'counting' && this.state === 'live') {
-      emit(this, 'drop-started', { dropId: this.drop ?? '', startsAt: this.#deadline() ?? this.#clock.now });
-    }
-    if (this.state === 'error' && before !== 'error') {
-      const code = this.#drop.configError ? 'config' : errorCode(this.#drop.fatalError);
-      emit(this, 'drop-error', { code, message: this.#drop.configError ?? this.#drop.fatalError?.message ?? '' });
+    super.updated(changed);
+    if (changed.get('state') === 'counting' && this.state === 'live') {
+      this.emit('drop-started', { dropId: this.drop ?? '', startsAt: this.#deadline() ?? this.#clock.now });
     }
   }
 
@@ -113,21 +90,19 @@ export class DropCountdown extends LitElement {
   #announcement() {
     switch (this.state) {
       case 'counting':
-        return this.#locale.t('startsIn', { in: this.#locale.relative(this.#clock.remaining ?? 0) });
+        return this.locale.t('startsIn', { in: this.locale.relative(this.#clock.remaining ?? 0) });
       case 'live':
-        return this.#locale.t('startedAnnouncement');
+        return this.locale.t('startedAnnouncement');
       default:
         return nothing;
     }
   }
 
   #body() {
-    const { t } = this.#locale;
+    const { t } = this.locale;
     switch (this.state) {
-      case 'error': {
-        const code = this.#drop.configError ? 'config' : errorCode(this.#drop.fatalError);
-        return html`<div part="base error">${t(errorTextKey(code, 'errorTitle'))}</div>`;
-      }
+      case 'error':
+        return html`<div part="base error">${this.problemText()}</div>`;
       case 'live':
         return html`<div part="base"><span part="live"><span class="dot" aria-hidden="true"></span>${t('liveNow')}</span></div>`;
       case 'ended':

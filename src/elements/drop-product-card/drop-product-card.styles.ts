@@ -345,7 +345,8 @@ export const cardStyles = css`
   .skeleton [part='media'],
   .skeleton .bone {
     background: var(--_subtle);
-    animation: pulse 0.9s ease-in-out infinite alternate;
+    --_pulse: 0.5;
+    animation: pulse 1.8s ease-in-out infinite;
   }
 
   :host([state='reserved']) [part~='base'] {
@@ -395,11 +396,6 @@ export const cardStyles = css`
     }
   }
 
-  @keyframes pulse {
-    to {
-      opacity: 0.5;
-    }
-  }
   @media (prefers-reduced-motion: reduce) {
     .skeleton [part='media'],
     .skeleton .bone {

@@ -1,16 +1,14 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { errorCode } from '../../core/api-client.js';
 import { ClockController } from '../../core/clock-controller.js';
 import { backendUrl } from '../../core/config.js';
-import { DropController } from '../../core/drop-controller.js';
-import { emit } from '../../core/events.js';
 import { reservationStore, type Hold, type ReservationStore } from '../../core/reservation-store.js';
 import { StoreController } from '../../core/store-controller.js';
 import { themeStyles } from '../../core/theme.styles.js';
 import { errorTextKey } from '../../i18n/error-text.js';
 import { formatClock } from '../../i18n/format.js';
-import { LocaleController } from '../../i18n/locale-controller.js';
 import type { Product } from '../../protocol/types.js';
+import { DropElement, type DropProblem } from '../drop-element.js';
 import { cardStyles } from './drop-product-card.styles.js';
 import { SizePicker, type SizeOption } from './size-picker.js';
 
@@ -70,10 +68,8 @@ const LOW_STOCK = 5;
  * @cssprop --drop-font - Font stack.
  * @cssprop --drop-space - Base spacing.
  */
-export class DropProductCard extends LitElement {
+export class DropProductCard extends DropElement<CardState> {
   static override properties = {
-    backend: {},
-    drop: {},
     product: {},
     currency: {},
     compact: { type: Boolean, reflect: true },
@@ -81,12 +77,6 @@ export class DropProductCard extends LitElement {
     selected: { attribute: false },
   };
   static override styles = [themeStyles, cardStyles];
-
-  /** Backend URL; defaults to the page's (`data-backend` on the script tag or `configure()`). */
-  backend: string | null = null;
-
-  /** Id of the drop. */
-  drop: string | null = null;
 
   /** Id of the product in the drop. */
   product: string | null = null;
@@ -102,11 +92,9 @@ export class DropProductCard extends LitElement {
 
   private selected: string | undefined;
 
-  readonly #drop = new DropController(this, 'drop-product-card');
-  readonly #locale = new LocaleController(this);
   readonly #holds = new StoreController(this, () => this.#reservations?.$holds);
   readonly #clock = new ClockController(this, {
-    clock: () => this.#drop.clock,
+    clock: () => this.source.clock,
     deadline: () => this.#deadline(),
     onReached: () => void this.#onDeadline(),
   });
@@ -117,12 +105,12 @@ export class DropProductCard extends LitElement {
   #observer: IntersectionObserver | undefined;
 
   get #reservations(): ReservationStore | undefined {
-    const { backend } = this.#drop.resolution;
+    const { backend } = this.source.resolution;
     return backend && this.drop ? reservationStore(backend, this.drop) : undefined;
   }
 
   get #product(): Product | undefined {
-    return this.#drop.drop?.products.find((p) => p.id === this.product);
+    return this.source.drop?.products.find((p) => p.id === this.product);
   }
 
   get #hold(): Hold | undefined {
@@ -132,13 +120,13 @@ export class DropProductCard extends LitElement {
   #deadline(): number | undefined {
     const hold = this.#hold;
     if (hold?.phase === 'held') return hold.reservation.expiresAt;
-    const drop = this.#drop.drop;
+    const drop = this.source.drop;
     return drop?.status === 'scheduled' ? drop.startsAt : undefined;
   }
 
   async #onDeadline() {
     const reservation = this.product ? await this.#reservations?.expire(this.product) : undefined;
-    if (reservation) emit(this, 'drop-reservation-expired', { reservation });
+    if (reservation) this.emit('drop-reservation-expired', { reservation });
   }
 
   override connectedCallback(): void {
@@ -158,15 +146,22 @@ export class DropProductCard extends LitElement {
   #markViewed() {
     if (this.#viewed || !this.#visible || !this.#product || !this.drop) return;
     this.#viewed = true;
-    emit(this, 'drop-product-viewed', { dropId: this.drop, productId: this.#product.id });
+    this.emit('drop-product-viewed', { dropId: this.drop, productId: this.#product.id });
   }
 
-  #computeState(): CardState {
-    if (this.#drop.configError || this.#drop.fatalError) return 'error';
-    const drop = this.#drop.drop;
-    if (!drop || !this.#drop.clockSynced || !this.#locale.ready) return 'loading';
-    const product = this.#product;
-    if (!product) return 'error';
+  /** Besides the drop's problems: a product the drop does not have (known once the card could show it). */
+  protected override get problem(): DropProblem | undefined {
+    const ready = this.source.drop && this.source.clockSynced && this.locale.ready;
+    return (
+      super.problem ??
+      (ready && !this.#product ? { code: 'product-not-found', message: `Product "${this.product}" is not part of drop "${this.drop}".` } : undefined)
+    );
+  }
+
+  protected computeState(): CardState {
+    const drop = this.source.drop;
+    if (!drop || !this.source.clockSynced || !this.locale.ready) return 'loading';
+    const product = this.#product!;
     const hold = this.#hold;
     if (hold?.phase === 'reserving') return 'reserving';
     if (hold?.phase === 'held') return 'reserved';
@@ -188,17 +183,13 @@ export class DropProductCard extends LitElement {
     const product = this.#product;
     // With a single size there is nothing to pick.
     if (product?.variants.length === 1) this.selected = product.variants[0].id;
-    this.state = this.#computeState();
+    super.willUpdate(changed);
     this.#hadFocus = !!this.shadowRoot?.activeElement;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const before = changed.get('state');
-    if (before === undefined || before === this.state) return;
-    if (this.state === 'error') {
-      const { code, message } = this.#errorInfo();
-      emit(this, 'drop-error', { code, message });
-    }
+    super.updated(changed);
+    if (!changed.has('state') || changed.get('state') === undefined) return;
     this.#markViewed();
     // Keep keyboard focus on the card when this render removed the focused button (Reserve → Checkout).
     if (this.#hadFocus && !this.shadowRoot!.activeElement) {
@@ -206,17 +197,10 @@ export class DropProductCard extends LitElement {
     }
   }
 
-  #errorInfo(): { code: string; message: string } {
-    if (this.#drop.configError) return { code: 'config', message: this.#drop.configError };
-    const error = this.#drop.fatalError;
-    if (error) return { code: errorCode(error), message: error.message };
-    return { code: 'product-not-found', message: `Product "${this.product}" is not part of drop "${this.drop}".` };
-  }
-
   #select(variantId: string) {
     this.selected = variantId;
     if (this.#hold?.phase === 'failed') this.#again();
-    if (this.drop && this.product) emit(this, 'drop-variant-selected', { dropId: this.drop, productId: this.product, variantId });
+    if (this.drop && this.product) this.emit('drop-variant-selected', { dropId: this.drop, productId: this.product, variantId });
   }
 
   async #reserve() {
@@ -228,17 +212,17 @@ export class DropProductCard extends LitElement {
       return;
     }
     const reservation = await store.reserve(product.id, this.selected);
-    if (reservation) emit(this, 'drop-reserved', { reservation });
+    if (reservation) this.emit('drop-reserved', { reservation });
     else {
       const hold = this.#hold;
-      if (hold?.phase === 'failed') emit(this, 'drop-error', { code: errorCode(hold.error), message: hold.error.message });
+      if (hold?.phase === 'failed') this.emit('drop-error', { code: errorCode(hold.error), message: hold.error.message });
     }
   }
 
   async #checkout() {
-    const details = await this.#reservations?.checkout(this.product!, this.#drop.drop?.checkoutUrl ?? null);
+    const details = await this.#reservations?.checkout(this.product!, this.source.drop?.checkoutUrl ?? null);
     if (!details) return;
-    const proceed = emit(this, 'drop-checkout', details, true);
+    const proceed = this.emit('drop-checkout', details, true);
     if (proceed && details.checkoutUrl) location.assign(details.checkoutUrl);
   }
 
@@ -247,17 +231,16 @@ export class DropProductCard extends LitElement {
   }
 
   override render() {
-    const { t } = this.#locale;
+    const { t } = this.locale;
     if (this.state === 'loading') return this.#skeleton();
     if (this.state === 'error') {
-      const { code } = this.#errorInfo();
       return html`<article part="base" class="error-card">
         <div part="error" role="alert">
           <strong>${t('errorTitle')}</strong>
-          <span>${t(errorTextKey(code, 'errorTitle'))}</span>
+          <span>${this.problemText()}</span>
         </div>
-        ${this.#drop.store && code !== 'config'
-          ? html`<button part="button" class="secondary" data-primary type="button" @click=${() => this.#drop.retry()}>${t('retry')}</button>`
+        ${this.source.store && this.problem?.code !== 'config'
+          ? html`<button part="button" class="secondary" data-primary type="button" @click=${() => this.source.retry()}>${t('retry')}</button>`
           : nothing}
       </article>`;
     }
@@ -266,14 +249,14 @@ export class DropProductCard extends LitElement {
     return html`<article part="base" aria-labelledby="title">
       <div part="media">
         ${image
-          ? html`<img part="image" src=${backendUrl(this.#drop.resolution.backend!, image.url)} alt=${image.alt || product.title} loading="lazy" />`
+          ? html`<img part="image" src=${backendUrl(this.source.resolution.backend!, image.url)} alt=${image.alt || product.title} loading="lazy" />`
           : nothing}
         ${this.#badge()}
       </div>
       <div class="body">
         <div class="heading">
           <h3 part="title" id="title">${product.title}</h3>
-          <span part="price">${this.#locale.price(product.prices, this.currency)}</span>
+          <span part="price">${this.locale.price(product.prices, this.currency)}</span>
         </div>
         ${this.compact ? nothing : html`<p part="description">${product.description}</p>`}
         ${this.state === 'reserved' ? nothing : html`<p part="stock">${this.#stockLine()}</p>`}
@@ -285,7 +268,7 @@ export class DropProductCard extends LitElement {
   }
 
   #skeleton() {
-    return html`<article part="base" class="skeleton" aria-busy="true" aria-label=${this.#locale.t('loading')}>
+    return html`<article part="base" class="skeleton" aria-busy="true" aria-label=${this.locale.t('loading')}>
       <div part="media"></div>
       <div class="body">
         <span class="bone wide"></span><span class="bone"></span><span class="bone short"></span>
@@ -295,16 +278,16 @@ export class DropProductCard extends LitElement {
   }
 
   #badge() {
-    return this.state === 'sold-out' ? html`<span class="badge danger" aria-hidden="true">${this.#locale.t('soldOut')}</span>` : nothing;
+    return this.state === 'sold-out' ? html`<span class="badge danger" aria-hidden="true">${this.locale.t('soldOut')}</span>` : nothing;
   }
 
   #stockLine() {
-    const { t } = this.#locale;
-    const drop = this.#drop.drop!;
+    const { t } = this.locale;
+    const drop = this.source.drop!;
     const product = this.#product!;
     switch (this.state) {
       case 'locked':
-        return t('locked', { time: this.#locale.dateTime(drop.startsAt, this.#clock.now) });
+        return t('locked', { time: this.locale.dateTime(drop.startsAt, this.#clock.now) });
       case 'ended':
         return t('ended');
       case 'sold-out':
@@ -319,7 +302,7 @@ export class DropProductCard extends LitElement {
   }
 
   #actions(product: Product) {
-    const { t } = this.#locale;
+    const { t } = this.locale;
     const hold = this.#hold;
     if (this.state === 'reserved' && hold?.phase === 'held') {
       const variant = product.variants.find((v) => v.id === hold.reservation.variantId);
@@ -370,7 +353,7 @@ export class DropProductCard extends LitElement {
 
   /** What a screen reader hears when the card changes on its own or after a click: one sentence per state. */
   #announcement() {
-    const { t } = this.#locale;
+    const { t } = this.locale;
     switch (this.state) {
       case 'reserved':
         return `${t('reserved')}. ${t('holdHint')}`;
@@ -386,7 +369,7 @@ export class DropProductCard extends LitElement {
   #failure() {
     const hold = this.#hold;
     if (hold?.phase !== 'failed') return nothing;
-    return html`<p part="error" role="alert" class="inline-error">${this.#locale.t(errorTextKey(errorCode(hold.error)))}</p>`;
+    return html`<p part="error" role="alert" class="inline-error">${this.locale.t(errorTextKey(errorCode(hold.error)))}</p>`;
   }
 }
 

@@ -123,6 +123,7 @@ export const playerStyles = css`
     height: 7px;
     border-radius: 50%;
     background: #fff;
+    --_pulse: 0.35;
     animation: pulse 1.6s ease-in-out infinite;
   }
   .live-badge.behind {
@@ -496,11 +497,6 @@ export const playerStyles = css`
     font-variant-numeric: tabular-nums;
   }
 
-  @keyframes pulse {
-    50% {
-      opacity: 0.35;
-    }
-  }
   @keyframes spin {
     to {
       transform: rotate(1turn);

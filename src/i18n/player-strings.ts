@@ -2,8 +2,8 @@
  * The player's own texts, in English and German. Sites override them like
  * the core's, per language: `configure({ strings: { de: { unmute: 'Ton an' } } })`.
  */
-import { baseLanguage, localText } from '../../i18n/locale-controller.js';
-import type { StringKey } from '../../i18n/strings.js';
+import { baseLanguage, localText } from './locale-controller.js';
+import type { StringKey } from './strings.js';
 
 export const playerEn = {
   playerLabel: 'Live show: {title}',
@@ -39,6 +39,11 @@ export const playerEn = {
 
 export type PlayerStrings = typeof playerEn;
 export type PlayerStringKey = keyof PlayerStrings;
+
+declare module '../core/config.js' {
+  // `configure({ strings })` takes the player's texts too.
+  interface LiveDropTexts extends PlayerStrings {}
+}
 
 // One `configure({ strings })` override reaches every element, so no key may name two texts.
 type NoSharedKeys<T extends never> = T;
