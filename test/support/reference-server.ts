@@ -66,7 +66,10 @@ export async function startReferenceServer(options: ServerOptions = {}): Promise
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`reference server did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not left running (and writing its data directory) after the caller gave up on it
+      reject(new Error(`reference server did not start within 60 s:\n${output}`));
+    }, 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (options.verbose) process.stdout.write(chunk);
