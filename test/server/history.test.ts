@@ -19,12 +19,13 @@ const seed = Number(process.env.HISTORY_SEED) || 1 + Math.floor(Math.random() * 
 const rerun = `HISTORY_SEED=${seed} node --import tsx --test test/server/history.test.ts`;
 const size: Omit<HistoryRunOptions, 'seed'> = { maxOps: 1500, durationMs: 9000, clients: 8, shoppers: 24, kills: 1 };
 
-describe('history checker', { timeout: 120_000 }, () => {
+// About 20 s per storage on a quiet machine; the timeout leaves room for a busy one (start-ups and PGlite's restart slow down most).
+describe('history checker', { timeout: 600_000 }, () => {
   it('finds no oversell, lost or doubled reservation, double order or limit breach on PGlite across a SIGKILL', async (t) => {
     const result = await historyRun({ ...size, seed, log: (m) => t.diagnostic(m) });
     t.diagnostic(`seed ${seed}: ${JSON.stringify(tally(result.run))} in ${Math.round(result.totalMs)} ms`);
     assert.deepEqual(result.violations, [], explain(result.run, result.violations, { rerun }));
-    assert.ok(tally(result.run).kills === 1 && tally(result.run).reserved > 20, 'the run did what it is meant to');
+    assert.ok(tally(result.run).kills === 1 && tally(result.run).reserved >= 5, 'the run did what it is meant to: a kill, and holds to lapse');
   });
 
   it('finds none on two PostgreSQL nodes while one is killed and restarted', { skip: skipWithoutPostgres }, async (t) => {
@@ -33,7 +34,7 @@ describe('history checker', { timeout: 120_000 }, () => {
       const result = await historyRun({ ...size, seed, databaseUrl: database.url, log: (m) => t.diagnostic(m) });
       t.diagnostic(`seed ${seed}: ${JSON.stringify(tally(result.run))} in ${Math.round(result.totalMs)} ms`);
       assert.deepEqual(result.violations, [], explain(result.run, result.violations, { rerun }));
-      assert.ok(tally(result.run).kills === 1 && tally(result.run).reserved > 20, 'the run did what it is meant to');
+      assert.ok(tally(result.run).kills === 1 && tally(result.run).reserved >= 5, 'the run did what it is meant to: a kill, and holds to lapse');
     } finally {
       await database.drop();
     }

@@ -86,7 +86,10 @@ export async function startReferenceServer(options: ServerOptions = {}): Promise
 
   const url = await new Promise<string>((resolve, reject) => {
     const limit = options.startTimeoutMs ?? 60_000;
-    const timer = setTimeout(() => reject(new Error(`reference server did not start within ${limit / 1000} s:\n${output}`)), limit);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not left running (and writing its data directory) after the caller gave up on it
+      reject(new Error(`reference server did not start within ${limit / 1000} s:\n${output}`));
+    }, limit);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (options.verbose) process.stdout.write(chunk);

@@ -168,7 +168,8 @@ const mayHaveActed = (op: Op) => op.status === 0 || (op.status >= 200 && op.stat
  * variant (or shopper, or reservation) and may have changed something, in
  * order. For a violation seen in a sample it is cut to the operations that
  * overlap the window from the last balanced sample to the first unbalanced
- * one, plus the reservations those operations refer to.
+ * one, plus the reservations those operations refer to and the holds of the
+ * variant that were held (or lapsed, not yet swept) in that window.
  */
 export function shortestHistory(run: WorkloadResult, v: Violation): Op[] {
   const product = v.variant?.split('/')[0];
@@ -186,7 +187,11 @@ export function shortestHistory(run: WorkloadResult, v: Violation): Op[] {
     const from = balancedBefore.length ? Math.max(...balancedBefore) : 0;
     const window = ops.filter((op) => op.start <= v.at! && op.end >= from);
     const referenced = new Set(window.map((op) => op.reservationId).filter(Boolean));
-    ops = ops.filter((op) => window.includes(op) || ((op.kind === 'reserve' || op.kind === 'retry') && referenced.has(op.reservationId) && op.status === 201));
+    // Holds of the variant that were held, or lapsed but maybe not yet swept (≤ 1 s), during the window.
+    const holdInWindow = (op: Op) => op.expiresAt !== undefined && op.expiresAt - run.epoch0 >= from - 1000 && op.start <= v.at!;
+    ops = ops.filter(
+      (op) => window.includes(op) || ((op.kind === 'reserve' || op.kind === 'retry') && op.status === 201 && (referenced.has(op.reservationId) || holdInWindow(op))),
+    );
   }
   return ops.sort((a, b) => a.start - b.start || a.n - b.n);
 }

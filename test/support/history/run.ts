@@ -61,7 +61,12 @@ export async function historyRun(o: HistoryRunOptions): Promise<HistoryRunResult
       await db.close();
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    // A node that was still exiting may write a last file: retry rather than hide the run's own error.
+    try {
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch (error) {
+      console.error(`history: could not remove ${dataDir}: ${(error as Error).message}`);
+    }
   }
 }
 
