@@ -186,13 +186,16 @@ describe('draining on SIGTERM', () => {
       const viewer = await openEvents(`${server.url}/v1/drops/${dropId}/events`);
       const snapshot = await viewer.next('snapshot');
 
-      // A reservation under way: its body arrives only after the drain has begun.
+      // A reservation under way: its body arrives only after the drain has begun. `Expect: 100-continue`
+      // makes the server confirm it has read the headers (and started handling it) before the test goes on.
       const body = JSON.stringify({ productId: 'tee', variantId: 's', quantity: 1 });
       const port = Number(new URL(server.url).port);
       let finishBody!: () => void;
+      let started!: () => void;
+      const handled = new Promise<void>((resolve) => (started = resolve));
       const slow = new Promise<{ status: number; text: string; headers: Record<string, unknown> }>((resolve, reject) => {
         const req = request(
-          { host: '127.0.0.1', port, method: 'POST', path: `/v1/drops/${dropId}/reservations`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          { host: '127.0.0.1', port, method: 'POST', path: `/v1/drops/${dropId}/reservations`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' } },
           (res) => {
             let text = '';
             res.on('data', (c) => (text += c));
@@ -200,10 +203,13 @@ describe('draining on SIGTERM', () => {
           },
         );
         req.on('error', reject);
-        req.write(body.slice(0, 10));
+        req.on('continue', () => {
+          req.write(body.slice(0, 10));
+          started();
+        });
         finishBody = () => req.end(body.slice(10));
       });
-      await new Promise((r) => setTimeout(r, 200));
+      await handled;
 
       server.process.kill('SIGTERM');
       await eventually(async () => (await api.call('GET', '/readyz')).status === 503, { what: '/readyz to turn unready' });
@@ -225,7 +231,9 @@ describe('draining on SIGTERM', () => {
       assert.equal(server.process.exitCode, null, 'it waits for the request under way');
       const finished = Date.now();
       finishBody();
-      const answer = await slow;
+      const answer = await slow.catch((error) => {
+        throw new Error(`the reservation under way failed: ${error.message}\n${server.output.slice(-3000)}`);
+      });
       assert.equal(answer.status, 201, `the reservation under way finished: ${answer.text}`);
       assert.equal(answer.headers.connection, 'close');
 
