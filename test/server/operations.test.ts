@@ -202,7 +202,7 @@ describe('draining on SIGTERM', () => {
             res.on('end', () => resolve({ status: res.statusCode!, text, headers: res.headers }));
           },
         );
-        req.on('error', reject);
+        req.on('error', (error) => reject(Object.assign(error, { at: Date.now() })));
         req.on('continue', () => {
           req.write(body.slice(0, 10));
           started();
@@ -210,7 +210,9 @@ describe('draining on SIGTERM', () => {
         finishBody = () => req.end(body.slice(10));
       });
       await handled;
+      slow.catch(() => {}); // judged below, with the server's log if it failed
 
+      const signalled = Date.now();
       server.process.kill('SIGTERM');
       await eventually(async () => (await api.call('GET', '/readyz')).status === 503, { what: '/readyz to turn unready' });
       const ready = await api.call('GET', '/readyz');
@@ -232,7 +234,7 @@ describe('draining on SIGTERM', () => {
       const finished = Date.now();
       finishBody();
       const answer = await slow.catch((error) => {
-        throw new Error(`the reservation under way failed: ${error.message}\n${server.output.slice(-3000)}`);
+        throw new Error(`the reservation under way failed ${error.at - signalled} ms after SIGTERM: ${error.message}\n${server.output.slice(-3000)}`);
       });
       assert.equal(answer.status, 201, `the reservation under way finished: ${answer.text}`);
       assert.equal(answer.headers.connection, 'close');
