@@ -1,9 +1,9 @@
 /**
  * ops-overhead: what metrics and request logging cost the reservation rush.
- *   node --import tsx bench/ops-overhead.ts [--shoppers 2000] [--stock 200] [--variants 4] [--rounds 3]
+ *   node --import tsx bench/ops-overhead.ts [--shoppers 2000] [--stock 200] [--variants 4] [--rounds 3] [--scrape-ms 15000]
  * Runs the rush of bench/rush.ts against a fresh server per run, alternating
  * "on" (--metrics-port 0 --log-level info: one JSON line per request, metrics
- * recorded and scraped every second) and "off" (--log-level warn, no metrics
+ * recorded, /metrics scraped every --scrape-ms as Prometheus would) and "off" (--log-level warn, no metrics
  * port), on PGlite and, when TEST_DATABASE_URL or DATABASE_URL is set, on
  * PostgreSQL; prints each run and the ratios of the medians (on / off): of the
  * throughput, and of the server's CPU time per answer (from /proc, Linux),
@@ -24,8 +24,8 @@ import { median, summarize } from './lib/stats.js';
 import { fmt, printTable } from './lib/table.js';
 
 const flags = intFlags(
-  { shoppers: 2000, stock: 200, variants: 4, rounds: 3 },
-  'usage: bench/ops-overhead.ts [--shoppers N] [--stock S] [--variants K] [--rounds R]',
+  { shoppers: 2000, stock: 200, variants: 4, rounds: 3, 'scrape-ms': 15_000 },
+  'usage: bench/ops-overhead.ts [--shoppers N] [--stock S] [--variants K] [--rounds R] [--scrape-ms MS (default 15000, Prometheus\' usual interval)]',
 );
 
 type Mode = 'on' | 'off';
@@ -60,11 +60,11 @@ async function run(mode: Mode, databaseUrl: string | undefined): Promise<Run> {
     const tokens = await createShoppers(client, flags.shoppers, 16);
     const metricsUrl = /metrics on (http:\/\/[^\s"]+)/.exec(server.output)?.[1];
     if (mode === 'on' && !metricsUrl) throw new Error('the server did not say where its metrics are');
-    // A Prometheus scraping far more often than the usual 15 s, so the scrape's cost shows.
+    // A Prometheus: a scrape at the start, then every --scrape-ms.
     const scraper = (async () => {
       while (scraping) {
         await fetch(metricsUrl!).then((r) => r.text());
-        await sleep(1000);
+        for (let waited = 0; scraping && waited < flags['scrape-ms']; waited += 100) await sleep(100);
       }
     })();
     const cpuBefore = cpuSeconds(server.process.pid!);
@@ -147,4 +147,4 @@ console.log(`\nper request, in-process: log line ${fmt(cost.logUs, 2)} µs CPU, 
 await compare('PGlite');
 const pg = postgresUrl('ops overhead');
 if (pg) await compare('PostgreSQL', pg);
-console.log('\non: --metrics-port 0 --log-level info (a JSON line per request, metrics recorded, /metrics scraped every second); off: --log-level warn, no metrics port.');
+console.log(`\non: --metrics-port 0 --log-level info (a JSON line per request, metrics recorded, /metrics scraped every ${flags['scrape-ms']} ms); off: --log-level warn, no metrics port.`);

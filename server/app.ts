@@ -131,7 +131,8 @@ export async function startApp(config: ServerConfig): Promise<App> {
       // Spread over a second, so that the viewers do not all land on the other nodes in the same instant.
       const moveStreams = () => [...openStreams].forEach((close) => close(500 + Math.random() * 1000));
       moveStreams();
-      server.closeIdleConnections();
+      // Idle keep-alive connections stay open: a request that arrives on one now gets a clear 503 (with
+      // Connection: close), where closing them could cut a request the server has not finished reading.
       const budget = Math.max(deadlineMs / 2, deadlineMs - 2000);
       lifecycleLog().info({ streams, inFlight: drain.inFlight, deadlineMs }, 'draining: unready, event streams told to reconnect, waiting for requests under way');
       let timer: NodeJS.Timeout | undefined;

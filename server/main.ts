@@ -75,11 +75,12 @@ try {
 const url = (address: AddressInfo) => `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 const base = url(app!.server.address() as AddressInfo);
 if (!stopping) {
-  // Tools (tests, the demo) find the URL with /listening on (http:\/\/[^\s"]+)/, in a JSON line or a pretty one.
-  lifecycle.info({ url: base }, `live-drop server listening on ${base}`);
   lifecycle.info({ healthz: `${base}/healthz`, readyz: `${base}/readyz` }, `health ${base}/healthz, readiness ${base}/readyz`);
   if (app!.metricsServer) {
     const metricsUrl = `${url(app!.metricsServer.address() as AddressInfo)}/metrics`;
     lifecycle.info({ metrics: metricsUrl }, `metrics on ${metricsUrl}`);
   }
+  // Last, so that a tool waiting for it has the lines above too. Tools (tests, the demo) find
+  // the URL with /listening on (http:\/\/[^\s"]+)/, in a JSON line or a pretty one.
+  lifecycle.info({ url: base }, `live-drop server listening on ${base}`);
 }

@@ -186,25 +186,33 @@ describe('draining on SIGTERM', () => {
       const viewer = await openEvents(`${server.url}/v1/drops/${dropId}/events`);
       const snapshot = await viewer.next('snapshot');
 
-      // A reservation under way: its body arrives only after the drain has begun.
+      // A reservation under way: its body arrives only after the drain has begun. `Expect: 100-continue`
+      // makes the server confirm it has read the headers (and started handling it) before the test goes on.
       const body = JSON.stringify({ productId: 'tee', variantId: 's', quantity: 1 });
       const port = Number(new URL(server.url).port);
       let finishBody!: () => void;
+      let started!: () => void;
+      const handled = new Promise<void>((resolve) => (started = resolve));
       const slow = new Promise<{ status: number; text: string; headers: Record<string, unknown> }>((resolve, reject) => {
         const req = request(
-          { host: '127.0.0.1', port, method: 'POST', path: `/v1/drops/${dropId}/reservations`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          { host: '127.0.0.1', port, method: 'POST', path: `/v1/drops/${dropId}/reservations`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' } },
           (res) => {
             let text = '';
             res.on('data', (c) => (text += c));
             res.on('end', () => resolve({ status: res.statusCode!, text, headers: res.headers }));
           },
         );
-        req.on('error', reject);
-        req.write(body.slice(0, 10));
+        req.on('error', (error) => reject(Object.assign(error, { at: Date.now() })));
+        req.on('continue', () => {
+          req.write(body.slice(0, 10));
+          started();
+        });
         finishBody = () => req.end(body.slice(10));
       });
-      await new Promise((r) => setTimeout(r, 200));
+      await handled;
+      slow.catch(() => {}); // judged below, with the server's log if it failed
 
+      const signalled = Date.now();
       server.process.kill('SIGTERM');
       await eventually(async () => (await api.call('GET', '/readyz')).status === 503, { what: '/readyz to turn unready' });
       const ready = await api.call('GET', '/readyz');
@@ -225,7 +233,9 @@ describe('draining on SIGTERM', () => {
       assert.equal(server.process.exitCode, null, 'it waits for the request under way');
       const finished = Date.now();
       finishBody();
-      const answer = await slow;
+      const answer = await slow.catch((error) => {
+        throw new Error(`the reservation under way failed ${error.at - signalled} ms after SIGTERM: ${error.message}\n${server.output.slice(-3000)}`);
+      });
       assert.equal(answer.status, 201, `the reservation under way finished: ${answer.text}`);
       assert.equal(answer.headers.connection, 'close');
 
