@@ -151,6 +151,37 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
     }
   });
 
+  it("catches up, after the listening connection was lost, on its drop's event that committed below another drop's newer id", async () => {
+    const slow = await a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    const busy = await a.createDrop();
+    const viewer = await events(nodeB, slow);
+    await viewer.next('snapshot');
+    const busyViewer = await events(nodeB, busy);
+    await busyViewer.next('snapshot');
+    const publisher = new pg.Client({ connectionString: database.url });
+    const admin = new pg.Client({ connectionString: database.url });
+    await publisher.connect();
+    await admin.connect();
+    try {
+      const tx = { query: async (sql: string, params?: unknown[]) => (await publisher.query(sql, params)).rows };
+      await publisher.query('BEGIN');
+      await lockDropEvents(tx, slow);
+      const at = Date.now();
+      await setFeatured(tx, slow, 'b', at, 10_000);
+      const id = await insertEvent(tx, slow, 'featured', { productId: 'b', at }, at);
+      await notify(tx, 'live_drop_events', JSON.stringify({ d: slow, i: id, t: 'featured', x: { productId: 'b', at } }));
+      await a.host('POST', `/v1/host/drops/${busy}/feature`, { productId: 'tee' });
+      await busyViewer.next('featured');
+      // Both nodes stop listening; the paused event commits while nobody hears its NOTIFY.
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`);
+      await publisher.query('COMMIT');
+      assert.equal((await viewer.next('featured')).data.productId, 'b');
+    } finally {
+      await publisher.end();
+      await admin.end();
+    }
+  });
+
   it('keeps only the newest featured history the clients accept, so every element can still load the drop', async () => {
     const dropId = await a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
     const admin = new pg.Client({ connectionString: database.url });
