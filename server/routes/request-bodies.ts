@@ -3,7 +3,7 @@
  * is a well-typed value; whatever fails is a ProtocolError naming the field,
  * which the HTTP layer answers as 422 `validation-failed`.
  */
-import { arr, id, int, nullable, obj, oneOf, parseMoney, ProtocolError, str, time } from '../../src/protocol/parse.js';
+import { arr, id, int, MAX_PRODUCTS, nullable, obj, oneOf, parseMoney, ProtocolError, str, time } from '../../src/protocol/parse.js';
 import {
   REACTION_KINDS,
   type DropInput,
@@ -103,7 +103,7 @@ export function parseDropInput(v: unknown): DropInput {
     id: o.id === undefined ? undefined : id(o.id, 'body.id'),
     title: str(o.title, 'body.title', { min: 1, max: 200 }),
     startsAt: time(o.startsAt, 'body.startsAt'),
-    products: unique(arr(o.products, 'body.products', parseProductInput, 200), 'body.products'),
+    products: unique(arr(o.products, 'body.products', parseProductInput, MAX_PRODUCTS), 'body.products'),
   };
 }
 

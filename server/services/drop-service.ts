@@ -4,10 +4,12 @@
  * in the same transaction as the change itself (see EventBus.publish).
  */
 import { randomBytes } from 'node:crypto';
+import { MAX_FEATURED_HISTORY, MAX_PRODUCTS } from '../../src/protocol/parse.js';
 import type { Drop, DropEventMap, DropInput, DropStream, FeaturedProduct, ProductInput, Variant } from '../../src/protocol/types.js';
 import { readSnapshot, type Database, type Queryable } from '../storage/database.js';
 import { latestDropEventId } from '../storage/event-store.js';
 import {
+  countProducts,
   dropExists,
   endedShowCovers,
   findDropRow,
@@ -175,6 +177,9 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
     async putProduct(dropId, product) {
       await bus.publish(dropId, 'snapshot', async (tx) => {
         if (!(await dropExists(tx, dropId))) throw notFound(`drop "${dropId}"`);
+        // Every client refuses a drop with more (and would show none of it).
+        if (!(await productExists(tx, dropId, product.id)) && (await countProducts(tx, dropId)) >= MAX_PRODUCTS)
+          throw new DomainError('validation-failed', 422, `a drop has at most ${MAX_PRODUCTS} products`);
         await writeProduct(tx, dropId, product);
         return mustRead(tx, dropId);
       });
@@ -220,7 +225,7 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
       await bus.publish(id, 'featured', async (tx) => {
         if (!(await dropExists(tx, id))) throw notFound(`drop "${id}"`);
         if (productId !== null && !(await productExists(tx, id, productId))) throw notFound(`product "${productId}" in drop "${id}"`);
-        await setFeatured(tx, id, productId, at);
+        await setFeatured(tx, id, productId, at, MAX_FEATURED_HISTORY);
         return { productId, at };
       });
       return productId === null ? null : { productId, at };

@@ -9,7 +9,7 @@ import type { DropEventMap, DropEventType } from '../../src/protocol/types.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { errorFields, log } from '../observability/logger.js';
 import { metrics } from '../observability/metrics.js';
-import { eventsAfter, findEvent, insertEvent, latestEventId, lockDropEvents, notify, type StoredEvent } from '../storage/event-store.js';
+import { dropEventsAfter, eventsAfter, findEvent, insertEvent, latestEventId, lockDropEvents, notify, type StoredEvent } from '../storage/event-store.js';
 
 export interface BusEvent {
   id: number;
@@ -81,8 +81,13 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
         const stored = await findEvent(db, message.i);
         if (stored) deliverStored(stored);
       }),
-    // The listening connection was down: whatever was announced meanwhile is in the table.
-    () => inOrder(async () => (await eventsAfter(db, latest)).forEach(deliverStored)),
+    // The listening connection was down: whatever was announced meanwhile is in the table. Per drop
+    // first: an event of one drop may have committed below another drop's newer id.
+    () =>
+      inOrder(async () => {
+        for (const [dropId, ring] of rings) (await dropEventsAfter(db, dropId, ring.events.at(-1)?.id ?? ring.floor)).forEach(deliverStored);
+        (await eventsAfter(db, latest)).forEach(deliverStored);
+      }),
   );
   // Listening first, then reading the newest id: every later event reaches the rings.
   latest = floor = await latestEventId(db);

@@ -1,5 +1,6 @@
 /** SQL for drops, their products and variants, and the featured history. */
 import type { Drop, DropStatus, Money, Product, ProductImage } from '../../src/protocol/types.js';
+import { MAX_FEATURED_HISTORY } from '../../src/protocol/parse.js';
 import { num, numOrNull, type Queryable } from './database.js';
 import { committedUnits, lockProductVariants } from './stock-ledger.js';
 
@@ -49,9 +50,10 @@ export async function readDrop(q: Queryable, id: string): Promise<Drop | null> {
     'SELECT product_id, id, label, available FROM variants WHERE drop_id = $1 ORDER BY position, id',
     [id],
   );
+  // The newest entries only, should an older version have stored more than the protocol allows.
   const history = await q.query<{ product_id: string; at: unknown }>(
-    'SELECT product_id, at FROM featured_history WHERE drop_id = $1 ORDER BY seq',
-    [id],
+    'SELECT product_id, at FROM (SELECT seq, product_id, at FROM featured_history WHERE drop_id = $1 ORDER BY seq DESC LIMIT $2) newest ORDER BY seq',
+    [id, MAX_FEATURED_HISTORY],
   );
   return {
     id: row.id,
@@ -268,9 +270,26 @@ export async function dueTransitions(q: Queryable, now: number): Promise<{ due: 
   return { due: due.map((r) => r.id), next: numOrNull(next?.t) };
 }
 
-export async function setFeatured(q: Queryable, dropId: string, productId: string | null, at: number): Promise<void> {
+/**
+ * Features a product (null: none) and keeps the history compact: featuring
+ * the product that is featured already adds no entry (on screen nothing
+ * changes, live or in the replay), and only the newest `keep` entries stay.
+ * Called under the drop's event lock, so features of one drop do not interleave.
+ */
+export async function setFeatured(q: Queryable, dropId: string, productId: string | null, at: number, keep: number): Promise<void> {
+  const [before] = await q.query<{ featured_product_id: string | null }>('SELECT featured_product_id FROM drops WHERE id = $1', [dropId]);
   await q.query('UPDATE drops SET featured_product_id = $2, featured_at = $3 WHERE id = $1', [dropId, productId, productId ? at : null]);
-  if (productId) await q.query('INSERT INTO featured_history (drop_id, product_id, at) VALUES ($1, $2, $3)', [dropId, productId, at]);
+  if (!productId || before?.featured_product_id === productId) return;
+  await q.query('INSERT INTO featured_history (drop_id, product_id, at) VALUES ($1, $2, $3)', [dropId, productId, at]);
+  await q.query(
+    `DELETE FROM featured_history WHERE drop_id = $1 AND seq <= (SELECT seq FROM featured_history WHERE drop_id = $1 ORDER BY seq DESC OFFSET $2 LIMIT 1)`,
+    [dropId, keep],
+  );
+}
+
+export async function countProducts(q: Queryable, dropId: string): Promise<number> {
+  const [row] = await q.query('SELECT COUNT(*) AS n FROM products WHERE drop_id = $1', [dropId]);
+  return num(row?.n);
 }
 
 export async function productExists(q: Queryable, dropId: string, productId: string): Promise<boolean> {

@@ -23,16 +23,21 @@ export async function notify(q: Queryable, channel: string, payload: string): Pr
 }
 
 export async function findEvent(q: Queryable, id: number): Promise<StoredEvent | null> {
-  const [row] = await q.query<{ id: unknown; drop_id: string; type: string; data: unknown }>('SELECT id, drop_id, type, data FROM drop_events WHERE id = $1', [id]);
-  return row ? { id: num(row.id), dropId: row.drop_id, type: row.type, data: row.data } : null;
+  const [row] = await q.query<EventRow>('SELECT id, drop_id, type, data FROM drop_events WHERE id = $1', [id]);
+  return row ? toStored(row) : null;
 }
 
+type EventRow = { id: unknown; drop_id: string; type: string; data: unknown };
+const toStored = (row: EventRow): StoredEvent => ({ id: num(row.id), dropId: row.drop_id, type: row.type, data: row.data });
+
 export async function eventsAfter(q: Queryable, id: number, limit = 10_000): Promise<StoredEvent[]> {
-  const rows = await q.query<{ id: unknown; drop_id: string; type: string; data: unknown }>(
-    'SELECT id, drop_id, type, data FROM drop_events WHERE id > $1 ORDER BY id LIMIT $2',
-    [id, limit],
-  );
-  return rows.map((row) => ({ id: num(row.id), dropId: row.drop_id, type: row.type, data: row.data }));
+  const rows = await q.query<EventRow>('SELECT id, drop_id, type, data FROM drop_events WHERE id > $1 ORDER BY id LIMIT $2', [id, limit]);
+  return rows.map(toStored);
+}
+
+export async function dropEventsAfter(q: Queryable, dropId: string, id: number, limit = 10_000): Promise<StoredEvent[]> {
+  const rows = await q.query<EventRow>('SELECT id, drop_id, type, data FROM drop_events WHERE drop_id = $1 AND id > $2 ORDER BY id LIMIT $3', [dropId, id, limit]);
+  return rows.map(toStored);
 }
 
 export async function latestEventId(q: Queryable): Promise<number> {

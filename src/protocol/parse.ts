@@ -149,6 +149,10 @@ const product = shape<Product>({
 });
 export const parseProduct = (v: unknown, path = 'product'): Product => product(v, path);
 
+/** Limits of a drop that servers keep and clients accept: a server refuses more products, and keeps the newest history. */
+export const MAX_PRODUCTS = 200;
+export const MAX_FEATURED_HISTORY = 10_000;
+
 const featured = shape<FeaturedProduct>({ productId: id, at: time });
 
 export const DROP_STATUSES: readonly DropStatus[] = ['scheduled', 'live', 'ended'];
@@ -165,9 +169,9 @@ const drop = shape<Drop>({
   endsAt: orNull(time),
   status: dropStatus,
   stream: dropStream,
-  products: list(product, 200),
+  products: list(product, MAX_PRODUCTS),
   featured: orNull(featured),
-  featuredHistory: withDefault([], list(featured, 10_000)),
+  featuredHistory: withDefault([], list(featured, MAX_FEATURED_HISTORY)),
   checkoutUrl: urlOrNull,
   holdMs: integer(1000),
 });

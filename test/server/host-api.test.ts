@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseDrop, parseProduct, parseReservation } from '../../src/protocol/parse.js';
+import { MAX_PRODUCTS, parseDrop, parseProduct, parseReservation } from '../../src/protocol/parse.js';
 import type { SalesReport } from '../../src/protocol/types.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, tee, uniqueId, type Api } from './support/api-client.js';
@@ -142,6 +142,24 @@ describe('host API', () => {
     // The day before the show: a day-long playlist (4 MB) the server would build for anyone, on every request.
     for (const path of ['main', 'replay', 'captions']) assert.equal(await status(`${path}.m3u8?from=${from - 24 * hour}&to=${from}`), 404, `no show: ${path}`);
     assert.equal(await status(`replay.m3u8?from=${from - hour}&to=${to}`), 404, 'reaching before the show');
+  });
+
+  it('adds no history entry for featuring the product already featured, so the history stays short', async () => {
+    const id = await api.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    for (const productId of ['a', 'a', 'b', 'b', 'b', null, 'b', 'a']) await api.host('POST', `/v1/host/drops/${id}/feature`, { productId });
+    const drop = parseDrop((await api.call('GET', `/v1/drops/${id}`)).body);
+    // b featured again after being cleared is an entry: a replay cannot show the clear, a live viewer saw it.
+    assert.deepEqual(drop.featuredHistory.map((f) => f.productId), ['a', 'b', 'b', 'a']);
+  });
+
+  it(`refuses a product beyond ${MAX_PRODUCTS}, so that every client can still load the drop`, async () => {
+    const products = Array.from({ length: MAX_PRODUCTS }, (_, i) => tee(`p${i}`, { s: 1 }));
+    const id = await api.createDrop({ products });
+    const more = await api.host('PUT', `/v1/host/drops/${id}/products/extra`, tee('extra', { s: 1 }));
+    assert.equal(more.status, 422, JSON.stringify(more.body));
+    assert.equal(more.body.code, 'validation-failed');
+    assert.equal((await api.host('PUT', `/v1/host/drops/${id}/products/p7`, tee('p7', { s: 3 }))).status, 200, 'replacing one is fine');
+    assert.equal(parseDrop((await api.call('GET', `/v1/drops/${id}`)).body).products.length, MAX_PRODUCTS);
   });
 
   it('features a product and refuses one that is not in the drop', async () => {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { insertEvent, lockDropEvents, notify } from '../../server/storage/event-store.js';
 import { setFeatured } from '../../server/storage/drop-store.js';
+import { MAX_FEATURED_HISTORY, parseDrop } from '../../src/protocol/parse.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, eventually, tee, type Api } from './support/api-client.js';
 import { openEvents, type EventClient } from './support/event-client.js';
@@ -130,7 +131,7 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
       await publisher.query('BEGIN');
       await lockDropEvents(tx, slow);
       const at = Date.now();
-      await setFeatured(tx, slow, 'b', at);
+      await setFeatured(tx, slow, 'b', at, 10_000);
       const id = await insertEvent(tx, slow, 'featured', { productId: 'b', at }, at);
       await notify(tx, 'live_drop_events', JSON.stringify({ d: slow, i: id, t: 'featured', x: { productId: 'b', at } }));
       // Meanwhile another drop's event commits with a larger id, and node B has seen it.
@@ -147,6 +148,60 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
       for (const v of [viewer, resumed]) assert.equal((await v.next('featured')).data.productId, 'b');
     } finally {
       await publisher.end();
+    }
+  });
+
+  it("catches up, after the listening connection was lost, on its drop's event that committed below another drop's newer id", async () => {
+    const slow = await a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    const busy = await a.createDrop();
+    const viewer = await events(nodeB, slow);
+    await viewer.next('snapshot');
+    const busyViewer = await events(nodeB, busy);
+    await busyViewer.next('snapshot');
+    const publisher = new pg.Client({ connectionString: database.url });
+    const admin = new pg.Client({ connectionString: database.url });
+    await publisher.connect();
+    await admin.connect();
+    try {
+      const tx = { query: async (sql: string, params?: unknown[]) => (await publisher.query(sql, params)).rows };
+      await publisher.query('BEGIN');
+      await lockDropEvents(tx, slow);
+      const at = Date.now();
+      await setFeatured(tx, slow, 'b', at, 10_000);
+      const id = await insertEvent(tx, slow, 'featured', { productId: 'b', at }, at);
+      await notify(tx, 'live_drop_events', JSON.stringify({ d: slow, i: id, t: 'featured', x: { productId: 'b', at } }));
+      await a.host('POST', `/v1/host/drops/${busy}/feature`, { productId: 'tee' });
+      await busyViewer.next('featured');
+      // Both nodes stop listening; the paused event commits while nobody hears its NOTIFY.
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`);
+      await publisher.query('COMMIT');
+      assert.equal((await viewer.next('featured')).data.productId, 'b');
+    } finally {
+      await publisher.end();
+      await admin.end();
+    }
+  });
+
+  it('keeps only the newest featured history the clients accept, so every element can still load the drop', async () => {
+    const dropId = await a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    const stored = async () => Number((await admin.query('SELECT COUNT(*) AS n FROM featured_history WHERE drop_id = $1', [dropId])).rows[0].n);
+    try {
+      // Longer than the protocol allows, as a long show under an older version left it.
+      await admin.query(
+        `INSERT INTO featured_history (drop_id, product_id, at) SELECT $1, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END, i FROM generate_series(1, $2) i`,
+        [dropId, MAX_FEATURED_HISTORY + 5],
+      );
+      assert.equal(parseDrop((await b.call('GET', `/v1/drops/${dropId}`)).body).featuredHistory.length, MAX_FEATURED_HISTORY);
+      await a.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'a' });
+      const history = parseDrop((await b.call('GET', `/v1/drops/${dropId}`)).body).featuredHistory;
+      assert.equal(history.length, MAX_FEATURED_HISTORY);
+      assert.equal(history.at(-1)!.productId, 'a', 'the newest entry is kept');
+      assert.equal(history[0].at, 7, 'the oldest go');
+      assert.equal(await stored(), MAX_FEATURED_HISTORY, 'and are deleted');
+    } finally {
+      await admin.end();
     }
   });
 
