@@ -108,6 +108,10 @@ function vscodeCustomData(elements: ElementInfo[]) {
 
 const elements = readElements();
 mkdirSync(`${root}dist/npm`, { recursive: true });
-for (const [name, fw] of Object.entries(FRAMEWORKS)) writeFileSync(`${root}dist/npm/jsx-${name}.d.ts`, jsxTypes(elements, fw));
+for (const [name, fw] of Object.entries(FRAMEWORKS)) {
+  writeFileSync(`${root}dist/npm/jsx-${name}.d.ts`, jsxTypes(elements, fw));
+  // Types only; the empty module lets the export's `default` condition resolve at run time too.
+  writeFileSync(`${root}dist/npm/jsx-${name}.js`, `${HEADER}export {};\n`);
+}
 writeFileSync(`${root}dist/vscode.html-custom-data.json`, JSON.stringify(vscodeCustomData(elements), null, 2) + '\n');
 console.log(`editor types: ${elements.length} elements → dist/npm/jsx-{react,preact,solid}.d.ts, dist/vscode.html-custom-data.json`);
