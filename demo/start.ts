@@ -105,7 +105,7 @@ await ensureFree(backendPort, 'backend-port');
 
 const config: DemoConfig = {
   backend: DEFAULT_BACKEND,
-  hostToken: flags['host-token'] ?? randomBytes(18).toString('base64url'),
+  hostToken: flags['host-token'] ?? randomBytes(18).toString('hex'), // hex: a base64url token may start with '-', which the server's flag parser takes for an option
 };
 // The demo pages first, so the backend can be told their origin for CORS.
 const site = await startStaticServer({

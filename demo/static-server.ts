@@ -50,6 +50,8 @@ export interface StaticServerOptions {
   config: DemoConfig;
   /** URL prefix → directory (relative to the repository), longest prefix first; default: the demo's. */
   mounts?: [prefix: string, dir: string][];
+  /** Sent with every file, e.g. a Content-Security-Policy or CORS for a CDN (the tests set them). */
+  headers?: Record<string, string>;
 }
 
 const DEMO_MOUNTS: [string, string][] = [
@@ -90,7 +92,7 @@ export function startStaticServer(options: StaticServerOptions): Promise<Running
     const file = fileFor(url.pathname, mounts);
     if (!file) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
-    const headers = { 'content-type': type, 'cache-control': 'no-cache' };
+    const headers = { 'content-type': type, 'cache-control': 'no-cache', ...options.headers };
     try {
       if (extname(file) === '.html') {
         const html = (await readFile(file, 'utf8')).replaceAll(DEFAULT_BACKEND, config.backend);

@@ -1,6 +1,7 @@
 /**
  * Generates, from `custom-elements.json`:
  *   dist/npm/jsx-react.d.ts, jsx-preact.d.ts, jsx-solid.d.ts   the elements in JSX
+ *   dist/npm/vue.d.ts                                          the elements in Vue templates (GlobalComponents)
  *   dist/vscode.html-custom-data.json                          VS Code HTML hints
  * Run by `npm run build` after `cem analyze`. Each JSX file augments one
  * framework's module, so a React project never needs Preact's types installed.
@@ -87,6 +88,37 @@ export {};
 `;
 }
 
+/** Attributes the element cannot work without (`drop`; `product` on the card): required in the Vue types. */
+const REQUIRED: Record<string, string[]> = { 'drop-countdown': ['drop'], 'drop-product-card': ['drop', 'product'], 'live-drop-player': ['drop'] };
+
+/** Vue: each tag as a component in GlobalComponents, so vue-tsc checks its attributes and event payloads. */
+function vueTypes(elements: ElementInfo[]): string {
+  const imports = elements.map((e) => `import type { ${e.className} } from '${e.npmModule}';`).join('\n');
+  const camel = (event: string) => 'on' + event.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase());
+  const entries = elements.map((e) => {
+    const indent = '      ';
+    const props = [
+      ...e.attributes.map((a) => `${doc(a.description, indent)}${indent}${key(a.name)}${REQUIRED[e.tagName]?.includes(a.name) ? '' : '?'}: ${propType(e, a)};`),
+      ...e.events.map((ev) => `${doc(ev.description, indent)}${indent}${camel(ev.name)}?: (event: EventOf<'${ev.name}'>) => void;`),
+    ];
+    return `${doc(e.summary, '    ')}    '${e.tagName}': DefineComponent<{\n${props.join('\n')}\n    }>;`;
+  });
+  return `${HEADER}import type { DefineComponent } from 'vue';
+${imports}
+
+/** The element's typed event where it declares one in HTMLElementEventMap. */
+type EventOf<K extends string> = K extends keyof HTMLElementEventMap ? HTMLElementEventMap[K] : CustomEvent<unknown>;
+
+declare module 'vue' {
+  interface GlobalComponents {
+${entries.join('\n')}
+  }
+}
+
+export {};
+`;
+}
+
 function vscodeCustomData(elements: ElementInfo[]) {
   return {
     version: 1.1,
@@ -108,6 +140,12 @@ function vscodeCustomData(elements: ElementInfo[]) {
 
 const elements = readElements();
 mkdirSync(`${root}dist/npm`, { recursive: true });
-for (const [name, fw] of Object.entries(FRAMEWORKS)) writeFileSync(`${root}dist/npm/jsx-${name}.d.ts`, jsxTypes(elements, fw));
+for (const [name, fw] of Object.entries(FRAMEWORKS)) {
+  writeFileSync(`${root}dist/npm/jsx-${name}.d.ts`, jsxTypes(elements, fw));
+  // Types only; the empty module lets the export's `default` condition resolve at run time too.
+  writeFileSync(`${root}dist/npm/jsx-${name}.js`, `${HEADER}export {};\n`);
+}
+writeFileSync(`${root}dist/npm/vue.d.ts`, vueTypes(elements));
+writeFileSync(`${root}dist/npm/vue.js`, `${HEADER}export {};\n`);
 writeFileSync(`${root}dist/vscode.html-custom-data.json`, JSON.stringify(vscodeCustomData(elements), null, 2) + '\n');
 console.log(`editor types: ${elements.length} elements → dist/npm/jsx-{react,preact,solid}.d.ts, dist/vscode.html-custom-data.json`);

@@ -1,15 +1,15 @@
 /**
- * live-drop for applications: importing this module registers the elements
- * and exports the public API. Site owners use `dist/live-drop.js` through a
- * script tag instead.
+ * live-drop for applications: importing this module registers the countdown
+ * and the card, loads `<live-drop-player>` lazily as the script-tag build does
+ * (the first time the page contains one, see player-loader.ts), and exports the
+ * public API. `live-drop/<tag>.js` registers one element instead. Site owners
+ * use `dist/live-drop.js` through a script tag.
  */
-import './elements/drop-countdown/drop-countdown.js';
-import './elements/drop-product-card/drop-product-card.js';
-import './elements/live-drop-player/live-drop-player.js';
 
 export { DropCountdown, type CountdownState } from './elements/drop-countdown/drop-countdown.js';
 export { DropProductCard, type CardState } from './elements/drop-product-card/drop-product-card.js';
-export { LiveDropPlayer, type PlayerState } from './elements/live-drop-player/live-drop-player.js';
+export type { LiveDropPlayer, PlayerState } from './elements/live-drop-player/live-drop-player.js';
+export { loadPlayer } from './player-loader.js';
 export * from './protocol/types.js';
 export { ProtocolError } from './protocol/parse.js';
 export { configure, type LiveDropConfig } from './core/config.js';

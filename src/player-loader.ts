@@ -1,9 +1,11 @@
 /**
- * Script-tag build only: `<live-drop-player>` (and, through it, hls.js) is a
- * lazy chunk, fetched the first time the page contains the element, so a page
+ * `<live-drop-player>` (and, through it, hls.js) is a lazy chunk in both
+ * builds, fetched the first time the page contains the element, so a page
  * with only countdowns and cards does not pay for the player.
- * Applications importing `live-drop` get the player registered eagerly instead.
+ * (`live-drop/live-drop-player.js` registers it eagerly, e.g. for server rendering.)
  */
+import { isServer } from 'lit';
+
 const TAG = 'live-drop-player';
 let loading: Promise<unknown> | undefined;
 
@@ -17,9 +19,10 @@ const contains = (node: Node) =>
   node instanceof Element && (node.localName === TAG || node.querySelector(TAG) !== null);
 
 let observer: MutationObserver | undefined;
-if (document.querySelector(TAG)) {
+// A server has no page to watch: server rendering imports live-drop/live-drop-player.js itself.
+if (!isServer && document.querySelector(TAG)) {
   void loadPlayer();
-} else {
+} else if (!isServer) {
   observer = new MutationObserver((records) => {
     if (records.some((r) => [...r.addedNodes].some(contains))) void loadPlayer();
   });

@@ -46,7 +46,7 @@ export function resolveBackend(attribute: string | null | undefined, tag: string
     };
   let url: URL | undefined;
   try {
-    url = new URL(raw, document.baseURI);
+    url = new URL(raw, globalThis.document?.baseURI); // no document on a server: absolute URLs only
   } catch {
     // not a URL at all: the same advice as for a wrong scheme
   }

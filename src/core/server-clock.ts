@@ -8,6 +8,7 @@
  * (± RTT/2). It is measured when the first listener arrives and again
  * whenever the page becomes visible (sleep, tab switches, clock changes).
  */
+import { isServer } from 'lit';
 import { atom, onMount, type ReadableAtom } from 'nanostores';
 import { apiClient } from './api-client.js';
 import { sharedBy } from './shared-instances.js';
@@ -39,6 +40,8 @@ export class ServerClock {
 
   constructor(readonly backend: string) {
     onMount(this.#offset, () => {
+      // On a server (rendering with @lit-labs/ssr) the local clock is the server's: nothing to measure.
+      if (isServer) return;
       void this.sync();
       const onVisible = () => document.visibilityState === 'visible' && void this.sync();
       document.addEventListener('visibilitychange', onVisible);

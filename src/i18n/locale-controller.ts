@@ -4,7 +4,7 @@
  * the document's, else the browser's. Text comes from the built-in strings
  * merged with the site's overrides; numbers and dates go through `Intl`.
  */
-import type { ReactiveController, ReactiveElement } from 'lit';
+import { isServer, type ReactiveController, type ReactiveElement } from 'lit';
 import { $config, type LiveDropConfig } from '../core/config.js';
 import type { Money } from '../protocol/types.js';
 import { formatDateTime, formatMoney, formatRelative, localeCurrency, pickPrice } from './format.js';
@@ -37,6 +37,8 @@ export function localText(lang: string, key: TextKey, builtIn: string, params: R
 }
 
 export function resolveLang(el: Element): string {
+  // Server rendering (@lit-labs/ssr) has no document: the element's own lang, the configured one, or English.
+  if (isServer) return el.getAttribute('lang') || $config.get().lang || 'en';
   return (
     closestLang(el) ||
     $config.get().lang ||

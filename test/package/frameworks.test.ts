@@ -13,7 +13,7 @@ import { chromium, type Browser } from 'playwright';
 import { DEFAULT_BACKEND, startStaticServer, type DemoConfig, type RunningStaticServer } from '../../demo/static-server.js';
 import { chromiumLaunchOptions } from '../support/chromium.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
-import { packedProject, root, viteBuild, type PackedProject } from './packed-project.js';
+import { packedProject, root, run, viteBuild, type PackedProject } from './packed-project.js';
 
 const EXAMPLES = [
   { name: 'react', file: 'examples/react/main.tsx', mount: 'root' },
@@ -71,4 +71,51 @@ describe('framework examples at run time', () => {
       await page.close();
     });
   }
+
+  describe('Vue templates type-checked by vue-tsc with live-drop/vue', () => {
+    const good = `<script setup lang="ts">
+import type {} from 'live-drop';
+import type {} from 'live-drop/vue';
+const onCheckout = (event: HTMLElementEventMap['drop-checkout']) => event.detail.reservation.id;
+</script>
+<template>
+  <drop-countdown drop="demo" />
+  <drop-product-card drop="demo" product="hoodie-night" compact @drop-checkout="onCheckout" />
+</template>
+`;
+    const check = async (name: string, sfc: string) => {
+      const dir = join(packed.project, `vue-sfc-${name}`);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'App.vue'), sfc);
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2023', 'DOM'], strict: true, noEmit: true, types: [] },
+          // docs/frameworks.md: strictTemplates makes unknown attributes and events errors.
+          vueCompilerOptions: { strictTemplates: true },
+          include: ['*.vue'],
+        }),
+      );
+      return run(process.execPath, [join(root, 'node_modules/vue-tsc/bin/vue-tsc.js'), '-p', 'tsconfig.json'], { cwd: dir }).then(
+        () => '',
+        (err: { stdout: string }) => err.stdout,
+      );
+    };
+
+    it('accepts the elements with their attributes and a typed checkout handler', async () => {
+      assert.equal(await check('good', good), '');
+    });
+
+    for (const [what, bad, error] of [
+      ['a misspelt attribute', good.replace('<drop-countdown drop="demo"', '<drop-countdown dropp="demo"'), /'drop' is missing|dropp/],
+      ['a misspelt event', good.replace('@drop-checkout', '@drop-chekout'), /[Cc]hekout/],
+      ['a handler for another payload', good.replace("HTMLElementEventMap['drop-checkout']", "HTMLElementEventMap['drop-started']"), /not assignable/],
+    ] as const) {
+      it(`rejects ${what}`, async () => {
+        const out = await check(what.replace(/\W+/g, '-'), bad);
+        assert.match(out, /error TS/, `vue-tsc must fail:\n${out}`);
+        assert.match(out, error);
+      });
+    }
+  });
 });

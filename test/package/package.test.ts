@@ -126,6 +126,51 @@ describe('npm package', () => {
     assert.deepEqual(JSON.parse(stdout), { configure: 'function', card: true, countdown: 'function' });
   });
 
+  it('registers its element per element entry point, and the main entry the player only when the page has one', async () => {
+    const registered = async (entry: string) => {
+      const script = `await import('${entry}');
+        console.log(JSON.stringify(['drop-countdown', 'drop-product-card', 'live-drop-player'].filter((t) => customElements.get(t))));`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
+      return JSON.parse(stdout) as string[];
+    };
+    assert.deepEqual(await registered('live-drop/drop-countdown.js'), ['drop-countdown']);
+    assert.deepEqual(await registered('live-drop/drop-product-card.js'), ['drop-product-card']);
+    // The player shows the countdown and the featured product's card inside itself.
+    assert.deepEqual(await registered('live-drop/live-drop-player.js'), ['drop-countdown', 'drop-product-card', 'live-drop-player']);
+    assert.deepEqual(await registered('live-drop'), ['drop-countdown', 'drop-product-card'], 'the main entry loads the player lazily');
+  });
+
+  it('can be required from CommonJS (Node 20.19+ loads the ES module for require)', async () => {
+    const script = `const m = require('live-drop'); console.log(typeof m.configure, typeof require('live-drop/drop-countdown.js').DropCountdown);`;
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: project });
+    assert.equal(stdout.trim(), 'function function');
+  });
+
+  it('bundles with Vite into lazy chunks: the player on its own, hls.js as live-drop-hls-*.js, silent with the documented limit', async () => {
+    const app = join(project, 'chunks');
+    mkdirSync(app);
+    writeFileSync(join(app, 'index.html'), '<script type="module" src="./main.js"></script>');
+    writeFileSync(join(app, 'main.js'), "import { configure } from 'live-drop';\nconfigure({ backend: 'https://drops.example.com' });\n");
+    const vite = (...args: string[]) =>
+      run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--base', './', '--outDir', 'out', ...args], { cwd: app });
+    const plain = await vite();
+    const assets = readdirSync(join(app, 'out/assets'));
+    const hlsChunk = assets.find((f) => /^live-drop-hls-.*\.js$/.test(f));
+    assert.ok(hlsChunk, `hls.js has a chunk named after live-drop: ${assets.join(', ')}`);
+    assert.ok(readFileSync(join(app, 'out/assets', hlsChunk), 'utf8').includes('manifestLoadingTimeOut'), 'that chunk is hls.js');
+    const player = assets.find((f) => /^live-drop-player-.*\.js$/.test(f));
+    assert.ok(player && readFileSync(join(app, 'out/assets', player), 'utf8').includes('requestPictureInPicture'), 'the player is a chunk of its own');
+    const output = plain.stdout + plain.stderr;
+    assert.match(output, /larger than 500 kB/, 'without the setting Vite warns (docs/frameworks.md explains it)');
+    // docs/frameworks.md: the setting that silences it.
+    const docs = readFileSync(join(root, 'docs/frameworks.md'), 'utf8');
+    const limit = /chunkSizeWarningLimit: (\d+)/.exec(docs)?.[1];
+    assert.ok(limit, 'docs/frameworks.md names chunkSizeWarningLimit');
+    writeFileSync(join(app, 'vite.config.js'), `export default { build: { chunkSizeWarningLimit: ${limit} } };\n`);
+    const quiet = await vite();
+    assert.doesNotMatch(quiet.stdout + quiet.stderr, /larger than/, 'the documented limit silences the warning');
+  });
+
   it('keeps the elements when a bundler builds an app that imports only configure()', async () => {
     const app = join(project, 'bundled');
     mkdirSync(app);

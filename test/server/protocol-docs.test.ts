@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -34,5 +37,15 @@ describe('protocol documentation', () => {
     assert.ok(codes.length > 10);
     for (const code of codes) assert.ok(md.includes(`\`${code}\``), `problem code ${code}`);
     for (const event of ['snapshot', 'stock', 'featured', 'status', 'viewers', 'reactions']) assert.ok(md.includes(`#### ${event}`), `event ${event}`);
+  });
+
+  it("passes Redocly's recommended lint with no errors (the server tests check real answers against it: support/openapi.ts)", async () => {
+    const cli = fileURLToPath(new URL('../../node_modules/@redocly/cli/bin/cli.js', import.meta.url));
+    const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' };
+    const result = await promisify(execFile)(process.execPath, [cli, 'lint', 'docs/openapi.yaml', '--format=stylish'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env,
+    }).catch((error: { stdout: string; stderr: string }) => assert.fail(`redocly lint failed:\n${error.stdout}${error.stderr}`));
+    assert.match(result.stdout + result.stderr, /valid/);
   });
 });

@@ -192,7 +192,7 @@ export class Playback {
     if (this.engine === 'native') {
       this.video.src = this.url;
     } else {
-      const { default: HlsClass } = await import('hls.js');
+      const { default: HlsClass } = await import('./live-drop-hls.js');
       if (this.#destroyed) return;
       const hls = new HlsClass({
         lowLatencyMode: true,

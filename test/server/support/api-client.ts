@@ -1,6 +1,10 @@
-/** A plain HTTP client for the server tests: every answer with its status, headers and parsed body. */
+/**
+ * A plain HTTP client for the server tests: every answer with its status, headers and parsed body,
+ * each checked against docs/openapi.yaml (see openapi.ts): an answer the description does not allow throws.
+ */
 import type { DropInput, ProductInput } from '../../../src/protocol/types.js';
 import type { RunningServer } from '../../support/reference-server.js';
+import { openapiMismatch } from './openapi.js';
 
 export interface Answer<T = any> {
   status: number;
@@ -59,6 +63,8 @@ export function apiFor(server: Pick<RunningServer, 'url' | 'hostToken'>): Api {
       } catch {
         /* not JSON: keep the text */
       }
+      const mismatch = openapiMismatch(method, path, res.status, res.headers.get('content-type'), parsed);
+      if (mismatch) throw new Error(mismatch);
       return { status: res.status, headers: res.headers, body: parsed as any };
     },
     host: (method, path, body) => api.call(method, path, { body, token: server.hostToken }),
