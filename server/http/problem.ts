@@ -22,6 +22,7 @@ const TITLES: Record<ProblemCode, string> = {
   'reservation-not-held': 'The reservation is no longer held',
   'idempotency-key-invalid': 'The Idempotency-Key header is malformed',
   'idempotency-conflict': 'The Idempotency-Key was used for another request',
+  unavailable: 'Not available yet; ask again',
   internal: 'Internal server error',
 };
 

@@ -167,6 +167,7 @@ export type ProblemCode =
   | 'reservation-not-held'
   | 'idempotency-key-invalid'
   | 'idempotency-conflict'
+  | 'unavailable'
   | 'internal';
 
 /** RFC 9457 problem details, served as `application/problem+json`. */
