@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const ALL = ['bundle', 'rush', 'fanout', 'first-frame', 'countdown'];
+const ALL = ['bundle', 'rush', 'fanout', 'first-frame', 'latency', 'countdown'];
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 const failed: string[] = [];
 for (const name of names) {

@@ -17,7 +17,8 @@ import { FloatingReactions } from './floating-reactions.js';
 import { icons } from './icons.js';
 import { IdleController } from './idle-controller.js';
 import { playerStyles } from './live-drop-player.styles.js';
-import { Playback, type Engine, type PlaybackHealth, type PlaybackMode } from './playback.js';
+import { LiveEdgeController } from './live-edge-controller.js';
+import { Playback, preloadEngine, type Engine, type PlaybackHealth, type PlaybackMode } from './playback.js';
 import { playerText, type PlayerStringKey } from './player-strings.js';
 import { entryAt, timelineOf, type TimelineEntry } from './product-timeline.js';
 
@@ -32,9 +33,6 @@ export interface PlayerEventDetails {
   'drop-player-state': { dropId: string; state: PlayerState };
 }
 
-/** Seconds behind the live position after which the player offers to jump to live. */
-const BEHIND_LIVE_S = 5;
-
 /** WebVTT lines counted from the picture's bottom: captions clear the control bar, or sit low when it is hidden. */
 const CAPTION_LINE_HIGH = -4;
 const CAPTION_LINE_LOW = -2;
@@ -44,12 +42,13 @@ const CAPTION_LINE_LOW = -2;
  *
  * @description Plays the drop's stream through hls.js where the browser has Media Source Extensions (loaded only
  * then, as a separate chunk), natively otherwise. It starts muted (so autoplay works on phones) with an obvious
- * tap-to-unmute. Before the show it shows the poster, the title and a countdown; live, a badge, the viewer count
- * and a jump-to-live button when behind; afterwards the replay from the start with the same product timeline and
- * a list of the products to jump to. A broken stream is retried with backoff until it is back. A product the host
- * features is held until the playhead's program date-time (EXT-X-PROGRAM-DATE-TIME) reaches the moment it was
- * featured, then a compact `<drop-product-card>` slides in over the video. Keys while the player has focus:
- * Space or K play/pause, M mute, F full screen, C captions.
+ * tap-to-unmute. Before the show it shows the poster, the title and a countdown; live, a badge and the viewer count,
+ * staying near the live edge (catching up by itself after a stall) with a "Go live" button when paused or far
+ * behind; afterwards the replay from the start with the same product timeline and a list of the products to jump
+ * to. A broken stream is retried with backoff until it is back. A product the host features is held until the
+ * playhead's program date-time (EXT-X-PROGRAM-DATE-TIME) reaches the moment it was featured, then a compact
+ * `<drop-product-card>` slides in over the video. Keys while the player has focus: Space or K play/pause, M mute,
+ * F full screen, C captions.
  *
  * @fires drop-featured-shown - A featured product's card slid in. `detail: { dropId, productId, at, playhead }` (`playhead`: the program date-time on screen, ms).
  * @fires drop-reaction - The viewer sent a reaction. `detail: { dropId, kind }`
@@ -60,7 +59,7 @@ const CAPTION_LINE_LOW = -2;
  * @csspart video - The `<video>`.
  * @csspart poster - The poster shown before the show and after it.
  * @csspart top - The top bar: live badge, viewer count, title.
- * @csspart live-badge - The "Live" badge; a button to jump to live when behind.
+ * @csspart live-badge - The "Live" badge; a "Go live" button when paused or far behind.
  * @csspart viewers - The viewer count.
  * @csspart unmute - The "Tap to unmute" button.
  * @csspart controls - The control bar.
@@ -154,6 +153,7 @@ export class LiveDropPlayer extends LitElement {
   readonly #viewers = new StoreController(this, () => this.#drop.store?.$viewers);
   readonly #reactions = new StoreController(this, () => this.#drop.store?.$reactions);
   readonly #idle = new IdleController(this, () => !this.paused && this.health === 'playing');
+  readonly #liveEdge = new LiveEdgeController(this);
 
   #playback: Playback | undefined;
   #playbackKey = '';
@@ -183,6 +183,7 @@ export class LiveDropPlayer extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    preloadEngine(this.playback);
     document.addEventListener('fullscreenchange', this.#onFullscreen);
   }
 
@@ -303,6 +304,8 @@ export class LiveDropPlayer extends LitElement {
         this.#pendingSeek = null;
       }
     }
+    // Nothing on screen yet: no date to judge by, and "no date" would mean "show what arrived" (streams without dates).
+    if (this.health !== 'playing') return;
     const playhead = playback.programDateTime();
     const due = entryAt(this.#timeline(drop), playhead);
     const next = due?.productId ? due : null;
@@ -318,7 +321,7 @@ export class LiveDropPlayer extends LitElement {
         );
       }
     }
-    this.behind = drop.status === 'live' && playback.behindLive() > BEHIND_LIVE_S;
+    this.behind = this.#liveEdge.follow(playback, drop.status === 'live');
     // The retry countdown on the offline message.
     if (this.state === 'offline') this.requestUpdate();
     this.hasCaptions = playback.hasCaptions();
@@ -375,11 +378,7 @@ export class LiveDropPlayer extends LitElement {
     if (this.#playback?.setCaptions(on)) this.captionsOn = on;
   };
 
-  #goLive = () => {
-    const position = this.#playback?.liveSyncPosition();
-    if (position != null) this.video.currentTime = position;
-    if (this.video.paused) void this.video.play().catch(() => undefined);
-  };
+  #goLive = () => this.#playback && this.#liveEdge.jump(this.#playback);
 
   #watchReplay = (at?: number) => {
     this.replaying = true;
@@ -505,7 +504,7 @@ export class LiveDropPlayer extends LitElement {
     return html`<div class="top" part="top">
       ${this.behind
         ? html`<button part="live-badge button" class="live-badge behind" @click=${this.#goLive} aria-label=${this.#t('behindLive')}>
-            <span class="dot" aria-hidden="true"></span>${this.#t('live')}
+            <span class="dot" aria-hidden="true"></span>${this.#t('goLive')}
           </button>`
         : html`<span part="live-badge" class="live-badge"><span class="dot" aria-hidden="true"></span>${this.#t('live')}</span>`}
       ${viewers !== undefined
