@@ -304,10 +304,9 @@ export class LiveDropPlayer extends LitElement {
         this.#pendingSeek = null;
       }
     }
-    // Nothing on screen yet: no date to judge by, and "no date" would mean "show what arrived" (streams without dates).
-    if (this.health !== 'playing') return;
     const playhead = playback.programDateTime();
-    const due = entryAt(this.#timeline(drop), playhead);
+    // Before the first frame no date is known yet, and "no date" means "show what arrived" (streams without dates).
+    const due = playhead === null && this.video.readyState < 2 ? this.shown : entryAt(this.#timeline(drop), playhead);
     const next = due?.productId ? due : null;
     if (next?.productId !== this.shown?.productId || next?.at !== this.shown?.at) {
       this.shown = next;
@@ -532,7 +531,7 @@ export class LiveDropPlayer extends LitElement {
     const t = this.#t.bind(this);
     switch (this.state) {
       case 'loading':
-        return html`<div class="message" part="message"><span class="spinner" aria-label=${this.#locale.t('loading')}></span></div>`;
+        return html`<div class="message" part="message"><span class="spinner" role="img" aria-label=${this.#locale.t('loading')}></span></div>`;
       case 'error': {
         const code = this.#drop.configError ? 'config' : errorCode(this.#drop.fatalError);
         return html`<div class="message" part="message" role="alert">
@@ -566,7 +565,7 @@ export class LiveDropPlayer extends LitElement {
             : html`<p>${t('noReplay')}</p>`}
         </div>`;
     }
-    if (this.health === 'loading') return html`<div class="message" part="message"><span class="spinner" aria-label=${this.#locale.t('loading')}></span></div>`;
+    if (this.health === 'loading') return html`<div class="message" part="message"><span class="spinner" role="img" aria-label=${this.#locale.t('loading')}></span></div>`;
     return nothing;
   }
 
