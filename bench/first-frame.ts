@@ -2,32 +2,31 @@
  * first-frame: how long <live-drop-player> takes from being connected to the
  * first `playing` of the simulated live stream, through hls.js (its lazy
  * chunk included) and through the browser's native HLS.
- *   npm run build && node --import tsx bench/first-frame.ts [--runs 5]
+ *   npm run build && node --import tsx bench/first-frame.ts [--runs 7]
  * Each run: a fresh Chromium context (cold HTTP cache) on a page that loads
- * dist/live-drop.js, then appends the player for a live drop on the
- * reference server (the player's lazy chunk and hls.js's load from there
- * on, so they are counted). Time from the append (connected) to the
- * video's first `playing` event, and to the first painted video frame
- * (requestVideoFrameCallback).
+ * dist/live-drop.js, then appends the player for a live drop configured as
+ * the demo drop is (its products, and the multivariant stream/main.m3u8 with
+ * the captions rendition), on the reference server. So the player's lazy
+ * chunk, hls.js, the drop's snapshot, the server clock sync and every
+ * playlist load from there on are counted. Time from the append
+ * (connected) to the video's first `playing` event, and to the first
+ * painted video frame (requestVideoFrameCallback).
  */
 import { chromium } from 'playwright';
+import { demoDrop } from '../server/services/demo-drop.js';
 import { chromiumLaunchOptions } from '../test/support/chromium.js';
 import { startReferenceServer } from '../test/support/reference-server.js';
 import { intFlags } from './lib/args.js';
-import { requireBuild, startSite } from './lib/bench-site.js';
+import { playerPage, requireBuild, startSite } from './lib/bench-site.js';
 import { createDrop } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
 import { median } from './lib/stats.js';
 import { printTable } from './lib/table.js';
 
-const flags = intFlags({ runs: 5 }, 'usage: bench/first-frame.ts [--runs N]');
+const flags = intFlags({ runs: 7 }, 'usage: bench/first-frame.ts [--runs N]');
 requireBuild('first-frame');
 
-const PAGE = `<!doctype html><meta charset="utf-8"><script type="module" src="/live-drop.js"></script>
-<script type="module">
-  const q = new URLSearchParams(location.search);
-  const el = document.createElement('live-drop-player');
-  for (const name of ['backend', 'drop', 'playback']) el.setAttribute(name, q.get(name));
+const PAGE = playerPage(`
   window.__times = new Promise(async (resolve) => {
     const times = {};
     setTimeout(() => resolve({ error: 'no playing within 30 s, state ' + el.state }), 30_000);
@@ -46,7 +45,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><script type="module" src="/l
       });
     });
   });
-</script>`;
+`);
 
 
 const server = await startReferenceServer();
@@ -56,12 +55,8 @@ const browser = await chromium.launch(chromiumLaunchOptions());
 const samples: Record<string, { playing: number[]; frame: number[] }> = { hlsjs: { playing: [], frame: [] }, native: { playing: [], frame: [] } };
 let exitCode = 0;
 try {
-  const drop = await createDrop(client, server.hostToken, {
-    title: 'First frame',
-    startsAt: Date.now() - 1000,
-    stream: { hls: 'stream/live.m3u8', poster: 'stream/poster.jpg' },
-    products: [],
-  });
+  const { id: _demoId, ...demo } = demoDrop({ startsAt: Date.now() - 1000, holdMs: 600_000, hls: 'stream/main.m3u8', poster: 'stream/poster.jpg' });
+  const drop = await createDrop(client, server.hostToken, demo);
   for (let run = 0; run < flags.runs; run++) {
     for (const playback of ['hlsjs', 'native']) {
       const context = await browser.newContext();
@@ -95,7 +90,7 @@ try {
 
 const stat = (name: string, xs: number[]) => [name, xs.length, Math.min(...xs), median(xs), Math.max(...xs)];
 printTable(
-  `first-frame: element connected → first \`playing\` on the simulated live stream, ${flags.runs} cold runs per engine (ms)`,
+  `first-frame: element connected → first \`playing\` on the demo drop's stream (multivariant, captions), ${flags.runs} cold runs per engine (ms)`,
   ['engine', 'runs', 'min', 'median', 'max'],
   [
     stat('hls.js (lazy chunk included): playing', samples.hlsjs.playing),

@@ -16,6 +16,18 @@ export function requireBuild(bench: string): void {
   process.exit(1);
 }
 
+/**
+ * A page that loads dist/live-drop.js and makes one `<live-drop-player>`, `el`, whose `backend`, `drop` and
+ * `playback` come from the query; `script` (a module script's body) appends it and watches it.
+ */
+export const playerPage = (script: string) => `<!doctype html><meta charset="utf-8"><script type="module" src="/live-drop.js"></script>
+<script type="module">
+  const q = new URLSearchParams(location.search);
+  const el = document.createElement('live-drop-player');
+  for (const name of ['backend', 'drop', 'playback']) el.setAttribute(name, q.get(name));
+${script}
+</script>`;
+
 export async function startSite(page: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;

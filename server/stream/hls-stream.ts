@@ -1,7 +1,8 @@
 /**
  * The simulated live stream: an 8-second clip looped on the wall clock and
- * served as a live HLS stream, plus VOD replays of past windows with the
- * same program date-times (see playlists.ts for the arithmetic), with an
+ * served as a Low-Latency HLS stream (fMP4 parts of 1/3 s, blocking
+ * playlist reloads), plus VOD replays of past windows with the same
+ * program date-times (see playlists.ts for the arithmetic), with an
  * English WebVTT captions rendition on the same timeline. Stateless, so
  * every server node serves the same stream (it asks `isShow` whether a replay
  * window was a show, and keeps replay playlists it built, which never change
@@ -10,10 +11,14 @@
  *
  *   GET stream/main.m3u8                       multivariant playlist: the live video + captions
  *   GET stream/main.m3u8?from=<ms>&to=<ms>     the same for a replay of that wall-clock window
- *   GET stream/live.m3u8                       live video playlist (sliding window)
+ *   GET stream/live.m3u8                       live video playlist (sliding window, parts)
+ *   GET stream/live.m3u8?_HLS_msn=<n>[&_HLS_part=<i>]
+ *                                              the same once it holds segment n (part i): a blocking reload
  *   GET stream/replay.m3u8?from=<ms>&to=<ms>   VOD video playlist of that wall-clock window
  *   GET stream/captions.m3u8[?from=<ms>&to=<ms>] live (or VOD) captions playlist, same segments
- *   GET stream/segments/<n>.ts                 segment n (MPEG-TS), once it has started
+ *   GET stream/init.mp4                        the fMP4 initialisation section of every segment and part
+ *   GET stream/segments/<n>.m4s                segment n (fMP4), once it has started
+ *   GET stream/parts/<n>.<i>.m4s               part i of segment n, once it has ended (held until then when it is near)
  *   GET stream/captions/<n>.vtt                captions of segment n (WebVTT), once it has started
  *   GET stream/poster.jpg                      a still for the drop's poster
  *
@@ -22,8 +27,19 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { problemType, type ProblemCode } from '../../src/protocol/types.js';
-import { loadClip, type Clip, type ClipSegment } from './clip.js';
-import { livePlaylist, multivariantPlaylist, replayPlaylist, segmentStart, sequenceAt, STREAM_EPOCH_MS, type Rendition, type Timeline } from './playlists.js';
+import { loadClip, type Clip } from './clip.js';
+import {
+  blockingReload,
+  livePlaylist,
+  multivariantPlaylist,
+  partEnd,
+  replayPlaylist,
+  segmentStart,
+  sequenceAt,
+  STREAM_EPOCH_MS,
+  type Rendition,
+  type Timeline,
+} from './playlists.js';
 
 export interface HlsStream {
   /** Serves `/stream/...` requests; returns false when the path is not the stream's. */
@@ -58,10 +74,17 @@ export interface HlsStreamOptions {
   now?: () => number;
   /** Wall-clock start of segment 0; `STREAM_EPOCH_MS` by default. Every node must use the same. */
   epochMs?: number;
+  /**
+   * Longest a blocking playlist reload or a request for a part not yet ended
+   * is held before it is answered 503 (default: three target durations, as
+   * RFC 8216bis recommends).
+   */
+  holdLimitMs?: number;
 }
 
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 const VTT_TYPE = 'text/vtt; charset=utf-8';
+const MP4_TYPE = 'video/mp4';
 const CORS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
@@ -80,7 +103,10 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
   const window = options.window ?? 6;
   const maxReplayMs = options.maxReplayMs ?? 24 * 3600_000;
   const now = options.now ?? Date.now;
-  const timeline: Timeline = { segmentMs: clip.segmentMs, loop: clip.segments.length, epochMs: options.epochMs ?? STREAM_EPOCH_MS };
+  const timeline: Timeline = { segmentMs: clip.segmentMs, parts: clip.partsPerSegment, loop: clip.segments.length, epochMs: options.epochMs ?? STREAM_EPOCH_MS };
+  const holdLimitMs = options.holdLimitMs ?? 3 * Math.ceil(clip.segmentMs / 1000) * 1000;
+  // Key frames sit at the same parts of every clip segment (make-clip.sh); the playlist marks them INDEPENDENT.
+  const independent = (i: number) => clip.segments.every((s) => s.parts[i].independent);
 
   const isShow = options.isShow ?? (async () => true);
   // Windows found to be shows: a show's replay is asked for by all its viewers.
@@ -93,7 +119,7 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
   const bandwidth = Math.ceil((Math.max(...clip.segments.map((s) => s.bytes.length)) * 8 * 1000) / clip.segmentMs);
 
   function serve(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
-    if (path === 'live.m3u8') return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, livePlaylist(timeline, now(), window));
+    if (path === 'live.m3u8') return live(req, res, query);
     if (path === 'replay.m3u8') return mediaPlaylist(req, res, 'video', query, true);
     if (path === 'captions.m3u8' && clip.captions) return mediaPlaylist(req, res, 'captions', query, false);
     if (path === 'main.m3u8') {
@@ -111,24 +137,74 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
       return void ofShow(res, query, () => send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, body));
     }
     if (path === 'poster.jpg' && clip.poster) return send(req, res, 200, 'image/jpeg', IMMUTABLE, clip.poster);
-    const segment = /^segments\/(\d{1,15})\.ts$/.exec(path);
-    if (segment && serveStarted(req, res, clip.segments, 'video/mp2t', Number(segment[1]))) return;
+    if (path === 'init.mp4') return send(req, res, 200, MP4_TYPE, IMMUTABLE, clip.init);
+    const segment = /^segments\/(\d{1,15})\.m4s$/.exec(path);
+    if (segment && serveStarted(req, res, MP4_TYPE, Number(segment[1]), (n) => clip.segments[n % timeline.loop].bytes)) return;
     const cues = /^captions\/(\d{1,15})\.vtt$/.exec(path);
-    if (cues && clip.captions && serveStarted(req, res, clip.captions, VTT_TYPE, Number(cues[1]))) return;
+    if (cues && clip.captions && serveStarted(req, res, VTT_TYPE, Number(cues[1]), (n) => clip.captions![n % timeline.loop].bytes)) return;
+    const part = /^parts\/(\d{1,15})\.(\d{1,3})\.m4s$/.exec(path);
+    if (part && Number(part[2]) < timeline.parts) return servePart(req, res, Number(part[1]), Number(part[2]));
     problem(res, 404, 'not-found', `No stream resource at stream/${path}`);
   }
 
   /** Serves file n of the loop (segment or captions) once segment n has started; false before then. */
-  function serveStarted(req: IncomingMessage, res: ServerResponse, files: ClipSegment[], type: string, n: number): boolean {
+  function serveStarted(req: IncomingMessage, res: ServerResponse, type: string, n: number, bytes: (n: number) => Buffer): boolean {
     if (n > sequenceAt(timeline, now())) return false;
-    send(req, res, 200, type, IMMUTABLE, files[n % files.length].bytes);
+    send(req, res, 200, type, IMMUTABLE, bytes(n));
     return true;
+  }
+
+  /**
+   * Part i of segment n once its wall-clock end has passed. One that ends
+   * within the hold limit (the preload hint, a player a little ahead) is held
+   * until then, as RFC 8216bis asks of a server for hinted parts; later ones
+   * are not there (404).
+   */
+  function servePart(req: IncomingMessage, res: ServerResponse, n: number, i: number): void {
+    const at = partEnd(timeline, n, i);
+    if (at - now() > holdLimitMs) return problem(res, 404, 'not-found', `part ${i} of segment ${n} has not been recorded yet`);
+    hold(res, at, () => send(req, res, 200, MP4_TYPE, IMMUTABLE, clip.segments[n % timeline.loop].parts[i].bytes));
+  }
+
+  /** The live video playlist, at once or, for a blocking reload (`_HLS_msn`, `_HLS_part`), once it holds what was asked for. */
+  function live(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+    const playlistNow = () => send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, livePlaylist(timeline, now(), window, 'video', independent));
+    const msn = query.get('_HLS_msn');
+    const part = query.get('_HLS_part');
+    if (msn === null && part === null) return playlistNow();
+    if (msn === null) return problem(res, 400, 'bad-request', '_HLS_part needs _HLS_msn');
+    const wait = blockingReload(timeline, now(), msn, part);
+    if ('error' in wait) return problem(res, 400, 'bad-request', wait.error);
+    hold(res, wait.at, playlistNow);
+  }
+
+  /**
+   * Calls `answer` once the wall clock has reached `at`, or at once when it has;
+   * 503 when the hold limit passes first. A viewer who hangs up is forgotten.
+   */
+  function hold(res: ServerResponse, at: number, answer: () => void): void {
+    if (at <= now()) return answer();
+    // The limit runs on the monotonic clock: the stream's own clock may be pinned (tests) or jump.
+    const deadline = performance.now() + holdLimitMs;
+    let timer: ReturnType<typeof setTimeout>;
+    const check = () => {
+      if (now() >= at) return answer();
+      const left = Math.min(at - now(), deadline - performance.now());
+      if (left <= 0) {
+        res.setHeader('Retry-After', '1');
+        return problem(res, 503, 'unavailable', `not recorded within ${holdLimitMs} ms; ask again`);
+      }
+      // A millisecond late rather than early: the wall-clock end must have passed.
+      timer = setTimeout(check, left + 1);
+    };
+    res.once('close', () => clearTimeout(timer));
+    check();
   }
 
   /** A media playlist of one rendition: live without a window (unless `needsWindow`), VOD of the window with one. */
   function mediaPlaylist(req: IncomingMessage, res: ServerResponse, rendition: Rendition, query: URLSearchParams, needsWindow: boolean): void {
     if (!needsWindow && !query.has('from') && !query.has('to')) {
-      return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, livePlaylist(timeline, now(), window, rendition));
+      return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, livePlaylist(timeline, now(), window, rendition, independent));
     }
     void ofShow(res, query, ({ from, to }) => {
       const key = `${rendition} ${from} ${to}`;
@@ -236,7 +312,7 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, type: s
 }
 
 function problem(res: ServerResponse, status: number, code: ProblemCode, detail: string): void {
-  const title = { 400: 'Bad request', 404: 'Not found', 405: 'Method not allowed', 416: 'Range not satisfiable', 500: 'Internal server error' }[status] ?? 'Error';
+  const title = { 400: 'Bad request', 404: 'Not found', 405: 'Method not allowed', 416: 'Range not satisfiable', 500: 'Internal server error', 503: 'Service unavailable' }[status] ?? 'Error';
   res.writeHead(status, { ...CORS, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify({ type: problemType(code), code, title, status, detail }));
 }

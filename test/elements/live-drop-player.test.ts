@@ -116,6 +116,7 @@ describe('<live-drop-player> playback', () => {
     const goLive = await until('the jump-to-live button', () => $(el, 'button[part~="live-badge"]'), 30_000);
     expect(goLive.getAttribute('aria-label')).to.equal('Behind live. Jump to live');
     const behindAt = el.playheadTime!;
+    await until('well behind', () => Date.now() - behindAt > 9000, 15_000);
     goLive.click();
     await until('back at live', () => !$(el, 'button[part~="live-badge"]') && !video(el).paused, 20_000);
     expect(el.playheadTime! - behindAt).to.be.above(4000);
@@ -125,8 +126,7 @@ describe('<live-drop-player> playback', () => {
     this.timeout(40_000);
     const el = await player(await createDrop(), 'hlsjs');
     await advances(el, 0.2);
-    await el.updateComplete;
-    const unmute = $(el, '[part~="unmute"]')!;
+    const unmute = await until('the tap-to-unmute prompt', () => $(el, '[part~="unmute"]'));
     expect(unmute.textContent).to.contain('Tap to unmute');
     // It pops in from 60 % scale: measure the size it settles at, not a frame of the entrance.
     await Promise.all(unmute.getAnimations().map((a) => a.finished));
@@ -138,8 +138,7 @@ describe('<live-drop-player> playback', () => {
       this.timeout(40_000);
       const el = await player(await createDrop(), engine);
       await advances(el, 0.2);
-      await el.updateComplete;
-      $(el, '[part~="unmute"]')!.click();
+      (await until('the tap-to-unmute prompt', () => $(el, '[part~="unmute"]'))).click();
       await el.updateComplete;
       expect(video(el).muted).to.be.false;
       expect(video(el).volume).to.be.above(0);

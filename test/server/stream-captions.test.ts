@@ -10,15 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor } from './support/api-client.js';
-import { listenToStream, parseMediaPlaylist, type PlaylistEntry } from './support/hls.js';
+import { attributes, listenToStream, parseMediaPlaylist, type PlaylistEntry } from './support/hls.js';
 
 /** A wall-clock instant 0.5 s into segment 1_000_003 (a 2 s segment, the 4th of the 4-segment loop); segment n starts at n × 2 s. */
 const NOW = 1_000_003 * 2000 + 500;
-
-/** Attributes of a tag line, e.g. `TYPE=SUBTITLES,URI="a.m3u8"` → { TYPE: 'SUBTITLES', URI: 'a.m3u8' }. */
-function attributes(line: string): Record<string, string> {
-  return Object.fromEntries([...line.matchAll(/([A-Z-]+)=("[^"]*"|[^,]*)/g)].map((m) => [m[1], m[2].replace(/^"|"$/g, '')]));
-}
 
 function parseMultivariant(text: string) {
   const lines = text.split('\n');
@@ -40,11 +35,17 @@ function parseVtt(text: string) {
 const run = promisify(execFile);
 const hasFfprobe = run('ffprobe', ['-version']).then(() => true, () => false);
 
-/** First video PTS (90 kHz) of an MPEG-TS segment, read by ffprobe. */
+/** First video time of an fMP4 segment (its initialisation section first) in 90 kHz units, read by ffprobe. */
 async function firstVideoPts(bytes: Buffer): Promise<number> {
-  const probe = run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=start_pts', '-of', 'csv=p=0', '-i', 'pipe:0']);
+  const probe = run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-read_intervals', '%+#1', '-of', 'csv=p=0', '-i', 'pipe:0']);
   probe.child.stdin!.end(bytes);
-  return Number((await probe).stdout.trim().split('\n')[0]);
+  return Math.round(Number((await probe).stdout.trim().split('\n')[0]) * 90_000);
+}
+
+/** Segment n of the video with the initialisation section in front: a file ffprobe can read. */
+async function playableSegment(url: string, n: number): Promise<Buffer> {
+  const [init, segment] = await Promise.all([`${url}init.mp4`, `${url}segments/${n}.m4s`].map(async (u) => Buffer.from(await (await fetch(u)).arrayBuffer())));
+  return Buffer.concat([init, segment]);
 }
 
 
@@ -82,7 +83,7 @@ describe('simulated live stream: captions', () => {
   it('names the codecs and size the video really has', async (t) => {
     if (!(await hasFfprobe)) return t.skip('ffprobe is not installed');
     const { variant } = parseMultivariant(await text(`${pinned.url}main.m3u8`));
-    const segment = Buffer.from(await (await fetch(`${pinned.url}segments/1000000.ts`)).arrayBuffer());
+    const segment = await playableSegment(pinned.url, 1_000_000);
     const probe = run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,profile,level,width,height', '-of', 'json', '-i', 'pipe:0']);
     probe.child.stdin!.end(segment);
     const streams = (JSON.parse((await probe).stdout) as { streams: { codec_name: string; profile: string; level: number; width?: number; height?: number }[] }).streams;
@@ -95,15 +96,18 @@ describe('simulated live stream: captions', () => {
     assert.equal(audio.profile, 'LC');
   });
 
-  it('lists the captions of exactly the live video segments: same sequence numbers, durations, dates and discontinuities', async () => {
+  it('lists the captions of the live video segments and of the one being recorded: same sequence numbers, durations, dates and discontinuities', async () => {
     const video = parseMediaPlaylist(await text(`${pinned.url}live.m3u8`));
     const captions = parseMediaPlaylist(await text(`${pinned.url}captions.m3u8`));
-    assert.equal(captions.entries.length, 6);
+    assert.equal(captions.entries.length, 7);
     assert.equal(captions.ended, false, 'a live playlist');
     assert.equal(captions.discontinuitySequence, video.discontinuitySequence);
     assert.equal(captions.targetDuration, video.targetDuration);
-    const strip = (e: PlaylistEntry) => ({ ...e, uri: e.uri.replace(/^captions\/(\d+)\.vtt$/, 'segments/$1.ts') });
-    assert.deepEqual(captions.entries.map(strip), video.entries);
+    const strip = (e: PlaylistEntry) => ({ ...e, parts: [], uri: e.uri.replace(/^captions\/(\d+)\.vtt$/, 'segments/$1.m4s') });
+    assert.deepEqual(captions.entries.slice(0, -1).map(strip), video.entries.map((e) => ({ ...e, parts: [] })));
+    // The video has only the parts of the segment being recorded; a viewer near the live edge needs its line already.
+    assert.deepEqual(captions.entries.at(-1)!.seq, video.recording!.seq);
+    assert.equal(captions.entries.at(-1)!.pdt, video.recording!.pdt);
     assert.deepEqual(captions.entries.filter((e) => e.discontinuity).map((e) => e.seq), [1_000_000], 'the loop restart');
     assert.deepEqual(captions.entries.map((e) => e.uri), captions.entries.map((e) => `captions/${e.seq}.vtt`));
   });
@@ -118,14 +122,15 @@ describe('simulated live stream: captions', () => {
       assert.match(res.headers.get('cache-control')!, /max-age=\d+/);
       const vtt = parseVtt(await res.text());
       assert.equal(vtt.signature, 'WEBVTT');
-      const segment = Buffer.from(await (await fetch(`${pinned.url}segments/${e.seq}.ts`)).arrayBuffer());
-      assert.equal(vtt.mpegts, await firstVideoPts(segment), `captions/${e.seq}.vtt maps its local 0 to the first frame of segments/${e.seq}.ts`);
+      const segment = await playableSegment(pinned.url, e.seq);
+      assert.equal(vtt.mpegts, await firstVideoPts(segment), `captions/${e.seq}.vtt maps its local 0 to the first frame of segments/${e.seq}.m4s`);
       assert.equal(vtt.local, '00:00:00.000');
       assert.equal(vtt.cues.length, 1);
       assert.deepEqual([vtt.cues[0].start, vtt.cues[0].end], ['00:00:00.000', `00:00:0${e.duration}.000`], 'one line for the whole segment');
       lines.add(vtt.cues[0].text);
     }
     assert.equal(lines.size, 4, 'a different line for each of the four segments of the loop');
+    assert.ok(entries.length >= 4);
   });
 
   it('replays a past window with captions: the multivariant replay points at aligned VOD playlists of that window', async () => {
@@ -148,7 +153,7 @@ describe('simulated live stream: captions', () => {
     assert.equal(res.headers.get('content-type'), 'application/problem+json');
   });
 
-  for (const path of ['captions/-1.vtt', 'captions/abc.vtt', 'captions/1.ts', 'segments/1.vtt', 'captions/1234567890123456.vtt', 'captions/', 'captions.vtt']) {
+  for (const path of ['captions/-1.vtt', 'captions/abc.vtt', 'captions/1.ts', 'segments/1.vtt', 'segments/1.ts', 'captions/1234567890123456.vtt', 'captions/', 'captions.vtt']) {
     it(`answers 404 problem+json for stream/${path}`, async () => {
       const res = await fetch(`${pinned.url}${path}`);
       assert.equal(res.status, 404);

@@ -68,7 +68,8 @@ export class FeaturedController implements ReactiveController {
       }
     }
     const playhead = playback.programDateTime();
-    const due = entryAt(this.#timeline(drop), playhead);
+    // Before the first frame no date is known yet, and "no date" means "show what arrived" (streams without dates).
+    const due = playhead === null && video.readyState < 2 ? this.shown : entryAt(this.#timeline(drop), playhead);
     const next = due?.productId ? due : null;
     if (next?.productId === this.shown?.productId && next?.at === this.shown?.at) return;
     this.shown = next;

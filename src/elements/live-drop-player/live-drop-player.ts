@@ -14,7 +14,7 @@ import { icons } from './icons.js';
 import { IdleController } from './idle-controller.js';
 import { playerStyles } from './live-drop-player.styles.js';
 import { MediaController } from './media-controller.js';
-import type { Engine, PlaybackMode } from './playback.js';
+import { preloadEngine, type Engine, type PlaybackMode } from './playback.js';
 import { playerText, type PlayerStringKey } from '../../i18n/player-strings.js';
 import { ReactionsController } from './reactions-controller.js';
 
@@ -29,12 +29,13 @@ const CAPTION_LINE_LOW = -2;
  *
  * @description Plays the drop's stream through hls.js where the browser has Media Source Extensions (loaded only
  * then, as a separate chunk), natively otherwise. It starts muted (so autoplay works on phones) with an obvious
- * tap-to-unmute. Before the show it shows the poster, the title and a countdown; live, a badge, the viewer count
- * and a jump-to-live button when behind; afterwards the replay from the start with the same product timeline and
- * a list of the products to jump to. A broken stream is retried with backoff until it is back. A product the host
- * features is held until the playhead's program date-time (EXT-X-PROGRAM-DATE-TIME) reaches the moment it was
- * featured, then a compact `<drop-product-card>` slides in over the video. Keys while the player has focus:
- * Space or K play/pause, M mute, F full screen, C captions.
+ * tap-to-unmute. Before the show it shows the poster, the title and a countdown; live, a badge and the viewer count,
+ * staying near the live edge (catching up by itself after a stall) with a "Go live" button when paused or far
+ * behind; afterwards the replay from the start with the same product timeline and a list of the products to jump
+ * to. A broken stream is retried with backoff until it is back. A product the host features is held until the
+ * playhead's program date-time (EXT-X-PROGRAM-DATE-TIME) reaches the moment it was featured, then a compact
+ * `<drop-product-card>` slides in over the video. Keys while the player has focus: Space or K play/pause, M mute,
+ * F full screen, C captions.
  *
  * @fires drop-featured-shown - A featured product's card slid in. `detail: { dropId, productId, at, playhead }` (`playhead`: the program date-time on screen, ms).
  * @fires drop-reaction - The viewer sent a reaction. `detail: { dropId, kind }`
@@ -45,7 +46,7 @@ const CAPTION_LINE_LOW = -2;
  * @csspart video - The `<video>`.
  * @csspart poster - The poster shown before the show and after it.
  * @csspart top - The top bar: live badge, viewer count, title.
- * @csspart live-badge - The "Live" badge; a button to jump to live when behind.
+ * @csspart live-badge - The "Live" badge; a "Go live" button when paused or far behind.
  * @csspart viewers - The viewer count.
  * @csspart unmute - The "Tap to unmute" button.
  * @csspart controls - The control bar.
@@ -157,6 +158,12 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     return undefined;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // hls.js downloads while the player still reads its drop, not after it learns the stream URL.
+    preloadEngine(this.playback);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.source.drop?.status !== 'ended') this.replaying = false;
     super.willUpdate(changed);
@@ -240,7 +247,7 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     return html`<div class="top" part="top">
       ${this.#media.behind
         ? html`<button part="live-badge button" class="live-badge behind" @click=${this.#media.goLive} aria-label=${this.#t('behindLive')}>
-            <span class="dot" aria-hidden="true"></span>${this.#t('live')}
+            <span class="dot" aria-hidden="true"></span>${this.#t('goLive')}
           </button>`
         : html`<span part="live-badge" class="live-badge"><span class="dot" aria-hidden="true"></span>${this.#t('live')}</span>`}
       ${viewers !== undefined
@@ -268,7 +275,7 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     const t = this.#t.bind(this);
     switch (this.state) {
       case 'loading':
-        return html`<div class="message" part="message"><span class="spinner" aria-label=${this.locale.t('loading')}></span></div>`;
+        return html`<div class="message" part="message"><span class="spinner" role="img" aria-label=${this.locale.t('loading')}></span></div>`;
       case 'error':
         return html`<div class="message" part="message" role="alert">
           <p class="headline">${this.locale.t('errorTitle')}</p>
@@ -300,7 +307,7 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
             : html`<p>${t('noReplay')}</p>`}
         </div>`;
     }
-    if (this.#media.health === 'loading') return html`<div class="message" part="message"><span class="spinner" aria-label=${this.locale.t('loading')}></span></div>`;
+    if (this.#media.health === 'loading') return html`<div class="message" part="message"><span class="spinner" role="img" aria-label=${this.locale.t('loading')}></span></div>`;
     return nothing;
   }
 

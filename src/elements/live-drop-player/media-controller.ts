@@ -10,10 +10,8 @@
  * times a second, and hands each tick to `onFrame`.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { LiveEdgeController } from './live-edge-controller.js';
 import { Playback, type PlaybackHealth, type PlaybackMode } from './playback.js';
-
-/** Seconds behind the live position after which the player offers to jump to live. */
-const BEHIND_LIVE_S = 5;
 
 export interface MediaOptions {
   /** The player's `<video>` (rendered once, kept across streams). */
@@ -41,7 +39,7 @@ export class MediaController implements ReactiveController {
   pip = false;
   captionsOn = false;
   hasCaptions = false;
-  /** Live and more than a few seconds behind the live position. */
+  /** Live, and paused or far behind by the viewer's choice: the player offers "Go live". */
   behind = false;
   /** The replay's position and length, s. */
   time = 0;
@@ -50,12 +48,16 @@ export class MediaController implements ReactiveController {
   #playback: Playback | undefined;
   #key = '';
   #frameLoop: ReturnType<typeof setInterval> | undefined;
+  #live = false;
+  /** Keeps a live viewer near the live edge (rate or jump) and says when to offer "Go live". */
+  readonly #liveEdge: LiveEdgeController;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly options: MediaOptions,
   ) {
     host.addController(this);
+    this.#liveEdge = new LiveEdgeController(host);
   }
 
   /** What plays now, once playback started. */
@@ -82,6 +84,7 @@ export class MediaController implements ReactiveController {
     if (key === this.#key) return;
     this.stop();
     this.#key = key;
+    this.#live = live;
     if (!url) return;
     const video = this.#video as VideoWithFrames;
     video.muted = this.muted;
@@ -120,7 +123,7 @@ export class MediaController implements ReactiveController {
     const playback = this.#playback;
     if (!playback) return;
     this.options.onFrame(playback);
-    this.#set({ behind: playback.behindLive() > BEHIND_LIVE_S, hasCaptions: playback.hasCaptions() });
+    this.#set({ behind: this.#liveEdge.follow(playback, this.#live), hasCaptions: playback.hasCaptions() });
   }
 
   /** Sets fields and re-renders the host when one of them changed. */
@@ -195,11 +198,7 @@ export class MediaController implements ReactiveController {
     if (this.#playback?.setCaptions(on)) this.#set({ captionsOn: on });
   };
 
-  goLive = () => {
-    const position = this.#playback?.liveSyncPosition();
-    if (position != null) this.#video.currentTime = position;
-    if (this.#video.paused) void this.#video.play().catch(() => undefined);
-  };
+  goLive = () => this.#playback && this.#liveEdge.jump(this.#playback);
 
   /** The player's keys while it has focus: Space or K play/pause, M mute, F full screen, C captions. */
   onKeydown = (e: KeyboardEvent) => {

@@ -46,12 +46,24 @@ export function retryDelay(attempt: number): number {
 /** Seconds the playhead may stand still while meant to be playing before the engine is restarted. */
 const STALL_LIMIT_MS = 12_000;
 
+let hlsModule: Promise<typeof import('./live-drop-hls.js')> | undefined;
+/** hls.js, imported once (a lazy chunk). */
+const loadHls = () => (hlsModule ??= import('./live-drop-hls.js'));
+
+/**
+ * Starts downloading hls.js when `mode` will need it, so the chunk arrives while the player is still reading its
+ * drop (it learns the stream URL from the drop) rather than after.
+ */
+export function preloadEngine(mode: PlaybackMode): void {
+  if (pickEngine(mode, null) === 'hlsjs') void loadHls().catch(() => undefined);
+}
+
 /** The engine `auto` picks: hls.js wherever MSE can play H.264 + AAC, native HLS otherwise. */
-export function pickEngine(mode: PlaybackMode, video: HTMLVideoElement): Engine | null {
+export function pickEngine(mode: PlaybackMode, video: HTMLVideoElement | null): Engine | null {
   if (mode !== 'auto') return mode;
   const mse = (globalThis as { ManagedMediaSource?: typeof MediaSource }).ManagedMediaSource ?? globalThis.MediaSource;
   if (mse?.isTypeSupported?.('video/mp4; codecs="avc1.42E01E,mp4a.40.2"')) return 'hlsjs';
-  if (video.canPlayType('application/vnd.apple.mpegurl')) return 'native';
+  if (video?.canPlayType('application/vnd.apple.mpegurl')) return 'native';
   return null;
 }
 
@@ -192,9 +204,12 @@ export class Playback {
     if (this.engine === 'native') {
       this.video.src = this.url;
     } else {
-      const { default: HlsClass } = await import('./live-drop-hls.js');
+      const { default: HlsClass } = await loadHls();
       if (this.#destroyed) return;
       const hls = new HlsClass({
+        // Parts and blocking reloads where the stream has them (EXT-X-PART, CAN-BLOCK-RELOAD): the target latency is
+        // then the stream's PART-HOLD-BACK. hls.js's own rate control (maxLiveSyncPlaybackRate) stays off: the
+        // player's LiveEdgeController catches up for both engines alike.
         lowLatencyMode: true,
         // A show runs for hours: keep 30 s behind the playhead and at most 30 s ahead.
         backBufferLength: 30,
