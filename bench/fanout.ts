@@ -20,6 +20,7 @@ import { HttpClient } from './lib/http-client.js';
 import { rssBytes } from './lib/process-memory.js';
 import { summarize } from './lib/stats.js';
 import { printTable, type Cell } from './lib/table.js';
+import { loopbackAddress } from '../test/support/loopback.js';
 
 const flags = intFlags({ viewers: 2000, changes: 5 }, 'usage: bench/fanout.ts [--viewers V (≤ 10000)] [--changes N]');
 if (flags.viewers < 1 || flags.viewers > 10_000) {
@@ -81,6 +82,7 @@ async function measure(setup: string, nodes: RunningServer[]): Promise<Result> {
             backend: nodes[index % nodes.length].url,
             dropId: target.drop.id,
             agent,
+            localAddress: loopbackAddress(index),
             onStock: (levels, at) => {
               if (change.seen[index]) return;
               const level = levels.find((l) => variantKey(l.productId, l.variantId) === key);

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { ServerConfig } from './config.js';
+import { createRateLimits } from './http/rate-limits.js';
 import { createRequestHandler } from './http/request-handler.js';
 import { Router } from './http/router.js';
 import { addEventStreamRoute } from './routes/event-stream-route.js';
@@ -47,7 +48,10 @@ export async function startApp(config: ServerConfig): Promise<App> {
     defaultHoldMs: config.holdSeconds * 1000,
     onScheduleChanged: () => scheduler?.poke(),
   });
-  const reservations = createReservationService(db, stock);
+  const reservations = createReservationService(db, stock, {
+    maxHoldsPerIp: config.maxHoldsPerIp,
+    shopperTtlMs: config.shopperTtlSeconds * 1000,
+  });
   const services: Services = {
     drops,
     reservations,
@@ -56,6 +60,8 @@ export async function startApp(config: ServerConfig): Promise<App> {
     bus,
     viewers: createViewerPresence(db, bus, nodeId),
     hostToken: config.hostToken,
+    confirmKey: config.confirmKey,
+    limits: createRateLimits(config.rateLimits, config.trustProxy),
   };
 
   if (config.seedDemo || !(await drops.exists(DEMO_DROP_ID))) {

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { RATE_LIMITED_ACTIONS, type RateLimit, type RateLimitedAction } from './http/rate-limits.js';
 
 export interface ServerConfig {
   port: number;
@@ -26,7 +27,30 @@ export interface ServerConfig {
   eventBuffer: number;
   /** Seconds between comment heartbeats on idle event streams. */
   heartbeatSeconds: number;
+  /** A key that may only confirm reservations (the site's checkout server), or null. */
+  confirmKey: string | null;
+  /** Proxies in front whose X-Forwarded-For entries are trusted (0: use the socket's address). */
+  trustProxy: number;
+  /** Per-client-address rate limits; null: off. */
+  rateLimits: Record<RateLimitedAction, RateLimit>;
+  /** Most reservations one client address may hold at once; null: no cap. */
+  maxHoldsPerIp: number | null;
+  /** Seconds a shopper token is accepted after it was created. */
+  shopperTtlSeconds: number;
 }
+
+/**
+ * Defaults per client address, chosen so that an office of 50 shoppers
+ * behind one NAT can take part in a drop (docs/self-hosting.md has the sums).
+ */
+export const DEFAULT_LIMITS = {
+  shoppers: '300/600',
+  reserve: '200/60',
+  react: '1800/60',
+  streams: '300/60',
+  maxHoldsPerIp: '150',
+  shopperTtlSeconds: '86400',
+} as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -45,6 +69,15 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --hold-seconds <s>      HOLD_SECONDS      default reservation hold of new drops (default 600)
   --event-buffer <n>      EVENT_BUFFER      events per drop kept for Last-Event-ID resumes (default 1000)
   --heartbeat-seconds <s> HEARTBEAT_SECONDS comment heartbeat on event streams, below any proxy idle timeout (default 15)
+  --confirm-key <key>     CONFIRM_KEY       a second bearer key that may only confirm reservations (for the checkout server)
+  --trust-proxy <n>       TRUST_PROXY       proxies in front that append to X-Forwarded-For; the client address is
+                                            the n-th entry from the right (default 0: the connection's own address)
+  --rate-shoppers <n/s>   RATE_SHOPPERS     new shopper tokens per client address: n per s seconds, or off (default ${DEFAULT_LIMITS.shoppers})
+  --rate-reserve <n/s>    RATE_RESERVE      reservation requests per client address (default ${DEFAULT_LIMITS.reserve})
+  --rate-react <n/s>      RATE_REACT        reactions per client address (default ${DEFAULT_LIMITS.react})
+  --rate-streams <n/s>    RATE_STREAMS      event streams opened per client address (default ${DEFAULT_LIMITS.streams})
+  --max-holds-per-ip <n>  MAX_HOLDS_PER_IP  reservations held at once per client address, or off (default ${DEFAULT_LIMITS.maxHoldsPerIp})
+  --shopper-ttl <s>       SHOPPER_TTL       seconds a shopper token stays valid (default ${DEFAULT_LIMITS.shopperTtlSeconds}, a day)
   --help                                    print this help`;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
@@ -65,6 +98,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'hold-seconds': { type: 'string' },
         'event-buffer': { type: 'string' },
         'heartbeat-seconds': { type: 'string' },
+        'confirm-key': { type: 'string' },
+        'trust-proxy': { type: 'string' },
+        'rate-shoppers': { type: 'string' },
+        'rate-reserve': { type: 'string' },
+        'rate-react': { type: 'string' },
+        'rate-streams': { type: 'string' },
+        'max-holds-per-ip': { type: 'string' },
+        'shopper-ttl': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -77,6 +118,20 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   const hostToken = pick('host-token', 'HOST_TOKEN');
   if (hostToken !== undefined && !/^[\x21-\x7e]{16,512}$/.test(hostToken))
     throw new ConfigError('host token (--host-token / HOST_TOKEN) must be 16–512 visible ASCII characters');
+
+  const confirmKey = pick('confirm-key', 'CONFIRM_KEY');
+  if (confirmKey !== undefined && !/^[\x21-\x7e]{16,512}$/.test(confirmKey))
+    throw new ConfigError('confirm key (--confirm-key / CONFIRM_KEY) must be 16–512 visible ASCII characters');
+  if (confirmKey !== undefined && confirmKey === hostToken) throw new ConfigError('the confirm key must differ from the host token');
+
+  const rateLimits = Object.fromEntries(
+    RATE_LIMITED_ACTIONS.map((action) => {
+      const flag = `rate-${action}`;
+      const env = `RATE_${action.toUpperCase()}`;
+      return [action, rate(pick(flag, env) ?? DEFAULT_LIMITS[action], `rate limit (--${flag} / ${env})`)];
+    }),
+  ) as Record<RateLimitedAction, RateLimit>;
+  const maxHolds = pick('max-holds-per-ip', 'MAX_HOLDS_PER_IP') ?? DEFAULT_LIMITS.maxHoldsPerIp;
 
   const databaseUrl = emptyToUndefined(env.DATABASE_URL) ?? null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl))
@@ -95,6 +150,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     holdSeconds: integer(pick('hold-seconds', 'HOLD_SECONDS') ?? '600', 'hold (--hold-seconds / HOLD_SECONDS)', 1, 86_400),
     eventBuffer: integer(pick('event-buffer', 'EVENT_BUFFER') ?? '1000', 'event buffer (--event-buffer / EVENT_BUFFER)', 1, 1_000_000),
     heartbeatSeconds: integer(pick('heartbeat-seconds', 'HEARTBEAT_SECONDS') ?? '15', 'heartbeat (--heartbeat-seconds / HEARTBEAT_SECONDS)', 1, 300),
+    confirmKey: confirmKey ?? null,
+    trustProxy: integer(pick('trust-proxy', 'TRUST_PROXY') ?? '0', 'trusted proxies (--trust-proxy / TRUST_PROXY)', 0, 10),
+    rateLimits,
+    maxHoldsPerIp: maxHolds === 'off' ? null : integer(maxHolds, 'holds per address (--max-holds-per-ip / MAX_HOLDS_PER_IP)', 1, 1_000_000),
+    shopperTtlSeconds: integer(pick('shopper-ttl', 'SHOPPER_TTL') ?? DEFAULT_LIMITS.shopperTtlSeconds, 'shopper token lifetime (--shopper-ttl / SHOPPER_TTL)', 1, 86_400 * 365),
   };
 }
 
@@ -107,6 +167,17 @@ function integer(raw: string, what: string, min: number, max: number): number {
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
     throw new ConfigError(`${what} must be an integer from ${min} to ${max}, got "${raw}"`);
   return n;
+}
+
+/** `n/s`: n requests per s seconds; `off`: no limit. */
+function rate(raw: string, what: string): RateLimit {
+  if (raw.trim() === 'off') return null;
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const points = Number(m?.[1]);
+  const seconds = Number(m?.[2]);
+  if (!m || points < 1 || points > 1_000_000 || seconds < 1 || seconds > 86_400)
+    throw new ConfigError(`${what} must be n/s (n requests per s seconds, e.g. 200/60) or off, got "${raw}"`);
+  return { points, seconds };
 }
 
 function origins(raw: string): string[] {
@@ -136,9 +207,15 @@ export function describeConfig(config: ServerConfig): string {
     `  allowed origins  ${config.allowedOrigins.join(', ')}`,
     `  default hold     ${config.holdSeconds} s`,
     `  event buffer     ${config.eventBuffer} events per drop`,
+    `  confirm key      ${config.confirmKey ? 'configured' : 'none (confirming needs the host token)'}`,
+    `  client address   ${config.trustProxy ? `X-Forwarded-For, ${config.trustProxy} trusted prox${config.trustProxy === 1 ? 'y' : 'ies'}` : 'the connection (X-Forwarded-For ignored)'}`,
+    `  limits per addr  ${RATE_LIMITED_ACTIONS.map((a) => `${a} ${describeRate(config.rateLimits[a])}`).join(', ')}; holds ${config.maxHoldsPerIp ?? 'off'}`,
+    `  shopper tokens   valid ${config.shopperTtlSeconds} s`,
     `  demo drop        ${config.seedDemo ? `recreated, starts in ${config.demoStartInSeconds} s` : `created when missing (starts ${config.demoStartInSeconds} s after creation)`}`,
   ].join('\n');
 }
+
+const describeRate = (limit: RateLimit) => (limit ? `${limit.points}/${limit.seconds}s` : 'off');
 
 function redactUrl(url: string): string {
   try {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { routes } from '../../src/protocol/routes.js';
 import type { Drop, DropInput, ProductInput, ShopperSession } from '../../src/protocol/types.js';
+import { loopbackAddress } from '../../test/support/loopback.js';
 import type { HttpClient } from './http-client.js';
 
 export interface RushDropOptions {
@@ -50,14 +51,17 @@ export function createDrop(client: HttpClient, hostToken: string, input: Omit<Dr
   return client.json<Drop>('POST', routes.host.drops(), { token: hostToken, body: { id: `d-${randomUUID()}`, ...input } });
 }
 
-/** `n` shopper tokens, created `parallel` at a time. */
+/**
+ * `n` shopper tokens, created `parallel` at a time; shopper i asks from
+ * `loopbackAddress(i)` and should reserve from there too (bench/lib/rush.ts does).
+ */
 export async function createShoppers(client: HttpClient, n: number, parallel = 64): Promise<string[]> {
   const tokens: string[] = new Array(n);
   let next = 0;
   const worker = async () => {
     while (next < n) {
       const i = next++;
-      tokens[i] = (await client.json<ShopperSession>('POST', routes.shoppers())).shopperToken;
+      tokens[i] = (await client.json<ShopperSession>('POST', routes.shoppers(), { from: loopbackAddress(i) })).shopperToken;
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, n) }, worker));

@@ -16,6 +16,8 @@ export interface DropViewerOptions {
   agent: Agent;
   reconnectMs?: number;
   maxReconnectMs?: number;
+  /** The viewer's source address (a loopback one from test/support/loopback.ts). */
+  localAddress?: string;
   /** Called after each stock event with the levels it carried. */
   onStock?: (levels: DropEventMap['stock']['levels'], receivedAt: number) => void;
 }
@@ -38,6 +40,7 @@ export class DropViewer {
       agent: o.agent,
       reconnectMs: o.reconnectMs,
       maxReconnectMs: o.maxReconnectMs,
+      localAddress: o.localAddress,
       onEvent: (m: SseMessage, at: number) => {
         this.apply(m, at, o);
         if (m.type === 'snapshot') markReady();

@@ -1,6 +1,7 @@
 /**
  * A small HTTP client over `node:http` for the benchmarks and the fault tests:
- * one keep-alive agent with as many sockets as the load needs, raw paths and
+ * one keep-alive agent with as many sockets as the load needs (per source
+ * address: `from` lets a load come from many, as shoppers do), raw paths and
  * bodies (so hostile input reaches the server byte for byte), and the time
  * each answer took.
  */
@@ -23,6 +24,8 @@ export interface RequestOptions {
   headers?: OutgoingHttpHeaders;
   /** Give up after this many ms (default 30 s). */
   timeoutMs?: number;
+  /** Source address of the connection, e.g. `loopbackAddress(i)` (default: the system's, 127.0.0.1). */
+  from?: string;
 }
 
 export class HttpClient {
@@ -53,7 +56,16 @@ export class HttpClient {
     return new Promise((resolve, reject) => {
       let answered = false;
       const req = request(
-        { host: this.host, port: this.port, method, path: this.prefix + path, headers, agent: this.agent, timeout: options.timeoutMs ?? 30_000 },
+        {
+          host: this.host,
+          port: this.port,
+          method,
+          path: this.prefix + path,
+          headers,
+          agent: this.agent,
+          localAddress: options.from,
+          timeout: options.timeoutMs ?? 30_000,
+        },
         (res) => {
           answered = true;
           const chunks: Buffer[] = [];

@@ -27,6 +27,8 @@ export interface SseClientOptions {
   reconnectMs?: number;
   /** Upper bound on the delay, whatever `retry:` says (default: none). */
   maxReconnectMs?: number;
+  /** Source address of the connections, e.g. `loopbackAddress(i)` (default: the system's). */
+  localAddress?: string;
 }
 
 export class SseClient {
@@ -47,7 +49,7 @@ export class SseClient {
     this.connections++;
     const headers: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache' };
     if (this.lastEventId) headers['last-event-id'] = this.lastEventId;
-    const req = request(this.o.url, { agent: this.o.agent, headers }, (res) => {
+    const req = request(this.o.url, { agent: this.o.agent, headers, localAddress: this.o.localAddress }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
         return this.dropped(`HTTP ${res.statusCode}`);

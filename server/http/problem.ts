@@ -22,6 +22,8 @@ const TITLES: Record<ProblemCode, string> = {
   'reservation-not-held': 'The reservation is no longer held',
   'idempotency-key-invalid': 'The Idempotency-Key header is malformed',
   'idempotency-conflict': 'The Idempotency-Key was used for another request',
+  'rate-limited': 'Too many requests from this address',
+  'too-many-holds': 'Too many reservations held from this address',
   internal: 'Internal server error',
 };
 
@@ -46,7 +48,11 @@ export function problem(status: number, code: ProblemCode, detail?: string, erro
 /** The problem for anything thrown while handling a request; null when it is a bug (a 500). */
 export function problemFor(error: unknown): { problem: Problem; headers: Record<string, string> } | null {
   if (error instanceof HttpError) return { problem: problem(error.status, error.code, error.message, error.errors), headers: error.headers };
-  if (error instanceof DomainError) return { problem: problem(error.status, error.code, error.message), headers: {} };
+  if (error instanceof DomainError)
+    return {
+      problem: problem(error.status, error.code, error.message),
+      headers: error.retryAfterMs === undefined ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) },
+    };
   if (error instanceof ProtocolError)
     return {
       problem: problem(422, 'validation-failed', `${error.path}: expected ${error.expected}`, [{ field: error.path, message: `expected ${error.expected}` }]),

@@ -28,6 +28,7 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
   const snapshots = snapshotCache(services);
   router.add('GET', '/v1/drops/:dropId/events', async ({ req, res, url, params }) => {
     const dropId = pathId(params, 'dropId');
+    await services.limits.take('streams', req);
     if (!(await services.drops.exists(dropId))) throw new HttpError(404, 'not-found', `drop "${dropId}" does not exist`);
     const resumeFrom = parseLastEventId(header(req, 'last-event-id') ?? url.searchParams.get('lastEventId'));
 

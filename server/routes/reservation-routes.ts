@@ -1,8 +1,8 @@
-/** Shopper routes: reserve, read, cancel, confirm (the last also for the host). */
+/** Shopper routes: reserve, read, cancel; and confirm, which only the site may (host token or confirm key). */
 import { readJson } from '../http/request.js';
 import type { Router } from '../http/router.js';
 import type { Answer } from '../services/idempotency.js';
-import { idempotencyKey, pathId, requireCaller, requireShopper } from './auth.js';
+import { idempotencyKey, pathId, requireCaller, requireShopper, requireSite } from './auth.js';
 import { parseReserveRequest } from './request-bodies.js';
 import type { Services } from './services.js';
 
@@ -13,10 +13,11 @@ export function addReservationRoutes(router: Router, services: Services): void {
 
   router.add('POST', '/v1/drops/:dropId/reservations', async ({ req, params }) => {
     const dropId = pathId(params, 'dropId');
+    await services.limits.take('reserve', req);
     const token = await requireShopper(req, services);
     const key = idempotencyKey(req);
     const request = parseReserveRequest(await readJson(req));
-    return answer(await reservations.reserve(token, dropId, request, key));
+    return answer(await reservations.reserve(token, dropId, request, key, services.limits.clientIp(req)));
   });
 
   router.add('GET', '/v1/reservations/:id', async ({ req, params }) => {
@@ -30,9 +31,9 @@ export function addReservationRoutes(router: Router, services: Services): void {
   });
 
   router.add('POST', '/v1/reservations/:id/confirm', async ({ req, params }) => {
-    const caller = await requireCaller(req, services);
+    await requireSite(req, services);
     const key = idempotencyKey(req);
     await readJson(req); // no body expected; an oversized or malformed one is still refused
-    return answer(await reservations.confirm(caller, pathId(params, 'id'), key));
+    return answer(await reservations.confirm(pathId(params, 'id'), key));
   });
 }

@@ -6,6 +6,8 @@ export class DomainError extends Error {
     readonly code: ProblemCode,
     readonly status: number,
     message: string,
+    /** When trying again may succeed (answered as `Retry-After`). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -1,7 +1,8 @@
 /**
  * Periodic work of every node: expire lapsed holds (every `sweepMs`, so a
  * hold comes back on sale within about a second of its expiry) and, hourly,
- * forget idempotency keys and events older than a day.
+ * forget idempotency keys and events older than a day, shoppers whose tokens
+ * expired and the client addresses of holds that ended.
  */
 import type { Database } from '../storage/database.js';
 import { deleteEventsBefore } from '../storage/event-store.js';
@@ -27,6 +28,7 @@ export function startHousekeeping(db: Database, reservations: ReservationService
     try {
       await deleteOldKeys(db, Date.now() - DAY);
       await deleteEventsBefore(db, Date.now() - DAY);
+      await reservations.forgetExpired();
     } catch (error) {
       console.error(`cleanup: ${(error as Error).message}`);
     }

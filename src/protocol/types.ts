@@ -71,7 +71,7 @@ export interface Drop {
   featured: FeaturedProduct | null;
   /** Every product the host featured, oldest first: the replay's timeline. */
   featuredHistory: FeaturedProduct[];
-  /** Optional checkout URL template; `{reservationId}` and `{shopperToken}` are substituted. */
+  /** Optional checkout URL template; `{reservationId}` is substituted. */
   checkoutUrl: string | null;
   /** How long a reservation holds stock, in milliseconds. */
   holdMs: number;
@@ -167,6 +167,8 @@ export type ProblemCode =
   | 'reservation-not-held'
   | 'idempotency-key-invalid'
   | 'idempotency-conflict'
+  | 'rate-limited'
+  | 'too-many-holds'
   | 'internal';
 
 /** RFC 9457 problem details, served as `application/problem+json`. */

@@ -5,6 +5,10 @@
  * restart, a flaky mobile link or a load balancer failover would. Used by the
  * player's recovery test and the fault tests; browser tests drive it through
  * the commands in fault-proxy-plugin.ts.
+ *
+ * It is transparent about where a client comes from: a client on a loopback
+ * address (test/support/loopback.ts) reaches the server from that same
+ * address, so the server's per-address limits see the clients, not the proxy.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -43,7 +47,8 @@ export async function startFaultProxy(target: string | string[]): Promise<FaultP
     clients.add(client);
     client.on('close', () => clients.delete(client));
     const { hostname, port } = targets[nextTarget++ % targets.length];
-    const upstream = connect(Number(port), hostname);
+    const from = client.remoteAddress?.replace(/^::ffff:/, '');
+    const upstream = connect({ port: Number(port), host: hostname, localAddress: from?.startsWith('127.') ? from : undefined });
     for (const [a, b] of [
       [client, upstream],
       [upstream, client],
