@@ -22,7 +22,7 @@ const TITLES: Record<ProblemCode, string> = {
   'reservation-not-held': 'The reservation is no longer held',
   'idempotency-key-invalid': 'The Idempotency-Key header is malformed',
   'idempotency-conflict': 'The Idempotency-Key was used for another request',
-  'rate-limited': 'Too many requests from this address',
+  'too-many-requests': 'Too many requests from this address',
   'too-many-holds': 'Too many reservations held from this address',
   internal: 'Internal server error',
 };

@@ -1,7 +1,7 @@
 /**
  * Per-client rate limits (rate-limiter-flexible, memory store): how many
  * shoppers, reservations, reactions and event streams one address may start
- * per window. Over the limit a request is refused with 429 `rate-limited`
+ * per window. Over the limit a request is refused with 429 `too-many-requests`
  * and `Retry-After` (whole seconds until the window frees a point).
  *
  * The counters live in each node's memory. With several nodes behind a
@@ -52,7 +52,7 @@ export function createRateLimits(limits: Record<RateLimitedAction, RateLimit>, t
         if (!(refusal instanceof RateLimiterRes)) throw refusal;
         const limit = limits[action]!;
         const detail = `at most ${limit.points} ${WHAT[action]} per ${limit.seconds} s from one address; try again later`;
-        throw new HttpError(429, 'rate-limited', detail, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000))) });
+        throw new HttpError(429, 'too-many-requests', detail, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000))) });
       }
     },
   };

@@ -167,7 +167,7 @@ export type ProblemCode =
   | 'reservation-not-held'
   | 'idempotency-key-invalid'
   | 'idempotency-conflict'
-  | 'rate-limited'
+  | 'too-many-requests'
   | 'too-many-holds'
   | 'internal';
 

@@ -60,9 +60,8 @@ export interface TestDrop {
  * A fresh drop on the test server. Defaults: live now (started), one tee in
  * S/M/L with 10 each; pass `startsAt` in the future for a scheduled drop.
  */
-export async function createDrop(input: Partial<DropInput> & { live?: boolean } = {}): Promise<TestDrop> {
-  const backend = await testBackend();
-  const { live = input.startsAt === undefined, ...rest } = input;
+export async function createDrop(input: Partial<DropInput> & { live?: boolean; backend?: TestBackend } = {}): Promise<TestDrop> {
+  const { live = input.startsAt === undefined, backend = await testBackend(), ...rest } = input;
   const body: DropInput = {
     id: uniqueId('t'),
     title: 'Test Drop',

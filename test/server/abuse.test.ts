@@ -34,7 +34,7 @@ function assertTooMany(res: Answer, code: string, maxSeconds: number) {
 function openStream(url: string, from: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(url, { localAddress: from, agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
-      const headers = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)]));
+      const headers = new Headers(Object.entries(res.headers).map(([k, v]): [string, string] => [k, String(v)]));
       if (res.statusCode === 200) {
         req.destroy();
         return resolve({ status: 200, headers, body: undefined });
@@ -59,10 +59,10 @@ describe('abuse controls with tight limits', () => {
   });
   after(() => server.stop());
 
-  it('limits new shopper tokens per address: the 4th within the window is 429 rate-limited with Retry-After; another address is not affected', async () => {
+  it('limits new shopper tokens per address: the 4th within the window is 429 too-many-requests with Retry-After; another address is not affected', async () => {
     const from = loopbackAddress(10);
     for (let i = 0; i < 3; i++) assert.equal((await api.call('POST', '/v1/shoppers', { from })).status, 201);
-    assertTooMany(await api.call('POST', '/v1/shoppers', { from }), 'rate-limited', 60);
+    assertTooMany(await api.call('POST', '/v1/shoppers', { from }), 'too-many-requests', 60);
     assert.equal((await api.call('POST', '/v1/shoppers', { from: loopbackAddress(11) })).status, 201);
   });
 
@@ -76,7 +76,7 @@ describe('abuse controls with tight limits', () => {
     // Third request: the hold cap (2) answers first; fourth... the window (4) is spent.
     assertTooMany(await reserve(), 'too-many-holds', 600);
     const limited = await reserve();
-    assertTooMany(limited, 'rate-limited', 60);
+    assertTooMany(limited, 'too-many-requests', 60);
     assert.match(limited.body.detail, /at most 4 reservations per 60 s/);
   });
 
@@ -84,7 +84,7 @@ describe('abuse controls with tight limits', () => {
     const dropId = await api.createDrop();
     const from = loopbackAddress(30);
     for (let i = 0; i < 3; i++) assert.equal((await api.call('POST', `/v1/drops/${dropId}/reactions`, { from, body: { kind: 'heart' } })).status, 202);
-    assertTooMany(await api.call('POST', `/v1/drops/${dropId}/reactions`, { from, body: { kind: 'heart' } }), 'rate-limited', 60);
+    assertTooMany(await api.call('POST', `/v1/drops/${dropId}/reactions`, { from, body: { kind: 'heart' } }), 'too-many-requests', 60);
   });
 
   it('limits event streams opened per address', async () => {
@@ -92,7 +92,7 @@ describe('abuse controls with tight limits', () => {
     const url = `${server.url}/v1/drops/${dropId}/events`;
     const from = loopbackAddress(40);
     for (let i = 0; i < 2; i++) assert.equal((await openStream(url, from)).status, 200);
-    assertTooMany(await openStream(url, from), 'rate-limited', 60);
+    assertTooMany(await openStream(url, from), 'too-many-requests', 60);
     assert.equal((await openStream(url, loopbackAddress(41))).status, 200);
   });
 
@@ -120,7 +120,7 @@ describe('abuse controls with tight limits', () => {
       const res = await api.call('POST', '/v1/shoppers', { from, headers: { 'x-forwarded-for': `203.0.113.${i}` } });
       assert.equal(res.status, 201);
     }
-    assertTooMany(await api.call('POST', '/v1/shoppers', { from, headers: { 'x-forwarded-for': '203.0.113.99' } }), 'rate-limited', 60);
+    assertTooMany(await api.call('POST', '/v1/shoppers', { from, headers: { 'x-forwarded-for': '203.0.113.99' } }), 'too-many-requests', 60);
   });
 });
 
@@ -140,14 +140,14 @@ describe('abuse controls behind a trusted proxy (--trust-proxy 1)', () => {
     for (const client of ['198.51.100.1', '198.51.100.2']) {
       for (let i = 0; i < 2; i++) assert.equal((await shopper(client)).status, 201, client);
     }
-    assertTooMany(await shopper('198.51.100.1'), 'rate-limited', 60);
+    assertTooMany(await shopper('198.51.100.1'), 'too-many-requests', 60);
     // A client that prepends a fake address is still counted by the one the proxy appended.
-    assertTooMany(await shopper('10.9.9.9, 198.51.100.1'), 'rate-limited', 60);
+    assertTooMany(await shopper('10.9.9.9, 198.51.100.1'), 'too-many-requests', 60);
     assert.equal((await shopper('198.51.100.1, 198.51.100.3')).status, 201);
     // IPv6 clients count by their /64.
     assert.equal((await shopper('2001:db8:1:2::1')).status, 201);
     assert.equal((await shopper('2001:db8:1:2:ffff::9')).status, 201);
-    assertTooMany(await shopper('2001:0db8:0001:0002::77'), 'rate-limited', 60);
+    assertTooMany(await shopper('2001:0db8:0001:0002::77'), 'too-many-requests', 60);
   });
 });
 

@@ -28,8 +28,12 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** `target`: the server, or several (each new connection goes to the next, as a round-robin load balancer would). */
-export async function startFaultProxy(target: string | string[]): Promise<FaultProxy> {
+/**
+ * `target`: the server, or several (each new connection goes to the next, as a
+ * round-robin load balancer would). `from`: the source address of every
+ * upstream connection (default: the client's own, when it is a loopback one).
+ */
+export async function startFaultProxy(target: string | string[], { from: fixedFrom }: { from?: string } = {}): Promise<FaultProxy> {
   const targets = [target].flat().map((t) => new URL(t));
   let nextTarget = 0;
   const open = new Set<Socket>();
@@ -47,7 +51,7 @@ export async function startFaultProxy(target: string | string[]): Promise<FaultP
     clients.add(client);
     client.on('close', () => clients.delete(client));
     const { hostname, port } = targets[nextTarget++ % targets.length];
-    const from = client.remoteAddress?.replace(/^::ffff:/, '');
+    const from = fixedFrom ?? client.remoteAddress?.replace(/^::ffff:/, '');
     const upstream = connect({ port: Number(port), host: hostname, localAddress: from?.startsWith('127.') ? from : undefined });
     for (const [a, b] of [
       [client, upstream],
