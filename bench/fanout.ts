@@ -21,7 +21,8 @@ import { startReferenceServer, type RunningServer } from '../test/support/refere
 import { benchDatabase, intFlags } from './lib/args.js';
 import { createRushDrop, type RushDrop } from './lib/drop-fixture.js';
 import { DropViewer, variantKey } from './lib/drop-viewer.js';
-import { HttpClient, sourceAddress } from './lib/http-client.js';
+import { HttpClient } from './lib/http-client.js';
+import { loopbackAddress } from '../test/support/loopback.js';
 import { gcProbe, memoryAfterGc, rssBytes } from './lib/process-memory.js';
 import { summarize } from './lib/stats.js';
 import { fmt, printTable, type Cell } from './lib/table.js';
@@ -103,7 +104,7 @@ async function measure(setup: string, probed: Node[]): Promise<Result> {
             backend: nodes[index % nodes.length].url,
             dropId: target.drop.id,
             agent,
-            localAddress: sourceAddress(index),
+            localAddress: loopbackAddress(index),
             onStock: (levels, at) => {
               if (change.seen[index]) return;
               const level = levels.find((l) => variantKey(l.productId, l.variantId) === key);

@@ -1,7 +1,9 @@
 // KAIRO's example cart: what a shop writes to take over checkout from the
 // product cards. It listens for `drop-checkout`, cancels the element's default
 // (opening the drop's checkout URL), and keeps its own list of held items.
-// Paying confirms each reservation over the open protocol; nothing is charged.
+// Paying goes to the shop's own server (POST /checkout, demo/checkout.ts),
+// which confirms each reservation with the host token that only it holds:
+// the browser never confirms a sale. Nothing is charged.
 
 const backend = document.querySelector('script[data-backend]').dataset.backend.replace(/\/+$/, '');
 const cart = document.getElementById('cart');
@@ -115,13 +117,20 @@ document.addEventListener('drop-reservation-expired', (event) => {
 pay.addEventListener('click', async () => {
   pay.disabled = true;
   pay.textContent = 'Paying…';
-  for (const item of items.values()) {
-    if (item.status !== 'held') continue;
-    const res = await fetch(`${backend}/v1/reservations/${encodeURIComponent(item.reservation.id)}/confirm`, {
+  const held = [...items.values()].filter((item) => item.status === 'held');
+  try {
+    const res = await fetch('/checkout', {
       method: 'POST',
-      headers: { authorization: `Bearer ${item.shopperToken}`, 'idempotency-key': crypto.randomUUID() },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ shopperToken: held[0]?.shopperToken, reservationIds: held.map((item) => item.reservation.id) }),
     });
-    item.status = res.ok ? 'confirmed' : 'expired';
+    const { results } = res.ok ? await res.json() : { results: [] };
+    for (const { reservationId, status } of results) {
+      const item = items.get(reservationId);
+      if (item) item.status = status === 'confirmed' ? 'confirmed' : status === 'not-held' ? 'expired' : item.status;
+    }
+  } catch {
+    // Offline: the holds stay in the cart; pay again.
   }
   pay.textContent = 'Pay now';
   render();

@@ -1,7 +1,9 @@
 /**
  * A small static file server for the demo: `demo/` at `/`, the built
- * `dist/` at `/dist/`, and `/demo-config.json` for the host console. (The
- * script-tag test mounts other directories.)
+ * `dist/` at `/dist/`, `/demo-config.json` for the host console, and the demo
+ * shop's checkout endpoint `POST /checkout` (demo/checkout.ts), which confirms
+ * held reservations with the host token kept on this server. (The script-tag
+ * test mounts other directories.)
  *
  * It runs on another origin than the backend on purpose: the drop page loads
  * `dist/live-drop.js` from here and talks to the backend across origins, as a
@@ -17,6 +19,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { handleCheckout } from './checkout.js';
 
 export const DEFAULT_BACKEND = 'http://localhost:8787';
 
@@ -85,6 +88,10 @@ export function startStaticServer(options: StaticServerOptions): Promise<Running
   const { config, mounts = DEMO_MOUNTS } = options;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/checkout') {
+      if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
+      return void handleCheckout(req, res, config);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end();
     if (url.pathname === '/demo-config.json') {
       return void res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' }).end(JSON.stringify({ ...config, drop: 'demo' }));

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { ServerConfig } from './config.js';
+import { createRateLimits } from './http/rate-limits.js';
 import { createRequestHandler } from './http/request-handler.js';
 import { Router } from './http/router.js';
 import { lifecycleLog, log } from './observability/logger.js';
@@ -63,7 +64,11 @@ export async function startApp(config: ServerConfig): Promise<App> {
     defaultHoldMs: config.holdSeconds * 1000,
     onScheduleChanged: () => scheduler?.poke(),
   });
-  const reservations = createReservationService(db, stock, { batching: config.reservationBatching });
+  const reservations = createReservationService(db, stock, {
+    batching: config.reservationBatching,
+    maxHoldsPerIp: config.maxHoldsPerIp,
+    shopperTtlMs: config.shopperTtlSeconds * 1000,
+  });
   const services: Services = {
     drops,
     reservations,
@@ -72,6 +77,8 @@ export async function startApp(config: ServerConfig): Promise<App> {
     bus,
     viewers: createViewerPresence(db, bus, nodeId),
     hostToken: config.hostToken,
+    confirmKey: config.confirmKey,
+    limits: createRateLimits(config.rateLimits, config.trustProxy),
   };
 
   if (config.seedDemo || !(await drops.exists(DEMO_DROP_ID))) {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from './observability/logger.js';
+import { RATE_LIMITED_ACTIONS, type RateLimit, type RateLimitedAction } from './http/rate-limits.js';
 
 export interface ServerConfig {
   port: number;
@@ -38,7 +39,30 @@ export interface ServerConfig {
   drainSeconds: number;
   /** Reservations of one drop are committed in batches (group commit); off: one transaction each. */
   reservationBatching: boolean;
+  /** A key that may only confirm reservations (the site's checkout server), or null. */
+  confirmKey: string | null;
+  /** Proxies in front whose X-Forwarded-For entries are trusted (0: use the socket's address). */
+  trustProxy: number;
+  /** Per-client-address rate limits; null: off. */
+  rateLimits: Record<RateLimitedAction, RateLimit>;
+  /** Most reservations one client address may hold at once; null: no cap. */
+  maxHoldsPerIp: number | null;
+  /** Seconds a shopper token is accepted after it was created. */
+  shopperTtlSeconds: number;
 }
+
+/**
+ * Defaults per client address, chosen so that an office of 50 shoppers
+ * behind one NAT can take part in a drop (docs/self-hosting.md has the sums).
+ */
+export const DEFAULT_LIMITS = {
+  shoppers: '300/600',
+  reserve: '200/60',
+  react: '1800/60',
+  streams: '300/60',
+  maxHoldsPerIp: '150',
+  shopperTtlSeconds: '86400',
+} as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -65,6 +89,15 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --request-timeout-seconds <s>
                           REQUEST_TIMEOUT_SECONDS  time to send a whole request, headers and body; a slower one is cut (default 30)
                           RESERVATION_BATCHING=off  one transaction per reservation instead of batches (for comparison)
+  --confirm-key <key>     CONFIRM_KEY       a second bearer key that may only confirm reservations (for the checkout server)
+  --trust-proxy <n>       TRUST_PROXY       proxies in front that append to X-Forwarded-For; the client address is
+                                            the n-th entry from the right (default 0: the connection's own address)
+  --rate-shoppers <n/s>   RATE_SHOPPERS     new shopper tokens per client address: n per s seconds, or off (default ${DEFAULT_LIMITS.shoppers})
+  --rate-reserve <n/s>    RATE_RESERVE      reservation requests per client address (default ${DEFAULT_LIMITS.reserve})
+  --rate-react <n/s>      RATE_REACT        reactions per client address (default ${DEFAULT_LIMITS.react})
+  --rate-streams <n/s>    RATE_STREAMS      event streams opened per client address (default ${DEFAULT_LIMITS.streams})
+  --max-holds-per-ip <n>  MAX_HOLDS_PER_IP  reservations held at once per client address, or off (default ${DEFAULT_LIMITS.maxHoldsPerIp})
+  --shopper-ttl <s>       SHOPPER_TTL       seconds a shopper token stays valid (default ${DEFAULT_LIMITS.shopperTtlSeconds}, a day)
   --help                                    print this help`;
 
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig | 'help' {
@@ -91,6 +124,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'metrics-host': { type: 'string' },
         'drain-seconds': { type: 'string' },
         'request-timeout-seconds': { type: 'string' },
+        'confirm-key': { type: 'string' },
+        'trust-proxy': { type: 'string' },
+        'rate-shoppers': { type: 'string' },
+        'rate-reserve': { type: 'string' },
+        'rate-react': { type: 'string' },
+        'rate-streams': { type: 'string' },
+        'max-holds-per-ip': { type: 'string' },
+        'shopper-ttl': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -103,6 +144,20 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   const hostToken = pick('host-token', 'HOST_TOKEN');
   if (hostToken !== undefined && !/^[\x21-\x7e]{16,512}$/.test(hostToken))
     throw new ConfigError('host token (--host-token / HOST_TOKEN) must be 16–512 visible ASCII characters');
+
+  const confirmKey = pick('confirm-key', 'CONFIRM_KEY');
+  if (confirmKey !== undefined && !/^[\x21-\x7e]{16,512}$/.test(confirmKey))
+    throw new ConfigError('confirm key (--confirm-key / CONFIRM_KEY) must be 16–512 visible ASCII characters');
+  if (confirmKey !== undefined && confirmKey === hostToken) throw new ConfigError('the confirm key must differ from the host token');
+
+  const rateLimits = Object.fromEntries(
+    RATE_LIMITED_ACTIONS.map((action) => {
+      const flag = `rate-${action}`;
+      const env = `RATE_${action.toUpperCase()}`;
+      return [action, rate(pick(flag, env) ?? DEFAULT_LIMITS[action], `rate limit (--${flag} / ${env})`)];
+    }),
+  ) as Record<RateLimitedAction, RateLimit>;
+  const maxHolds = pick('max-holds-per-ip', 'MAX_HOLDS_PER_IP') ?? DEFAULT_LIMITS.maxHoldsPerIp;
 
   const databaseUrl = emptyToUndefined(env.DATABASE_URL) ?? null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl))
@@ -134,6 +189,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     drainSeconds: integer(pick('drain-seconds', 'DRAIN_SECONDS') ?? '10', 'drain deadline (--drain-seconds / DRAIN_SECONDS)', 1, 3600),
     requestTimeoutSeconds: integer(pick('request-timeout-seconds', 'REQUEST_TIMEOUT_SECONDS') ?? '30', 'request timeout (--request-timeout-seconds / REQUEST_TIMEOUT_SECONDS)', 1, 3600),
     reservationBatching: onOff(env.RESERVATION_BATCHING, 'RESERVATION_BATCHING'),
+    confirmKey: confirmKey ?? null,
+    trustProxy: integer(pick('trust-proxy', 'TRUST_PROXY') ?? '0', 'trusted proxies (--trust-proxy / TRUST_PROXY)', 0, 10),
+    rateLimits,
+    maxHoldsPerIp: maxHolds === 'off' ? null : integer(maxHolds, 'holds per address (--max-holds-per-ip / MAX_HOLDS_PER_IP)', 1, 1_000_000),
+    shopperTtlSeconds: integer(pick('shopper-ttl', 'SHOPPER_TTL') ?? DEFAULT_LIMITS.shopperTtlSeconds, 'shopper token lifetime (--shopper-ttl / SHOPPER_TTL)', 1, 86_400 * 365),
   };
 }
 
@@ -152,6 +212,17 @@ function integer(raw: string, what: string, min: number, max: number): number {
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
     throw new ConfigError(`${what} must be an integer from ${min} to ${max}, got "${raw}"`);
   return n;
+}
+
+/** `n/s`: n requests per s seconds; `off`: no limit. */
+function rate(raw: string, what: string): RateLimit {
+  if (raw.trim() === 'off') return null;
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const points = Number(m?.[1]);
+  const seconds = Number(m?.[2]);
+  if (!m || points < 1 || points > 1_000_000 || seconds < 1 || seconds > 86_400)
+    throw new ConfigError(`${what} must be n/s (n requests per s seconds, e.g. 200/60) or off, got "${raw}"`);
+  return { points, seconds };
 }
 
 function origins(raw: string): string[] {
@@ -183,9 +254,15 @@ export function describeConfig(config: ServerConfig): string {
     `  event buffer     ${config.eventBuffer} events per drop`,
     `  metrics          ${config.metricsPort === null ? 'off (--metrics-port to serve them)' : `on ${config.metricsHost}:${config.metricsPort === 0 ? '(any free port)' : config.metricsPort}`}`,
     `  drain deadline   ${config.drainSeconds} s after SIGTERM`,
+    `  confirm key      ${config.confirmKey ? 'configured' : 'none (confirming needs the host token)'}`,
+    `  client address   ${config.trustProxy ? `X-Forwarded-For, ${config.trustProxy} trusted prox${config.trustProxy === 1 ? 'y' : 'ies'}` : 'the connection (X-Forwarded-For ignored)'}`,
+    `  limits per addr  ${RATE_LIMITED_ACTIONS.map((a) => `${a} ${describeRate(config.rateLimits[a])}`).join(', ')}; holds ${config.maxHoldsPerIp ?? 'off'}`,
+    `  shopper tokens   valid ${config.shopperTtlSeconds} s`,
     `  demo drop        ${config.seedDemo ? `recreated, starts in ${config.demoStartInSeconds} s` : `created when missing (starts ${config.demoStartInSeconds} s after creation)`}`,
   ].join('\n');
 }
+
+const describeRate = (limit: RateLimit) => (limit ? `${limit.points}/${limit.seconds}s` : 'off');
 
 function redactUrl(url: string): string {
   try {

@@ -14,7 +14,7 @@ export * from './protocol/types.js';
 export { ProtocolError } from './protocol/parse.js';
 export { configure, type LiveDropConfig } from './core/config.js';
 export { ApiClient, ApiError, NetworkError, apiClient } from './core/api-client.js';
-export { confirmReservation, sendReaction } from './core/shopper-actions.js';
+export { sendReaction } from './core/shopper-actions.js';
 export { ServerClock, serverClock, serverNow } from './core/server-clock.js';
 export { DropStore, dropStore, type ConnectionState } from './core/drop-store.js';
 export { dropProduct, dropProducts, dropStatus, dropStock, featuredProduct, variantStock } from './core/drop-views.js';

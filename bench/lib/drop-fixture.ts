@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { routes } from '../../src/protocol/routes.js';
 import type { Drop, DropInput, ProductInput, ShopperSession } from '../../src/protocol/types.js';
+import { loopbackAddress } from '../../test/support/loopback.js';
 import type { HttpClient } from './http-client.js';
 
 export interface RushDropOptions {
@@ -54,23 +55,24 @@ export function createDrop(client: HttpClient, hostToken: string, input: Omit<Dr
  * `n` shopper tokens, created `parallel` at a time. A creation that fails
  * (a 408 when a loaded machine leaves a fresh connection's headers unread
  * too long, a reset) is tried again, up to three times.
+ * Shopper i asks from `loopbackAddress(i)` and should reserve from there too (bench/lib/rush.ts does).
  */
 export async function createShoppers(client: HttpClient, n: number, parallel = 64): Promise<string[]> {
   const tokens: string[] = new Array(n);
   let next = 0;
-  const create = async (tries = 3): Promise<string> => {
+  const create = async (localAddress: string, tries = 3): Promise<string> => {
     try {
-      return (await client.json<ShopperSession>('POST', routes.shoppers())).shopperToken;
+      return (await client.json<ShopperSession>('POST', routes.shoppers(), { localAddress })).shopperToken;
     } catch (error) {
       if (tries <= 1) throw error;
       await new Promise((r) => setTimeout(r, 200));
-      return create(tries - 1);
+      return create(localAddress, tries - 1);
     }
   };
   const worker = async () => {
     while (next < n) {
       const i = next++;
-      tokens[i] = await create();
+      tokens[i] = await create(loopbackAddress(i));
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, n) }, worker));

@@ -14,9 +14,10 @@ export interface DropViewerOptions {
   backend: string;
   dropId: string;
   agent: Agent;
-  localAddress?: string;
   reconnectMs?: number;
   maxReconnectMs?: number;
+  /** The viewer's source address (a loopback one from test/support/loopback.ts). */
+  localAddress?: string;
   /** Called after each stock event with the levels it carried. */
   onStock?: (levels: DropEventMap['stock']['levels'], receivedAt: number) => void;
 }
@@ -37,9 +38,9 @@ export class DropViewer {
     this.client = new SseClient({
       url: joinUrl(o.backend, routes.events(o.dropId)),
       agent: o.agent,
-      localAddress: o.localAddress,
       reconnectMs: o.reconnectMs,
       maxReconnectMs: o.maxReconnectMs,
+      localAddress: o.localAddress,
       onEvent: (m: SseMessage, at: number) => {
         this.apply(m, at, o);
         if (m.type === 'snapshot') markReady();

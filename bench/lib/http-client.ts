@@ -1,11 +1,13 @@
 /**
  * A small HTTP client over `node:http` for the benchmarks and the fault tests:
- * one keep-alive agent with as many sockets as the load needs, raw paths and
+ * one keep-alive agent with as many sockets as the load needs (per source
+ * address: `from` lets a load come from many, as shoppers do), raw paths and
  * bodies (so hostile input reaches the server byte for byte), and the time
  * each answer took.
  */
 import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { loopbackAddress } from '../../test/support/loopback.js';
 
 export interface HttpAnswer {
   status: number;
@@ -31,12 +33,6 @@ export interface RequestOptions {
   localAddress?: string;
 }
 
-/**
- * Loopback source address number `n` of 253 (127.0.0.2–127.0.0.254): load
- * generators spread their clients over them, as real shoppers come from many
- * IPs, so the server's per-IP limits stay on at their defaults.
- */
-export const sourceAddress = (n: number) => `127.0.0.${2 + (n % 253)}`;
 
 /** True for a server on this machine's loopback, the only place where any 127.0.0.x can be a source. */
 export const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost';
@@ -51,7 +47,7 @@ export class HttpClient {
   private next = 0;
 
   /**
-   * `spreadSources` (for a loopback server) sends request i from `sourceAddress(i)`,
+   * `spreadSources` (for a loopback server) sends request i from `loopbackAddress(i)`,
    * over at most `maxSockets` addresses, `maxSockets` connections in all.
    */
   constructor(baseUrl: string, { maxSockets = 64, spreadSources = false }: { maxSockets?: number; spreadSources?: boolean } = {}) {
@@ -77,7 +73,7 @@ export class HttpClient {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       let answered = false;
-      const localAddress = this.sources ? sourceAddress(this.next++ % this.sources) : undefined;
+      const localAddress = this.sources ? loopbackAddress(this.next++ % this.sources) : undefined;
       const req = request(
         {
           host: this.host,
@@ -120,5 +116,3 @@ export class HttpClient {
   }
 }
 
-/** The n-th of the loopback source addresses 127.0.0.2–127.0.0.254, round robin. */
-export const loopbackAddress = (n: number) => `127.0.0.${2 + (n % 253)}`;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { routes } from '../../src/protocol/routes.js';
 import type { Problem, Reservation } from '../../src/protocol/types.js';
+import { loopbackAddress } from '../../test/support/loopback.js';
 import type { HttpClient } from './http-client.js';
 import type { RushDrop } from './drop-fixture.js';
 
@@ -37,7 +38,11 @@ export interface RushOptions {
   onAnswer?: (attempt: RushAttempt) => void;
 }
 
-/** Fires one reservation per shopper token, all at once; resolves when every shopper has a final answer. */
+/**
+ * Fires one reservation per shopper token, all at once, shopper i from
+ * `loopbackAddress(i)` (where createShoppers made its token); resolves when
+ * every shopper has a final answer.
+ */
 export function rush(client: HttpClient, target: RushDrop, tokens: string[], o: RushOptions = {}): Promise<RushAttempt[]> {
   return Promise.all(
     tokens.map(async (token, shopper): Promise<RushAttempt> => {
@@ -53,6 +58,7 @@ export function rush(client: HttpClient, target: RushDrop, tokens: string[], o: 
             body,
             headers: { 'idempotency-key': attempt.idempotencyKey },
             timeoutMs: 15_000,
+            localAddress: loopbackAddress(shopper),
           });
           attempt.status = res.status;
           attempt.ms = res.ms;

@@ -1,4 +1,4 @@
-import { configure, confirmReservation, dropStore, DropProductCard, variantStock, type Reservation } from 'live-drop';
+import { configure, dropStore, DropProductCard, variantStock, type Reservation } from 'live-drop';
 
 configure({ backend: 'http://localhost:8787', lang: 'de', currency: 'EUR' });
 
@@ -9,18 +9,21 @@ card.product = 'hoodie-night';
 card.compact = true;
 document.body.append(card);
 
-const held: { reservation: Reservation; shopperToken: string }[] = [];
+const held: Reservation[] = [];
 card.addEventListener('drop-checkout', (event) => {
   event.preventDefault(); // our own cart instead of the drop's checkout URL
-  held.push({ reservation: event.detail.reservation, shopperToken: event.detail.shopperToken });
+  held.push(event.detail.reservation);
 });
 
-// Once your cart has taken the payment: turn each hold into an order before it expires.
-export async function afterPayment() {
-  for (const { reservation, shopperToken } of held) {
-    const order = await confirmReservation('http://localhost:8787', reservation.id, shopperToken);
-    console.log('order', order.id);
-  }
+// Paying is your checkout's job: your server takes the payment and then confirms each hold
+// with the host token or the confirm key (docs/embedding.md). The browser never holds that secret.
+export async function pay() {
+  const res = await fetch('/checkout', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ reservationIds: held.map((r) => r.id) }),
+  });
+  console.log(res.ok ? 'ordered' : 'payment failed');
 }
 
 document.querySelector('drop-countdown')?.addEventListener('drop-started', (event) => {

@@ -23,6 +23,8 @@ const TITLES: Record<ProblemCode, string> = {
   'stock-below-committed': 'Stock cannot go below the units already held or sold',
   'idempotency-key-invalid': 'The Idempotency-Key header is malformed',
   'idempotency-conflict': 'The Idempotency-Key was used for another request',
+  'too-many-requests': 'Too many requests from this address',
+  'too-many-holds': 'Too many reservations held from this address',
   internal: 'Internal server error',
   unavailable: 'The server is not taking requests now; retry after Retry-After seconds',
 };

@@ -86,7 +86,7 @@ const eventDelivery = new Histogram({
 });
 const rateLimited = new Counter({
   name: 'livedrop_rate_limited_total',
-  help: 'Requests refused by the per-client rate limit (429), by route pattern.',
+  help: 'Requests refused by the per-client rate limit (429), by limited action (shoppers, reserve, react, streams).',
   labelNames: ['route'] as const,
   registers: [registry],
 });
@@ -213,9 +213,9 @@ export const metrics = {
   eventDelivered(committedAt: number) {
     if (enabled) eventDelivery.observe(Math.max(0, Date.now() - committedAt) / 1000);
   },
-  /** A request refused by the rate limit; `route` is the router pattern. Called by the rate-limit layer. */
-  rateLimited(route: string) {
-    if (enabled) rateLimited.inc({ route });
+  /** A request refused by the rate limit; `action` is one of the limited actions (a fixed set). Called by the rate-limit layer. */
+  rateLimited(action: string) {
+    if (enabled) rateLimited.inc({ route: action });
   },
   /** `n` reservations handled in one transaction. Called by the batched reservation path. */
   batchSize(n: number) {

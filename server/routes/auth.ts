@@ -33,7 +33,21 @@ export async function requireShopper(req: IncomingMessage, services: Services): 
   return token;
 }
 
-/** The host token or a shopper token (confirm, read and cancel a reservation). */
+/**
+ * Confirming a sale: the host token or the confirm-only key, which the site's
+ * checkout server holds. A shopper's own token is recognised and refused with
+ * 403, so a script cannot turn holds into unpaid "sales".
+ */
+export async function requireSite(req: IncomingMessage, services: Services): Promise<void> {
+  const token = bearerToken(req);
+  if (!token) throw unauthorized('confirming needs Authorization: Bearer <host token or confirm key>');
+  if (sameSecret(token, services.hostToken) || (services.confirmKey !== null && sameSecret(token, services.confirmKey))) return;
+  if (token.length <= 512 && (await services.reservations.isShopper(token)))
+    throw new HttpError(403, 'forbidden', "only the site confirms a sale: its checkout server sends the host token or the confirm key after payment; a shopper's token may read and cancel the hold, not confirm it");
+  throw unauthorized('wrong host token or confirm key');
+}
+
+/** The host token or a shopper token (read and cancel a reservation). */
 export async function requireCaller(req: IncomingMessage, services: Services): Promise<Caller> {
   const token = bearerToken(req);
   if (token && sameSecret(token, services.hostToken)) return { kind: 'host' };

@@ -103,6 +103,7 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
   const rooms = createRooms(services.bus, heartbeatMs);
   router.add('GET', pattern(routes.events, 'dropId'), async ({ req, res, url, params }) => {
     const dropId = pathId(params, 'dropId');
+    await services.limits.take('streams', req);
     if (!(await services.drops.exists(dropId))) throw new HttpError(404, 'not-found', `drop "${dropId}" does not exist`);
     const resumeFrom = parseLastEventId(header(req, 'last-event-id') ?? url.searchParams.get('lastEventId'));
 

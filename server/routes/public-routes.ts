@@ -15,14 +15,15 @@ export function addPublicRoutes(router: Router, services: Services): void {
 
   router.add('POST', pattern(routes.reactions, 'dropId'), async ({ req, params }) => {
     const dropId = pathId(params, 'dropId');
+    await services.limits.take('react', req);
     const kind = parseReaction(await readJson(req));
     if (!(await services.drops.exists(dropId))) throw notFound(`drop "${dropId}"`);
     services.reactions.add(dropId, kind);
     return { status: 202 };
   });
 
-  router.add('POST', pattern(routes.shoppers), async () => ({
-    status: 201,
-    body: { shopperToken: await services.reservations.createShopper() } satisfies ShopperSession,
-  }));
+  router.add('POST', pattern(routes.shoppers), async ({ req }) => {
+    await services.limits.take('shoppers', req);
+    return { status: 201, body: { shopperToken: await services.reservations.createShopper() } satisfies ShopperSession };
+  });
 }

@@ -1,10 +1,10 @@
-/** Shopper routes: reserve, read, cancel, confirm (the last also for the host). */
+/** Shopper routes: reserve, read, cancel; and confirm, which only the site may (host token or confirm key). */
 import { problemFor } from '../http/problem.js';
 import { readJson } from '../http/request.js';
 import { metrics } from '../observability/metrics.js';
 import type { Router } from '../http/router.js';
 import type { Answer } from '../services/idempotency.js';
-import { idempotencyKey, pathId, requireCaller, requireShopper } from './auth.js';
+import { idempotencyKey, pathId, requireCaller, requireShopper, requireSite } from './auth.js';
 import { parseReserveRequest } from './request-bodies.js';
 import type { Services } from './services.js';
 import { pattern, routes } from '../../src/protocol/routes.js';
@@ -17,10 +17,11 @@ export function addReservationRoutes(router: Router, services: Services): void {
   router.add('POST', pattern(routes.reservations, 'dropId'), async ({ req, params }) => {
     try {
       const dropId = pathId(params, 'dropId');
+      await services.limits.take('reserve', req);
       const token = await requireShopper(req, services);
       const key = idempotencyKey(req);
       const request = parseReserveRequest(await readJson(req));
-      const granted = await reservations.reserve(token, dropId, request, key);
+      const granted = await reservations.reserve(token, dropId, request, key, services.limits.clientIp(req));
       if (!granted.replayed) metrics.reservation('granted');
       return answer(granted);
     } catch (error) {
@@ -41,10 +42,10 @@ export function addReservationRoutes(router: Router, services: Services): void {
   });
 
   router.add('POST', pattern(routes.confirm, 'id'), async ({ req, params }) => {
-    const caller = await requireCaller(req, services);
+    await requireSite(req, services);
     const key = idempotencyKey(req);
     await readJson(req); // no body expected; an oversized or malformed one is still refused
-    const order = await reservations.confirm(caller, pathId(params, 'id'), key);
+    const order = await reservations.confirm(pathId(params, 'id'), key);
     if (order.status === 201 && !order.replayed) metrics.confirmation();
     return answer(order);
   });

@@ -3,6 +3,7 @@ import type { EventBus } from '../services/event-bus.js';
 import type { ReactionFeed } from '../services/reaction-feed.js';
 import type { ReservationService } from '../services/reservation-service.js';
 import type { SalesService } from '../services/sales-service.js';
+import type { RateLimits } from '../http/rate-limits.js';
 import type { ViewerPresence } from '../services/viewer-presence.js';
 
 /** What the routes may call: services only, never storage. */
@@ -14,4 +15,7 @@ export interface Services {
   bus: EventBus;
   viewers: ViewerPresence;
   hostToken: string;
+  /** The confirm-only key of the site's checkout server, when one is configured. */
+  confirmKey: string | null;
+  limits: RateLimits;
 }

@@ -1,7 +1,8 @@
 /**
  * Periodic work of every node: expire lapsed holds (every `sweepMs`, so a
  * hold comes back on sale within about a second of its expiry) and, hourly,
- * forget idempotency keys and events older than a day.
+ * forget idempotency keys and events older than a day, shoppers whose tokens
+ * expired and the client addresses of holds that ended.
  */
 import { errorFields, log } from '../observability/logger.js';
 import type { Database } from '../storage/database.js';
@@ -28,6 +29,7 @@ export function startHousekeeping(db: Database, reservations: ReservationService
     try {
       await deleteOldKeys(db, Date.now() - DAY);
       await deleteEventsBefore(db, Date.now() - DAY);
+      await reservations.forgetExpired();
     } catch (error) {
       log.error(errorFields(error), 'cleanup failed');
     }

@@ -36,7 +36,7 @@ import {
   unitsOfShoppers,
   variantKey,
 } from '../storage/reservation-batch-store.js';
-import { publicReservation, type ReservationRow } from '../storage/reservation-store.js';
+import { holdsOfClient, publicReservation, type ReservationRow } from '../storage/reservation-store.js';
 import { errorFields, log } from '../observability/logger.js';
 import { metrics } from '../observability/metrics.js';
 import { DomainError, notFound } from './domain-error.js';
@@ -51,6 +51,8 @@ export interface BatchMember {
   quantity: number;
   key: string | null;
   fingerprint: string;
+  /** Where the request came from, for the per-address cap on holds (null: not counted). */
+  clientIp: string | null;
 }
 
 export interface ReservationBatcher {
@@ -70,7 +72,19 @@ interface Queued extends BatchMember {
 
 export function createReservationBatcher(
   db: Database,
-  { newId, onStockChanged }: { newId: () => string; onStockChanged: (dropId: string, keys: { productId: string; variantId: string }[]) => void },
+  {
+    newId,
+    onStockChanged,
+    maxHoldsPerIp = null,
+    shopperTtlMs = 86_400_000,
+  }: {
+    newId: () => string;
+    onStockChanged: (dropId: string, keys: { productId: string; variantId: string }[]) => void;
+    /** Most reservations one client address may hold at once (null: no cap). */
+    maxHoldsPerIp?: number | null;
+    /** How long a shopper token is accepted after it was created, in ms. */
+    shopperTtlMs?: number;
+  },
 ): ReservationBatcher {
   const drops = new Map<string, { open: Queued[]; running: boolean; levels: Map<string, number> }>();
 
@@ -218,7 +232,10 @@ export function createReservationBatcher(
     });
     if (!pending.length) return verdicts;
     const members = pending.map((i) => batch[i]);
-    const shoppers = await findShoppers(q, [...new Set(members.map((m) => m.shopper))], { lock: write });
+    const shoppers = await findShoppers(q, [...new Set(members.map((m) => m.shopper))], now - shopperTtlMs, { lock: write });
+    // Not locked: requests from one address on several nodes may pass the cap by a few; the rate limit bounds how many.
+    const holds = new Map<string, { count: number; firstEnds: number | null }>();
+    if (maxHoldsPerIp !== null) for (const ip of new Set(members.flatMap((m) => (m.clientIp === null ? [] : [m.clientIp])))) holds.set(ip, await holdsOfClient(q, ip, now));
     const drop = await findDropRow(q, dropId);
     const status = drop && effectiveStatus(drop, now);
     const { limits, variants } = await readBatchVariants(q, dropId, members, { lock: write });
@@ -230,7 +247,14 @@ export function createReservationBatcher(
     for (const i of pending) {
       const m = batch[i];
       const refuse = (error: DomainError) => (verdicts[i] = { error });
-      if (!shoppers.has(m.shopper)) refuse(new DomainError('unauthorized', 401, 'unknown shopper token'));
+      const held = m.clientIp === null ? undefined : holds.get(m.clientIp);
+      if (!shoppers.has(m.shopper)) refuse(new DomainError('unauthorized', 401, 'unknown or expired shopper token'));
+      else if (held && maxHoldsPerIp !== null && held.count >= maxHoldsPerIp)
+        refuse(
+          new DomainError('too-many-holds', 429, `at most ${maxHoldsPerIp} reservations may be held at once from one address`, {
+            'Retry-After': String(Math.max(1, Math.ceil(((held.firstEnds ?? now) - now) / 1000))),
+          }),
+        );
       else if (!drop) refuse(notFound(`drop "${dropId}"`));
       else if (status === 'scheduled') refuse(new DomainError('drop-not-started', 409, `drop "${dropId}" starts at ${new Date(drop.startsAt).toISOString()}`));
       else if (status === 'ended') refuse(new DomainError('drop-ended', 409, `drop "${dropId}" has ended`));
@@ -253,6 +277,7 @@ export function createReservationBatcher(
         } else {
           left.set(vk, available - m.quantity);
           units.set(unitsKey, already + m.quantity);
+          if (held) held.count++;
           verdicts[i] = {
             grant: {
               id: newId(),
@@ -264,6 +289,7 @@ export function createReservationBatcher(
               createdAt: now,
               expiresAt: now + drop.holdMs,
               shopperToken: m.shopper,
+              clientIp: m.clientIp,
               orderId: null,
               confirmedAt: null,
             },

@@ -8,8 +8,11 @@ import type { Database, Queryable } from '../storage/database.js';
 import { findDropRow, findProductLimit, findVariant, returnStock, takeStock } from '../storage/drop-store.js';
 import {
   confirmHeld,
+  deleteExpiredShoppers,
   expireLapsedHolds,
   findReservation,
+  forgetEndedHoldAddresses,
+  holdsOfClient,
   insertReservation,
   insertShopper,
   lockShopper,
@@ -29,15 +32,26 @@ import type { StockFeed } from './stock-feed.js';
 /** Who is calling: a shopper (by token) or the host. */
 export type Caller = { kind: 'shopper'; token: string } | { kind: 'host' };
 
+export interface ReservationRules {
+  /** Most reservations one client address may hold at once (null: no cap). */
+  maxHoldsPerIp: number | null;
+  /** How long a shopper token is accepted after it was created, in ms. */
+  shopperTtlMs: number;
+}
+
 export interface ReservationService {
   createShopper(): Promise<string>;
   isShopper(token: string): Promise<boolean>;
-  reserve(shopperToken: string, dropId: string, request: ReserveRequest, idempotencyKey: string | null): Promise<Answer<Reservation>>;
+  /** `clientIp`: where the request came from, for the per-address cap on holds (null: not counted). */
+  reserve(shopperToken: string, dropId: string, request: ReserveRequest, idempotencyKey: string | null, clientIp?: string | null): Promise<Answer<Reservation>>;
   get(caller: Caller, id: string): Promise<Reservation>;
   cancel(caller: Caller, id: string): Promise<Reservation>;
-  confirm(caller: Caller, id: string, idempotencyKey: string | null): Promise<Answer<Order>>;
+  /** Turns a hold into an order: only the site may (its checkout, after payment), so there is no shopper caller. */
+  confirm(id: string, idempotencyKey: string | null): Promise<Answer<Order>>;
   /** Expires lapsed holds and returns their units; the sweeper calls it. */
   sweep(): Promise<number>;
+  /** Deletes expired shoppers and the addresses of ended holds; housekeeping calls it. */
+  forgetExpired(): Promise<number>;
 }
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
@@ -57,8 +71,15 @@ const ownedBy = (r: ReservationRow, caller: Caller) => caller.kind === 'host' ||
  * without it each reservation is its own transaction (kept for comparison
  * in bench/rush.ts, and as the reference the batcher's answers must match).
  */
-export function createReservationService(db: Database, stock: StockFeed, { batching = true } = {}): ReservationService {
-  const batcher = batching ? createReservationBatcher(db, { newId: () => newId('rsv'), onStockChanged: (dropId, keys) => stock.changed(dropId, keys) }) : null;
+export function createReservationService(
+  db: Database,
+  stock: StockFeed,
+  { batching = true, maxHoldsPerIp = null, shopperTtlMs = 86_400_000 }: Partial<ReservationRules> & { batching?: boolean } = {},
+): ReservationService {
+  const validSince = () => Date.now() - shopperTtlMs;
+  const batcher = batching
+    ? createReservationBatcher(db, { newId: () => newId('rsv'), onStockChanged: (dropId, keys) => stock.changed(dropId, keys), maxHoldsPerIp, shopperTtlMs })
+    : null;
   async function owned(q: Queryable, caller: Caller, id: string, now: number, lock = false) {
     const r = await findReservation(q, id, now, { lock });
     if (!r || !ownedBy(r, caller)) throw notFound(`reservation "${id}"`);
@@ -72,16 +93,24 @@ export function createReservationService(db: Database, stock: StockFeed, { batch
       return token;
     },
 
-    isShopper: (token) => shopperExists(db, digest(token)),
+    isShopper: (token) => shopperExists(db, digest(token), validSince()),
 
-    async reserve(token, dropId, request, key) {
+    async reserve(token, dropId, request, key, clientIp = null) {
       const { productId, variantId, quantity } = request;
       const shopper = digest(token);
-      if (batcher) return batcher.reserve(dropId, { shopper, productId, variantId, quantity, key, fingerprint: fingerprintOf(reserveRequest(dropId, request)) });
+      if (batcher) return batcher.reserve(dropId, { shopper, productId, variantId, quantity, key, fingerprint: fingerprintOf(reserveRequest(dropId, request)), clientIp });
       const answer = await db.transaction((tx) =>
         idempotent(tx, { principal: `shopper:${shopper}`, key, request: reserveRequest(dropId, request) }, async () => {
           const now = Date.now();
-          if (!(await lockShopper(tx, shopper))) throw new DomainError('unauthorized', 401, 'unknown shopper token');
+          if (!(await lockShopper(tx, shopper, now - shopperTtlMs))) throw new DomainError('unauthorized', 401, 'unknown or expired shopper token');
+          if (clientIp !== null && maxHoldsPerIp !== null) {
+            // Not locked: requests from one address racing here may pass the cap by a few; the rate limit bounds how many.
+            const holds = await holdsOfClient(tx, clientIp, now);
+            if (holds.count >= maxHoldsPerIp)
+              throw new DomainError('too-many-holds', 429, `at most ${maxHoldsPerIp} reservations may be held at once from one address`, {
+                'Retry-After': String(Math.max(1, Math.ceil(((holds.firstEnds ?? now) - now) / 1000))),
+              });
+          }
           const drop = await findDropRow(tx, dropId);
           if (!drop) throw notFound(`drop "${dropId}"`);
           const status = effectiveStatus(drop, now);
@@ -109,6 +138,7 @@ export function createReservationService(db: Database, stock: StockFeed, { batch
             createdAt: now,
             expiresAt: now + drop.holdMs,
             shopperToken: shopper,
+            clientIp,
             orderId: null,
             confirmedAt: null,
           };
@@ -138,11 +168,12 @@ export function createReservationService(db: Database, stock: StockFeed, { batch
       return publicReservation(released.row);
     },
 
-    async confirm(caller, id, key) {
+    async confirm(id, key) {
+      const site: Caller = { kind: 'host' };
       return db.transaction((tx) =>
-        idempotent(tx, { principal: principalOf(caller), key, request: ['confirm', id] }, async () => {
+        idempotent(tx, { principal: principalOf(site), key, request: ['confirm', id] }, async () => {
           const now = Date.now();
-          const r = await owned(tx, caller, id, now, true);
+          const r = await owned(tx, site, id, now, true);
           if (r.status === 'confirmed') return { status: 200, body: orderOf(r) };
           const row = await confirmHeld(tx, id, newId('ord'), now);
           if (!row) throw new DomainError('reservation-not-held', 409, `reservation "${id}" is ${r.status}`);
@@ -158,6 +189,11 @@ export function createReservationService(db: Database, stock: StockFeed, { batch
       for (const l of levels) byDrop.set(l.dropId, [...(byDrop.get(l.dropId) ?? []), l]);
       for (const [dropId, keys] of byDrop) stock.changed(dropId, keys);
       return levels.length;
+    },
+
+    async forgetExpired() {
+      await forgetEndedHoldAddresses(db);
+      return deleteExpiredShoppers(db, validSince());
     },
   };
 }

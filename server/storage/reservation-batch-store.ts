@@ -49,10 +49,11 @@ export async function findKeys(q: Queryable, keys: Pick<KeyClaim, 'principal' | 
 export const keyOf = pairKey;
 
 /** Which of these shoppers exist; with `lock`, their rows are locked in token order (the per-customer limit cannot be raced). */
-export async function findShoppers(q: Queryable, tokens: string[], { lock = false } = {}): Promise<Set<string>> {
+/** The batch's shoppers whose tokens are still valid (created at or after `notBefore`). */
+export async function findShoppers(q: Queryable, tokens: string[], notBefore: number, { lock = false } = {}): Promise<Set<string>> {
   const rows = await q.query<{ token: string }>(
-    `SELECT token FROM shoppers WHERE token = ANY($1::text[]) ORDER BY token${lock ? ' FOR UPDATE' : ''}`,
-    [tokens],
+    `SELECT token FROM shoppers WHERE token = ANY($1::text[]) AND created_at >= $2 ORDER BY token${lock ? ' FOR UPDATE' : ''}`,
+    [tokens, notBefore],
   );
   return new Set(rows.map((r) => r.token));
 }
@@ -128,11 +129,11 @@ export async function insertReservations(q: Queryable, rows: ReservationRow[]): 
   if (!rows.length) return;
   const col = <K extends keyof ReservationRow>(k: K) => rows.map((r) => r[k]);
   await q.query(
-    `INSERT INTO reservations (id, drop_id, product_id, variant_id, shopper_token, quantity, status, created_at, expires_at)
-     SELECT t.id, t.drop_id, t.product_id, t.variant_id, t.shopper_token, t.quantity, 'held', t.created_at, t.expires_at
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::bigint[], $8::bigint[])
-       AS t(id, drop_id, product_id, variant_id, shopper_token, quantity, created_at, expires_at)`,
-    [col('id'), col('dropId'), col('productId'), col('variantId'), col('shopperToken'), col('quantity'), col('createdAt'), col('expiresAt')],
+    `INSERT INTO reservations (id, drop_id, product_id, variant_id, shopper_token, quantity, status, created_at, expires_at, client_ip)
+     SELECT t.id, t.drop_id, t.product_id, t.variant_id, t.shopper_token, t.quantity, 'held', t.created_at, t.expires_at, t.client_ip
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::bigint[], $8::bigint[], $9::text[])
+       AS t(id, drop_id, product_id, variant_id, shopper_token, quantity, created_at, expires_at, client_ip)`,
+    [col('id'), col('dropId'), col('productId'), col('variantId'), col('shopperToken'), col('quantity'), col('createdAt'), col('expiresAt'), rows.map((r) => r.clientIp ?? null)],
   );
 }
 

@@ -5,6 +5,8 @@ import { num, numOrNull, type Queryable } from './database.js';
 export interface ReservationRow extends Reservation {
   /** SHA-256 (hex) of the owner's shopper token. */
   shopperToken: string;
+  /** The client address it was made from, kept while it is held (the per-address cap). */
+  clientIp?: string | null;
   orderId: string | null;
   confirmedAt: number | null;
 }
@@ -42,13 +44,34 @@ export async function insertShopper(q: Queryable, token: string, now: number): P
   await q.query('INSERT INTO shoppers (token, created_at) VALUES ($1, $2)', [token, now]);
 }
 
-export async function shopperExists(q: Queryable, token: string): Promise<boolean> {
-  return (await q.query('SELECT 1 FROM shoppers WHERE token = $1', [token])).length > 0;
+/** Whether the token exists and was created at or after `notBefore` (older tokens have expired). */
+export async function shopperExists(q: Queryable, token: string, notBefore: number): Promise<boolean> {
+  return (await q.query('SELECT 1 FROM shoppers WHERE token = $1 AND created_at >= $2', [token, notBefore])).length > 0;
 }
 
-/** Serialises one shopper's reservations so the per-customer limit cannot be raced. */
-export async function lockShopper(q: Queryable, token: string): Promise<boolean> {
-  return (await q.query('SELECT token FROM shoppers WHERE token = $1 FOR UPDATE', [token])).length > 0;
+/** Serialises one shopper's reservations so the per-customer limit cannot be raced; false for an unknown or expired token. */
+export async function lockShopper(q: Queryable, token: string, notBefore: number): Promise<boolean> {
+  return (await q.query('SELECT token FROM shoppers WHERE token = $1 AND created_at >= $2 FOR UPDATE', [token, notBefore])).length > 0;
+}
+
+/** Deletes shoppers whose tokens expired (their reservations and orders stay); returns how many. */
+export async function deleteExpiredShoppers(q: Queryable, notBefore: number): Promise<number> {
+  return (await q.query('DELETE FROM shoppers WHERE created_at < $1 RETURNING 1', [notBefore])).length;
+}
+
+/** Current holds made from one client address, and when the first of them ends. */
+export async function holdsOfClient(q: Queryable, clientIp: string, now: number): Promise<{ count: number; firstEnds: number | null }> {
+  const [row] = await q.query(
+    `SELECT COUNT(*) AS n, MIN(expires_at) AS first_ends FROM reservations
+     WHERE client_ip = $1 AND status = 'held' AND expires_at > $2`,
+    [clientIp, now],
+  );
+  return { count: num(row?.n), firstEnds: numOrNull(row?.first_ends) };
+}
+
+/** Client addresses are kept only while a hold lasts. */
+export async function forgetEndedHoldAddresses(q: Queryable): Promise<void> {
+  await q.query(`UPDATE reservations SET client_ip = NULL WHERE client_ip IS NOT NULL AND status <> 'held'`);
 }
 
 /** Units of a product the shopper holds (unexpired) or has bought. */
@@ -64,9 +87,9 @@ export async function unitsOfShopper(q: Queryable, token: string, dropId: string
 
 export async function insertReservation(q: Queryable, r: ReservationRow): Promise<void> {
   await q.query(
-    `INSERT INTO reservations (id, drop_id, product_id, variant_id, shopper_token, quantity, status, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, 'held', $7, $8)`,
-    [r.id, r.dropId, r.productId, r.variantId, r.shopperToken, r.quantity, r.createdAt, r.expiresAt],
+    `INSERT INTO reservations (id, drop_id, product_id, variant_id, shopper_token, quantity, status, created_at, expires_at, client_ip)
+     VALUES ($1, $2, $3, $4, $5, $6, 'held', $7, $8, $9)`,
+    [r.id, r.dropId, r.productId, r.variantId, r.shopperToken, r.quantity, r.createdAt, r.expiresAt, r.clientIp ?? null],
   );
 }
 

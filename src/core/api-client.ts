@@ -22,7 +22,11 @@ import type { Drop, Problem, ProblemCode, Reservation, ReserveRequest, ServerTim
 export class ApiError extends Error {
   readonly code: ProblemCode;
   readonly status: number;
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    /** The server's `Retry-After` (seconds to wait before trying again), if it sent one. */
+    readonly retryAfter: string | null,
+  ) {
     super(problem.detail ?? problem.title);
     this.name = 'ApiError';
     this.code = problem.code;
@@ -110,7 +114,7 @@ export class ApiClient {
       }
       // No answer, or a busy gateway's, is worth another attempt while there are any left.
       if (res && (last || !RETRYABLE_STATUS.has(res.status))) {
-        if (!res.ok) throw new ApiError(parseProblem(json, res.status));
+        if (!res.ok) throw new ApiError(parseProblem(json, res.status), res.headers.get('retry-after'));
         if (json === undefined) throw new ProtocolError('response body', 'JSON');
         return options.parse(json);
       }

@@ -65,17 +65,11 @@ export class ClockController implements ReactiveController {
     if (!this.#connected) return;
     clearTimeout(this.#timer);
     const deadline = this.options.deadline();
-    if (deadline == null) return;
-    const remaining = Math.max(0, deadline - this.now);
+    const remaining = this.remaining;
     if (remaining === 0) {
-      if (this.#reached !== deadline && this.synced) {
-        this.#reached = deadline;
-        this.options.onReached?.(deadline);
-      }
+      if (this.#reached !== deadline && this.synced) this.options.onReached?.((this.#reached = deadline!));
       // Keep listening: an offset re-measured later may move the deadline back.
-      return;
-    }
-    this.#timer = setTimeout(this.#tick, (remaining % 1000 || 1000) + 15);
+    } else if (remaining) this.#timer = setTimeout(this.#tick, (remaining % 1000 || 1000) + 15);
   }
 
   #tick = () => {

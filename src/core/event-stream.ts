@@ -22,7 +22,7 @@ export interface DropStreamHandlers {
 /** Whether trying again later could help (the network, a busy server), as opposed to a wrong URL or id. */
 function isTransient(error: unknown): boolean {
   if (error instanceof ProtocolError) return false;
-  if (error instanceof ApiError) return error.status >= 500 || error.status === 429;
+  if (error instanceof ApiError) return error.status === 429 || error.status >= 500;
   return true;
 }
 

@@ -36,8 +36,7 @@ export class ReservationStore {
   ) {
     const key = `live-drop:holds:${backend} ${dropId}`;
     // Ids are separated by spaces, which an id never contains; what is not an id (an older format) is skipped.
-    const remembered = readTab(key)?.split(' ').filter((id) => ID_PATTERN.test(id));
-    if (remembered?.length) void this.#restore(remembered);
+    void this.#restore(readTab(key)?.split(' ').filter((id) => ID_PATTERN.test(id)) ?? []);
     this.$holds.listen((holds) => {
       const held = Object.values(holds).flatMap((h) => (h?.phase === 'held' ? [h.reservation.id] : []));
       writeTab(key, held.join(' ') || null);
@@ -60,10 +59,8 @@ export class ReservationStore {
   }
 
   async #restore(ids: string[]) {
-    const token = await shopperToken(this.backend).catch(() => undefined);
-    if (!token) return;
     for (const id of ids) {
-      const reservation = await apiClient(this.backend).getReservation(id, token).catch(() => undefined);
+      const reservation = await this.#call((api, token) => api.getReservation(id, token)).catch(() => undefined);
       if (reservation?.status === 'held' && !this.$holds.get()[reservation.productId])
         this.#set(reservation.productId, { phase: 'held', reservation });
     }
@@ -76,8 +73,13 @@ export class ReservationStore {
       this.#set(productId, { phase: 'held', reservation });
       return reservation;
     } catch (error) {
-      this.#set(productId, { phase: 'failed', variantId, error: error as Error });
-      return undefined;
+      const failed: Hold = { phase: 'failed', variantId, error: error as Error };
+      this.#set(productId, failed);
+      // Too many tries from this address (429): the card says so, and tries again when the server allows, unless the shopper moved on.
+      if ((error as ApiError).retryAfter) {
+        await sleep(+(error as ApiError).retryAfter! * 1000);
+        if (this.$holds.get()[productId] === failed) return this.reserve(productId, variantId, quantity);
+      }
     }
   }
 
@@ -137,20 +139,15 @@ export class ReservationStore {
 
   /**
    * What the site needs to take the held item to payment: the reservation,
-   * the shopper's token and the drop's checkout URL with both filled in.
+   * the shopper's token (for the page's own scripts, never for a URL) and
+   * the drop's checkout URL with the reservation id filled in.
    */
   async checkout(productId: string, urlTemplate: string | null): Promise<DropEventDetails['drop-checkout'] | undefined> {
     const reservation = this.#held(productId);
     if (!reservation) return undefined;
-    const token = await shopperToken(this.backend);
-    const checkoutUrl =
-      urlTemplate &&
-      urlTemplate
-        .replaceAll('{reservationId}', encodeURIComponent(reservation.id))
-        .replaceAll('{shopperToken}', encodeURIComponent(token));
-    const url = checkoutUrl ? backendUrl(this.backend, checkoutUrl) : null;
-    // The template comes from the backend: never hand a javascript: (or data:, …) URL to location.assign.
-    return { reservation, shopperToken: token, checkoutUrl: url && /^https?:$/.test(new URL(url).protocol) ? url : null };
+    const url = urlTemplate && backendUrl(this.backend, urlTemplate.replaceAll('{reservationId}', encodeURIComponent(reservation.id)));
+    // The template comes from the backend: never hand a javascript: (or data:, …) URL to location.assign (an href starts with its scheme, in lower case).
+    return { reservation, shopperToken: await shopperToken(this.backend), checkoutUrl: url && /^https?:/.test(url) ? url : null };
   }
 
   /** Forgets a finished hold or failure (e.g. "Reserve again"). */

@@ -23,6 +23,7 @@ export function errorTextKey(code: string, fallback: StringKey = 'reserveFailed'
     case 'drop-ended':
       return 'ended';
     default:
-      return fallback;
+      // too-many-requests, too-many-holds (429)
+      return code.startsWith('too-many') ? 'tooManyTries' : fallback;
   }
 }

@@ -43,6 +43,7 @@ const de = {
   justSoldOut: 'Gerade in dieser Größe ausverkauft.',
   notStarted: 'Der Drop hat noch nicht begonnen.',
   reserveFailed: 'Reservieren hat nicht geklappt. Bitte versuche es erneut.',
+  tooManyTries: 'Zu viele Versuche, bitte warte einen Moment.',
 };
 
 export default de;

@@ -45,6 +45,7 @@ export const en = {
   justSoldOut: 'Just sold out in this size.',
   notStarted: 'The drop has not started yet.',
   reserveFailed: 'Could not reserve. Please try again.',
+  tooManyTries: 'Too many tries, wait a moment.',
 };
 
 export type Strings = typeof en;

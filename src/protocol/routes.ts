@@ -9,11 +9,12 @@
  *   GET    /v1/drops/:dropId/events                  → text/event-stream (DropEventMap); honours Last-Event-ID header or ?lastEventId=
  *   POST   /v1/drops/:dropId/reactions               { kind: ReactionKind } → 202
  *   POST   /v1/shoppers                              → 201 ShopperSession
- * Shopper (Authorization: Bearer <shopperToken>; reserve/confirm take Idempotency-Key):
+ * Shopper (Authorization: Bearer <shopperToken>; reserve takes Idempotency-Key):
  *   POST   /v1/drops/:dropId/reservations            ReserveRequest → 201 Reservation
  *   GET    /v1/reservations/:id                      → Reservation
  *   DELETE /v1/reservations/:id                      → Reservation (status released)
- *   POST   /v1/reservations/:id/confirm              → 201 Order   (shopper token of the owner, or the host token)
+ * Site (Authorization: Bearer <hostToken or confirm key>; takes Idempotency-Key; a shopper token gets 403):
+ *   POST   /v1/reservations/:id/confirm              → 201 Order
  * Host (Authorization: Bearer <hostToken>):
  *   POST   /v1/host/drops                            DropInput → 201 Drop
  *   PATCH  /v1/host/drops/:dropId                    Partial<DropInput> (no products) → Drop
@@ -36,12 +37,13 @@ export const clientRoutes = {
   shoppers: () => '/v1/shoppers',
   reservations: (dropId: string) => `/v1/drops/${e(dropId)}/reservations`,
   reservation: (id: string) => `/v1/reservations/${e(id)}`,
-  confirm: (id: string) => `/v1/reservations/${e(id)}/confirm`,
 } as const;
 
 /** Every route: the client's, and `host` for the host API (the server's tests, admin tools and benches). */
 export const routes = {
   ...clientRoutes,
+  /** Only the site's server calls it (host token or confirm key): never in the browser bundle. */
+  confirm: (id: string) => `/v1/reservations/${e(id)}/confirm`,
   host: {
     drops: () => '/v1/host/drops',
     drop: (dropId: string) => `/v1/host/drops/${e(dropId)}`,

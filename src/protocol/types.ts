@@ -71,7 +71,7 @@ export interface Drop {
   featured: FeaturedProduct | null;
   /** Every product the host featured, oldest first: the replay's timeline. */
   featuredHistory: FeaturedProduct[];
-  /** Optional checkout URL template; `{reservationId}` and `{shopperToken}` are substituted. */
+  /** Optional checkout URL template; `{reservationId}` is substituted. */
   checkoutUrl: string | null;
   /** How long a reservation holds stock, in milliseconds. */
   holdMs: number;
@@ -169,6 +169,8 @@ export type ProblemCode =
   | 'idempotency-key-invalid'
   | 'idempotency-conflict'
   | 'unavailable'
+  | 'too-many-requests'
+  | 'too-many-holds'
   | 'internal';
 
 /** RFC 9457 problem details, served as `application/problem+json`. */

@@ -163,6 +163,25 @@ describe('the demo, end to end', () => {
     await shot(host, '09-host-reservation');
   });
 
+  it('pays in the cart: the demo’s own server confirms the hold with the host token it keeps, and the host console shows the order', async () => {
+    const line = shopper.locator('#cart .cart-line').first();
+    const reservationId = await line.getAttribute('data-reservation');
+    await shopper.locator('#cart .pay-button').click();
+    await shopper.locator('#cart .cart-line[data-status="confirmed"]').waitFor({ timeout: 15_000 });
+    assert.match((await line.textContent()) ?? '', /Ordered/);
+    await host.locator('#reservation-rows tr[data-status="confirmed"]').first().waitFor({ timeout: 15_000 });
+    // The page itself cannot confirm: its shopper token is refused.
+    const refused = await shopper.evaluate(
+      async ({ backend, id }) => {
+        const token = Object.entries(sessionStorage).find(([k]) => k.startsWith('live-drop:shopper:'))?.[1];
+        const res = await fetch(`${backend}/v1/reservations/${id}/confirm`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+        return { status: res.status, code: (await res.json()).code };
+      },
+      { backend: demo.backend, id: reservationId },
+    );
+    assert.deepEqual(refused, { status: 403, code: 'forbidden' });
+  });
+
   it('sets stock from the host console, and the shopper sees the size sell out', async () => {
     const other = size.id === 's' ? 'xl' : 's';
     const option = card(secondShopper).locator(`[part~="size-option"]#size-${other}`);

@@ -60,9 +60,8 @@ export interface TestDrop {
  * A fresh drop on the test server. Defaults: live now (started), one tee in
  * S/M/L with 10 each; pass `startsAt` in the future for a scheduled drop.
  */
-export async function createDrop(input: Partial<DropInput> & { live?: boolean } = {}): Promise<TestDrop> {
-  const backend = await testBackend();
-  const { live = input.startsAt === undefined, ...rest } = input;
+export async function createDrop(input: Partial<DropInput> & { live?: boolean; backend?: TestBackend } = {}): Promise<TestDrop> {
+  const { live = input.startsAt === undefined, backend = await testBackend(), ...rest } = input;
   const body: DropInput = {
     id: uniqueId('t'),
     title: 'Test Drop',
@@ -105,10 +104,10 @@ export async function otherShopper(backend?: TestBackend) {
       if (!res.ok) throw new Error(`reserve → ${res.status}: ${await res.text()}`);
       return parseReservation(await res.json());
     },
-    /** Reserves and pays at once: the units are gone for good. */
+    /** Reserves and pays at once (the site confirms with the host token): the units are gone for good. */
     async buy(dropId: string, productId: string, variantId: string, quantity = 1) {
       const reservation = await this.reserve(dropId, productId, variantId, quantity);
-      return hostCall(b, 'POST', routes.confirm(reservation.id), undefined, shopperToken);
+      return hostCall(b, 'POST', routes.confirm(reservation.id));
     },
   };
 }

@@ -44,6 +44,10 @@ describe('configuration', () => {
     ['an unknown log format', [], { LOG_FORMAT: 'xml' }, /log format .* must be json or pretty, got "xml"/],
     ['a metrics port out of range', ['--metrics-port', '99999'], {}, /metrics port .* must be an integer from 0 to 65535/],
     ['a zero drain deadline', ['--drain-seconds', '0'], {}, /drain deadline .* must be an integer from 1/],
+    ['a rate limit without its window', ['--rate-reserve', '200'], {}, /rate limit \(--rate-reserve \/ RATE_RESERVE\) must be n\/s/],
+    ['a rate limit of zero from the environment', [], { RATE_SHOPPERS: '0/60' }, /rate limit \(--rate-shoppers \/ RATE_SHOPPERS\) must be n\/s/],
+    ['a confirm key equal to the host token', ['--host-token', 'same-key-0123456789', '--confirm-key', 'same-key-0123456789'], {}, /confirm key must differ from the host token/],
+    ['a proxy count that is not a number', ['--trust-proxy', 'yes'], {}, /trusted proxies \(--trust-proxy \/ TRUST_PROXY\) must be an integer from 0 to 10/],
   ];
   for (const [what, args, env, message] of bad) {
     it(`refuses to start with ${what}: a clear message and exit code 2`, async () => {
@@ -116,6 +120,8 @@ describe('configuration', () => {
     assert.equal(await exited, 0);
     assert.match(printed, /storage +PGlite /);
     assert.match(printed, /allowed origins +\*/);
+    assert.match(printed, /limits per addr +shoppers 300\/600s, reserve 200\/60s, react 1800\/60s, streams 300\/60s; holds 150/);
+    assert.match(printed, /client address +the connection \(X-Forwarded-For ignored\)/);
     const token = /host token +(\S+) \(generated/.exec(printed);
     assert.ok(token && token[1].length >= 16, printed);
   });

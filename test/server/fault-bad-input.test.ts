@@ -159,7 +159,7 @@ for (const [storage, serverOptions, skip] of storages) {
         { method: 'POST', path: routes.reservations(d), auth: 'shopper', body: reserveBody, idempotent: true },
         { method: 'GET', path: routes.reservation(held.id), auth: 'shopper' },
         { method: 'DELETE', path: routes.reservation(released.id), auth: 'shopper' },
-        { method: 'POST', path: routes.confirm(held.id), auth: 'shopper', idempotent: true },
+        { method: 'POST', path: routes.confirm(held.id), auth: 'host', idempotent: true },
         {
           method: 'POST',
           path: routes.host.drops(),
@@ -302,7 +302,7 @@ for (const [storage, serverOptions, skip] of storages) {
         for (const key of ['', ' ', 'a'.repeat(256), 'a'.repeat(10_000), 'ключ', '\t', 'key with spaces', 'ü']) {
           // Node sends header values as latin1: UTF-8 bytes arrive as they would from a hostile client.
           const headers = { 'idempotency-key': Buffer.from(key).toString('latin1') };
-          const res = await send(`idempotency key ${JSON.stringify(key).slice(0, 20)}`, e.method, e.path, { token: shopper, body: e.body, headers });
+          const res = await send(`idempotency key ${JSON.stringify(key).slice(0, 20)}`, e.method, e.path, { token: tokenFor(e), body: e.body, headers });
           assert.equal(res.status, 400, `${e.path} with key ${JSON.stringify(key.slice(0, 20))}`);
         }
       }

@@ -19,6 +19,7 @@ import { createDrop, createShoppers } from '../../bench/lib/drop-fixture.js';
 import { DropViewer, featuredKey, variantKey } from '../../bench/lib/drop-viewer.js';
 import { HttpClient } from '../../bench/lib/http-client.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
+import { loopbackAddress } from '../support/loopback.js';
 import { startReferenceServer, type RunningServer, type ServerOptions } from '../support/reference-server.js';
 
 const VIEWERS = 24;
@@ -56,7 +57,7 @@ async function cutStreams(t: TestContext, nodes: RunningServer[]): Promise<void>
       })),
     });
     await client.json('POST', routes.host.start(drop.id), { token: a.hostToken });
-    for (let i = 0; i < VIEWERS; i++) viewers.push(new DropViewer({ backend: proxy.url, dropId: drop.id, agent, maxReconnectMs: 250 }).connect());
+    for (let i = 0; i < VIEWERS; i++) viewers.push(new DropViewer({ backend: proxy.url, dropId: drop.id, agent, maxReconnectMs: 250, localAddress: loopbackAddress(i) }).connect());
     await Promise.all(viewers.map((v) => v.ready));
     const shoppers = await createShoppers(client, 40);
 
@@ -83,6 +84,7 @@ async function cutStreams(t: TestContext, nodes: RunningServer[]): Promise<void>
       } else {
         const res = await client.request('POST', routes.reservations(drop.id), {
           token: shoppers[step % shoppers.length],
+          localAddress: loopbackAddress(step % shoppers.length),
           headers: { 'idempotency-key': `cut-${step}` },
           body: { productId: product, variantId: variant, quantity: 1 },
         });

@@ -90,7 +90,7 @@ describe('host API', () => {
     const token = await api.newShopper();
     const held = (await api.call('POST', `/v1/drops/${id}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 2 } })).body;
     const sold = (await api.call('POST', `/v1/drops/${id}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })).body;
-    await api.call('POST', `/v1/reservations/${sold.id}/confirm`, { token });
+    await api.host('POST', `/v1/reservations/${sold.id}/confirm`);
     const same = await api.host('PUT', `/v1/host/drops/${id}/products/tee`, tee('tee', { s: 5 }, { title: 'Renamed tee', limitPerCustomer: 5 }));
     assert.equal(same.body.variants[0].available, 2, '5 on sale − 2 held − 1 sold');
     const more = await api.host('PUT', `/v1/host/drops/${id}/products/tee`, tee('tee', { s: 10 }, { limitPerCustomer: 5 }));
@@ -177,7 +177,7 @@ describe('host API', () => {
     const reserve = (variantId: string, quantity: number) =>
       api.call('POST', `/v1/drops/${id}/reservations`, { token, body: { productId: 'tee', variantId, quantity } }).then((r) => r.body);
     const sold = await reserve('s', 2);
-    await api.call('POST', `/v1/reservations/${sold.id}/confirm`, { token });
+    await api.host('POST', `/v1/reservations/${sold.id}/confirm`);
     await reserve('m', 1);
     const released = await reserve('m', 1);
     await api.call('DELETE', `/v1/reservations/${released.id}`, { token });

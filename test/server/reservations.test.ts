@@ -83,28 +83,42 @@ describe('reservations', () => {
     assert.equal(await available(dropId), 3);
     assert.equal((await api.call('DELETE', `/v1/reservations/${r.id}`, { token })).body.status, 'released');
     assert.equal(await available(dropId), 3);
-    const confirm = await api.call('POST', `/v1/reservations/${r.id}/confirm`, { token });
+    const confirm = await api.host('POST', `/v1/reservations/${r.id}/confirm`);
     assert.equal(confirm.status, 409);
     assert.equal(confirm.body.code, 'reservation-not-held');
   });
 
-  it('confirms a hold into an order, by the shopper or by the host', async () => {
+  it('confirms a hold into an order for the site (host token), once', async () => {
     const dropId = await api.createDrop();
     const token = await api.newShopper();
     const mine = (await reserve(dropId, token, { productId: 'tee', variantId: 's', quantity: 1 })).body;
-    const res = await api.call('POST', `/v1/reservations/${mine.id}/confirm`, { token });
+    const res = await api.host('POST', `/v1/reservations/${mine.id}/confirm`);
     assert.equal(res.status, 201);
     const order = parseOrder(res.body);
     assert.equal(order.reservation.status, 'confirmed');
     assert.equal(order.reservation.id, mine.id);
-    const again = await api.call('POST', `/v1/reservations/${mine.id}/confirm`, { token });
+    const again = await api.host('POST', `/v1/reservations/${mine.id}/confirm`);
     assert.equal(again.status, 200, 'confirming twice answers the same order');
     assert.equal(again.body.id, order.id);
     assert.equal((await api.call('DELETE', `/v1/reservations/${mine.id}`, { token })).body.code, 'reservation-not-held');
-
-    const other = (await reserve(dropId, await api.newShopper(), { productId: 'tee', variantId: 'm', quantity: 1 })).body;
-    assert.equal((await api.host('POST', `/v1/reservations/${other.id}/confirm`)).status, 201);
+    assert.equal((await api.call('GET', `/v1/reservations/${mine.id}`, { token })).body.status, 'confirmed', 'the shopper reads the order’s reservation');
     assert.equal(await available(dropId), 2, 'sold units stay off sale');
+  });
+
+  it('refuses a shopper who confirms their own hold: 403 forbidden problem, the hold stays held', async () => {
+    const dropId = await api.createDrop();
+    const token = await api.newShopper();
+    const mine = (await reserve(dropId, token, { productId: 'tee', variantId: 's', quantity: 1 })).body;
+    const res = await api.call('POST', `/v1/reservations/${mine.id}/confirm`, { token, headers: { 'idempotency-key': 'self-confirm' } });
+    assert.equal(res.status, 403);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.equal(res.body.code, 'forbidden');
+    assert.equal(res.body.status, 403);
+    assert.match(res.body.detail, /only the site confirms/);
+    assert.equal((await api.call('GET', `/v1/reservations/${mine.id}`, { token })).body.status, 'held');
+    const sales = (await api.host('GET', `/v1/host/drops/${dropId}/sales`)).body;
+    assert.deepEqual(sales.reservations, { held: 1, confirmed: 0, released: 0, expired: 0 }, 'no sale was counted');
+    assert.equal((await api.call('DELETE', `/v1/reservations/${mine.id}`, { token })).body.status, 'released', 'the shopper may still cancel it');
   });
 
   it('hides a reservation from other shoppers', async () => {
@@ -112,7 +126,7 @@ describe('reservations', () => {
     const owner = await api.newShopper();
     const r = (await reserve(dropId, owner, { productId: 'tee', variantId: 's', quantity: 1 })).body;
     const stranger = await api.newShopper();
-    for (const [method, path] of [['GET', `/v1/reservations/${r.id}`], ['DELETE', `/v1/reservations/${r.id}`], ['POST', `/v1/reservations/${r.id}/confirm`]]) {
+    for (const [method, path] of [['GET', `/v1/reservations/${r.id}`], ['DELETE', `/v1/reservations/${r.id}`]]) {
       const res = await api.call(method, path, { token: stranger });
       assert.equal(res.status, 404, `${method} ${path}`);
     }
@@ -128,7 +142,7 @@ describe('reservations', () => {
     await eventually(async () => (await api.call('GET', `/v1/reservations/${r.id}`, { token })).body.status === 'expired', { what: 'the hold to expire' });
     assert.ok(Date.now() >= r.expiresAt - 1000, 'not before its time (allowing for clock reads)');
     await eventually(async () => (await available(dropId)) === 3, { what: 'the units to come back' });
-    const confirm = await api.call('POST', `/v1/reservations/${r.id}/confirm`, { token });
+    const confirm = await api.host('POST', `/v1/reservations/${r.id}/confirm`);
     assert.equal(confirm.body.code, 'reservation-not-held');
     assert.equal((await reserve(dropId, token, { productId: 'tee', variantId: 's', quantity: 2 })).status, 201, 'an expired hold no longer counts towards the limit');
   });
@@ -186,8 +200,8 @@ describe('reservations', () => {
       const dropId = await api.createDrop();
       const token = await api.newShopper();
       const r = (await reserve(dropId, token, { productId: 'tee', variantId: 's', quantity: 1 })).body;
-      const first = await api.call('POST', `/v1/reservations/${r.id}/confirm`, { token, headers: { 'idempotency-key': 'pay-1' } });
-      const retry = await api.call('POST', `/v1/reservations/${r.id}/confirm`, { token, headers: { 'idempotency-key': 'pay-1' } });
+      const first = await api.call('POST', `/v1/reservations/${r.id}/confirm`, { token: api.hostToken, headers: { 'idempotency-key': 'pay-1' } });
+      const retry = await api.call('POST', `/v1/reservations/${r.id}/confirm`, { token: api.hostToken, headers: { 'idempotency-key': 'pay-1' } });
       assert.equal(first.status, 201);
       assert.equal(retry.status, 201);
       assert.deepEqual(retry.body, first.body);

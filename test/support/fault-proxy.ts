@@ -8,6 +8,9 @@
  * timing out on a request the server did carry out. Used by the player's
  * recovery test and the fault tests; browser tests drive it through the
  * commands in fault-proxy-plugin.ts.
+ * It is transparent about where a client comes from: a client on a loopback
+ * address (test/support/loopback.ts) reaches the server from that same
+ * address, so the server's per-address limits see the clients, not the proxy.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
@@ -47,7 +50,13 @@ function gatewayAnswer(status: number): string {
 }
 
 /** `target`: the server, or several (each new connection goes to the next, as a round-robin load balancer would). */
-export async function startFaultProxy(target: string | string[]): Promise<FaultProxy> {
+
+/**
+ * `target`: the server, or several (each new connection goes to the next, as a
+ * round-robin load balancer would). `from`: the source address of every
+ * upstream connection (default: the client's own, when it is a loopback one).
+ */
+export async function startFaultProxy(target: string | string[], { from: fixedFrom }: { from?: string } = {}): Promise<FaultProxy> {
   const targets = [target].flat().map((t) => new URL(t));
   let nextTarget = 0;
   const open = new Set<Socket>();
@@ -66,7 +75,8 @@ export async function startFaultProxy(target: string | string[]): Promise<FaultP
     clients.add(client);
     client.on('close', () => clients.delete(client));
     const { hostname, port } = targets[nextTarget++ % targets.length];
-    const upstream = connect(Number(port), hostname);
+    const from = fixedFrom ?? client.remoteAddress?.replace(/^::ffff:/, '');
+    const upstream = connect({ port: Number(port), host: hostname, localAddress: from?.startsWith('127.') ? from : undefined });
     for (const [a, b] of [
       [client, upstream],
       [upstream, client],

@@ -1,7 +1,11 @@
 /**
- * A plain HTTP client for the server tests: every answer with its status, headers and parsed body,
- * each checked against docs/openapi.yaml (see openapi.ts): an answer the description does not allow throws.
+ * A plain HTTP client for the server tests: every answer with its status,
+ * headers and parsed body. `from` picks the client's loopback source address
+ * (test/support/loopback.ts), so tests that play many shoppers stay within the
+ * server's per-address limits at their defaults. Each answer is checked
+ * against docs/openapi.yaml (see openapi.ts): an answer the description does not allow throws.
  */
+import { request } from 'node:http';
 import type { DropInput, ProductInput } from '../../../src/protocol/types.js';
 import type { RunningServer } from '../../support/reference-server.js';
 import { openapiMismatch } from './openapi.js';
@@ -19,6 +23,8 @@ export interface CallOptions {
   contentType?: string;
   token?: string | null;
   headers?: Record<string, string>;
+  /** Source address of the connection (default: the system's, 127.0.0.1). */
+  from?: string;
 }
 
 export interface Api {
@@ -26,7 +32,8 @@ export interface Api {
   hostToken: string;
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<Answer<T>>;
   host<T = any>(method: string, path: string, body?: unknown): Promise<Answer<T>>;
-  newShopper(): Promise<string>;
+  /** A new shopper token, asked for from `from` (a loopback source address). */
+  newShopper(from?: string): Promise<string>;
   /** A drop on sale now (unless `startsAt` says otherwise), with a fresh id. */
   createDrop(overrides?: Partial<DropInput>): Promise<string>;
 }
@@ -55,8 +62,8 @@ export function apiFor(server: Pick<RunningServer, 'url' | 'hostToken'>): Api {
         headers['content-type'] ??= options.contentType ?? 'application/json';
       }
       if (options.token) headers.authorization = `Bearer ${options.token}`;
-      const res = await fetch(server.url + path, { method, headers, body });
-      const text = await res.text();
+      const res = await send(server.url + path, method, headers, body, options.from);
+      const text = res.text;
       let parsed: unknown = text;
       try {
         parsed = text ? JSON.parse(text) : undefined;
@@ -68,8 +75,8 @@ export function apiFor(server: Pick<RunningServer, 'url' | 'hostToken'>): Api {
       return { status: res.status, headers: res.headers, body: parsed as any };
     },
     host: (method, path, body) => api.call(method, path, { body, token: server.hostToken }),
-    async newShopper() {
-      const res = await api.call('POST', '/v1/shoppers');
+    async newShopper(from) {
+      const res = await api.call('POST', '/v1/shoppers', { from });
       if (res.status !== 201) throw new Error(`POST /v1/shoppers answered ${res.status}`);
       return res.body.shopperToken;
     },
@@ -87,6 +94,24 @@ export function apiFor(server: Pick<RunningServer, 'url' | 'hostToken'>): Api {
     },
   };
   return api;
+}
+
+/** One request over a fresh connection from `localAddress`. */
+function send(url: string, method: string, headers: Record<string, string>, body: string | undefined, localAddress?: string) {
+  return new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
+    const req = request(url, { method, headers, localAddress, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) for (const v of [value ?? []].flat()) h.append(name, v);
+        resolve({ status: res.statusCode ?? 0, headers: h, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Polls `check` until it returns something truthy or the deadline passes (generous: the machine may be busy). */

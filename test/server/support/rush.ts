@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Api } from './api-client.js';
 import { tee } from './api-client.js';
+import { loopbackAddress } from '../../support/loopback.js';
 
 export const RUSH_STOCK = { s: 7, m: 5, l: 3, xl: 1 };
 
@@ -14,7 +15,9 @@ export async function rush(apis: Api[], { shoppers = 300 } = {}) {
   const dropId = await host.createDrop({ products: [tee('tee', RUSH_STOCK, { limitPerCustomer: 2 })] });
   const variants = Object.keys(RUSH_STOCK);
   const tokens: string[] = [];
-  for (let i = 0; i < shoppers; i += 50) tokens.push(...(await Promise.all(Array.from({ length: Math.min(50, shoppers - i) }, () => host.newShopper()))));
+  // Each shopper has a source address of its own cycle (shopper i comes from loopbackAddress(i)), as in the field.
+  for (let i = 0; i < shoppers; i += 50)
+    tokens.push(...(await Promise.all(Array.from({ length: Math.min(50, shoppers - i) }, (_, j) => host.newShopper(loopbackAddress(i + j))))));
 
   const started = Date.now();
   const answers = await Promise.all(
@@ -22,7 +25,7 @@ export async function rush(apis: Api[], { shoppers = 300 } = {}) {
       const variantId = variants[i % variants.length];
       const quantity = 1 + (i % 2);
       return apis[i % apis.length]
-        .call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId, quantity } })
+        .call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId, quantity }, from: loopbackAddress(i) })
         .then((res) => ({ res, variantId, quantity }));
     }),
   );

@@ -14,7 +14,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { routes } from '../../../src/protocol/routes.js';
 import type { Drop, ProductInput, Reservation, SalesReport, ShopperSession } from '../../../src/protocol/types.js';
-import { HttpClient, loopbackAddress, type HttpAnswer, type RequestOptions } from '../../../bench/lib/http-client.js';
+import { HttpClient, type HttpAnswer, type RequestOptions } from '../../../bench/lib/http-client.js';
+import { loopbackAddress } from '../loopback.js';
 import { startReferenceServer, type RunningServer } from '../reference-server.js';
 
 /** mulberry32: small, fast and good enough to pick operations. */
