@@ -235,7 +235,7 @@ describe('housekeeping of expired shoppers', () => {
       const service = createReservationService(db, { changed() {}, flush: async () => {}, close: async () => {} }, { shopperTtlMs: 2000, maxHoldsPerIp: 10 });
       await db.query(`INSERT INTO drops (id, title, starts_at, status, hold_ms, created_at) VALUES ('d', 'D', 0, 'live', 60000, 0)`);
       await db.query(`INSERT INTO products (drop_id, id, position, title, prices, limit_per_customer) VALUES ('d', 'p', 0, 'P', '[]', 5)`);
-      await db.query(`INSERT INTO variants (drop_id, product_id, id, position, label, available) VALUES ('d', 'p', 'v', 0, 'V', 5)`);
+      await db.query(`INSERT INTO variants (drop_id, product_id, id, position, label, stock, available) VALUES ('d', 'p', 'v', 0, 'V', 5, 5)`);
       const old = await service.createShopper();
       const held = await service.reserve(old, 'd', { productId: 'p', variantId: 'v', quantity: 1 }, null, '127.0.0.9');
       const ended = await service.reserve(old, 'd', { productId: 'p', variantId: 'v', quantity: 1 }, null, '127.0.0.9');
