@@ -164,7 +164,7 @@ describe('a batch the database fails', () => {
     db = await openPgliteDatabase(dir);
     const now = Date.now();
     await insertDrop(db, { id: 'd', title: 'D', brand: '', description: '', startsAt: now - 1000, endsAt: null, status: 'live', liveStartedAt: now, stream: { hls: null, replay: null, poster: null }, checkoutUrl: null, holdMs: 60_000, createdAt: now });
-    await upsertProduct(db, 'd', { id: 'tee', title: 'Tee', description: '', images: [], prices: [{ currency: 'USD', amount: 1 }], limitPerCustomer: 5, variants: [{ id: 's', label: 'S', stock: 10 }] }, now);
+    await upsertProduct(db, 'd', { id: 'tee', title: 'Tee', description: '', images: [], prices: [{ currency: 'USD', amount: 1 }], limitPerCustomer: 5, variants: [{ id: 's', label: 'S', stock: 10 }] });
     flaky = {
       ...db,
       query: (sql, params) => db.query(sql, params),
