@@ -149,9 +149,13 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
     res.on('close', () => close());
 
     try {
-      if (missed) {
+      // Not in this node's buffer (it started after the viewer's last event): committed events come from the table,
+      // and whatever commits after the read arrives through the subscription, which began before it.
+      const resumed = missed ?? (resumeFrom === null ? null : await services.bus.stored(dropId, resumeFrom));
+      if (resumed) {
+        if (res.destroyed || res.writableEnded) return null;
         lastSent = resumeFrom!;
-        missed.forEach(send);
+        resumed.forEach(send);
       } else {
         const { at, drop } = await snapshots(dropId);
         // Closed meanwhile (the client left, or the node began to drain).
