@@ -65,7 +65,8 @@ describe('live-drop-server from its packed tarball', () => {
     const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string }[];
     folder = join(dir, 'empty-folder');
     mkdirSync(folder);
-    await run(npm, ['install', '--offline', '--no-audit', '--no-fund', join(dir, packed.filename)], { cwd: folder });
+    // Prefer the cache, as an offline-minded user would, but reach the registry for what `npm ci` never cached (packuments).
+    await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, packed.filename)], { cwd: folder });
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
