@@ -31,7 +31,7 @@ async function npxServer(folder: string, env: Record<string, string | undefined>
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const poll = setInterval(() => {
-      const m = /listening on (http:\/\/\S+)/.exec(output);
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(output);
       if (m) done(() => resolve(m[1]));
     }, 100);
     const timer = setTimeout(() => done(() => reject(new Error(`no "listening" within 120 s:\n${output}`))), 120_000);
@@ -49,7 +49,7 @@ async function npxServer(folder: string, env: Record<string, string | undefined>
       process.kill(-child.pid!, 'SIGTERM');
       const code = await exited;
       // npm exec ends with the signal; the server's own exit is in its output.
-      assert.match(output, /SIGTERM, shutting down/, output);
+      assert.match(output, /SIGTERM, draining/, output);
       return code;
     },
   };
