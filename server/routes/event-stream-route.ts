@@ -3,8 +3,9 @@
  *
  * A fresh connection gets a `snapshot` first. A reconnection with
  * `Last-Event-ID` (or `?lastEventId=`, for clients that cannot set headers)
- * gets exactly the events it missed when they are still in the node's ring
- * buffer, and a fresh `snapshot` when they are not.
+ * gets exactly the events it missed: from the node's ring buffer, or from the
+ * `drop_events` table when the node started after them (a rolling restart),
+ * and a fresh `snapshot` when neither still holds them all.
  */
 import { HttpError } from '../http/problem.js';
 import { errorFields, log } from '../observability/logger.js';
