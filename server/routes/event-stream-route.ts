@@ -3,8 +3,9 @@
  *
  * A fresh connection gets a `snapshot` first. A reconnection with
  * `Last-Event-ID` (or `?lastEventId=`, for clients that cannot set headers)
- * gets exactly the events it missed when they are still in the node's ring
- * buffer, and a fresh `snapshot` when they are not.
+ * gets exactly the events it missed: from the node's ring buffer, or from the
+ * `drop_events` table when the node started after them (a rolling restart),
+ * and a fresh `snapshot` when neither still holds them all.
  */
 import { HttpError } from '../http/problem.js';
 import { errorFields, log } from '../observability/logger.js';
@@ -150,9 +151,13 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
     res.on('close', () => close());
 
     try {
-      if (missed) {
+      // Not in this node's buffer (it started after the viewer's last event): committed events come from the table,
+      // and whatever commits after the read arrives through the subscription, which began before it.
+      const resumed = missed ?? (resumeFrom === null ? null : await services.bus.stored(dropId, resumeFrom));
+      if (resumed) {
+        if (res.destroyed || res.writableEnded) return null;
         lastSent = resumeFrom!;
-        missed.forEach(send);
+        resumed.forEach(send);
       } else {
         const { at, drop } = await snapshots(dropId);
         // Closed meanwhile (the client left, or the node began to drain).

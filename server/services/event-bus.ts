@@ -28,6 +28,14 @@ export interface EventBus {
   /** Events of the drop after `lastId`, or null when they are no longer all in the buffer. */
   since(dropId: string, lastId: number): BusEvent[] | null;
   /**
+   * The drop's committed events after `lastId`, read from the table: for a
+   * resume this node's buffer cannot serve (it started after the viewer's
+   * last event, as after a rolling restart). Null when `lastId` is no longer
+   * stored (housekeeping took it, so later ones may be gone too) or more than
+   * the buffer's capacity followed it: then a snapshot is cheaper.
+   */
+  stored(dropId: string, lastId: number): Promise<BusEvent[] | null>;
+  /**
    * Told that the database showed `at` as the drop's newest event (read after
    * this node began listening): every later event of the drop reaches the
    * buffer, so resuming from `at` needs no snapshot while none was dropped.
@@ -115,6 +123,12 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
         set.delete(listener);
         if (set.size === 0) listeners.delete(dropId);
       };
+    },
+    async stored(dropId, lastId) {
+      if (!(await findEvent(db, lastId).then((e) => e?.dropId === dropId))) return null;
+      const rows = await dropEventsAfter(db, dropId, lastId, capacity + 1);
+      if (rows.length > capacity) return null;
+      return rows.map((e) => ({ id: e.id, type: e.type as DropEventType, data: e.data }));
     },
     since(dropId, lastId) {
       const ring = rings.get(dropId) ?? { events: [], floor };

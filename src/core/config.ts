@@ -3,6 +3,7 @@
  * set with `configure()` or the script tag's `data-backend` (see
  * `live-drop.ts`); then a clear error that says what to set.
  */
+import { isServer } from 'lit';
 import { atom } from 'nanostores';
 
 /**
@@ -46,7 +47,7 @@ export function resolveBackend(attribute: string | null | undefined, tag: string
     };
   let url: URL | undefined;
   try {
-    url = new URL(raw, globalThis.document?.baseURI); // no document on a server: absolute URLs only
+    url = new URL(raw, isServer ? undefined : document.baseURI); // no document on a server: absolute URLs only
   } catch {
     // not a URL at all: the same advice as for a wrong scheme
   }

@@ -42,6 +42,8 @@ describe('npm publish --dry-run', () => {
   });
 
   it('live-drop-server: no warnings; the bundled server, its assets and README, nothing else', async () => {
+    // npm checks the bin before prepack builds it: build first, as a release would, so a fresh clone warns of nothing.
+    await run(npm, ['run', 'build', '-w', 'live-drop-server'], { cwd: root });
     const { warnings, files } = await dryRun('live-drop-server');
     assert.deepEqual(warnings, []);
     for (const f of ['dist/main.js', 'dist/assets/server/storage/migrations/001_init.sql', 'dist/assets/media/clip/clip.m3u8', 'package.json', 'README.md'])

@@ -10,6 +10,21 @@ import { openEvents, type EventClient } from './support/event-client.js';
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from './support/postgres.js';
 import { rush } from './support/rush.js';
 
+/**
+ * Publishes "featured `productId`" on `dropId` as a node does, through `publisher`, and stops before COMMIT:
+ * the event's id is taken and announced, its row not yet visible. Returns the id.
+ */
+async function featureUncommitted(publisher: pg.Client, dropId: string, productId: string): Promise<number> {
+  const tx = { query: async (sql: string, params?: unknown[]) => (await publisher.query(sql, params)).rows };
+  await publisher.query('BEGIN');
+  await lockDropEvents(tx, dropId);
+  const at = Date.now();
+  await setFeatured(tx, dropId, productId, at, 10_000);
+  const id = await insertEvent(tx, dropId, 'featured', { productId, at }, at);
+  await notify(tx, 'live_drop_events', JSON.stringify({ d: dropId, i: id, t: 'featured', x: { productId, at } }));
+  return id;
+}
+
 describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, () => {
   let database: Awaited<ReturnType<typeof freshDatabase>>;
   let nodeA: RunningServer;
@@ -127,13 +142,7 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
     const publisher = new pg.Client({ connectionString: database.url });
     await publisher.connect();
     try {
-      const tx = { query: async (sql: string, params?: unknown[]) => (await publisher.query(sql, params)).rows };
-      await publisher.query('BEGIN');
-      await lockDropEvents(tx, slow);
-      const at = Date.now();
-      await setFeatured(tx, slow, 'b', at, 10_000);
-      const id = await insertEvent(tx, slow, 'featured', { productId: 'b', at }, at);
-      await notify(tx, 'live_drop_events', JSON.stringify({ d: slow, i: id, t: 'featured', x: { productId: 'b', at } }));
+      const id = await featureUncommitted(publisher, slow, 'b');
       // Meanwhile another drop's event commits with a larger id, and node B has seen it.
       const busyViewer = await events(nodeB, busy);
       await busyViewer.next('snapshot');
@@ -163,13 +172,7 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
     await publisher.connect();
     await admin.connect();
     try {
-      const tx = { query: async (sql: string, params?: unknown[]) => (await publisher.query(sql, params)).rows };
-      await publisher.query('BEGIN');
-      await lockDropEvents(tx, slow);
-      const at = Date.now();
-      await setFeatured(tx, slow, 'b', at, 10_000);
-      const id = await insertEvent(tx, slow, 'featured', { productId: 'b', at }, at);
-      await notify(tx, 'live_drop_events', JSON.stringify({ d: slow, i: id, t: 'featured', x: { productId: 'b', at } }));
+      await featureUncommitted(publisher, slow, 'b');
       await a.host('POST', `/v1/host/drops/${busy}/feature`, { productId: 'tee' });
       await busyViewer.next('featured');
       // Both nodes stop listening; the paused event commits while nobody hears its NOTIFY.
