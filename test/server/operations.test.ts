@@ -105,7 +105,7 @@ describe('operating a node', () => {
     assert.equal((await reserve(shoppers[2], 0)).body.code, 'validation-failed');
     assert.equal((await api.call('POST', `/v1/drops/${dropId}/reservations`, { token: 'shp_not-a-real-token-0123456789', body: {} })).status, 401);
     secrets.push('shp_not-a-real-token-0123456789');
-    const order = await api.call('POST', `/v1/reservations/${granted.body.id}/confirm`, { token: shoppers[0] });
+    const order = await api.call('POST', `/v1/reservations/${granted.body.id}/confirm`, { token: server.hostToken });
     assert.equal(order.status, 201);
     ids.push(order.body.id);
     await viewer.next('stock');
