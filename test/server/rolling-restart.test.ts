@@ -19,6 +19,7 @@ import type { FeaturedProduct, SalesReport } from '../../src/protocol/types.js';
 import { createRushDrop, createShoppers } from '../../bench/lib/drop-fixture.js';
 import { HttpClient } from '../../bench/lib/http-client.js';
 import { SseClient } from '../../bench/lib/sse-client.js';
+import { loopbackAddress } from '../support/loopback.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { freshDatabase, skipWithoutPostgres } from './support/postgres.js';
@@ -81,7 +82,7 @@ describe('rolling restart', { skip: skipWithoutPostgres, timeout: 300_000 }, () 
           const v = target.variants[i % target.variants.length];
           for (let attempt = 0; ; attempt++) {
             const res = await client
-              .request('POST', routes.reservations(dropId), { token: tokens[i], headers: { 'idempotency-key': key }, body: { productId: v.productId, variantId: v.variantId, quantity: 1 }, timeoutMs: 20_000 })
+              .request('POST', routes.reservations(dropId), { token: tokens[i], headers: { 'idempotency-key': key }, body: { productId: v.productId, variantId: v.variantId, quantity: 1 }, timeoutMs: 20_000, localAddress: loopbackAddress(i) })
               .catch(() => ({ status: 0, text: '' }));
             if (res.status === 201) acknowledged.push({ id: JSON.parse(res.text).id, token: tokens[i] });
             if (res.status !== 0 && res.status < 500) {
