@@ -25,7 +25,7 @@ describe('the host token', () => {
     assert.equal(sameSecret(secret, secret), true);
     // Fastest of many interleaved rounds: the least disturbed by a busy machine.
     const best = { same: Infinity, other: Infinity };
-    for (let round = 0; round < 15; round++) {
+    for (let round = 0; round < 25; round++) {
       for (const [key, guess] of [['same', sameLength], ['other', otherLength]] as const) {
         const start = process.hrtime.bigint();
         for (let i = 0; i < 20_000; i++) sameSecret(guess, secret);
@@ -35,6 +35,7 @@ describe('the host token', () => {
     const ratio = best.same / best.other;
     console.log(`# host token check: a same-length guess takes ${ratio.toFixed(2)}× the time of an other-length one`);
     // Comparing raw bytes only when the lengths match made the same-length guess about 2× slower.
-    assert.ok(ratio < 1.4 && ratio > 0.6, `ratio ${ratio.toFixed(2)}`);
+    // Below 1 only a busy machine can make it (0.58 once under load): that bound is loose, the upper one is not.
+    assert.ok(ratio < 1.4 && ratio > 0.45, `ratio ${ratio.toFixed(2)}`);
   });
 });
