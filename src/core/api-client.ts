@@ -4,19 +4,13 @@
  * carrying the server's `Problem`. Requests that are safe to repeat (GETs,
  * DELETEs and POSTs with an idempotency key) are retried with backoff when
  * the network fails, always with the same key, so a lost answer never makes
- * a second reservation.
+ * a second reservation. The shopper's calls are functions in
+ * `shopper-actions.ts`, so that pages that never reserve do not load them.
  */
-import {
-  parseDrop,
-  parseProblem,
-  parseReservation,
-  parseServerTime,
-  parseShopperSession,
-  ProtocolError,
-} from '../protocol/parse.js';
+import { parseDrop, parseProblem, parseServerTime, ProtocolError } from '../protocol/parse.js';
 import { clientRoutes, joinUrl } from '../protocol/routes.js';
 import { sharedBy } from './shared-instances.js';
-import type { Drop, Problem, ProblemCode, Reservation, ReserveRequest, ServerTime, ShopperSession } from '../protocol/types.js';
+import type { Drop, Problem, ProblemCode, ServerTime } from '../protocol/types.js';
 
 /** The backend answered with an error status; `problem.code` says why. */
 export class ApiError extends Error {
@@ -128,23 +122,6 @@ export class ApiClient {
 
   getTime(): Promise<ServerTime> {
     return this.request(clientRoutes.time(), { parse: parseServerTime });
-  }
-
-  createShopper(): Promise<ShopperSession> {
-    // A lost answer only costs an unused anonymous session, so retrying is safe.
-    return this.request(clientRoutes.shoppers(), { method: 'POST', repeatable: true, parse: parseShopperSession });
-  }
-
-  reserve(dropId: string, req: ReserveRequest, idempotencyKey: string, token: string): Promise<Reservation> {
-    return this.request(clientRoutes.reservations(dropId), { method: 'POST', body: req, idempotencyKey, token, parse: parseReservation });
-  }
-
-  getReservation(id: string, token: string): Promise<Reservation> {
-    return this.request(clientRoutes.reservation(id), { token, parse: parseReservation });
-  }
-
-  cancel(reservationId: string, token: string): Promise<Reservation> {
-    return this.request(clientRoutes.reservation(reservationId), { method: 'DELETE', token, parse: parseReservation });
   }
 }
 

@@ -2,7 +2,7 @@
  * The anonymous shopper of this browser tab, one per backend: created on the
  * first reservation and kept in sessionStorage so a reload keeps its holds.
  */
-import { apiClient } from './api-client.js';
+import { createShopper } from './shopper-actions.js';
 import { readTab, writeTab } from './tab-storage.js';
 
 const sessions = new Map<string, Promise<string>>();
@@ -14,12 +14,10 @@ export function shopperToken(backend: string): Promise<string> {
     const known = readTab(storageKey(backend));
     session = known
       ? Promise.resolve(known)
-      : apiClient(backend)
-          .createShopper()
-          .then(({ shopperToken }) => {
-            writeTab(storageKey(backend), shopperToken);
-            return shopperToken;
-          });
+      : createShopper(backend).then(({ shopperToken }) => {
+          writeTab(storageKey(backend), shopperToken);
+          return shopperToken;
+        });
     session.catch(() => sessions.delete(backend));
     sessions.set(backend, session);
   }

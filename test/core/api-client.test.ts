@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ApiClient, ApiError, NetworkError, newIdempotencyKey } from '../../src/core/api-client.js';
+import { createShopper, reserve } from '../../src/core/shopper-actions.js';
 import { ProtocolError } from '../../src/protocol/parse.js';
 import { clientRoutes } from '../../src/protocol/routes.js';
 import { testBackend } from '../helpers/backend.js';
@@ -20,10 +21,9 @@ describe('ApiClient', () => {
 
   it('turns a reservation refusal into its problem code', async () => {
     const { url } = await testBackend();
-    const api = new ApiClient(url);
     const t = await createDrop({ live: false });
-    const { shopperToken } = await api.createShopper();
-    const error = await api.reserve(t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, crypto.randomUUID(), shopperToken).catch((e: unknown) => e);
+    const { shopperToken } = await createShopper(url);
+    const error = await reserve(url, t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, crypto.randomUUID(), shopperToken).catch((e: unknown) => e);
     expect((error as ApiError).code).to.equal('drop-not-started');
   });
 
@@ -32,12 +32,11 @@ describe('ApiClient', () => {
     expect(keys.size).to.equal(200);
     for (const key of keys) expect(key).to.match(/^[0-9a-f]{32}$/);
     const { url } = await testBackend();
-    const api = new ApiClient(url);
     const t = await createDrop();
-    const { shopperToken } = await api.createShopper();
+    const { shopperToken } = await createShopper(url);
     const key = [...keys][0];
-    const first = await api.reserve(t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, key, shopperToken);
-    const again = await api.reserve(t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, key, shopperToken);
+    const first = await reserve(url, t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, key, shopperToken);
+    const again = await reserve(url, t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, key, shopperToken);
     expect(again.id).to.equal(first.id);
   });
 
