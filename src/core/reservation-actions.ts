@@ -9,21 +9,37 @@
 import { ApiError, newIdempotencyKey, sleep } from './api-client.js';
 import { backendUrl } from './config.js';
 import type { DropEventDetails } from './events.js';
-import type { Hold, ReservationStore } from './reservation-store.js';
 import { cancelReservation, getReservation, reserve as sendReservation } from './shopper-actions.js';
 import { forgetShopper, shopperToken } from './shopper-session.js';
 import { ID_PATTERN } from '../protocol/parse.js';
 import type { Reservation, ReserveRequest } from '../protocol/types.js';
 
+export type Hold =
+  | { phase: 'reserving'; variantId: string }
+  | { phase: 'held'; reservation: Reservation }
+  | { phase: 'expired'; reservation: Reservation }
+  | { phase: 'failed'; variantId: string; error: Error };
+
+/** What the actions need of `ReservationStore` (declared here, so that only the store imports the actions). */
+export interface HoldKeeper {
+  readonly backend: string;
+  readonly dropId: string;
+  readonly $holds: { get(): Record<string, Hold | undefined> };
+  readonly pendingKeys: Map<string, string>;
+  set(productId: string, hold?: Hold): void;
+  held(productId: string): Reservation | undefined;
+  reserve(productId: string, variantId: string, quantity?: number): Promise<Reservation | undefined>;
+}
+
 /** Shows again the holds this tab remembers (ids separated by spaces; what is not an id, an older format, is skipped). */
-export async function restore(store: ReservationStore, remembered: string): Promise<void> {
+export async function restore(store: HoldKeeper, remembered: string): Promise<void> {
   for (const id of remembered.split(' ').filter((id) => ID_PATTERN.test(id))) {
     const reservation = await getReservation(store.backend, id, await shopperToken(store.backend)).catch(() => undefined);
     if (reservation?.status === 'held' && !store.$holds.get()[reservation.productId]) store.set(reservation.productId, { phase: 'held', reservation });
   }
 }
 
-export async function reserve(store: ReservationStore, productId: string, variantId: string, quantity: number): Promise<Reservation | undefined> {
+export async function reserve(store: HoldKeeper, productId: string, variantId: string, quantity: number): Promise<Reservation | undefined> {
   try {
     const reservation = await send(store, { productId, variantId, quantity });
     store.set(productId, { phase: 'held', reservation });
@@ -47,7 +63,7 @@ export async function reserve(store: ReservationStore, productId: string, varian
  * session, and `drop-not-started` in the milliseconds around the start, when
  * this page's clock says "live" a moment before the server's timer does.
  */
-async function send(store: ReservationStore, req: ReserveRequest, attempt = 0): Promise<Reservation> {
+async function send(store: HoldKeeper, req: ReserveRequest, attempt = 0): Promise<Reservation> {
   const intent = `${req.productId}/${req.variantId}`;
   const key = store.pendingKeys.get(intent) ?? newIdempotencyKey();
   store.pendingKeys.set(intent, key);
@@ -67,12 +83,12 @@ async function send(store: ReservationStore, req: ReserveRequest, attempt = 0): 
 }
 
 /** Cancels a reservation the card no longer shows as held. */
-export async function release(store: ReservationStore, reservation: Reservation): Promise<void> {
+export async function release(store: HoldKeeper, reservation: Reservation): Promise<void> {
   await cancelReservation(store.backend, reservation.id, await shopperToken(store.backend));
 }
 
-/** See `ReservationStore.expire`. */
-export async function expire(store: ReservationStore, productId: string): Promise<Reservation | undefined> {
+/** See `ReservationStore.expire` (reservation-store.ts). */
+export async function expire(store: HoldKeeper, productId: string): Promise<Reservation | undefined> {
   const reservation = store.held(productId);
   if (!reservation) return undefined;
   const now = await shopperToken(store.backend)
@@ -87,8 +103,8 @@ export async function expire(store: ReservationStore, productId: string): Promis
   return reservation;
 }
 
-/** See `ReservationStore.checkout`. */
-export async function checkout(store: ReservationStore, productId: string, urlTemplate: string | null): Promise<DropEventDetails['drop-checkout'] | undefined> {
+/** See `ReservationStore.checkout` (reservation-store.ts). */
+export async function checkout(store: HoldKeeper, productId: string, urlTemplate: string | null): Promise<DropEventDetails['drop-checkout'] | undefined> {
   const reservation = store.held(productId);
   if (!reservation) return undefined;
   const url = urlTemplate && backendUrl(store.backend, urlTemplate.replaceAll('{reservationId}', encodeURIComponent(reservation.id)));

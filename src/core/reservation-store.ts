@@ -13,13 +13,10 @@ import { atom, type ReadableAtom } from 'nanostores';
 import type { DropEventDetails } from './events.js';
 import { sharedBy } from './shared-instances.js';
 import { readTab, writeTab } from './tab-storage.js';
+import type { Hold, HoldKeeper } from './reservation-actions.js';
 import type { Reservation } from '../protocol/types.js';
 
-export type Hold =
-  | { phase: 'reserving'; variantId: string }
-  | { phase: 'held'; reservation: Reservation }
-  | { phase: 'expired'; reservation: Reservation }
-  | { phase: 'failed'; variantId: string; error: Error };
+export type { Hold } from './reservation-actions.js';
 
 type Actions = typeof import('./reservation-actions.js');
 let loading: Promise<Actions> | undefined;
@@ -32,7 +29,7 @@ function actions(): Promise<Actions> {
   return loading;
 }
 
-export class ReservationStore {
+export class ReservationStore implements HoldKeeper {
   readonly #holds = atom<Record<string, Hold | undefined>>({});
   /** The current hold of each product, by product id; absent (or undefined) means none. */
   readonly $holds: ReadableAtom<Record<string, Hold | undefined>> = this.#holds;

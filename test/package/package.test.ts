@@ -83,14 +83,18 @@ describe('npm package', () => {
     assert.deepEqual(strays, [], 'no sources, server, tests or data in the tarball');
   });
 
-  it('builds the script tag as one module, with the player, hls.js, the German texts and the size list fallback in lazy chunks beside it', () => {
+  it('builds the script tag as one module, with the player, hls.js, the German texts, the size list fallback and the reservation actions in lazy chunks beside it', () => {
     const dist = join(root, 'dist');
     const chunks = readdirSync(dist).filter((f) => /^live-drop-.*\.js$/.test(f));
     const player = chunks.find((f) => f.startsWith('live-drop-player-'));
     const hlsFile = chunks.find((f) => f.startsWith('live-drop-hls-'));
     const german = chunks.find((f) => f.startsWith('live-drop-strings-de-'));
     const float = chunks.find((f) => f.startsWith('live-drop-size-list-float-'));
-    assert.ok(player && hlsFile && german && float && chunks.length === 4, `the player, hls.js, German and the size list fallback beside live-drop.js: ${chunks.join(', ')}`);
+    const reserving = chunks.find((f) => f.startsWith('live-drop-reservation-actions-'));
+    assert.ok(player && hlsFile && german && float && reserving, `the player, hls.js, German, the size list fallback and the reservation actions beside live-drop.js: ${chunks.join(', ')}`);
+    // shopper-actions: the calls that the player's and the reservations' chunks share.
+    const known = /^live-drop-(player|hls|strings-de|size-list-float|reservation-actions|shopper-actions)-[\w-]+\.js$/;
+    assert.deepEqual(chunks.filter((f) => !known.test(f)), [], 'no chunk that nobody expects');
     const main = readFileSync(join(dist, 'live-drop.js'), 'utf8');
     const playerCode = readFileSync(join(dist, player), 'utf8');
     const hls = readFileSync(join(dist, hlsFile), 'utf8');
@@ -102,6 +106,8 @@ describe('npm package', () => {
     assert.match(main, dynamicImport(player), 'the player is loaded by dynamic import');
     assert.match(playerCode, dynamicImport(hlsFile), 'hls.js is loaded by dynamic import from the player');
     assert.match(main, dynamicImport(german), 'the German texts are loaded by dynamic import');
+    assert.match(main, dynamicImport(reserving), 'the reservation actions are loaded by dynamic import');
+    assert.ok(!main.includes('live-drop:shopper:') && readFileSync(join(dist, reserving), 'utf8').includes('live-drop:shopper:'), 'the shopper session lives only in the reservations chunk');
     const floatingMarker = 'getClippingRect'; // a method of a Floating UI platform
     assert.match(main, dynamicImport(float), 'the size list fallback is loaded by dynamic import');
     assert.ok(!main.includes(floatingMarker) && readFileSync(join(dist, float), 'utf8').includes(floatingMarker), 'Floating UI lives only in the fallback chunk');
