@@ -71,7 +71,7 @@ export async function createDrop(input: Partial<DropInput> & { live?: boolean } 
     products: [productInput()],
     ...rest,
   };
-  let drop = parseDrop(await hostCall(backend, 'POST', routes.host.drops(), body));
+  const drop = parseDrop(await hostCall(backend, 'POST', routes.host.drops(), body));
   const id = drop.id;
   const t: TestDrop = {
     backend,
@@ -86,7 +86,7 @@ export async function createDrop(input: Partial<DropInput> & { live?: boolean } 
     reservations: async () => (await hostCall<unknown[]>(backend, 'GET', routes.host.reservations(id))).map((r) => parseReservation(r)),
     sales: () => hostCall<SalesReport>(backend, 'GET', routes.host.sales(id)),
   };
-  if (live) drop = await t.start();
+  if (live) await t.start();
   return t;
 }
 
