@@ -9,7 +9,7 @@ function removeStaleChunks(): Plugin {
     name: 'live-drop:remove-stale-chunks',
     apply: 'build',
     buildStart() {
-      let files: string[] = [];
+      let files: string[];
       try {
         files = readdirSync('dist');
       } catch {

@@ -10,6 +10,7 @@ import { atom } from 'nanostores';
  * Every text an element shows, by key. Empty here, as the configuration imports nothing from the
  * texts: `src/i18n/strings.ts` and `player-strings.ts` add their keys to it (declaration merging).
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by declaration merging, as said above
 export interface LiveDropTexts {}
 
 export interface LiveDropConfig {

@@ -70,7 +70,7 @@ export async function createDrop(input: Partial<DropInput> & { live?: boolean; b
     products: [productInput()],
     ...rest,
   };
-  let drop = parseDrop(await hostCall(backend, 'POST', routes.host.drops(), body));
+  const drop = parseDrop(await hostCall(backend, 'POST', routes.host.drops(), body));
   const id = drop.id;
   const t: TestDrop = {
     backend,
@@ -85,7 +85,7 @@ export async function createDrop(input: Partial<DropInput> & { live?: boolean; b
     reservations: async () => (await hostCall<unknown[]>(backend, 'GET', routes.host.reservations(id))).map((r) => parseReservation(r)),
     sales: () => hostCall<SalesReport>(backend, 'GET', routes.host.sales(id)),
   };
-  if (live) drop = await t.start();
+  if (live) await t.start();
   return t;
 }
 

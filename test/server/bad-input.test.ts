@@ -80,12 +80,12 @@ describe('bad input is refused with a problem, never a 5xx', () => {
 
   it('names the string that is not well-formed Unicode', async () => {
     const res = await api.call('PATCH', `/v1/host/drops/${dropId}`, { token: api.hostToken, raw: '{"stream":{"hls":"a.m3u8"},"brand":"\\udc00x"}' });
-    assert.deepEqual(res.body.errors?.map((e: any) => e.field), ['body.brand']);
+    assert.deepEqual(res.body.errors?.map((e: { field: string }) => e.field), ['body.brand']);
   });
 
   it('names the offending field of a validation failure', async () => {
     const res = await api.call('POST', `/v1/drops/${dropId}/reservations`, { token: shopper, body: { productId: 'tee', variantId: 's', quantity: 'two' } });
-    assert.deepEqual(res.body.errors.map((e: any) => e.field), ['body.quantity']);
+    assert.deepEqual(res.body.errors.map((e: { field: string }) => e.field), ['body.quantity']);
   });
 
   it('refuses a body over 64 KB with 413, whether it says its length or not', async () => {

@@ -6,6 +6,7 @@ import { parseDropEvent } from '../../src/protocol/parse.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, eventually, tee, type Api } from './support/api-client.js';
 import { openEvents, type EventClient } from './support/event-client.js';
+import type { StockLevel } from '../../src/protocol/types.js';
 
 describe('drop event stream (SSE)', () => {
   let server: RunningServer;
@@ -94,7 +95,7 @@ describe('drop event stream (SSE)', () => {
     await stream.next('snapshot');
     const tokens = await Promise.all(Array.from({ length: 40 }, () => api.newShopper()));
     await Promise.all(tokens.map((token) => api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })));
-    const final = await stream.next('stock', (e) => e.data.levels.some((l: any) => l.variantId === 's' && l.available === 20));
+    const final = await stream.next('stock', (e) => e.data.levels.some((l: StockLevel) => l.variantId === 's' && l.available === 20));
     const stockEvents = stream.events.filter((e) => e.type === 'stock');
     // 40 purchases land within a few 75 ms windows; a margin of several times that keeps a busy machine from failing it.
     assert.ok(stockEvents.length <= 20, `${stockEvents.length} stock events for 40 purchases`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MAX_PRODUCTS, parseDrop, parseProduct, parseReservation } from '../../src/protocol/parse.js';
-import type { SalesReport } from '../../src/protocol/types.js';
+import type { Product, SalesReport, Variant } from '../../src/protocol/types.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, tee, uniqueId, type Api } from './support/api-client.js';
 
@@ -78,9 +78,9 @@ describe('host API', () => {
     assert.equal(res.status, 200);
     assert.equal(parseProduct(res.body).title, 'Cap');
     const replaced = await api.host('PUT', `/v1/host/drops/${id}/products/cap`, tee('cap', { one: 3, two: 1 }, { title: 'Cap II' }));
-    assert.deepEqual(replaced.body.variants.map((v: any) => [v.id, v.available]), [['one', 3], ['two', 1]]);
+    assert.deepEqual(replaced.body.variants.map((v: Variant) => [v.id, v.available]), [['one', 3], ['two', 1]]);
     const drop = (await api.call('GET', `/v1/drops/${id}`)).body;
-    assert.deepEqual(drop.products.map((p: any) => p.id), ['tee', 'cap']);
+    assert.deepEqual(drop.products.map((p: Product) => p.id), ['tee', 'cap']);
     const mismatch = await api.host('PUT', `/v1/host/drops/${id}/products/cap`, tee('hat', { one: 1 }));
     assert.equal(mismatch.status, 422);
   });

@@ -34,7 +34,7 @@ function parsePromql(expr: string): { metrics: string[]; selectors: [string, str
 
 function dashboardQueries(): string[] {
   const dashboard = JSON.parse(read('docs/grafana/live-drop.json'));
-  return dashboard.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr));
+  return dashboard.panels.flatMap((p: { targets?: { expr: string }[] }) => (p.targets ?? []).map((t) => t.expr));
 }
 
 function operationsQueries(): string[] {

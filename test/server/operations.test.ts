@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
-import { apiFor, eventually, tee, type Api } from './support/api-client.js';
+import { apiFor, eventually, tee, type Api, type Json } from './support/api-client.js';
 import { openEvents } from './support/event-client.js';
 import { scrape, sum, type Sample } from './support/prometheus.js';
 
@@ -48,7 +48,7 @@ const metricsUrlOf = (server: RunningServer) => {
 };
 
 /** The JSON lines of the server's output. */
-const logLines = (server: RunningServer): Record<string, any>[] =>
+const logLines = (server: RunningServer): Record<string, Json>[] =>
   server.output
     .split('\n')
     .filter((l) => l.startsWith('{'))

@@ -20,7 +20,7 @@ describe('protocol documentation', () => {
     for (const [method, path] of declaredRoutes()) {
       const block = yaml.split(`\n  ${path}:\n`)[1];
       assert.ok(block !== undefined, `${path} is in openapi.yaml`);
-      const untilNext = block.split(/\n  \/v1\//)[0];
+      const untilNext = block.split(/\n {2}\/v1\//)[0];
       assert.match(untilNext, new RegExp(`^    ${method.toLowerCase()}:`, 'm'), `${method} ${path} is in openapi.yaml`);
     }
   });

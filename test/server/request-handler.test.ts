@@ -12,11 +12,12 @@ import { createRequestHandler } from '../../server/http/request-handler.js';
 import { createLogger } from '../../server/observability/logger.js';
 import { Router } from '../../server/http/router.js';
 import { createHlsStream } from '../../server/stream/hls-stream.js';
+import type { Json } from './support/api-client.js';
 
 describe('request handler', () => {
   let server: Server;
   let url: string;
-  const lines: Record<string, any>[] = [];
+  const lines: Record<string, Json>[] = [];
   const log = createLogger({
     destination: new Writable({
       write(chunk, _encoding, done) {

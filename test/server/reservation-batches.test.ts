@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Reservation } from '../../src/protocol/types.js';
+import type { Product, Reservation, Variant } from '../../src/protocol/types.js';
 import { DomainError } from '../../server/services/domain-error.js';
 import { createReservationService } from '../../server/services/reservation-service.js';
 import type { Database } from '../../server/storage/database.js';
@@ -17,7 +17,7 @@ import { insertDrop, upsertProduct } from '../../server/storage/drop-store.js';
 import { openPgliteDatabase } from '../../server/storage/pglite-database.js';
 import { copyPgliteTemplate } from '../support/pglite-template.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
-import { apiFor, tee, type Api } from './support/api-client.js';
+import { apiFor, tee, type Api, type Json } from './support/api-client.js';
 
 interface Member {
   /** What the member is, for messages; members of one class must all get the same code (or one of `mixed`). */
@@ -69,7 +69,7 @@ async function setUpBurst(api: Api) {
 }
 
 /** Counts of answer codes (201 or the problem code) per class of member. */
-function tally(members: Member[], answers: { status: number; body: any }[]) {
+function tally(members: Member[], answers: { status: number; body: Json }[]) {
   const out: Record<string, Record<string, number>> = {};
   members.forEach((m, i) => {
     const a = answers[i];
@@ -131,7 +131,7 @@ describe('batched reservations', () => {
     assert.equal(stored.length, granted.size + 1, 'the granted ones and the `cap` bought before the burst');
     for (const id of granted) assert.ok(stored.some((r) => r.id === id), `reservation ${id} is stored`);
     const drop = (await host.call('GET', `/v1/drops/${burst.dropId}`)).body;
-    const level = (p: string, v: string) => drop.products.find((x: any) => x.id === p).variants.find((x: any) => x.id === v).available;
+    const level = (p: string, v: string) => drop.products.find((x: Product) => x.id === p)!.variants.find((x: Variant) => x.id === v).available;
     assert.deepEqual([level('tee', 'plenty'), level('tee', 'five'), level('tee', 'one'), level('cap', 'one')], [50 - 1 - 2 - 2 - 1, 0, 1, 10 - 1 - 1]);
   });
 

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseOrder, parseReservation } from '../../src/protocol/parse.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, eventually, tee, type Api } from './support/api-client.js';
+import type { Product, Variant } from '../../src/protocol/types.js';
 
 describe('reservations', () => {
   let server: RunningServer;
@@ -17,7 +18,7 @@ describe('reservations', () => {
     api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body, headers });
   const available = async (dropId: string, productId = 'tee', variantId = 's') => {
     const drop = (await api.call('GET', `/v1/drops/${dropId}`)).body;
-    return drop.products.find((p: any) => p.id === productId).variants.find((v: any) => v.id === variantId).available as number;
+    return drop.products.find((p: Product) => p.id === productId)!.variants.find((v: Variant) => v.id === variantId).available as number;
   };
 
   it('holds stock for the drop’s hold time and takes it off sale', async () => {

@@ -3,10 +3,12 @@
  * WHATWG spec says a browser does (fields, blank-line dispatch, comments),
  * and keeping every event so a test can wait for the one it expects.
  */
+import type { Json } from './api-client.js';
+
 export interface SseEvent {
   id: string;
   type: string;
-  data: any;
+  data: Json;
 }
 
 export interface EventClient {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Api } from './api-client.js';
 import { tee } from './api-client.js';
+import type { Variant } from '../../../src/protocol/types.js';
 import { loopbackAddress } from '../../support/loopback.js';
 
 export const RUSH_STOCK = { s: 7, m: 5, l: 3, xl: 1 };
@@ -40,7 +41,7 @@ export async function rush(apis: Api[], { shoppers = 300 } = {}) {
     }
   }
   const drop = (await host.call('GET', `/v1/drops/${dropId}`)).body;
-  const remaining: Record<string, number> = Object.fromEntries(drop.products[0].variants.map((v: any) => [v.id, v.available]));
+  const remaining: Record<string, number> = Object.fromEntries(drop.products[0].variants.map((v: Variant) => [v.id, v.available]));
   for (const v of variants) {
     assert.ok(remaining[v] >= 0, `${v} is not negative`);
     assert.equal(reserved[v] + remaining[v], RUSH_STOCK[v as keyof typeof RUSH_STOCK], `${v}: reserved ${reserved[v]} + remaining ${remaining[v]}`);
