@@ -62,7 +62,7 @@ function component<I extends ReactiveElement, K extends DropEventName>(
     const attributes: Record<string, unknown> = className === undefined ? {} : { class: className };
     for (const [name, value] of Object.entries(props)) {
       const options = elementClass.elementProperties.get(name);
-      if (name in events || options?.attribute === false) continue;
+      if (Object.hasOwn(events, name) || options?.attribute === false) continue;
       if (!options) attributes[name] = value;
       else if (value !== undefined && value !== null && value !== false)
         attributes[typeof options.attribute === 'string' ? options.attribute : name.toLowerCase()] = value === true ? '' : String(value);
