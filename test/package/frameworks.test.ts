@@ -3,7 +3,8 @@
  * time: bundled by Vite against the packed package, served on one origin,
  * talking to the reference server on another, they render the card, and the
  * framework's own event binding (`ondrop-checkout` in React 19,
- * `onDropCheckout` in Vue) receives the checkout.
+ * `onDropCheckout` in Vue and on the `live-drop/react` components) receives
+ * the checkout.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { packedProject, root, run, viteBuild, type PackedProject } from './packe
 
 const EXAMPLES = [
   { name: 'react', file: 'examples/react/main.tsx', mount: 'root' },
+  { name: 'react-components', file: 'examples/react-components/main.tsx', mount: 'root' },
   { name: 'vue', file: 'examples/vue/main.ts', mount: 'app' },
 ];
 

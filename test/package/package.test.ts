@@ -1,5 +1,5 @@
 /**
- * The npm package as a framework developer gets it: packed, installed offline
+ * The npm package as a framework developer gets it: packed, installed
  * into a fresh project (see packed-project.ts), imported, bundled, and
  * type-checked with the examples from docs/frameworks.md (React, Vue, Preact,
  * Solid, plain TypeScript) and with misuses the types must reject.
@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BUDGET_GZIP, gzipSize } from '../../bench/lib/budget.js';
+import { readElements } from '../../scripts/manifest.js';
 import { packedProject, root, run, viteBuild, type PackedProject } from './packed-project.js';
 
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
@@ -55,6 +56,60 @@ export const wrongDetail = (
 );
 `;
 
+/** The live-drop/react components: misuses they must reject, and an `on…` prop typed with its detail for every event the manifest lists. */
+function misuseReact(): string {
+  const needs: Record<string, string> = { 'drop-product-card': 'drop="demo" product="hoodie-night"' };
+  const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase());
+  const everyEvent = readElements().flatMap((e) =>
+    e.events.map(
+      ({ name }) => `export const ${pascal(e.tagName)}${pascal(name)} = (
+  <${e.className} ${needs[e.tagName] ?? 'drop="demo"'} on${pascal(name)}={(event) => event.detail satisfies DropEventDetails['${name}']} />
+);`,
+    ),
+  );
+  return `import type { DropEventDetails } from 'live-drop';
+import { DropCountdown, DropProductCard, LiveDropPlayer } from 'live-drop/react';
+
+export const noDrop = (
+  // @ts-expect-error: the player needs its drop
+  <LiveDropPlayer />
+);
+
+export const noProduct = (
+  // @ts-expect-error: the card needs its product
+  <DropProductCard drop="demo" />
+);
+
+export const countdownToTarget = <DropCountdown target="2026-06-01T18:00:00Z" />;
+
+export const wrongType = (
+  // @ts-expect-error: compact is a boolean
+  <DropProductCard drop="demo" product="hoodie-night" compact="yes" />
+);
+
+export const wrongValue = (
+  // @ts-expect-error: playback is 'auto', 'hlsjs' or 'native'
+  <LiveDropPlayer drop="demo" playback="flash" />
+);
+
+export const wrongDetail = (
+  <DropProductCard
+    drop="demo"
+    product="hoodie-night"
+    // @ts-expect-error: the reserved detail has no such field
+    onDropReserved={(event) => event.detail.nope}
+  />
+);
+
+export const unknownEvent = (
+  // @ts-expect-error: no such event
+  <DropCountdown drop="demo" onDropChekout={() => {}} />
+);
+
+${everyEvent.join('\n\n')}
+`;
+}
+
 describe('npm package', () => {
   let packed: PackedProject;
   let files: string[];
@@ -72,6 +127,8 @@ describe('npm package', () => {
       'dist/npm/index.js',
       'dist/npm/index.d.ts',
       'dist/npm/jsx-react.d.ts',
+      'dist/npm/react.js',
+      'dist/npm/react.d.ts',
       'dist/npm/jsx-preact.d.ts',
       'dist/npm/jsx-solid.d.ts',
       'dist/vscode.html-custom-data.json',
@@ -211,6 +268,9 @@ describe('npm package', () => {
 
   it('type-checks the React example; its JSX types reject wrong attribute types, values and event details', () =>
     typecheck('react', 'examples/react/main.tsx', misuseJsx('jsx-react', 'ondrop-reserved'), { jsx: 'react-jsx' }));
+
+  it('type-checks the live-drop/react example; the components require drop (and product), and type every event prop with its detail', () =>
+    typecheck('react-components', 'examples/react-components/main.tsx', misuseReact(), { jsx: 'react-jsx' }));
 
   it('type-checks the Vue example', () => typecheck('vue', 'examples/vue/main.ts', null));
 

@@ -1,10 +1,11 @@
 /**
  * A fresh project with the packed package installed, as a framework developer
- * gets it: `npm pack`, then `npm install --offline <tarball>` into a new
- * folder under `.tmp/` inside the repository. Its own node_modules holds only
+ * gets it: `npm pack`, then `npm install --prefer-offline <tarball>` into a new
+ * folder under `.tmp/` inside the repository (from npm's cache; the registry only
+ * for what `npm ci` never cached: packuments, such as those of the peer
+ * dependencies npm adds, @lit/react's @types/react). Its own node_modules holds only
  * live-drop and its dependencies (from the tarball); TypeScript, Vite and the
- * frameworks resolve from the repository's node_modules above it, so nothing
- * is downloaded. Needs `npm run build` first.
+ * frameworks resolve from the repository's node_modules above it. Needs `npm run build` first.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -34,7 +35,7 @@ export async function packedProject(): Promise<PackedProject> {
   const project = join(dir, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh-shop', private: true, type: 'module' }));
-  await run(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, packed.filename)], { cwd: project });
+  await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, packed.filename)], { cwd: project });
   return { project, files: packed.files.map((f) => f.path), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
