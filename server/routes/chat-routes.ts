@@ -22,6 +22,8 @@ async function authorOf(req: IncomingMessage, post: ChatPost, services: Services
 
 export function addChatRoutes(router: Router, services: Services): void {
   const { chat } = services;
+  router.add('GET', pattern(routes.chat, 'dropId'), async ({ params }) => ({ status: 200, body: await chat.current(pathId(params, 'dropId')) }));
+
   router.add('POST', pattern(routes.chat, 'dropId'), async ({ req, params }) => {
     const dropId = pathId(params, 'dropId');
     const post = parseChatPost(await readJson(req));

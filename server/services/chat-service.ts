@@ -23,7 +23,7 @@ import {
   type ChatSettingsPatch,
   type ChatState,
 } from '../../src/protocol/chat.js';
-import type { Database, Queryable } from '../storage/database.js';
+import { readSnapshot, type Database, type Queryable } from '../storage/database.js';
 import {
   dropsWithPendingChat,
   findMessage,
@@ -52,6 +52,8 @@ export interface ChatService {
   post(dropId: string, author: ChatAuthor, text: string): Promise<ChatMessage>;
   /** The chat part of a connection's snapshot, read in the snapshot's transaction. */
   state(tx: Queryable, dropId: string): Promise<ChatState>;
+  /** The same, read on its own (a page whose stream was open before its chat). */
+  current(dropId: string): Promise<ChatState>;
   moderation(dropId: string): Promise<ChatModeration>;
   patch(dropId: string, patch: ChatSettingsPatch): Promise<ChatModeration>;
   remove(dropId: string, messageId: string): Promise<void>;
@@ -152,6 +154,11 @@ export function createChatService(db: Database, bus: EventBus, { windowMs = 150,
 
     async state(tx, dropId) {
       return { messages: await recentMessages(tx, dropId, CHAT_HISTORY), settings: await settingsOf(tx, dropId, await readSettings(tx, dropId)) };
+    },
+
+    async current(dropId) {
+      await mustExist(dropId);
+      return readSnapshot(db, (tx) => service.state(tx, dropId));
     },
 
     async moderation(dropId) {

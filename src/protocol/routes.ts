@@ -9,6 +9,7 @@
  *   GET    /v1/drops/:dropId/events                  → text/event-stream (DropEventMap); honours Last-Event-ID header or ?lastEventId=
  *   POST   /v1/drops/:dropId/reactions               { kind: ReactionKind } → 202
  *   POST   /v1/shoppers                              → 201 ShopperSession
+ *   GET    /v1/drops/:dropId/chat                    → ChatState (the newest 50 messages and the settings)
  *   POST   /v1/drops/:dropId/chat                    ChatPost → 201 ChatMessage (shopper, identity or host token; see chat.ts)
  * Shopper (Authorization: Bearer <shopperToken>; reserve takes Idempotency-Key):
  *   POST   /v1/drops/:dropId/reservations            ReserveRequest → 201 Reservation

@@ -83,14 +83,15 @@ describe('npm package', () => {
     assert.deepEqual(strays, [], 'no sources, server, tests or data in the tarball');
   });
 
-  it('builds the script tag as one module, with the player, hls.js, the German texts and the size list fallback in lazy chunks beside it', () => {
+  it('builds the script tag as one module, with the player, hls.js, the chat, the German texts and the size list fallback in lazy chunks beside it', () => {
     const dist = join(root, 'dist');
     const chunks = readdirSync(dist).filter((f) => /^live-drop-.*\.js$/.test(f));
     const player = chunks.find((f) => f.startsWith('live-drop-player-'));
     const hlsFile = chunks.find((f) => f.startsWith('live-drop-hls-'));
     const german = chunks.find((f) => f.startsWith('live-drop-strings-de-'));
     const float = chunks.find((f) => f.startsWith('live-drop-size-list-float-'));
-    assert.ok(player && hlsFile && german && float && chunks.length === 4, `the player, hls.js, German and the size list fallback beside live-drop.js: ${chunks.join(', ')}`);
+    const chat = chunks.find((f) => f.startsWith('live-drop-drop-chat-'));
+    assert.ok(player && hlsFile && german && float && chat && chunks.length === 5, `the player, hls.js, the chat, German and the size list fallback beside live-drop.js: ${chunks.join(', ')}`);
     const main = readFileSync(join(dist, 'live-drop.js'), 'utf8');
     const playerCode = readFileSync(join(dist, player), 'utf8');
     const hls = readFileSync(join(dist, hlsFile), 'utf8');
@@ -101,6 +102,9 @@ describe('npm package', () => {
     const dynamicImport = (file: string) => new RegExp(`import\\([\`'"]\\./${file.replace(/\./g, '\\.')}[\`'"]\\)`);
     assert.match(main, dynamicImport(player), 'the player is loaded by dynamic import');
     assert.match(playerCode, dynamicImport(hlsFile), 'hls.js is loaded by dynamic import from the player');
+    assert.match(main, dynamicImport(chat), 'the chat is loaded by dynamic import');
+    assert.match(playerCode, dynamicImport(chat), 'the player loads the chat by dynamic import');
+    assert.ok(!main.includes('chatSlowMode') && readFileSync(join(dist, chat), 'utf8').includes('chatSlowMode'), 'the chat lives only in its chunk');
     assert.match(main, dynamicImport(german), 'the German texts are loaded by dynamic import');
     const floatingMarker = 'getClippingRect'; // a method of a Floating UI platform
     assert.match(main, dynamicImport(float), 'the size list fallback is loaded by dynamic import');
