@@ -5,6 +5,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
 import '../../src/elements/drop-chat/drop-chat.js';
+import '../../src/elements/live-drop-player/live-drop-player.js';
+import type { LiveDropPlayer } from '../../src/elements/live-drop-player/live-drop-player.js';
 import type { DropChat } from '../../src/elements/drop-chat/drop-chat.js';
 import type { ChatMessage } from '../../src/protocol/chat.js';
 import { joinUrl, routes } from '../../src/protocol/routes.js';
@@ -202,6 +204,34 @@ describe('<drop-chat>', () => {
       expect(getComputedStyle(message).animationName).to.equal('none');
     } finally {
       await emulateMedia({ reducedMotion: 'no-preference' });
+    }
+  });
+});
+
+describe('<live-drop-player> chat', () => {
+  it('shows the drop’s chat in the player, sharing its one event stream, unless chat="off"', async function () {
+    this.timeout(30_000);
+    const drop = await createDrop();
+    await (await viewer(drop.backend, drop.id, 'Bo')).say('hello from the show');
+    const sources: string[] = [];
+    const Original = window.EventSource;
+    window.EventSource = class extends Original {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        sources.push(String(url));
+      }
+    };
+    try {
+      const player = await fixture<LiveDropPlayer>(html`<live-drop-player backend=${drop.backend.url} drop=${drop.id} playback="native"></live-drop-player>`);
+      const inner = await until(() => player.shadowRoot!.querySelector('drop-chat'), 'the chat inside the player', 15_000);
+      await until(() => texts(inner).includes('hello from the show'), 'its messages', 15_000);
+      expect(inner.getAttribute('variant')).to.equal('overlay');
+      expect(sources.filter((u) => u.includes(`/drops/${drop.id}/events`)).length, 'one event stream for the player and its chat').to.equal(1);
+      player.setAttribute('chat', 'off');
+      await player.updateComplete;
+      expect(player.shadowRoot!.querySelector('drop-chat')).to.equal(null);
+    } finally {
+      window.EventSource = Original;
     }
   });
 });

@@ -114,11 +114,12 @@ export const chatStyles = css`
 
   .composer {
     display: flex;
+    flex-wrap: wrap;
     gap: 0.375rem;
   }
 
   input {
-    flex: 1 1 auto;
+    flex: 3 1 9rem;
     min-width: 0;
     font: inherit;
     font-size: 1rem;
@@ -130,7 +131,7 @@ export const chatStyles = css`
   }
 
   input.name {
-    flex: 0 1 8rem;
+    flex: 1 1 5rem;
   }
 
   button {

@@ -42,7 +42,7 @@ export const playerStyles = css`
     margin-bottom: 4px;
   }
   /* Wide (unless chat="overlay"): beside the video, as tall as it. */
-  @container (min-width: 760px) {
+  @container (min-width: 720px) {
     :host(:not([chat='overlay'])) .with-chat {
       grid-template-columns: minmax(0, 1fr) minmax(260px, 30%);
       column-gap: 12px;
