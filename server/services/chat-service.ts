@@ -2,8 +2,9 @@
  * The live chat's rules: who may post what and when, moderation, and the
  * batched delivery.
  *
- * A post is checked and stored `pending` in one transaction, serialised per
- * author and drop (so slow mode and the duplicate check hold across nodes).
+ * Posts are checked and stored `pending` in batches (group commit, one
+ * transaction per batch, serialised per drop across nodes, so slow mode and
+ * the duplicate check hold there too).
  * Delivery is on the leading edge per drop (see leading-edge.ts): the first
  * message after a quiet window goes out at once, the messages of the window
  * that follows go out together in one `chat` event. The publishing
@@ -27,18 +28,19 @@ import { readSnapshot, type Database, type Queryable } from '../storage/database
 import {
   dropsWithPendingChat,
   findMessage,
-  insertMessage,
-  isMuted,
-  lockAuthor,
+  insertMessages,
+  lockChatPosts,
   messageRowId,
+  mutedAmong,
   mutedAuthors,
   readSettings,
-  recentByAuthor,
   recentMessages,
+  recentOfAuthors,
   removeMessage,
   setMuted,
   takePending,
   writeSettings,
+  type NewMessage,
   type StoredSettings,
 } from '../storage/chat-store.js';
 import { DomainError, notFound } from './domain-error.js';
@@ -105,6 +107,74 @@ export function createChatService(db: Database, bus: EventBus, { windowMs = 150,
   }, sweepMs);
   sweeper.unref();
 
+  // Group commit, as for reservations: posts to a drop join its open batch; when none of the drop's batches is
+  // committing, the open one starts at once (a lone post waits for nothing), and posts arriving meanwhile form the next.
+  // A batch is one transaction of a fixed handful of statements, however many posts it holds.
+  interface Post {
+    author: ChatAuthor;
+    text: string;
+    resolve(message: ChatMessage): void;
+    reject(error: unknown): void;
+  }
+  const open = new Map<string, Post[]>();
+  const committing = new Set<string>();
+
+  async function commitNext(dropId: string) {
+    const batch = open.get(dropId);
+    open.delete(dropId);
+    if (!batch?.length) return;
+    committing.add(dropId);
+    try {
+      const answers = await commit(dropId, batch);
+      batch.forEach((post, i) => {
+        const answer = answers[i];
+        if (answer instanceof Error) post.reject(answer);
+        else post.resolve(answer);
+      });
+      if (answers.some((a) => !(a instanceof Error))) edge.changed(dropId);
+    } catch (error) {
+      batch.forEach((post) => post.reject(error));
+    } finally {
+      committing.delete(dropId);
+      if (open.has(dropId)) void commitNext(dropId);
+    }
+  }
+
+  /** Judges the batch's posts in arrival order (one author's posts in it count together) and stores the accepted ones. */
+  async function commit(dropId: string, batch: Post[]): Promise<(ChatMessage | Error)[]> {
+    if (!(await drops.exists(dropId))) return batch.map(() => notFound(`drop "${dropId}"`));
+    const now = Date.now();
+    return db.transaction(async (tx) => {
+      await lockChatPosts(tx, dropId);
+      const settings = await readSettings(tx, dropId);
+      const authors = [...new Set(batch.map((p) => p.author.id))];
+      const slowMs = settings.slowModeSeconds * 1000;
+      const recent = await recentOfAuthors(tx, dropId, authors, now - Math.max(slowMs, DUPLICATE_WINDOW_MS));
+      const muted = await mutedAmong(tx, dropId, authors);
+      const answers: (NewMessage | Error)[] = batch.map(({ author, text }) => {
+        const isHost = author.mark === 'host';
+        if (!settings.enabled && !isHost) return new DomainError('chat-off', 409, 'the host has switched the chat off');
+        if (!isHost && blockedTermIn(text, settings.blockedTerms) !== null)
+          return new DomainError('message-blocked', 422, 'the message contains a term this chat does not allow');
+        const bodyKey = fold(text);
+        const own = recent.filter((r) => r.authorId === author.id);
+        const last = Math.max(-Infinity, ...own.map((r) => r.at));
+        if (!isHost && slowMs && now - last < slowMs) {
+          const wait = Math.max(1, Math.ceil((last + slowMs - now) / 1000));
+          return new DomainError('slow-mode', 429, `slow mode: one message every ${settings.slowModeSeconds} s`, { 'Retry-After': String(wait) });
+        }
+        if (own.some((r) => r.bodyKey === bodyKey && r.at > now - DUPLICATE_WINDOW_MS))
+          return new DomainError('duplicate-message', 409, 'the same message was posted less than 30 s ago');
+        recent.push({ authorId: author.id, at: now, bodyKey });
+        return { authorId: author.id, authorName: author.name, authorMark: author.mark, body: text, bodyKey, state: !isHost && muted.has(author.id) ? 'hidden' : 'pending' };
+      });
+      const accepted = answers.filter((a): a is NewMessage => !(a instanceof Error));
+      const stored = accepted.length ? await insertMessages(tx, dropId, now, accepted) : [];
+      let next = 0;
+      return answers.map((a) => (a instanceof Error ? a : stored[next++]));
+    });
+  }
+
   async function settingsOf(q: Queryable, dropId: string, stored: StoredSettings): Promise<ChatSettings> {
     const pinned = stored.pinnedId === null ? null : await findMessage(q, dropId, stored.pinnedId);
     const shown = pinned && (pinned.state === 'published' || pinned.state === 'pending') ? { id: pinned.id, author: pinned.author, text: pinned.text, at: pinned.at } : null;
@@ -116,40 +186,13 @@ export function createChatService(db: Database, bus: EventBus, { windowMs = 150,
   }
 
   const service: ChatService = {
-    async post(dropId, author, text) {
-      await mustExist(dropId);
-      const isHost = author.mark === 'host';
-      const now = Date.now();
-      const message = await db.transaction(async (tx) => {
-        await lockAuthor(tx, dropId, author.id);
-        const settings = await readSettings(tx, dropId);
-        if (!settings.enabled && !isHost) throw new DomainError('chat-off', 409, 'the host has switched the chat off');
-        if (!isHost) {
-          const term = blockedTermIn(text, settings.blockedTerms);
-          if (term !== null) throw new DomainError('message-blocked', 422, 'the message contains a term this chat does not allow');
-        }
-        const bodyKey = fold(text);
-        const slowMs = isHost ? 0 : settings.slowModeSeconds * 1000;
-        const recent = await recentByAuthor(tx, dropId, author.id, bodyKey, now - Math.max(slowMs, DUPLICATE_WINDOW_MS), now - DUPLICATE_WINDOW_MS);
-        if (slowMs && recent.last !== null && now - recent.last < slowMs) {
-          const wait = Math.max(1, Math.ceil((recent.last + slowMs - now) / 1000));
-          throw new DomainError('slow-mode', 429, `slow mode: one message every ${settings.slowModeSeconds} s`, { 'Retry-After': String(wait) });
-        }
-        if (recent.duplicate) throw new DomainError('duplicate-message', 409, 'the same message was posted less than 30 s ago');
-        const muted = !isHost && (await isMuted(tx, dropId, author.id));
-        return insertMessage(tx, {
-          dropId,
-          authorId: author.id,
-          authorName: author.name,
-          authorMark: author.mark,
-          body: text,
-          bodyKey,
-          at: now,
-          state: muted ? 'hidden' : 'pending',
-        });
+    post(dropId, author, text) {
+      return new Promise((resolve, reject) => {
+        let batch = open.get(dropId);
+        if (!batch) open.set(dropId, (batch = []));
+        batch.push({ author, text, resolve, reject });
+        if (!committing.has(dropId)) void commitNext(dropId);
       });
-      edge.changed(dropId);
-      return message;
     },
 
     async state(tx, dropId) {

@@ -25,9 +25,9 @@ const toMessage = (r: MessageRow): ChatMessage => ({
   at: num(r.created_at),
 });
 
-/** Serialises one author's posts in one drop (the slow-mode and duplicate checks), on every node. */
-export async function lockAuthor(q: Queryable, dropId: string, authorId: string): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`live-drop-chat:${dropId}:${authorId}`]);
+/** Serialises the batches of posts to one drop (the slow-mode and duplicate checks), on every node. */
+export async function lockChatPosts(q: Queryable, dropId: string): Promise<void> {
+  await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`live-drop-chat:${dropId}`]);
 }
 
 export async function readSettings(q: Queryable, dropId: string): Promise<StoredSettings> {
@@ -49,30 +49,42 @@ export async function writeSettings(q: Queryable, dropId: string, s: StoredSetti
   );
 }
 
-/** The author's newest message time since `since`, and whether one with this folded text came after `dupSince`. */
-export async function recentByAuthor(q: Queryable, dropId: string, authorId: string, bodyKey: string, since: number, dupSince: number) {
-  const [row] = await q.query<{ last: unknown; dup: boolean | null }>(
-    `SELECT MAX(created_at) AS last, BOOL_OR(body_key = $3 AND created_at > $5) AS dup
-     FROM chat_messages WHERE drop_id = $1 AND author_id = $2 AND created_at > $4 AND state <> 'removed'`,
-    [dropId, authorId, bodyKey, since, dupSince],
+/** The messages of these authors posted after `since` (not removed): their times and folded texts, for slow mode and duplicates. */
+export async function recentOfAuthors(q: Queryable, dropId: string, authorIds: string[], since: number) {
+  const rows = await q.query<{ author_id: string; created_at: unknown; body_key: string }>(
+    `SELECT author_id, created_at, body_key FROM chat_messages
+     WHERE drop_id = $1 AND author_id = ANY($2::text[]) AND created_at > $3 AND state <> 'removed'`,
+    [dropId, authorIds, since],
   );
-  return { last: numOrNull(row?.last), duplicate: row?.dup === true };
+  return rows.map((r) => ({ authorId: r.author_id, at: num(r.created_at), bodyKey: r.body_key }));
 }
 
-export async function isMuted(q: Queryable, dropId: string, authorId: string): Promise<boolean> {
-  return (await q.query('SELECT 1 FROM chat_mutes WHERE drop_id = $1 AND author_id = $2', [dropId, authorId])).length > 0;
+/** Which of these authors are muted in the drop. */
+export async function mutedAmong(q: Queryable, dropId: string, authorIds: string[]): Promise<Set<string>> {
+  const rows = await q.query<{ author_id: string }>('SELECT author_id FROM chat_mutes WHERE drop_id = $1 AND author_id = ANY($2::text[])', [dropId, authorIds]);
+  return new Set(rows.map((r) => r.author_id));
 }
 
-export async function insertMessage(
-  q: Queryable,
-  m: { dropId: string; authorId: string; authorName: string; authorMark: ChatMark | null; body: string; bodyKey: string; at: number; state: MessageState },
-): Promise<ChatMessage> {
-  const [row] = await q.query<MessageRow>(
+export interface NewMessage {
+  authorId: string;
+  authorName: string;
+  authorMark: ChatMark | null;
+  body: string;
+  bodyKey: string;
+  state: MessageState;
+}
+
+/** Inserts a batch's messages with one statement; returns them in the given order. */
+export async function insertMessages(q: Queryable, dropId: string, at: number, messages: NewMessage[]): Promise<ChatMessage[]> {
+  const column = <K extends keyof NewMessage>(k: K) => messages.map((m) => m[k]);
+  const rows = await q.query<MessageRow & { ord: unknown }>(
     `INSERT INTO chat_messages (drop_id, author_id, author_name, author_mark, body, body_key, created_at, state)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-    [m.dropId, m.authorId, m.authorName, m.authorMark, m.body, m.bodyKey, m.at, m.state],
+     SELECT $1, t.a, t.n, t.k, t.b, t.f, $2, t.s
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS t(a, n, k, b, f, s, ord)
+     ORDER BY t.ord RETURNING ${COLUMNS}`,
+    [dropId, at, column('authorId'), column('authorName'), column('authorMark'), column('body'), column('bodyKey'), column('state')],
   );
-  return toMessage(row);
+  return rows.sort((a, b) => num(a.id) - num(b.id)).map(toMessage);
 }
 
 /**
