@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, isServer, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { backendUrl } from '../../core/config.js';
 import type { PlayerState } from '../../core/events.js';
@@ -177,7 +177,8 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
   /** Whether the chat shows: not switched off, and a show that is on or over. */
   #withChat(drop: Drop | undefined): boolean {
     if (this.chat === 'off' || !drop || drop.status === 'scheduled' || this.state === 'error') return false;
-    void import('../drop-chat/drop-chat.js');
+    // Server rendering leaves the chat to the browser.
+    if (!isServer) void import('../drop-chat/drop-chat.js');
     return true;
   }
 
