@@ -36,6 +36,7 @@ const rows: { name: string; min: number; gzip: number; brotli: number; budget?: 
 const fetchedBy: [RegExp, string][] = [
   [/^live-drop-hls-/, 'player, where MSE plays HLS'],
   [/^live-drop-player-/, 'pages with a player'],
+  [/^live-drop-drop-chat-/, 'pages with a chat or a player'],
   [/^live-drop-strings-/, 'pages in that language'],
   [/^live-drop-size-list-float-/, 'browsers without CSS anchor positioning'],
 ];

@@ -50,6 +50,10 @@ const hostRoutes = {
   stock: (p, v) => `/v1/host/drops/${e(dropId)}/products/${e(p)}/variants/${e(v)}/stock`,
   sales: () => `/v1/host/drops/${e(dropId)}/sales`,
   reservations: () => `/v1/host/drops/${e(dropId)}/reservations`,
+  chatPost: () => `/v1/drops/${e(dropId)}/chat`,
+  chat: () => `/v1/host/drops/${e(dropId)}/chat`,
+  chatMessage: (id) => `/v1/host/drops/${e(dropId)}/chat/messages/${e(id)}`,
+  chatMute: (authorId) => `/v1/host/drops/${e(dropId)}/chat/mutes/${e(authorId)}`,
 };
 
 $('start').addEventListener('click', () => host('POST', hostRoutes.start()).then(() => toast('The show is live.')));
@@ -102,6 +106,19 @@ on('featured', (featured) => drop && (drop.featured = featured.productId ? featu
 on('status', (status) => drop && Object.assign(drop, status));
 on('viewers', ({ count }) => (viewers = count));
 on('reactions', () => {});
+// The chat: the snapshot's newest messages, then each `chat` event (new messages, removals, settings).
+stream.addEventListener('snapshot', (message) => {
+  const { chat } = JSON.parse(message.data);
+  if (!chat) return;
+  chatMessages = chat.messages;
+  chatSettings = chat.settings;
+  renderChat();
+});
+on('chat', ({ messages, removed, settings }) => {
+  chatMessages = [...chatMessages.filter((m) => !removed.includes(m.id)), ...messages.filter((m) => !chatMessages.some((c) => c.id === m.id))].slice(-100);
+  if (settings) chatSettings = settings;
+  renderChat();
+});
 
 function setConnection(state, text) {
   $('connection').dataset.state = state;
@@ -195,12 +212,90 @@ function log(type, data) {
   while ($('log').children.length > 40) $('log').lastElementChild.remove();
 }
 
+// ------------------------------------------------------------------ chat
+
+let chatMessages = [];
+let chatSettings = { enabled: true, slowModeSeconds: 0, pinned: null };
+let muted = [];
+
+$('chat-post').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = $('chat-text').value.trim();
+  if (!text) return;
+  void host('POST', hostRoutes.chatPost(), { text }).then(() => ($('chat-text').value = ''));
+});
+$('chat-enabled').addEventListener('change', (event) =>
+  host('PATCH', hostRoutes.chat(), { enabled: event.target.checked }).then(() => toast(event.target.checked ? 'Chat is on.' : 'Chat is off.')),
+);
+$('chat-settings').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const slowModeSeconds = Math.max(0, Math.min(3600, Math.floor(Number($('chat-slow').value) || 0)));
+  const blockedTerms = $('chat-terms').value.split(',').map((t) => t.trim()).filter(Boolean);
+  void host('PATCH', hostRoutes.chat(), { slowModeSeconds, blockedTerms }).then(() => toast('Chat settings saved.'));
+});
+$('chat-log').addEventListener('click', (event) => {
+  const button = event.target.closest('button');
+  if (!button) return;
+  const { action, id, author } = button.dataset;
+  if (action === 'remove') void host('DELETE', hostRoutes.chatMessage(id)).then(() => toast('Message removed.'));
+  if (action === 'pin') void host('PATCH', hostRoutes.chat(), { pinnedMessageId: chatSettings.pinned?.id === id ? null : id });
+  if (action === 'mute') {
+    const on = !muted.includes(author);
+    void host(on ? 'PUT' : 'DELETE', hostRoutes.chatMute(author)).then(() => {
+      muted = on ? [...muted, author] : muted.filter((a) => a !== author);
+      toast(on ? 'Muted: their messages no longer reach the others.' : 'Unmuted.');
+      renderChat();
+    });
+  }
+});
+
+function renderChat() {
+  $('chat-enabled').checked = chatSettings.enabled;
+  if (document.activeElement !== $('chat-slow')) $('chat-slow').value = String(chatSettings.slowModeSeconds);
+  const pinned = $('chat-pinned');
+  pinned.hidden = !chatSettings.pinned;
+  pinned.textContent = chatSettings.pinned ? `Pinned · ${chatSettings.pinned.author.name}: ${chatSettings.pinned.text}` : '';
+  $('chat-muted').textContent = muted.length ? `${muted.length} muted` : '';
+  const list = $('chat-log');
+  const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 32;
+  list.replaceChildren(
+    ...chatMessages.map((m) => {
+      const li = document.createElement('li');
+      li.dataset.id = m.id;
+      const who = document.createElement('b');
+      who.textContent = m.author.mark === 'host' ? `${m.author.name} · host` : m.author.mark === 'verified' ? `${m.author.name} ✓` : m.author.name;
+      const text = document.createElement('span');
+      text.textContent = m.text;
+      const actions = document.createElement('span');
+      actions.className = 'actions';
+      const button = (action, label, pressed) => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'btn ghost small';
+        Object.assign(b.dataset, { action, id: m.id, author: m.author.id });
+        b.textContent = label;
+        if (pressed !== undefined) b.setAttribute('aria-pressed', String(pressed));
+        b.setAttribute('aria-label', `${label}: ${m.author.name}: ${m.text}`);
+        return b;
+      };
+      actions.append(button('pin', chatSettings.pinned?.id === m.id ? 'Unpin' : 'Pin', chatSettings.pinned?.id === m.id), button('remove', 'Remove'));
+      if (m.author.mark !== 'host') actions.append(button('mute', muted.includes(m.author.id) ? 'Unmute' : 'Mute', muted.includes(m.author.id)));
+      li.append(who, text, actions);
+      return li;
+    }),
+  );
+  if (atEnd) list.scrollTop = list.scrollHeight;
+}
+
 // ------------------------------------------------------------------ polled host data
 
 async function refresh() {
   if (!token) return;
   try {
-    const [reservations, sales] = await Promise.all([host('GET', hostRoutes.reservations()), host('GET', hostRoutes.sales())]);
+    const [reservations, sales, chat] = await Promise.all([host('GET', hostRoutes.reservations()), host('GET', hostRoutes.sales()), host('GET', hostRoutes.chat())]);
+    muted = chat.muted;
+    if (document.activeElement !== $('chat-terms')) $('chat-terms').value = chat.blockedTerms.join(', ');
+    renderChat();
     renderReservations(reservations);
     $('held').textContent = String(sales.variants.reduce((n, v) => n + v.held, 0));
     $('sold').textContent = String(sales.variants.reduce((n, v) => n + v.sold, 0));

@@ -13,6 +13,7 @@ import { enableMetrics } from './observability/metrics.js';
 import { startMetricsServer } from './observability/metrics-server.js';
 import { createDrain } from './ops/drain.js';
 import { createHealth } from './ops/health.js';
+import { addChatRoutes } from './routes/chat-routes.js';
 import { addEventStreamRoute, type CloseStream } from './routes/event-stream-route.js';
 import { addHostRoutes } from './routes/host-routes.js';
 import { addMediaRoutes } from './routes/media-routes.js';
@@ -20,6 +21,7 @@ import { addPublicRoutes } from './routes/public-routes.js';
 import { addReservationRoutes } from './routes/reservation-routes.js';
 import type { Services } from './routes/services.js';
 import { demoDrop, DEMO_DROP_ID } from './services/demo-drop.js';
+import { createChatService } from './services/chat-service.js';
 import { createDropService } from './services/drop-service.js';
 import { createEventBus } from './services/event-bus.js';
 import { startHousekeeping } from './services/housekeeping.js';
@@ -79,6 +81,8 @@ export async function startApp(config: ServerConfig): Promise<App> {
     hostToken: config.hostToken,
     confirmKey: config.confirmKey,
     limits: createRateLimits(config.rateLimits, config.trustProxy),
+    chat: createChatService(db, bus, { drops }),
+    chatIdentitySecret: config.chatIdentitySecret,
   };
 
   if (config.seedDemo || !(await drops.exists(DEMO_DROP_ID))) {
@@ -94,7 +98,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
     });
   }
   scheduler = createStatusScheduler(db, drops);
-  const housekeeping = startHousekeeping(db, reservations);
+  const housekeeping = startHousekeeping(db, reservations, { chatRetentionMs: config.chatRetentionDays === null ? null : config.chatRetentionDays * 86_400_000 });
 
   const router = new Router();
   const openStreams = new Set<CloseStream>();
@@ -102,6 +106,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
   addEventStreamRoute(router, services, openStreams, { heartbeatMs: config.heartbeatSeconds * 1000 });
   addReservationRoutes(router, services);
   addHostRoutes(router, services);
+  addChatRoutes(router, services);
   addMediaRoutes(router);
 
   const drain = createDrain();
@@ -163,6 +168,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
       scheduler?.close();
       housekeeping.stop();
       services.reactions.close();
+      await services.chat.close();
       await stock.close();
       await services.viewers.close().catch(() => {});
       await closed;

@@ -49,6 +49,10 @@ export interface ServerConfig {
   maxHoldsPerIp: number | null;
   /** Seconds a shopper token is accepted after it was created. */
   shopperTtlSeconds: number;
+  /** Secret of the site's signed chat identity tokens (verified names); null: none accepted. */
+  chatIdentitySecret: string | null;
+  /** Days chat messages are kept; null: kept for good. */
+  chatRetentionDays: number | null;
 }
 
 /**
@@ -60,6 +64,7 @@ export const DEFAULT_LIMITS = {
   reserve: '200/60',
   react: '1800/60',
   streams: '300/60',
+  chat: '1/2',
   maxHoldsPerIp: '150',
   shopperTtlSeconds: '86400',
 } as const;
@@ -96,6 +101,9 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --rate-reserve <n/s>    RATE_RESERVE      reservation requests per client address (default ${DEFAULT_LIMITS.reserve})
   --rate-react <n/s>      RATE_REACT        reactions per client address (default ${DEFAULT_LIMITS.react})
   --rate-streams <n/s>    RATE_STREAMS      event streams opened per client address (default ${DEFAULT_LIMITS.streams})
+  --rate-chat <n/s>       RATE_CHAT         chat messages per shopper (default ${DEFAULT_LIMITS.chat}: one per 2 s)
+  --chat-identity-secret <s> CHAT_IDENTITY_SECRET  HMAC secret (≥ 32 characters) of the site's signed chat identities (verified names)
+  --chat-retention-days <n> CHAT_RETENTION_DAYS  days chat messages are kept, or off (default 30)
   --max-holds-per-ip <n>  MAX_HOLDS_PER_IP  reservations held at once per client address, or off (default ${DEFAULT_LIMITS.maxHoldsPerIp})
   --shopper-ttl <s>       SHOPPER_TTL       seconds a shopper token stays valid (default ${DEFAULT_LIMITS.shopperTtlSeconds}, a day)
   --help                                    print this help`;
@@ -125,11 +133,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'drain-seconds': { type: 'string' },
         'request-timeout-seconds': { type: 'string' },
         'confirm-key': { type: 'string' },
+        'chat-identity-secret': { type: 'string' },
+        'chat-retention-days': { type: 'string' },
         'trust-proxy': { type: 'string' },
         'rate-shoppers': { type: 'string' },
         'rate-reserve': { type: 'string' },
         'rate-react': { type: 'string' },
         'rate-streams': { type: 'string' },
+        'rate-chat': { type: 'string' },
         'max-holds-per-ip': { type: 'string' },
         'shopper-ttl': { type: 'string' },
         help: { type: 'boolean' },
@@ -158,6 +169,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     }),
   ) as Record<RateLimitedAction, RateLimit>;
   const maxHolds = pick('max-holds-per-ip', 'MAX_HOLDS_PER_IP') ?? DEFAULT_LIMITS.maxHoldsPerIp;
+
+  const chatIdentitySecret = pick('chat-identity-secret', 'CHAT_IDENTITY_SECRET');
+  if (chatIdentitySecret !== undefined && !/^[\x21-\x7e]{32,512}$/.test(chatIdentitySecret))
+    throw new ConfigError('chat identity secret (--chat-identity-secret / CHAT_IDENTITY_SECRET) must be 32–512 visible ASCII characters');
+  const chatRetention = pick('chat-retention-days', 'CHAT_RETENTION_DAYS') ?? '30';
 
   const databaseUrl = emptyToUndefined(env.DATABASE_URL) ?? null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl))
@@ -194,6 +210,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     rateLimits,
     maxHoldsPerIp: maxHolds === 'off' ? null : integer(maxHolds, 'holds per address (--max-holds-per-ip / MAX_HOLDS_PER_IP)', 1, 1_000_000),
     shopperTtlSeconds: integer(pick('shopper-ttl', 'SHOPPER_TTL') ?? DEFAULT_LIMITS.shopperTtlSeconds, 'shopper token lifetime (--shopper-ttl / SHOPPER_TTL)', 1, 86_400 * 365),
+    chatIdentitySecret: chatIdentitySecret ?? null,
+    chatRetentionDays: chatRetention === 'off' ? null : integer(chatRetention, 'chat retention (--chat-retention-days / CHAT_RETENTION_DAYS)', 1, 36_500),
   };
 }
 
@@ -256,8 +274,9 @@ export function describeConfig(config: ServerConfig): string {
     `  drain deadline   ${config.drainSeconds} s after SIGTERM`,
     `  confirm key      ${config.confirmKey ? 'configured' : 'none (confirming needs the host token)'}`,
     `  client address   ${config.trustProxy ? `X-Forwarded-For, ${config.trustProxy} trusted prox${config.trustProxy === 1 ? 'y' : 'ies'}` : 'the connection (X-Forwarded-For ignored)'}`,
-    `  limits per addr  ${RATE_LIMITED_ACTIONS.map((a) => `${a} ${describeRate(config.rateLimits[a])}`).join(', ')}; holds ${config.maxHoldsPerIp ?? 'off'}`,
+    `  limits per addr  ${RATE_LIMITED_ACTIONS.filter((a) => a !== 'chat').map((a) => `${a} ${describeRate(config.rateLimits[a])}`).join(', ')}; holds ${config.maxHoldsPerIp ?? 'off'}`,
     `  shopper tokens   valid ${config.shopperTtlSeconds} s`,
+    `  chat             ${describeRate(config.rateLimits.chat)} per shopper; identity tokens ${config.chatIdentitySecret ? 'accepted (secret configured)' : 'not accepted'}; kept ${config.chatRetentionDays === null ? 'for good' : `${config.chatRetentionDays} days`}`,
     `  demo drop        ${config.seedDemo ? `recreated, starts in ${config.demoStartInSeconds} s` : `created when missing (starts ${config.demoStartInSeconds} s after creation)`}`,
   ].join('\n');
 }

@@ -9,7 +9,8 @@
 export { DropCountdown, type CountdownState } from './elements/drop-countdown/drop-countdown.js';
 export { DropProductCard, type CardState } from './elements/drop-product-card/drop-product-card.js';
 export type { LiveDropPlayer, PlayerState } from './elements/live-drop-player/live-drop-player.js';
-export { loadPlayer } from './player-loader.js';
+export type { DropChat, ChatState } from './elements/drop-chat/drop-chat.js';
+export { loadPlayer, loadChat } from './player-loader.js';
 export * from './protocol/types.js';
 export { ProtocolError } from './protocol/parse.js';
 export { configure, type LiveDropConfig } from './core/config.js';
@@ -19,5 +20,7 @@ export { ServerClock, serverClock, serverNow } from './core/server-clock.js';
 export { DropStore, dropStore, type ConnectionState } from './core/drop-store.js';
 export { dropProduct, dropProducts, dropStatus, dropStock, featuredProduct, variantStock } from './core/drop-views.js';
 export { ReservationStore, reservationStore, type Hold } from './core/reservation-store.js';
+export { ChatStore, chatStore, type ChatView } from './core/chat-store.js';
+export type { ChatMessage, ChatAuthor, ChatMark, ChatSettings, ChatEvent, ChatState as ChatStreamState } from './protocol/chat.js';
 export type { DropEventDetails, DropEventName, LiveDropEvent } from './core/events.js';
 export type { Strings } from './i18n/strings.js';

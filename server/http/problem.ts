@@ -25,6 +25,10 @@ const TITLES: Record<ProblemCode, string> = {
   'idempotency-conflict': 'The Idempotency-Key was used for another request',
   'too-many-requests': 'Too many requests from this address',
   'too-many-holds': 'Too many reservations held from this address',
+  'chat-off': 'The chat is off',
+  'slow-mode': 'Slow mode: wait before posting again',
+  'duplicate-message': 'The same message was just posted',
+  'message-blocked': 'The message contains a blocked term',
   internal: 'Internal server error',
   unavailable: 'The server is not taking requests now; retry after Retry-After seconds',
 };

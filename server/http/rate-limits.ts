@@ -1,7 +1,8 @@
 /**
  * Per-client rate limits (rate-limiter-flexible, memory store): how many
  * shoppers, reservations, reactions and event streams one address may start
- * per window. Over the limit a request is refused with 429 `too-many-requests`
+ * per window, and how many chat messages one shopper may post (counted per
+ * chat author rather than per address, so an office behind one NAT can chat). Over the limit a request is refused with 429 `too-many-requests`
  * and `Retry-After` (whole seconds until the window frees a point).
  *
  * The counters live in each node's memory. With several nodes behind a
@@ -15,7 +16,7 @@ import { clientIp } from './client-ip.js';
 import { metrics } from '../observability/metrics.js';
 import { HttpError } from './problem.js';
 
-export const RATE_LIMITED_ACTIONS = ['shoppers', 'reserve', 'react', 'streams'] as const;
+export const RATE_LIMITED_ACTIONS = ['shoppers', 'reserve', 'react', 'streams', 'chat'] as const;
 export type RateLimitedAction = (typeof RATE_LIMITED_ACTIONS)[number];
 
 /** `points` requests per `seconds`; null switches the limit off. */
@@ -26,13 +27,14 @@ const WHAT: Record<RateLimitedAction, string> = {
   reserve: 'reservations',
   react: 'reactions',
   streams: 'event streams opened',
+  chat: 'chat messages',
 };
 
 export interface RateLimits {
   /** The client address of a request (X-Forwarded-For only behind trusted proxies). */
   clientIp(req: IncomingMessage): string;
-  /** Counts one `action` for the request's client; throws 429 when over its limit. */
-  take(action: RateLimitedAction, req: IncomingMessage): Promise<void>;
+  /** Counts one `action` for the request's client (or for `key`, e.g. a chat author); throws 429 when over its limit. */
+  take(action: RateLimitedAction, req: IncomingMessage, key?: string): Promise<void>;
 }
 
 export function createRateLimits(limits: Record<RateLimitedAction, RateLimit>, trustProxy: number): RateLimits {
@@ -44,16 +46,16 @@ export function createRateLimits(limits: Record<RateLimitedAction, RateLimit>, t
   const ip = (req: IncomingMessage) => clientIp(req, trustProxy);
   return {
     clientIp: ip,
-    async take(action, req) {
+    async take(action, req, key) {
       const limiter = limiters.get(action);
       if (!limiter) return;
       try {
-        await limiter.consume(ip(req));
+        await limiter.consume(key ?? ip(req));
       } catch (refusal) {
         if (!(refusal instanceof RateLimiterRes)) throw refusal;
         const limit = limits[action]!;
         metrics.rateLimited(action);
-        const detail = `at most ${limit.points} ${WHAT[action]} per ${limit.seconds} s from one address; try again later`;
+        const detail = `at most ${limit.points} ${WHAT[action]} per ${limit.seconds} s from one ${key ? 'shopper' : 'address'}; try again later`;
         throw new HttpError(429, 'too-many-requests', detail, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000))) });
       }
     },

@@ -33,7 +33,7 @@ export const RESERVATION_OUTCOMES = [
 export type ReservationOutcome = (typeof RESERVATION_OUTCOMES)[number];
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const EVENT_TYPES = new Set<string>(['snapshot', 'stock', 'featured', 'status', 'viewers', 'reactions']);
+const EVENT_TYPES = new Set<string>(['snapshot', 'stock', 'featured', 'status', 'viewers', 'reactions', 'chat']);
 /** Route labels that are not router patterns. */
 export const ROUTE_UNMATCHED = 'unmatched';
 
@@ -206,7 +206,7 @@ export const metrics = {
       open = false;
     };
   },
-  eventPublished(type: DropEventType) {
+  eventPublished(type: DropEventType | 'chat') {
     if (enabled) eventsPublished.inc({ type: EVENT_TYPES.has(type) ? type : 'other' });
   },
   /** Called once an event was written to every open stream of this node; `committedAt` in epoch ms. */

@@ -191,7 +191,8 @@ function snapshotCache(services: Services, maxAgeMs = 250) {
     let entry = cache.get(dropId);
     const fresh = entry && Date.now() - entry.readAt <= maxAgeMs ? await entry.read.catch(() => null) : null;
     if (fresh && services.bus.since(dropId, fresh.at)) return fresh;
-    entry = { readAt: Date.now(), read: services.drops.snapshot(dropId) };
+    // With the chat's newest messages and settings, read in the same transaction: exactly those of the events up to its id.
+    entry = { readAt: Date.now(), read: services.drops.snapshot(dropId, async (tx, id) => ({ chat: await services.chat.state(tx, id) })) };
     cache.set(dropId, entry);
     const read = entry.read.then((r) => (services.bus.readAt(dropId, r.at), r));
     read.catch(() => cache.get(dropId) === entry && cache.delete(dropId));

@@ -15,6 +15,7 @@ import {
   type VariantInput,
 } from '../../src/protocol/types.js';
 import type { DropPatch } from '../services/drop-service.js';
+import { CHAT_MESSAGE_MAX, CHAT_NAME_MAX, CHAT_SLOW_MODE_MAX, chatText, type ChatPost, type ChatSettingsPatch } from '../../src/protocol/chat.js';
 
 const body = (v: unknown) => obj(v, 'body');
 /**
@@ -135,4 +136,28 @@ export function parseFeatureInput(v: unknown): string | null {
 
 export function parseReaction(v: unknown): ReactionKind {
   return oneOf(body(v).kind, 'body.kind', REACTION_KINDS);
+}
+
+/** `POST /v1/drops/:dropId/chat`: the text, and a chosen name or a signed identity. */
+export function parseChatPost(v: unknown): ChatPost {
+  const o = body(v);
+  return {
+    text: chatText(o.text, 'body.text', CHAT_MESSAGE_MAX),
+    ...(o.name === undefined ? {} : { name: chatText(o.name, 'body.name', CHAT_NAME_MAX) }),
+    ...(o.identity === undefined ? {} : { identity: str(o.identity, 'body.identity', { min: 1, max: 4096 }) }),
+  };
+}
+
+/** `PATCH /v1/host/drops/:dropId/chat`: any subset of the settings. */
+export function parseChatSettingsPatch(v: unknown): ChatSettingsPatch {
+  const o = body(v);
+  const patch: ChatSettingsPatch = {};
+  if (o.enabled !== undefined) {
+    if (typeof o.enabled !== 'boolean') throw new ProtocolError('body.enabled', 'true or false');
+    patch.enabled = o.enabled;
+  }
+  if (o.slowModeSeconds !== undefined) patch.slowModeSeconds = int(o.slowModeSeconds, 'body.slowModeSeconds', { min: 0, max: CHAT_SLOW_MODE_MAX });
+  if (o.blockedTerms !== undefined) patch.blockedTerms = arr(o.blockedTerms, 'body.blockedTerms', (t, path) => chatText(t, path, 100), 500);
+  if (o.pinnedMessageId !== undefined) patch.pinnedMessageId = nullable(o.pinnedMessageId, 'body.pinnedMessageId', id);
+  return patch;
 }

@@ -1,3 +1,4 @@
+import type { ChatService } from '../services/chat-service.js';
 import type { DropService } from '../services/drop-service.js';
 import type { EventBus } from '../services/event-bus.js';
 import type { ReactionFeed } from '../services/reaction-feed.js';
@@ -18,4 +19,7 @@ export interface Services {
   /** The confirm-only key of the site's checkout server, when one is configured. */
   confirmKey: string | null;
   limits: RateLimits;
+  chat: ChatService;
+  /** Secret of the site's signed chat identities, when one is configured. */
+  chatIdentitySecret: string | null;
 }

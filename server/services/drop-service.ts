@@ -45,7 +45,7 @@ export interface DropService {
    * point for a viewer, since every later event of the drop has a larger id.
    * (Another drop's newer id is not: an event of this drop may still be uncommitted below it.)
    */
-  snapshot(id: string): Promise<{ at: number; drop: Drop }>;
+  snapshot(id: string, extra?: (tx: Queryable, id: string) => Promise<object>): Promise<{ at: number; drop: Drop }>;
   exists(id: string): Promise<boolean>;
   create(input: DropInput): Promise<Drop>;
   /** Deletes and recreates (the demo seed). */
@@ -112,7 +112,8 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
 
   const service: DropService = {
     get: (id) => mustRead(db, id),
-    snapshot: (id) => readSnapshot(db, async (tx) => ({ at: await latestDropEventId(tx, id), drop: await mustRead(tx, id) })),
+    snapshot: (id, extra) =>
+      readSnapshot(db, async (tx) => ({ at: await latestDropEventId(tx, id), drop: { ...(await mustRead(tx, id)), ...(await extra?.(tx, id)) } })),
     exists: (id) => dropExists(db, id),
     isShowWindow: (fromMs, toMs) => endedShowCovers(db, fromMs, toMs),
 

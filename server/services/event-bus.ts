@@ -5,7 +5,12 @@
  * in order. Every node, the publishing one included, learns of events only
  * through LISTEN, so all nodes hold the same sequence in their ring buffers.
  */
-import type { DropEventMap, DropEventType } from '../../src/protocol/types.js';
+import type { ChatEventMap } from '../../src/protocol/chat.js';
+import type { DropEventMap } from '../../src/protocol/types.js';
+
+/** Every event of a drop's stream: the drop's own and the chat's. */
+type StreamEventMap = DropEventMap & ChatEventMap;
+type StreamEventType = keyof StreamEventMap;
 import type { Database, Queryable } from '../storage/database.js';
 import { errorFields, log } from '../observability/logger.js';
 import { metrics } from '../observability/metrics.js';
@@ -13,7 +18,7 @@ import { dropEventsAfter, eventsAfter, findEvent, insertEvent, latestEventId, lo
 
 export interface BusEvent {
   id: number;
-  type: DropEventType;
+  type: StreamEventType;
   data: unknown;
 }
 
@@ -23,7 +28,7 @@ export interface EventBus {
    * event lock: whatever `build` reads or writes is consistent with the id.
    * `build` returning null publishes nothing.
    */
-  publish<K extends DropEventType>(dropId: string, type: K, build: (tx: Queryable) => Promise<DropEventMap[K] | null>): Promise<BusEvent | null>;
+  publish<K extends StreamEventType>(dropId: string, type: K, build: (tx: Queryable) => Promise<StreamEventMap[K] | null>): Promise<BusEvent | null>;
   subscribe(dropId: string, listener: (event: BusEvent) => void): () => void;
   /** Events of the drop after `lastId`, or null when they are no longer all in the buffer. */
   since(dropId: string, lastId: number): BusEvent[] | null;
@@ -79,12 +84,12 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
   const inOrder = (work: () => Promise<void> | void) => {
     queue = queue.then(work).catch((error) => log.error(errorFields(error), 'event bus: delivering a notification failed'));
   };
-  const deliverStored = (stored: StoredEvent) => deliver(stored.dropId, { id: stored.id, type: stored.type as DropEventType, data: stored.data });
+  const deliverStored = (stored: StoredEvent) => deliver(stored.dropId, { id: stored.id, type: stored.type as StreamEventType, data: stored.data });
   await db.listen(
     CHANNEL,
     (payload) =>
       inOrder(async () => {
-        const message = JSON.parse(payload) as { d: string; i: number; t?: DropEventType; x?: unknown; a?: number };
+        const message = JSON.parse(payload) as { d: string; i: number; t?: StreamEventType; x?: unknown; a?: number };
         if (message.t !== undefined) return deliver(message.d, { id: message.i, type: message.t, data: message.x }, message.a);
         const stored = await findEvent(db, message.i);
         if (stored) deliverStored(stored);

@@ -14,6 +14,7 @@
 import type { Database } from '../storage/database.js';
 import { dropsWithPendingStock, takePendingLevels } from '../storage/stock-event-store.js';
 import type { EventBus } from './event-bus.js';
+import { leadingEdge } from './leading-edge.js';
 
 export interface StockFeed {
   /** The levels of some variants of the drop changed (the keys are a hint; the marks in the database are the truth). */
@@ -23,47 +24,20 @@ export interface StockFeed {
   close(): Promise<void>;
 }
 
-interface DropWindow {
-  timer: NodeJS.Timeout | null;
-  /** A change arrived during the window: publish when it closes. */
-  dirty: boolean;
-  /** Publications of this drop, one after the other. */
-  chain: Promise<void>;
-}
-
 export function createStockFeed(db: Database, bus: EventBus, { windowMs = 75, sweepMs = 5000 } = {}): StockFeed {
-  const windows = new Map<string, DropWindow>();
-
-  function publishNow(dropId: string, w: DropWindow) {
-    w.dirty = false;
-    w.timer = setTimeout(() => {
-      w.timer = null;
-      if (w.dirty) publishNow(dropId, w);
-      else w.chain.then(() => !w.timer && !w.dirty && windows.get(dropId) === w && windows.delete(dropId));
-    }, windowMs);
-    w.chain = w.chain.then(() =>
-      bus
-        .publish(dropId, 'stock', async (tx) => {
-          const levels = await takePendingLevels(tx, dropId);
-          return levels.length ? { levels } : null;
-        })
-        .then(
-          () => {},
-          (error) => console.error(`stock feed ${dropId}: ${(error as Error).message}`),
-        ),
-    );
-  }
-
-  function changed(dropId: string) {
-    let w = windows.get(dropId);
-    if (!w) windows.set(dropId, (w = { timer: null, dirty: false, chain: Promise.resolve() }));
-    if (w.timer) w.dirty = true;
-    else publishNow(dropId, w);
-  }
+  const edge = leadingEdge(
+    windowMs,
+    (dropId) =>
+      bus.publish(dropId, 'stock', async (tx) => {
+        const levels = await takePendingLevels(tx, dropId);
+        return levels.length ? { levels } : null;
+      }),
+    'stock feed',
+  );
 
   async function sweep() {
     try {
-      for (const dropId of await dropsWithPendingStock(db)) changed(dropId);
+      for (const dropId of await dropsWithPendingStock(db)) edge.changed(dropId);
     } catch (error) {
       console.error(`stock feed: ${(error as Error).message}`);
     }
@@ -72,24 +46,12 @@ export function createStockFeed(db: Database, bus: EventBus, { windowMs = 75, sw
   const sweeper = setInterval(sweep, sweepMs);
   sweeper.unref();
 
-  async function flush() {
-    for (const [dropId, w] of windows) {
-      if (w.dirty) {
-        if (w.timer) clearTimeout(w.timer);
-        publishNow(dropId, w);
-      }
-    }
-    await Promise.all([...windows.values()].map((w) => w.chain));
-  }
-
   return {
-    changed,
-    flush,
+    changed: (dropId) => edge.changed(dropId),
+    flush: () => edge.flush(),
     async close() {
       clearInterval(sweeper);
-      await flush();
-      for (const w of windows.values()) if (w.timer) clearTimeout(w.timer);
-      windows.clear();
+      await edge.close();
     },
   };
 }

@@ -13,6 +13,7 @@ import type { Drop, DropEvent, DropEventMap } from '../protocol/types.js';
 
 export type { ConnectionState } from './event-stream.js';
 
+
 /** Applies one event to the drop: a snapshot wholesale, the others as patches. */
 export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | undefined {
   if (event.type === 'snapshot') return event.data;
@@ -46,6 +47,7 @@ export class DropStore {
   readonly #reactions = atom<DropEventMap['reactions'] | undefined>();
   readonly #connection = atom<ConnectionState>('connecting');
   readonly #error = atom<Error | undefined>();
+  readonly #raw = atom<MessageEvent<string> | undefined>();
   #close: (() => void) | undefined;
 
   // Each piece of state is an atom of its own, so each element re-renders only for what it shows.
@@ -56,6 +58,8 @@ export class DropStore {
   readonly $connection: ReadableAtom<ConnectionState> = this.#connection;
   /** The latest error: fatal when `$connection` is `error`, else a skipped malformed event. */
   readonly $error: ReadableAtom<Error | undefined> = this.#error;
+  /** The latest message of the stream as it came (its `type` and `data`): the chat's chunk reads its events from here. */
+  readonly $raw: ReadableAtom<MessageEvent<string> | undefined> = this.#raw;
 
   constructor(
     readonly backend: string,
@@ -63,7 +67,7 @@ export class DropStore {
   ) {
     // The first listener of any of them opens the stream; it closes when the last one has left them all.
     let mounted = 0;
-    for (const $store of [this.$drop, this.$viewers, this.$reactions, this.$connection, this.$error])
+    for (const $store of [this.$drop, this.$viewers, this.$reactions, this.$connection, this.$error, this.$raw])
       onMount($store, () => {
         if (!mounted++) this.#connect();
         return () => {
@@ -86,6 +90,7 @@ export class DropStore {
         }
       },
       state: (connection) => this.#connection.set(connection),
+      raw: this.#raw.set,
       error: (error, fatal) => {
         if (!fatal) console.warn(`[live-drop] skipped an event of drop "${this.dropId}":`, error);
         // Say it once per outage, not on every background retry.

@@ -17,6 +17,8 @@ export interface DropStreamHandlers {
   state(state: ConnectionState): void;
   /** `fatal`: the drop cannot be shown at all (nothing loaded, or the backend says no). */
   error(error: Error, fatal: boolean): void;
+  /** Every message as it came, the chat's too, for the lazy chunks that read more of it than the store (`<drop-chat>`). */
+  raw(message: MessageEvent<string>): void;
 }
 
 /** Whether trying again later could help (the network, a busy server), as opposed to a wrong URL or id. */
@@ -75,9 +77,11 @@ export function openDropStream(backend: string, dropId: string, on: DropStreamHa
       on.state('reconnecting');
       retryLater();
     };
-    for (const type of DROP_EVENT_TYPES) {
+    // `chat` is not parsed here (its parser is in the chat's chunk), but it moves the resume point like any event.
+    for (const type of [...DROP_EVENT_TYPES, 'chat']) {
       es.addEventListener(type, (e) => {
         const message = e as MessageEvent<string>;
+        on.raw(message);
         try {
           const event = parseDropEvent(type, message.data, message.lastEventId);
           if (message.lastEventId) lastEventId = message.lastEventId;

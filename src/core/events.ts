@@ -4,6 +4,7 @@
  * bubble and cross shadow roots (`composed`), so one listener on `document`
  * sees every element's events.
  */
+import type { ChatMessage } from '../protocol/chat.js';
 import type { ReactionKind, Reservation } from '../protocol/types.js';
 
 /** What `<live-drop-player>` shows, reflected as its `state` attribute. */
@@ -31,6 +32,8 @@ export interface DropEventDetails {
   'drop-reaction': { dropId: string; kind: ReactionKind };
   /** The player's state changed (`live`, `offline`, `ended`, …). */
   'drop-player-state': { dropId: string; state: PlayerState };
+  /** A chat message this viewer sent (`sent`, once the server took it) or one that arrived from the stream (`received`). */
+  'drop-chat-message': { dropId: string; message: ChatMessage; direction: 'sent' | 'received' };
 }
 
 export type DropEventName = keyof DropEventDetails;
@@ -48,5 +51,6 @@ declare global {
     'drop-featured-shown': LiveDropEvent<'drop-featured-shown'>;
     'drop-reaction': LiveDropEvent<'drop-reaction'>;
     'drop-player-state': LiveDropEvent<'drop-player-state'>;
+    'drop-chat-message': LiveDropEvent<'drop-chat-message'>;
   }
 }

@@ -45,10 +45,10 @@ export class ProtocolError extends Error {
 type Obj = Record<string, unknown>;
 
 /** Checks one value found at `path` and returns it typed; throws ProtocolError otherwise. */
-type Check<T> = (v: unknown, path: string) => T;
+export type Check<T> = (v: unknown, path: string) => T;
 
 /** A checker from a test and the words for what the test expects. */
-function check<T>(test: (v: unknown) => boolean, expected: string): Check<T> {
+export function check<T>(test: (v: unknown) => boolean, expected: string): Check<T> {
   return (v, path) => {
     if (!test(v)) throw new ProtocolError(path, expected);
     return v as T;
@@ -60,17 +60,17 @@ const matching = (pattern: RegExp, expected: string) => check<string>((v) => typ
 
 // The checkers, each built once with its limits: the tables below are made of them.
 export const obj = check<Obj>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object');
-const text = (min = 0, max = 10_000) =>
+export const text = (min = 0, max = 10_000) =>
   check<string>((v) => typeof v === 'string' && v.length >= min && v.length <= max, `a string of ${min}–${max} characters`);
-const integer = (min = -Number.MAX_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) =>
+export const integer = (min = -Number.MAX_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) =>
   check<number>((v) => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max, `an integer from ${min} to ${max}`);
-const among = <T extends string>(values: readonly T[]) => check<T>((v) => values.includes(v as T), `one of ${values.join(', ')}`);
+export const among = <T extends string>(values: readonly T[]) => check<T>((v) => values.includes(v as T), `one of ${values.join(', ')}`);
 /** An array of at most `max` items, each checked at `${path}[i]`. */
-const list = <T>(item: Check<T>, max = 1000): Check<T[]> => {
+export const list = <T>(item: Check<T>, max = 1000): Check<T[]> => {
   const array = check<unknown[]>((v) => Array.isArray(v) && v.length <= max, `an array of at most ${max} items`);
   return (v, path) => array(v, path).map((x, i) => item(x, `${path}[${i}]`));
 };
-const orNull =
+export const orNull =
   <T>(inner: Check<T>): Check<T | null> =>
   (v, path) =>
     v === null || v === undefined ? null : inner(v, path);
@@ -90,7 +90,7 @@ export const currency = matching(/^[A-Z]{3}$/, 'an ISO 4217 currency code');
 // ------------------------------------------------- checkers for the tables
 
 /** An object with exactly these fields, each checked at `${path}.${field}`; other fields are dropped. */
-function shape<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
+export function shape<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
   return (v, path) => {
     const o = obj(v, path);
     const out = {} as T;
@@ -100,18 +100,18 @@ function shape<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
 }
 
 /** An optional field: absent (or null) reads as `fallback`, which is then checked like any value. */
-const withDefault =
+export const withDefault =
   <T>(fallback: unknown, inner: Check<T>): Check<T> =>
   (v, path) =>
     inner(v ?? fallback, path);
 
 /** Absent stays absent (undefined); present must pass `inner`. */
-const optional =
+export const optional =
   <T>(inner: Check<T>): Check<T | undefined> =>
   (v, path) =>
     v === undefined ? undefined : inner(v, path);
 
-const count = integer(0, 1_000_000_000);
+export const count = integer(0, 1_000_000_000);
 /** A time in ms since 1970, up to the last one `Date` can hold. */
 export const time = integer(0, 864e13);
 const title = text(1, 200);

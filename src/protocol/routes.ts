@@ -9,6 +9,8 @@
  *   GET    /v1/drops/:dropId/events                  → text/event-stream (DropEventMap); honours Last-Event-ID header or ?lastEventId=
  *   POST   /v1/drops/:dropId/reactions               { kind: ReactionKind } → 202
  *   POST   /v1/shoppers                              → 201 ShopperSession
+ *   GET    /v1/drops/:dropId/chat                    → ChatState (the newest 50 messages and the settings)
+ *   POST   /v1/drops/:dropId/chat                    ChatPost → 201 ChatMessage (shopper, identity or host token; see chat.ts)
  * Shopper (Authorization: Bearer <shopperToken>; reserve takes Idempotency-Key):
  *   POST   /v1/drops/:dropId/reservations            ReserveRequest → 201 Reservation
  *   GET    /v1/reservations/:id                      → Reservation
@@ -25,6 +27,11 @@
  *   POST   /v1/host/drops/:dropId/feature            { productId: string | null } → FeaturedProduct | null
  *   GET    /v1/host/drops/:dropId/sales              → SalesReport
  *   GET    /v1/host/drops/:dropId/reservations       → Reservation[] (newest first, at most 200)
+ *   GET    /v1/host/drops/:dropId/chat               → ChatModeration
+ *   PATCH  /v1/host/drops/:dropId/chat               ChatSettingsPatch → ChatModeration
+ *   DELETE /v1/host/drops/:dropId/chat/messages/:messageId → 204
+ *   PUT    /v1/host/drops/:dropId/chat/mutes/:authorId → 204 (mute)
+ *   DELETE /v1/host/drops/:dropId/chat/mutes/:authorId → 204 (unmute)
  */
 const e = encodeURIComponent;
 
@@ -39,9 +46,15 @@ export const clientRoutes = {
   reservation: (id: string) => `/v1/reservations/${e(id)}`,
 } as const;
 
+/** The chat's route, for `<drop-chat>`'s lazy chunk (not in the script-tag module). */
+export const chatRoutes = {
+  chat: (dropId: string) => `/v1/drops/${e(dropId)}/chat`,
+} as const;
+
 /** Every route: the client's, and `host` for the host API (the server's tests, admin tools and benches). */
 export const routes = {
   ...clientRoutes,
+  ...chatRoutes,
   /** Only the site's server calls it (host token or confirm key): never in the browser bundle. */
   confirm: (id: string) => `/v1/reservations/${e(id)}/confirm`,
   host: {
@@ -55,6 +68,9 @@ export const routes = {
     feature: (dropId: string) => `/v1/host/drops/${e(dropId)}/feature`,
     sales: (dropId: string) => `/v1/host/drops/${e(dropId)}/sales`,
     reservations: (dropId: string) => `/v1/host/drops/${e(dropId)}/reservations`,
+    chat: (dropId: string) => `/v1/host/drops/${e(dropId)}/chat`,
+    chatMessage: (dropId: string, messageId: string) => `/v1/host/drops/${e(dropId)}/chat/messages/${e(messageId)}`,
+    chatMute: (dropId: string, authorId: string) => `/v1/host/drops/${e(dropId)}/chat/mutes/${e(authorId)}`,
   },
 } as const;
 

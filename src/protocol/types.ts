@@ -171,6 +171,10 @@ export type ProblemCode =
   | 'unavailable'
   | 'too-many-requests'
   | 'too-many-holds'
+  | 'chat-off'
+  | 'slow-mode'
+  | 'duplicate-message'
+  | 'message-blocked'
   | 'internal';
 
 /** RFC 9457 problem details, served as `application/problem+json`. */

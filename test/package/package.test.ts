@@ -140,7 +140,7 @@ describe('npm package', () => {
     assert.deepEqual(strays, [], 'no sources, server, tests or data in the tarball');
   });
 
-  it('builds the script tag as one module, with the player, hls.js, the German texts, the size list fallback and the reservation actions in lazy chunks beside it', () => {
+  it('builds the script tag as one module, with the player, hls.js, the chat, the German texts, the size list fallback and the reservation actions in lazy chunks beside it', () => {
     const dist = join(root, 'dist');
     const chunks = readdirSync(dist).filter((f) => /^live-drop-.*\.js$/.test(f));
     const player = chunks.find((f) => f.startsWith('live-drop-player-'));
@@ -148,9 +148,10 @@ describe('npm package', () => {
     const german = chunks.find((f) => f.startsWith('live-drop-strings-de-'));
     const float = chunks.find((f) => f.startsWith('live-drop-size-list-float-'));
     const reserving = chunks.find((f) => f.startsWith('live-drop-reservation-actions-'));
-    assert.ok(player && hlsFile && german && float && reserving, `the player, hls.js, German, the size list fallback and the reservation actions beside live-drop.js: ${chunks.join(', ')}`);
+    const chat = chunks.find((f) => f.startsWith('live-drop-drop-chat-'));
+    assert.ok(player && hlsFile && german && float && reserving && chat, `the player, hls.js, the chat, German, the size list fallback and the reservation actions beside live-drop.js: ${chunks.join(', ')}`);
     // shopper-actions: the calls that the player's and the reservations' chunks share.
-    const known = /^live-drop-(player|hls|strings-de|size-list-float|reservation-actions|shopper-actions)-[\w-]+\.js$/;
+    const known = /^live-drop-(player|hls|drop-chat|strings-de|size-list-float|reservation-actions|shopper-actions)-[\w-]+\.js$/;
     assert.deepEqual(chunks.filter((f) => !known.test(f)), [], 'no chunk that nobody expects');
     const main = readFileSync(join(dist, 'live-drop.js'), 'utf8');
     const playerCode = readFileSync(join(dist, player), 'utf8');
@@ -162,6 +163,9 @@ describe('npm package', () => {
     const dynamicImport = (file: string) => new RegExp(`import\\([\`'"]\\./${file.replace(/\./g, '\\.')}[\`'"]\\)`);
     assert.match(main, dynamicImport(player), 'the player is loaded by dynamic import');
     assert.match(playerCode, dynamicImport(hlsFile), 'hls.js is loaded by dynamic import from the player');
+    assert.match(main, dynamicImport(chat), 'the chat is loaded by dynamic import');
+    assert.match(playerCode, dynamicImport(chat), 'the player loads the chat by dynamic import');
+    assert.ok(!main.includes('chatSlowMode') && readFileSync(join(dist, chat), 'utf8').includes('chatSlowMode'), 'the chat lives only in its chunk');
     assert.match(main, dynamicImport(german), 'the German texts are loaded by dynamic import');
     assert.match(main, dynamicImport(reserving), 'the reservation actions are loaded by dynamic import');
     assert.ok(!main.includes('live-drop:shopper:') && readFileSync(join(dist, reserving), 'utf8').includes('live-drop:shopper:'), 'the shopper session lives only in the reservations chunk');

@@ -122,6 +122,7 @@ describe('configuration', () => {
     assert.match(printed, /allowed origins +\*/);
     assert.match(printed, /limits per addr +shoppers 300\/600s, reserve 200\/60s, react 1800\/60s, streams 300\/60s; holds 150/);
     assert.match(printed, /client address +the connection \(X-Forwarded-For ignored\)/);
+    assert.match(printed, /chat +1\/2s per shopper; identity tokens not accepted; kept 30 days/);
     const token = /host token +(\S+) \(generated/.exec(printed);
     assert.ok(token && token[1].length >= 16, printed);
   });

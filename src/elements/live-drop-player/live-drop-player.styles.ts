@@ -12,6 +12,52 @@ export const playerStyles = css`
 
   .stage {
     position: relative;
+    display: grid;
+    grid-template-columns: minmax(0, 1fr);
+  }
+  .base {
+    grid-area: 1 / 1;
+  }
+
+  /* ---------------------------------------------------------- chat */
+
+  /* Narrow: over the lower part of the video, above the controls, clicks passing through to the video. */
+  .chat {
+    grid-area: 1 / 1;
+    align-self: end;
+    z-index: 3;
+    height: 58%;
+    width: min(100% - 64px, 380px);
+    margin-bottom: 52px;
+    pointer-events: none;
+    transition: margin-bottom 300ms;
+  }
+  .chat::part(pinned),
+  .chat::part(messages),
+  .chat::part(composer),
+  .chat::part(notice) {
+    pointer-events: auto;
+  }
+  :host([controls-hidden]) .chat {
+    margin-bottom: 4px;
+  }
+  /* Wide (unless chat="overlay"): beside the video, as tall as it. */
+  @container (min-width: 720px) {
+    :host(:not([chat='overlay'])) .with-chat {
+      grid-template-columns: minmax(0, 1fr) minmax(260px, 30%);
+      column-gap: 12px;
+    }
+    :host(:not([chat='overlay'])) .chat {
+      grid-area: 1 / 2;
+      align-self: stretch;
+      contain: size;
+      height: auto;
+      width: auto;
+      margin: 0;
+      border-radius: var(--_radius);
+      background: #111116;
+      pointer-events: auto;
+    }
   }
 
   .base {
@@ -285,6 +331,7 @@ export const playerStyles = css`
   @container (max-width: 560px) {
     .featured,
     :host([controls-hidden]) .featured {
+      grid-row: 2;
       position: static;
       width: auto;
       margin-top: 10px;

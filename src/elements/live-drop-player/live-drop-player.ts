@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, isServer, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { backendUrl } from '../../core/config.js';
 import type { PlayerState } from '../../core/events.js';
@@ -35,11 +35,13 @@ const CAPTION_LINE_LOW = -2;
  * to. A broken stream is retried with backoff until it is back. A product the host features is held until the
  * playhead's program date-time (EXT-X-PROGRAM-DATE-TIME) reaches the moment it was featured, then a compact
  * `<drop-product-card>` slides in over the video. Keys while the player has focus: Space or K play/pause, M mute,
- * F full screen, C captions.
+ * F full screen, C captions. The drop's live chat (`<drop-chat>`, loaded with the player) sits over the lower part
+ * of the video on narrow players and beside it on wide ones (`chat="overlay"` keeps it over the video, `chat="off"` leaves it out).
  *
  * @fires drop-featured-shown - A featured product's card slid in. `detail: { dropId, productId, at, playhead }` (`playhead`: the program date-time on screen, ms).
  * @fires drop-reaction - The viewer sent a reaction. `detail: { dropId, kind }`
  * @fires drop-player-state - The state changed. `detail: { dropId, state }`
+ * @fires drop-chat-message - From the chat inside: a message sent or received. `detail: { dropId, message, direction }`
  * @fires drop-error - The drop could not be loaded, or the stream cannot be played. `detail: { code, message }`
  *
  * @csspart base - The player box (16:9 by default).
@@ -60,6 +62,7 @@ const CAPTION_LINE_LOW = -2;
  * @csspart message - The message panel (scheduled, offline, ended, error).
  * @csspart chapters - The list of products shown in the show (after it ended).
  * @csspart chapter - One product in that list.
+ * @csspart chat - The `<drop-chat>` (its own parts are exported as `chat-…`, e.g. `chat-composer`).
  *
  * @cssprop --drop-accent - Focus ring and highlights.
  * @cssprop --drop-live - The live badge and the heart (default `#ff2d55`).
@@ -72,6 +75,7 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
   static override properties = {
     src: {},
     playback: {},
+    chat: { reflect: true },
     state: { reflect: true },
     controlsHidden: { type: Boolean, reflect: true, attribute: 'controls-hidden' },
     replaying: { attribute: false },
@@ -83,6 +87,12 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
 
   /** `auto` (hls.js where MSE exists, native HLS otherwise), or force `hlsjs` or `native`. */
   playback: PlaybackMode = 'auto';
+
+  /**
+   * Where the live chat goes: `auto` (over the video when the player is narrow, beside it when wide), `overlay`
+   * (always over the video), or `off` (e.g. to put a `<drop-chat>` elsewhere on the page).
+   */
+  chat: 'auto' | 'overlay' | 'off' = 'auto';
 
   /** What the player shows, for CSS: `loading`, `scheduled`, `live`, `offline`, `ended` or `error`. */
   state: PlayerState = 'loading';
@@ -164,6 +174,14 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     preloadEngine(this.playback);
   }
 
+  /** Whether the chat shows: not switched off, and a show that is on or over. */
+  #withChat(drop: Drop | undefined): boolean {
+    if (this.chat === 'off' || !drop || drop.status === 'scheduled' || this.state === 'error') return false;
+    // Server rendering leaves the chat to the browser.
+    if (!isServer) void import('../drop-chat/drop-chat.js');
+    return true;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.source.drop?.status !== 'ended') this.replaying = false;
     super.willUpdate(changed);
@@ -197,8 +215,9 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     const backend = this.source.resolution.backend;
     const poster = drop?.stream.poster && backend ? backendUrl(backend, drop.stream.poster) : undefined;
     const playing = !!this.#media.playback;
+    const chat = this.#withChat(drop);
     return html`
-      <div class="stage">
+      <div class="stage ${chat ? 'with-chat' : ''}">
       <div
         part="base"
         class="base"
@@ -226,6 +245,16 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
         ${this.#top(drop)} ${this.#message(drop)} ${playing ? this.#controls() : nothing}
       </div>
       ${this.#featuredCard(drop)}
+      ${chat
+        ? html`<drop-chat
+            part="chat"
+            class="chat"
+            variant="overlay"
+            exportparts="base:chat-base,pinned:chat-pinned,status:chat-status,messages:chat-messages,message:chat-message,author:chat-author,mark:chat-mark,text:chat-text,composer:chat-composer,input:chat-input,button:chat-button,notice:chat-notice"
+            backend=${this.source.resolution.backend ?? nothing}
+            drop=${drop!.id}
+          ></drop-chat>`
+        : nothing}
       </div>
       ${drop?.status === 'ended' ? this.#chapters(drop) : nothing}
       <span class="visually-hidden" role="status">${this.#announcement(drop)}</span>

@@ -1,0 +1,198 @@
+import { css } from '../../core/css.js';
+
+export const chatStyles = css`
+  :host {
+    --_surface: var(--drop-surface, #fff);
+    --_text: var(--drop-text, #16161a);
+    --_muted: color-mix(in srgb, var(--_text) 60%, transparent);
+    --_line: color-mix(in srgb, var(--_text) 14%, transparent);
+    --_host: var(--drop-accent, #5b3df5);
+    display: block;
+    min-height: 0;
+    font-family: var(--drop-font, system-ui, sans-serif);
+    color: var(--_text);
+  }
+
+  .base {
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    max-height: inherit;
+    min-height: 0;
+    box-sizing: border-box;
+    gap: 0.375rem;
+    padding: 0.625rem;
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    border: 1px solid var(--_line);
+  }
+
+  .messages {
+    flex: 1 1 auto;
+    min-height: 4rem;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    display: flex;
+    flex-direction: column;
+    gap: 0.25rem;
+  }
+
+  /* Few messages sit at the bottom, next to the composer, like the newest of many. */
+  .messages > :first-child {
+    margin-top: auto;
+  }
+
+  .messages:focus-visible,
+  input:focus-visible,
+  button:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+
+  .message,
+  .pinned {
+    margin: 0;
+    line-height: 1.35;
+    overflow-wrap: anywhere;
+    font-size: 0.9375rem;
+  }
+
+  .author {
+    font-weight: 700;
+    margin-inline-end: 0.375rem;
+  }
+
+  .mark {
+    display: inline-block;
+    margin-inline-end: 0.375rem;
+    padding: 0 0.3em;
+    border-radius: 0.25rem;
+    font-size: 0.75rem;
+    font-weight: 700;
+    vertical-align: 0.1em;
+  }
+
+  .mark.host {
+    background: var(--_host);
+    color: #fff;
+  }
+
+  .mark.verified {
+    color: var(--_host);
+  }
+
+  .pinned {
+    padding: 0.375rem 0.5rem;
+    border-radius: calc(var(--_radius) / 2);
+    background: color-mix(in srgb, var(--_host) 12%, transparent);
+  }
+
+  .pin {
+    display: block;
+    font-size: 0.75rem;
+    font-weight: 700;
+    text-transform: uppercase;
+    letter-spacing: 0.04em;
+    color: var(--_muted);
+  }
+
+  .status,
+  .empty,
+  .notice {
+    margin: 0;
+    font-size: 0.8125rem;
+    color: var(--_muted);
+  }
+
+  .status {
+    font-weight: 600;
+  }
+
+  .notice:empty {
+    display: none;
+  }
+
+  .composer {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.375rem;
+  }
+
+  input {
+    flex: 3 1 9rem;
+    min-width: 0;
+    font: inherit;
+    font-size: 1rem;
+    padding: 0.5rem 0.625rem;
+    border-radius: calc(var(--_radius) / 2);
+    border: 1px solid var(--_line);
+    background: transparent;
+    color: inherit;
+  }
+
+  input.name {
+    flex: 1 1 5rem;
+  }
+
+  button {
+    font: inherit;
+    font-weight: 700;
+    padding: 0.5rem 0.875rem;
+    border: 0;
+    border-radius: calc(var(--_radius) / 2);
+    background: var(--_accent);
+    color: var(--_accent-text);
+    cursor: pointer;
+  }
+
+  button:disabled,
+  input:disabled {
+    opacity: 0.55;
+    cursor: default;
+  }
+
+  @media (prefers-reduced-motion: no-preference) {
+    .message {
+      animation: arrive 180ms ease-out;
+    }
+    @keyframes arrive {
+      from {
+        opacity: 0;
+        transform: translateY(0.375rem);
+      }
+    }
+  }
+
+  /* Over a video: light text on the picture, no box, older messages fading out towards the top. */
+  :host([variant='overlay']) {
+    --_text: #fff;
+  }
+
+  :host([variant='overlay']) .base {
+    background: none;
+    border: 0;
+    padding: 0.5rem;
+  }
+
+  :host([variant='overlay']) .messages {
+    mask-image: linear-gradient(to bottom, transparent, #000 45%);
+  }
+
+  :host([variant='overlay']) .message,
+  :host([variant='overlay']) .status {
+    text-shadow: 0 1px 2px rgb(0 0 0 / 0.8);
+  }
+
+  :host([variant='overlay']) .pinned {
+    background: rgb(20 20 24 / 0.7);
+  }
+
+  :host([variant='overlay']) input {
+    background: rgb(20 20 24 / 0.55);
+    border-color: rgb(255 255 255 / 0.25);
+  }
+
+  :host([variant='overlay']) input::placeholder {
+    color: rgb(255 255 255 / 0.75);
+  }
+`;

@@ -1,0 +1,237 @@
+/**
+ * <drop-chat> in real Chromium against the real reference server: posting,
+ * receiving, the host's moderation, hostile text, and a cut connection.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
+import '../../src/elements/drop-chat/drop-chat.js';
+import '../../src/elements/live-drop-player/live-drop-player.js';
+import type { LiveDropPlayer } from '../../src/elements/live-drop-player/live-drop-player.js';
+import type { DropChat } from '../../src/elements/drop-chat/drop-chat.js';
+import type { ChatMessage } from '../../src/protocol/chat.js';
+import { joinUrl, routes } from '../../src/protocol/routes.js';
+import { expectNoAxeViolations } from '../helpers/axe.js';
+import { testBackend, type TestBackend } from '../helpers/backend.js';
+import { createDrop, hostCall, type TestDrop } from '../helpers/host-api.js';
+import { until } from '../helpers/until.js';
+
+interface Proxy {
+  id: string;
+  url: string;
+}
+
+declare global {
+  interface Window {
+    __pwned?: string;
+  }
+}
+
+const root = (el: Element) => el.shadowRoot!;
+const texts = (el: DropChat) => [...root(el).querySelectorAll('.messages .message .text')].map((n) => n.textContent);
+const field = (el: DropChat, name: string) => root(el).querySelector<HTMLInputElement>(`input[name=${name}]`)!;
+
+async function chat(drop: TestDrop, backend = drop.backend.url, attrs: { name?: string; lang?: string } = {}) {
+  const el = await fixture<DropChat>(html`<drop-chat backend=${backend} drop=${drop.id} name=${attrs.name ?? 'Ada'} lang=${attrs.lang ?? 'en'}></drop-chat>`);
+  await until(() => el.state !== 'loading', 'the chat has loaded', 15_000);
+  return el;
+}
+
+/** Types a message in the composer and sends it with Enter, as a keyboard user would. */
+async function type(el: DropChat, text: string) {
+  const input = field(el, 'text');
+  input.focus();
+  input.value = text;
+  root(el).querySelector('form')!.requestSubmit();
+  await until(() => !(el as unknown as { sending: boolean }).sending, 'the post was answered');
+}
+
+/** Another viewer posting through the HTTP API. */
+async function viewer(backend: TestBackend, dropId: string, name: string) {
+  const { shopperToken } = await hostCall<{ shopperToken: string }>(backend, 'POST', routes.shoppers());
+  return {
+    async say(text: string): Promise<ChatMessage> {
+      const res = await fetch(joinUrl(backend.url, routes.chat(dropId)), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${shopperToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text, name }),
+      });
+      if (!res.ok) throw new Error(`chat → ${res.status}: ${await res.text()}`);
+      return res.json();
+    },
+  };
+}
+
+describe('<drop-chat>', () => {
+  let backend: TestBackend;
+  before(async () => {
+    backend = await testBackend();
+  });
+  const proxies: Proxy[] = [];
+  /** A second backend URL for the same server: a second viewer's own connection. */
+  const otherConnection = async () => {
+    const proxy = await executeServerCommand<Proxy, { target: string }>('fault-proxy:start', { target: backend.url });
+    proxies.push(proxy);
+    return proxy;
+  };
+  afterEach(async () => {
+    await Promise.all(proxies.splice(0).map((p) => executeServerCommand('fault-proxy:stop', { id: p.id })));
+  });
+
+  it('posts from the labelled composer and shows the message to another viewer, with drop-chat-message events on both sides', async function () {
+    this.timeout(30_000);
+    const drop = await createDrop();
+    const other = await otherConnection();
+    const mine = await chat(drop, backend.url, { name: 'Mia' });
+    const theirs = await chat(drop, other.url, { name: 'Bo' });
+    const sent: CustomEvent[] = [];
+    const received: CustomEvent[] = [];
+    mine.addEventListener('drop-chat-message', (e) => sent.push(e));
+    theirs.addEventListener('drop-chat-message', (e) => received.push(e));
+
+    const label = root(mine).querySelector(`label[for=${field(mine, 'text').id}]`);
+    expect(label?.textContent).to.equal('Message');
+    expect(root(mine).querySelector('[role=log]')).to.exist;
+    await type(mine, '  Does the hoodie run small?  ');
+    expect(texts(mine)).to.deep.equal(['Does the hoodie run small?']);
+    expect(field(mine, 'text').value).to.equal('');
+    expect(sent.map((e) => [e.detail.direction, e.detail.message.text])).to.deep.equal([['sent', 'Does the hoodie run small?']]);
+    await until(() => texts(theirs).length === 1, 'the other viewer receives it', 15_000);
+    expect(root(theirs).querySelector('.author')!.textContent).to.equal('Mia');
+    expect(received.map((e) => e.detail.direction)).to.deep.equal(['received']);
+    await expectNoAxeViolations(mine, 'the chat shows a message');
+  });
+
+  it('keeps markup in names and messages as text', async function () {
+    this.timeout(20_000);
+    const drop = await createDrop();
+    const el = await chat(drop);
+    const troll = await viewer(backend, drop.id, '<img src=x onerror=__pwned=1>');
+    await troll.say('<script>window.__pwned="text"</script><b>bold</b><svg onload="window.__pwned=\'svg\'"></svg>');
+    await until(() => texts(el).length === 1, 'the message arrives', 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(window.__pwned).to.equal(undefined);
+    expect(root(el).querySelectorAll('.messages script, .messages img, .messages b, .messages svg').length).to.equal(0);
+    expect(texts(el)[0]).to.equal('<script>window.__pwned="text"</script><b>bold</b><svg onload="window.__pwned=\'svg\'"></svg>');
+    expect(root(el).querySelector('.messages .author')!.textContent).to.equal('<img src=x onerror=__pwned=1>');
+  });
+
+  it('removes a message the host takes down, and shows the host mark and the pinned message on top', async function () {
+    this.timeout(30_000);
+    const drop = await createDrop();
+    const el = await chat(drop);
+    const spam = await (await viewer(backend, drop.id, 'Spammer')).say('BUY FOLLOWERS');
+    const host = await hostCall<ChatMessage>(backend, 'POST', routes.chat(drop.id), { text: 'True to size!' });
+    await until(() => texts(el).length === 2, 'both messages', 15_000);
+    expect(root(el).querySelector('.mark.host')?.textContent).to.equal('Host');
+
+    await hostCall(backend, 'DELETE', routes.host.chatMessage(drop.id, spam.id));
+    await until(() => texts(el).join() === 'True to size!', 'the removed message vanishes', 15_000);
+
+    await hostCall(backend, 'PATCH', routes.host.chat(drop.id), { pinnedMessageId: host.id });
+    const pinned = await until(() => root(el).querySelector('[part=pinned]'), 'the pinned message', 15_000);
+    expect(pinned.textContent).to.contain('True to size!');
+    expect(pinned.compareDocumentPosition(root(el).querySelector('.messages')!) & Node.DOCUMENT_POSITION_FOLLOWING).to.be.ok;
+  });
+
+  it('lets a muted shopper see their own messages while nobody else does', async function () {
+    this.timeout(30_000);
+    const drop = await createDrop();
+    const other = await otherConnection();
+    const muted = await chat(drop, backend.url, { name: 'Troll' });
+    const watcher = await chat(drop, other.url);
+    await type(muted, 'first');
+    await until(() => texts(watcher).includes('first'), 'the first message reaches the other viewer', 15_000);
+    const authorId = (await hostCall<{ messages: ChatMessage[] }>(backend, 'GET', routes.chat(drop.id))).messages[0].author.id;
+    await hostCall(backend, 'PUT', routes.host.chatMute(drop.id, authorId));
+    await new Promise((r) => setTimeout(r, 2100));
+    await type(muted, 'nobody hears me');
+    expect(texts(muted)).to.deep.equal(['first', 'nobody hears me']);
+    expect(root(muted).querySelector('.notice')!.textContent).to.equal('');
+    await (await viewer(backend, drop.id, 'Bo')).say('a real question');
+    await until(() => texts(watcher).includes('a real question'), 'a later message arrives', 15_000);
+    expect(texts(watcher)).to.not.include('nobody hears me');
+  });
+
+  it('says slow mode and chat off plainly, and why a blocked or too-fast message was not sent', async function () {
+    this.timeout(30_000);
+    const drop = await createDrop();
+    const el = await chat(drop);
+    await hostCall(backend, 'PATCH', routes.host.chat(drop.id), { slowModeSeconds: 10, blockedTerms: ['knockoff'] });
+    await until(() => el.state === 'slow', 'slow mode', 15_000);
+    expect(root(el).querySelector('[part=status]')!.textContent).to.equal('Slow mode: 10 s');
+    await type(el, 'Is this a KNÖCKOFF?');
+    expect(root(el).querySelector('.notice')!.textContent).to.equal('This message can’t be posted');
+    expect(field(el, 'text').value, 'a refused message stays in the field').to.equal('Is this a KNÖCKOFF?');
+    await new Promise((r) => setTimeout(r, 2100));
+    await type(el, 'hello');
+    await type(el, 'hello again');
+    expect(root(el).querySelector('.notice')!.textContent).to.match(/^Too fast: wait \d+ s$/);
+
+    await hostCall(backend, 'PATCH', routes.host.chat(drop.id), { enabled: false });
+    await until(() => el.state === 'off', 'chat off', 15_000);
+    expect(root(el).querySelector('[part=status]')!.textContent).to.equal('Chat is off');
+    expect(field(el, 'text').disabled).to.equal(true);
+    expect(root(el).querySelector<HTMLButtonElement>('button[type=submit]')!.disabled).to.equal(true);
+  });
+
+  it('resumes after a cut connection with every message once', async function () {
+    this.timeout(40_000);
+    const drop = await createDrop();
+    const proxy = await otherConnection();
+    const el = await chat(drop, proxy.url);
+    const poster = await viewer(backend, drop.id, 'Bo');
+    await poster.say('before');
+    await until(() => texts(el).length === 1, 'the first message', 15_000);
+    await executeServerCommand('fault-proxy:refuse', { id: proxy.id, ms: 1500 });
+    await executeServerCommand('fault-proxy:cut', { id: proxy.id });
+    const others = await Promise.all(['during 1', 'during 2'].map(async (t, i) => (await viewer(backend, drop.id, `V${i}`)).say(t)));
+    expect(others).to.have.length(2);
+    await until(() => texts(el).length === 3, () => `every message after the reconnection (got ${texts(el).join(' | ')})`, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(texts(el)).to.deep.equal(['before', 'during 1', 'during 2']);
+  });
+
+  it('speaks German where the page does, and moves without animation for reduced motion', async function () {
+    this.timeout(20_000);
+    await emulateMedia({ reducedMotion: 'reduce' });
+    try {
+      const drop = await createDrop();
+      const el = await chat(drop, backend.url, { lang: 'de' });
+      expect(root(el).querySelector('section')!.getAttribute('aria-label')).to.equal('Live-Chat');
+      expect(field(el, 'text').placeholder).to.equal('Schreib etwas…');
+      await (await viewer(backend, drop.id, 'Bo')).say('Hallo');
+      const message = await until(() => root(el).querySelector('.messages .message'), 'a message', 15_000);
+      expect(getComputedStyle(message).animationName).to.equal('none');
+    } finally {
+      await emulateMedia({ reducedMotion: 'no-preference' });
+    }
+  });
+});
+
+describe('<live-drop-player> chat', () => {
+  it('shows the drop’s chat in the player, sharing its one event stream, unless chat="off"', async function () {
+    this.timeout(30_000);
+    const drop = await createDrop();
+    await (await viewer(drop.backend, drop.id, 'Bo')).say('hello from the show');
+    const sources: string[] = [];
+    const Original = window.EventSource;
+    window.EventSource = class extends Original {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        sources.push(String(url));
+      }
+    };
+    try {
+      const player = await fixture<LiveDropPlayer>(html`<live-drop-player backend=${drop.backend.url} drop=${drop.id} playback="native"></live-drop-player>`);
+      const inner = await until(() => player.shadowRoot!.querySelector('drop-chat'), 'the chat inside the player', 15_000);
+      await until(() => texts(inner).includes('hello from the show'), 'its messages', 15_000);
+      expect(inner.getAttribute('variant')).to.equal('overlay');
+      expect(sources.filter((u) => u.includes(`/drops/${drop.id}/events`)).length, 'one event stream for the player and its chat').to.equal(1);
+      player.setAttribute('chat', 'off');
+      await player.updateComplete;
+      expect(player.shadowRoot!.querySelector('drop-chat')).to.equal(null);
+    } finally {
+      window.EventSource = Original;
+    }
+  });
+});
