@@ -133,7 +133,7 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
       if (!(await findEvent(db, lastId).then((e) => e?.dropId === dropId))) return null;
       const rows = await dropEventsAfter(db, dropId, lastId, capacity + 1);
       if (rows.length > capacity) return null;
-      return rows.map((e) => ({ id: e.id, type: e.type as DropEventType, data: e.data }));
+      return rows.map((e) => ({ id: e.id, type: e.type as StreamEventType, data: e.data }));
     },
     since(dropId, lastId) {
       const ring = rings.get(dropId) ?? { events: [], floor };
