@@ -15,6 +15,7 @@ import { createDrain } from './ops/drain.js';
 import { createHealth } from './ops/health.js';
 import { addEventStreamRoute, type CloseStream } from './routes/event-stream-route.js';
 import { addHostRoutes } from './routes/host-routes.js';
+import { addLineRoutes } from './routes/line-routes.js';
 import { addMediaRoutes } from './routes/media-routes.js';
 import { addPublicRoutes } from './routes/public-routes.js';
 import { addReservationRoutes } from './routes/reservation-routes.js';
@@ -23,6 +24,7 @@ import { demoDrop, DEMO_DROP_ID } from './services/demo-drop.js';
 import { createDropService } from './services/drop-service.js';
 import { createEventBus } from './services/event-bus.js';
 import { startHousekeeping } from './services/housekeeping.js';
+import { createLineService } from './services/line-service.js';
 import { createReactionFeed } from './services/reaction-feed.js';
 import { createReservationService } from './services/reservation-service.js';
 import { createSalesService } from './services/sales-service.js';
@@ -72,6 +74,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
   const services: Services = {
     drops,
     reservations,
+    line: createLineService(db, bus),
     sales: createSalesService(db, drops),
     reactions: createReactionFeed(bus),
     bus,
@@ -101,6 +104,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
   addPublicRoutes(router, services);
   addEventStreamRoute(router, services, openStreams, { heartbeatMs: config.heartbeatSeconds * 1000 });
   addReservationRoutes(router, services);
+  addLineRoutes(router, services);
   addHostRoutes(router, services);
   addMediaRoutes(router);
 
@@ -162,6 +166,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
       closed.then(() => clearTimeout(grace));
       scheduler?.close();
       housekeeping.stop();
+      services.line.close();
       services.reactions.close();
       await stock.close();
       await services.viewers.close().catch(() => {});

@@ -60,6 +60,7 @@ export const DEFAULT_LIMITS = {
   reserve: '200/60',
   react: '1800/60',
   streams: '300/60',
+  join: '300/60',
   maxHoldsPerIp: '150',
   shopperTtlSeconds: '86400',
 } as const;
@@ -96,6 +97,7 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --rate-reserve <n/s>    RATE_RESERVE      reservation requests per client address (default ${DEFAULT_LIMITS.reserve})
   --rate-react <n/s>      RATE_REACT        reactions per client address (default ${DEFAULT_LIMITS.react})
   --rate-streams <n/s>    RATE_STREAMS      event streams opened per client address (default ${DEFAULT_LIMITS.streams})
+  --rate-join <n/s>       RATE_JOIN         joins of a drop's waiting line per client address (default ${DEFAULT_LIMITS.join})
   --max-holds-per-ip <n>  MAX_HOLDS_PER_IP  reservations held at once per client address, or off (default ${DEFAULT_LIMITS.maxHoldsPerIp})
   --shopper-ttl <s>       SHOPPER_TTL       seconds a shopper token stays valid (default ${DEFAULT_LIMITS.shopperTtlSeconds}, a day)
   --help                                    print this help`;
@@ -130,6 +132,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'rate-reserve': { type: 'string' },
         'rate-react': { type: 'string' },
         'rate-streams': { type: 'string' },
+        'rate-join': { type: 'string' },
         'max-holds-per-ip': { type: 'string' },
         'shopper-ttl': { type: 'string' },
         help: { type: 'boolean' },

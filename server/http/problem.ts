@@ -25,6 +25,9 @@ const TITLES: Record<ProblemCode, string> = {
   'idempotency-conflict': 'The Idempotency-Key was used for another request',
   'too-many-requests': 'Too many requests from this address',
   'too-many-holds': 'Too many reservations held from this address',
+  'pass-required': 'Reserving needs a pass from the waiting line',
+  'line-not-open': 'The waiting line is not open yet',
+  'no-line': 'This drop has no waiting line',
   internal: 'Internal server error',
   unavailable: 'The server is not taking requests now; retry after Retry-After seconds',
 };

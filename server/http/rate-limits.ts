@@ -15,7 +15,7 @@ import { clientIp } from './client-ip.js';
 import { metrics } from '../observability/metrics.js';
 import { HttpError } from './problem.js';
 
-export const RATE_LIMITED_ACTIONS = ['shoppers', 'reserve', 'react', 'streams'] as const;
+export const RATE_LIMITED_ACTIONS = ['shoppers', 'reserve', 'react', 'streams', 'join'] as const;
 export type RateLimitedAction = (typeof RATE_LIMITED_ACTIONS)[number];
 
 /** `points` requests per `seconds`; null switches the limit off. */
@@ -26,6 +26,7 @@ const WHAT: Record<RateLimitedAction, string> = {
   reserve: 'reservations',
   react: 'reactions',
   streams: 'event streams opened',
+  join: 'joins of a waiting line',
 };
 
 export interface RateLimits {

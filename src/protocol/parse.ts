@@ -160,7 +160,8 @@ const dropStatus = among(DROP_STATUSES);
 
 const dropStream = withDefault({}, shape<DropStream>({ hls: urlOrNull, replay: urlOrNull, poster: urlOrNull }));
 
-const drop = shape<Drop>({
+// The line (`queue`, `line` events) is checked by parse-line.ts, in the line's own chunk: the script-tag module drops it.
+const drop = shape<Omit<Drop, 'queue'>>({
   id,
   title,
   brand: withDefault('', text(0, 200)),
@@ -176,6 +177,7 @@ const drop = shape<Drop>({
   holdMs: integer(1000),
 });
 export const parseDrop = (v: unknown, path = 'drop'): Drop => drop(v, path);
+export { shape, orNull, list, count, time as timeCheck, text, integer, check };
 
 const serverTime = shape<ServerTime>({ now: time });
 export const parseServerTime = (v: unknown): ServerTime => serverTime(v, 'time');
@@ -211,7 +213,8 @@ const reactionCounts: Check<Record<string, number>> = (v, path) => {
   return counts;
 };
 
-const eventParsers: { [K in DropEventType]: Check<DropEventMap[K]> } = {
+/** Every event but the line's (parse-line.ts): a `line` event reads as unknown here, and is skipped. */
+const eventParsers: { [K in Exclude<DropEventType, 'line'>]: Check<DropEventMap[K]> } = {
   snapshot: drop,
   stock: shape<DropEventMap['stock']>({ levels: list(stockLevel, 10_000) }),
   featured: shape<DropEventMap['featured']>({ productId: orNull(id), at: time }),
@@ -234,7 +237,7 @@ export function parseDropEvent(type: string, data: string, lastEventId: string):
   } catch {
     throw new ProtocolError(`event ${type}`, 'JSON data');
   }
-  const parse = eventParsers[type as DropEventType] as Check<DropEvent['data']>;
+  const parse = eventParsers[type as keyof typeof eventParsers] as Check<DropEvent['data']>;
   return { id: lastEventId, type, data: parse(json, `event ${type}`) } as DropEvent;
 }
 

@@ -9,10 +9,14 @@
  *   GET    /v1/drops/:dropId/events                  → text/event-stream (DropEventMap); honours Last-Event-ID header or ?lastEventId=
  *   POST   /v1/drops/:dropId/reactions               { kind: ReactionKind } → 202
  *   POST   /v1/shoppers                              → 201 ShopperSession
+ *   GET    /v1/drops/:dropId/line/places             → LineRecord (the public record of the draw)
  * Shopper (Authorization: Bearer <shopperToken>; reserve takes Idempotency-Key):
  *   POST   /v1/drops/:dropId/reservations            ReserveRequest → 201 Reservation
  *   GET    /v1/reservations/:id                      → Reservation
  *   DELETE /v1/reservations/:id                      → Reservation (status released)
+ *   POST   /v1/drops/:dropId/line                    → 201 LinePlace (joined; 200 when already in)
+ *   GET    /v1/drops/:dropId/line                    → LinePlace
+ *   DELETE /v1/drops/:dropId/line                    → 204 (left: the pass, if any, ends)
  * Site (Authorization: Bearer <hostToken or confirm key>; takes Idempotency-Key; a shopper token gets 403):
  *   POST   /v1/reservations/:id/confirm              → 201 Order
  * Host (Authorization: Bearer <hostToken>):
@@ -25,6 +29,8 @@
  *   POST   /v1/host/drops/:dropId/feature            { productId: string | null } → FeaturedProduct | null
  *   GET    /v1/host/drops/:dropId/sales              → SalesReport
  *   GET    /v1/host/drops/:dropId/reservations       → Reservation[] (newest first, at most 200)
+ *   POST   /v1/host/drops/:dropId/line/pause         → DropQueue (admission paused)
+ *   POST   /v1/host/drops/:dropId/line/resume        → DropQueue
  */
 const e = encodeURIComponent;
 
@@ -44,6 +50,10 @@ export const routes = {
   ...clientRoutes,
   /** Only the site's server calls it (host token or confirm key): never in the browser bundle. */
   confirm: (id: string) => `/v1/reservations/${e(id)}/confirm`,
+  /** A shopper's place in the line (in the line's lazy chunk, not the script-tag module). */
+  line: (dropId: string) => `/v1/drops/${e(dropId)}/line`,
+  /** The public record of a line's draw (verify-draw reads it). */
+  linePlaces: (dropId: string) => `/v1/drops/${e(dropId)}/line/places`,
   host: {
     drops: () => '/v1/host/drops',
     drop: (dropId: string) => `/v1/host/drops/${e(dropId)}`,
@@ -55,6 +65,8 @@ export const routes = {
     feature: (dropId: string) => `/v1/host/drops/${e(dropId)}/feature`,
     sales: (dropId: string) => `/v1/host/drops/${e(dropId)}/sales`,
     reservations: (dropId: string) => `/v1/host/drops/${e(dropId)}/reservations`,
+    linePause: (dropId: string) => `/v1/host/drops/${e(dropId)}/line/pause`,
+    lineResume: (dropId: string) => `/v1/host/drops/${e(dropId)}/line/resume`,
   },
 } as const;
 
