@@ -6,10 +6,10 @@ import pg from 'pg';
 import { drawOrder, placeIdOf } from '../../server/services/line-draw.js';
 import { parseDropQueue, parseLineEvent, parseLinePlace, parseLineRecord } from '../../src/protocol/parse-line.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
-import { loopbackAddress } from '../support/loopback.js';
 import { apiFor, eventually, tee, type Api } from './support/api-client.js';
 import { openEvents, type EventClient } from './support/event-client.js';
 import { freshDatabase, postgresUrl, skipWithoutPostgres } from './support/postgres.js';
+import { joinLine, newShoppers, reserveOne } from './support/line.js';
 
 const run = promisify(execFile);
 const verifyDraw = (backend: string, dropId: string, ...extra: string[]) =>
@@ -17,41 +17,6 @@ const verifyDraw = (backend: string, dropId: string, ...extra: string[]) =>
     (r) => ({ code: 0, out: r.stdout + r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
   );
-
-/** `n` shoppers from many loopback addresses, `parallel` at a time. */
-async function shoppers(api: Api, n: number, parallel = 32, offset = 0): Promise<{ token: string; from: string }[]> {
-  const out: { token: string; from: string }[] = new Array(n);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < n) {
-        const i = next++;
-        const from = loopbackAddress(offset + i);
-        out[i] = { token: await api.newShopper(from), from };
-      }
-    }),
-  );
-  return out;
-}
-
-async function joinAll(api: Api, dropId: string, who: { token: string; from: string }[], parallel = 32) {
-  let next = 0;
-  const places: any[] = new Array(who.length);
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < who.length) {
-        const i = next++;
-        const res = await api.call('POST', `/v1/drops/${dropId}/line`, { token: who[i].token, from: who[i].from });
-        assert.equal(res.status, 201, JSON.stringify(res.body));
-        places[i] = res.body;
-      }
-    }),
-  );
-  return places;
-}
-
-const reserve = (api: Api, dropId: string, s: { token: string; from: string }, variantId = 's') =>
-  api.call('POST', `/v1/drops/${dropId}/reservations`, { token: s.token, from: s.from, body: { productId: 'tee', variantId, quantity: 1 } });
 
 /** Spearman's rank correlation of two equally long lists of distinct numbers. */
 function spearman(a: number[], b: number[]): number {
@@ -128,8 +93,8 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
     const before = parseDropQueue((await api.call('GET', `/v1/drops/${dropId}`)).body.queue)!;
     assert.equal(before.seed, null, 'the seed stays secret until the draw');
     assert.match(before.commitment, /^[0-9a-f]{64}$/);
-    const who = await shoppers(api, 2000);
-    const joined = await joinAll(api, dropId, who);
+    const who = await newShoppers(api, 2000);
+    const joined = await joinLine(api, dropId, who);
     assert.equal(new Set(joined.map((p) => p.placeId)).size, 2000);
     joined.forEach((p, i) => assert.equal(p.placeId, placeIdOf(dropId, who[i].token), 'the place id is the one the shopper can compute'));
     assert.equal((await api.call('POST', `/v1/drops/${dropId}/line`, { token: who[0].token, from: who[0].from })).status, 200, 'one place per shopper token');
@@ -167,12 +132,12 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
           products: [tee('tee', { s: 50 }, { limitPerCustomer: 1 })],
           queue: { joinWindowMs: 7_200_000, graceMs: 1500, admitPerSecond: 2, passMs: 60_000 } as any,
         });
-        const who = await shoppers(nodeApi, 12, 6, 3000);
-        await joinAll(nodeApi, dropId, who);
-        const outsider = (await shoppers(nodeApi, 1, 1, 3100))[0];
+        const who = await newShoppers(nodeApi, 12, 6, 3000);
+        await joinLine(nodeApi, dropId, who);
+        const outsider = (await newShoppers(nodeApi, 1, 1, 3100))[0];
         await nodeApi.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
         // Live, but within the grace period: nobody has a pass yet, however fast.
-        const early = await Promise.all(who.map((s) => reserve(nodeApi, dropId, s)));
+        const early = await Promise.all(who.map((s) => reserveOne(nodeApi, dropId, s)));
         assert.deepEqual(early.map((r) => [r.status, r.body.code]), who.map(() => [403, 'pass-required']));
         const places = new Map<string, number>();
         await eventually(async () => {
@@ -181,7 +146,7 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
         }, { what: 'the first admission' });
         for (const s of who) places.set(s.token, (await nodeApi.call('GET', `/v1/drops/${dropId}/line`, { token: s.token })).body.position);
         // Everyone tries at once; only those admitted by then may, and in position order.
-        const tries = await Promise.all(who.map((s) => reserve(nodeApi, dropId, s)));
+        const tries = await Promise.all(who.map((s) => reserveOne(nodeApi, dropId, s)));
         const through = (await nodeApi.call('GET', `/v1/drops/${dropId}`)).body.queue.admittedThrough;
         tries.forEach((r, i) => {
           const position = places.get(who[i].token)!;
@@ -192,7 +157,7 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
           }
         });
         assert.ok(tries.some((r) => r.status === 201), 'the first position could reserve');
-        const refused = await reserve(nodeApi, dropId, outsider);
+        const refused = await reserveOne(nodeApi, dropId, outsider);
         assert.deepEqual([refused.status, refused.body.code], [403, 'pass-required'], 'a shopper not in the line cannot reserve');
       } finally {
         if (node !== server) await node.stop();
@@ -201,8 +166,8 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
 
   it('admits in position order at the configured rate, one `line` event for everyone at most twice a second', async () => {
     const dropId = await lineDrop({ admitPerSecond: 4, passMs: 60_000 });
-    const who = await shoppers(api, 16, 8, 4000);
-    await joinAll(api, dropId, who);
+    const who = await newShoppers(api, 16, 8, 4000);
+    await joinLine(api, dropId, who);
     const viewer = await openEvents(`${server.url}/v1/drops/${dropId}/events`);
     clients.push(viewer);
     await viewer.next('snapshot');
@@ -226,8 +191,8 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
 
   it('following stock, admits one shopper per unit, and goes on past a pass that lapses or a shopper who leaves', async () => {
     const dropId = await lineDrop({ admitPerSecond: null, passMs: 2000 }, { s: 2 });
-    const who = await shoppers(api, 6, 6, 5000);
-    await joinAll(api, dropId, who);
+    const who = await newShoppers(api, 6, 6, 5000);
+    await joinLine(api, dropId, who);
     await startNow(dropId);
     const through = async () => (await api.call('GET', `/v1/drops/${dropId}`)).body.queue.admittedThrough as number;
     await eventually(async () => (await through()) === 2, { what: 'two admitted for two units' });
@@ -236,7 +201,7 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
     const positions = await Promise.all(who.map(async (s) => (await api.call('GET', `/v1/drops/${dropId}/line`, { token: s.token })).body.position));
     const first = who[positions.indexOf(1)];
     assert.equal((await api.call('DELETE', `/v1/drops/${dropId}/line`, { token: first.token })).status, 204);
-    assert.deepEqual((await reserve(api, dropId, first)).body.code, 'pass-required', 'a shopper who left has no pass');
+    assert.deepEqual((await reserveOne(api, dropId, first)).body.code, 'pass-required', 'a shopper who left has no pass');
     await eventually(async () => (await through()) === 3, { what: 'the place after the one who left' });
     // Nobody reserves: the passes lapse after 2 s and admission goes on.
     await eventually(async () => (await through()) >= 5, { what: 'admission past lapsed passes', timeoutMs: 10_000 });
@@ -244,8 +209,8 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
 
   it('pauses and resumes admission for the host, and refuses joining a drop without a line or before its window', async () => {
     const dropId = await lineDrop({ admitPerSecond: 50 });
-    const who = await shoppers(api, 4, 4, 6000);
-    await joinAll(api, dropId, who);
+    const who = await newShoppers(api, 4, 4, 6000);
+    await joinLine(api, dropId, who);
     const paused = await api.host('POST', `/v1/host/drops/${dropId}/line/pause`);
     assert.equal(paused.body.paused, true);
     await startNow(dropId);
@@ -265,8 +230,8 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
 
   it('queues a late arrival behind everyone drawn, in arrival order', async () => {
     const dropId = await lineDrop({ admitPerSecond: 0.01 });
-    const who = await shoppers(api, 5, 5, 7000);
-    await joinAll(api, dropId, who.slice(0, 3));
+    const who = await newShoppers(api, 5, 5, 7000);
+    await joinLine(api, dropId, who.slice(0, 3));
     await startNow(dropId);
     await drawn(dropId);
     const late = [];
@@ -296,9 +261,9 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
       products: [tee('tee', { s: 400 }, { limitPerCustomer: 1 })],
       queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 40, passMs: 60_000 } as any,
     });
-    const who = await shoppers(a, 300, 16, 8000);
+    const who = await newShoppers(a, 300, 16, 8000);
     // Half join on each node, at the same time.
-    await Promise.all([joinAll(a, dropId, who.slice(0, 150), 8), joinAll(b, dropId, who.slice(150), 8)]);
+    await Promise.all([joinLine(a, dropId, who.slice(0, 150), 8), joinLine(b, dropId, who.slice(150), 8)]);
     await a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
     // Shoppers keep trying on the node they did not join on, until each one gets its unit.
     const granted: { position: number; at: number }[] = [];
@@ -309,7 +274,7 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
       who.map(async (s, i) => {
         const other = i < 150 ? b : a;
         for (;;) {
-          const r = await reserve(other, dropId, s);
+          const r = await reserveOne(other, dropId, s);
           if (r.status === 201) return granted.push({ position: positions.get(s.token)!, at: r.body.createdAt });
           assert.deepEqual([r.status, r.body.code], [403, 'pass-required']);
           await new Promise((res) => setTimeout(res, 100 + Math.random() * 100));
@@ -335,7 +300,7 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
     // Tampered in the database behind the running servers, as a dishonest operator could.
     const a = apiFor(nodes[0]);
     const dropId = await a.createDrop({ startsAt: Date.now() + 3_600_000, queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 1 } as any });
-    await joinAll(a, dropId, await shoppers(a, 20, 8, 9000));
+    await joinLine(a, dropId, await newShoppers(a, 20, 8, 9000));
     await a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
     await eventually(async () => (await a.call('GET', `/v1/drops/${dropId}`)).body.queue.drawnAt !== null, { what: 'the draw' });
     assert.equal((await verifyDraw(nodes[0].url, dropId)).code, 0);
