@@ -82,6 +82,7 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250 } 
     onTime: p.position !== null && line.drawnAt !== null ? p.position <= line.onTime : p.joinedAt <= startsAt + line.graceMs,
     position: p.position,
     passExpiresAt: p.admittedAt === null || p.leftAt !== null ? null : p.admittedAt + line.passMs,
+    reserved: p.reserved,
   });
 
   async function lineOf(q: Queryable, dropId: string) {

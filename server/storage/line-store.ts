@@ -96,6 +96,7 @@ export async function deleteLine(q: Queryable, dropId: string): Promise<void> {
 
 export interface PlaceRow {
   placeId: string;
+  reserved: boolean;
   joinedAt: number;
   position: number | null;
   admittedAt: number | null;
@@ -108,10 +109,16 @@ const toPlace = (r: Record<string, unknown>): PlaceRow => ({
   position: numOrNull(r.position),
   admittedAt: numOrNull(r.admitted_at),
   leftAt: numOrNull(r.left_at),
+  reserved: r.reserved === true,
 });
 
 export async function findPlace(q: Queryable, dropId: string, shopper: string): Promise<PlaceRow | null> {
-  const [row] = await q.query('SELECT place_id, joined_at, position, admitted_at, left_at FROM line_places WHERE drop_id = $1 AND shopper = $2', [dropId, shopper]);
+  const [row] = await q.query(
+    `SELECT place_id, joined_at, position, admitted_at, left_at,
+       EXISTS (SELECT 1 FROM reservations r WHERE r.drop_id = p.drop_id AND r.shopper_token = p.shopper AND r.created_at >= p.admitted_at) AS reserved
+     FROM line_places p WHERE drop_id = $1 AND shopper = $2`,
+    [dropId, shopper],
+  );
   return row ? toPlace(row) : null;
 }
 

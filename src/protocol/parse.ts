@@ -160,8 +160,7 @@ const dropStatus = among(DROP_STATUSES);
 
 const dropStream = withDefault({}, shape<DropStream>({ hls: urlOrNull, replay: urlOrNull, poster: urlOrNull }));
 
-// The line (`queue`, `line` events) is checked by parse-line.ts, in the line's own chunk: the script-tag module drops it.
-const drop = shape<Omit<Drop, 'queue'>>({
+const drop = shape<Drop>({
   id,
   title,
   brand: withDefault('', text(0, 200)),
@@ -175,9 +174,10 @@ const drop = shape<Omit<Drop, 'queue'>>({
   featuredHistory: withDefault([], list(featured, MAX_FEATURED_HISTORY)),
   checkoutUrl: urlOrNull,
   holdMs: integer(1000),
+  // The line is checked field by field by parse-line.ts, in the line's own chunk (the script-tag module only passes it on).
+  queue: orNull(obj) as Check<never>,
 });
 export const parseDrop = (v: unknown, path = 'drop'): Drop => drop(v, path);
-export { shape, orNull, list, count, time as timeCheck, text, integer, check };
 
 const serverTime = shape<ServerTime>({ now: time });
 export const parseServerTime = (v: unknown): ServerTime => serverTime(v, 'time');
@@ -213,14 +213,15 @@ const reactionCounts: Check<Record<string, number>> = (v, path) => {
   return counts;
 };
 
-/** Every event but the line's (parse-line.ts): a `line` event reads as unknown here, and is skipped. */
-const eventParsers: { [K in Exclude<DropEventType, 'line'>]: Check<DropEventMap[K]> } = {
+const eventParsers: { [K in DropEventType]: Check<DropEventMap[K]> } = {
   snapshot: drop,
   stock: shape<DropEventMap['stock']>({ levels: list(stockLevel, 10_000) }),
   featured: shape<DropEventMap['featured']>({ productId: orNull(id), at: time }),
   status: shape<DropEventMap['status']>({ status: dropStatus, startsAt: time, endsAt: orNull(time), stream: optional(dropStream), at: time }),
   viewers: shape<DropEventMap['viewers']>({ count }),
   reactions: shape<DropEventMap['reactions']>({ counts: reactionCounts, at: time }),
+  // Checked by parse-line.ts where it is read (the line's chunk), like the drop's `queue`.
+  line: obj as Check<never>,
 };
 
 export const DROP_EVENT_TYPES = Object.keys(eventParsers) as DropEventType[];
@@ -237,7 +238,7 @@ export function parseDropEvent(type: string, data: string, lastEventId: string):
   } catch {
     throw new ProtocolError(`event ${type}`, 'JSON data');
   }
-  const parse = eventParsers[type as keyof typeof eventParsers] as Check<DropEvent['data']>;
+  const parse = eventParsers[type as DropEventType] as Check<DropEvent['data']>;
   return { id: lastEventId, type, data: parse(json, `event ${type}`) } as DropEvent;
 }
 

@@ -125,6 +125,8 @@ export interface LinePlace {
   position: number | null;
   /** Until when the pass lets this shopper reserve (null: not admitted yet). */
   passExpiresAt: number | null;
+  /** The shopper reserved in this drop since being admitted (so a lapsed pass was not a missed turn). */
+  reserved: boolean;
 }
 
 /** The public record of a line (`GET /v1/drops/:dropId/line/places`), from which anyone can recompute the draw. */

@@ -84,7 +84,7 @@ export class DropCountdown extends DropElement<CountdownState> {
 
   override render() {
     // One live region for every state, so its changes are announced.
-    return html`${this.#body()}<span class="visually-hidden" role="status">${this.#announcement()}</span>`;
+    return html`${this.#body()}${this.line()}<span class="visually-hidden" role="status">${this.#announcement()}</span>`;
   }
 
   #announcement() {

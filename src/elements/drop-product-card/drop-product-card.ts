@@ -262,6 +262,7 @@ export class DropProductCard extends DropElement<CardState> {
         ${this.state === 'reserved' ? nothing : html`<p part="stock">${this.#stockLine()}</p>`}
         ${this.#actions(product)}
         ${this.#failure()}
+        ${this.line()}
       </div>
       <span class="visually-hidden" role="status">${this.#announcement()}</span>
     </article>`;
