@@ -58,7 +58,8 @@ export function lineState(line: LineRow, total: number): LineState {
   return {
     admittedThrough: line.admittedThrough,
     total,
-    rate: Math.round(line.rate * 100) / 100,
+    // At a fixed rate, that rate (from the first moment, so an estimate is there before the first admission).
+    rate: line.admitPerSecond ?? Math.round(line.rate * 100) / 100,
     paused: line.paused,
     drawnAt: line.drawnAt,
     seed: line.drawnAt === null ? null : line.seed,

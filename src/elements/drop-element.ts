@@ -72,10 +72,10 @@ export abstract class DropElement<State extends string = string> extends LitElem
     if (changed.has('state') && this.problem) this.emit('drop-error', this.problem);
   }
 
-  /** The drop's waiting line, when it has one: `<drop-line>`, whose code is a lazy chunk loaded only then. */
-  protected line() {
+  /** The drop's waiting line, when it has one: `<drop-line>`, whose code (a lazy chunk) `load` fetches only then. */
+  protected line(load: () => Promise<unknown>) {
     if (!this.source.drop?.queue) return nothing;
-    void import('./drop-line/drop-line.js');
+    void load();
     return html`<drop-line part="line" .backend=${this.backend} .drop=${this.drop}></drop-line>`;
   }
 

@@ -50,10 +50,12 @@ describe('<drop-line> in the card and the countdown', function () {
     const ahead = Number(/(\d) ahead of you/.exec(lineText(line))![1]);
     expect(lineText(line)).to.contain(`Place ${ahead + 1} of 4`);
     expect(lineText(line)).to.contain('Seed revealed');
+    await until(() => button(card, 'Reserve').disabled, 'Reserve waits for the turn');
 
     await hostCall(t.backend, 'POST', routes.host.lineResume(t.id));
     await untilState(line, 'turn', 15_000);
     expect(lineText(line)).to.match(/It's your turn! Reserve within [01]:\d\d\./);
+    await until(() => !button(card, 'Reserve').disabled, 'Reserve opens with the turn');
     await expectNoAxeViolations(card, "the shopper's turn");
     await pickSize(card, 'M');
     button(card, 'Reserve').click();
@@ -72,6 +74,7 @@ describe('<drop-line> in the card and the countdown', function () {
     await untilState(line, 'missed', 10_000);
     expect(lineText(line)).to.contain('You missed your turn.');
     expect(announcement(line)).to.equal('You missed your turn.');
+    expect(button(card, 'Reserve').disabled).to.equal(true);
   });
 
   it('speaks German in a German page, and shows in the countdown too', async () => {

@@ -54,6 +54,17 @@ export class DropLine extends DropElement<LineUiState> {
   #announced: { state: LineUiState; ahead: number } | undefined;
   #announcement = '';
 
+  /** Whether the line keeps this shopper from reserving now (the card disables Reserve meanwhile). */
+  get blocksReserve(): boolean {
+    return this.state !== 'turn' && this.state !== 'loading' && this.state !== 'error';
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // The element around it (the card) re-renders with it: its Reserve button follows the turn.
+    if (changed.has('state')) ((this.getRootNode() as ShadowRoot).host as { requestUpdate?(): void } | undefined)?.requestUpdate?.();
+  }
+
   #queue(): DropQueue | null {
     try {
       return parseDropQueue(this.source.drop?.queue);
@@ -135,7 +146,7 @@ export class DropLine extends DropElement<LineUiState> {
       case 'closed':
         return this.#t('lineOpensAt', { time: this.locale.dateTime(this.#deadline()!, this.#clock.now) });
       case 'open':
-        return this.#t('lineFair');
+        return this.#t(queue.drawnAt === null ? 'lineFair' : 'lineAfterDraw');
       case 'joined':
         return queue.drawnAt === null ? this.#t('lineJoined') : this.#t('lineDrawing');
       case 'turn':

@@ -8,6 +8,8 @@ import { themeStyles } from '../../core/theme.styles.js';
 import { errorTextKey } from '../../i18n/error-text.js';
 import { formatClock } from '../../i18n/format.js';
 import type { Product } from '../../protocol/types.js';
+import type { DropLine } from '../drop-line/drop-line.js';
+import { loadLine } from '../line-loader.js';
 import { DropElement, type DropProblem } from '../drop-element.js';
 import { cardStyles } from './drop-product-card.styles.js';
 import { SizePicker, type SizeOption } from './size-picker.js';
@@ -262,7 +264,7 @@ export class DropProductCard extends DropElement<CardState> {
         ${this.state === 'reserved' ? nothing : html`<p part="stock">${this.#stockLine()}</p>`}
         ${this.#actions(product)}
         ${this.#failure()}
-        ${this.line()}
+        ${this.line(loadLine)}
       </div>
       <span class="visually-hidden" role="status">${this.#announcement()}</span>
     </article>`;
@@ -324,7 +326,8 @@ export class DropProductCard extends DropElement<CardState> {
         <button part="button" class="primary" data-primary type="button" @click=${this.#again}>${t('reserveAgain')}</button>
       </div>`;
     }
-    const closed = this.state === 'locked' || this.state === 'ended';
+    // While the drop's line does not let this shopper in (`<drop-line>` says), Reserve waits too.
+    const closed = this.state === 'locked' || this.state === 'ended' || !!this.renderRoot.querySelector<DropLine>('drop-line')?.blocksReserve;
     const reserving = this.state === 'reserving';
     const soldOutPick = this.state === 'sold-out';
     const options: SizeOption[] = product.variants.map((v) => {
