@@ -24,6 +24,7 @@ import {
   findLine,
   findPlace,
   insertPlace,
+  insertPlaces,
   leavePlace,
   lineState,
   listPlaces,
@@ -160,6 +161,41 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250 } 
     return through;
   }
 
+  /**
+   * Joins before the draw, group-committed like reservations (one batcher per drop, no timer: a batch starts
+   * when the previous one has committed): one transaction holds the line row FOR SHARE and inserts the whole
+   * batch with one statement. Each join learns whether its place was new, or that the draw ran meanwhile.
+   */
+  type Join = { placeId: string; shopper: string; joinedAt: number; resolve(result: boolean | 'drawn'): void; reject(error: unknown): void };
+  const joining = new Map<string, { open: Join[]; running: boolean }>();
+  function joinBeforeDraw(dropId: string, place: { placeId: string; shopper: string; joinedAt: number }): Promise<boolean | 'drawn'> {
+    return new Promise((resolve, reject) => {
+      let state = joining.get(dropId);
+      if (!state) joining.set(dropId, (state = { open: [], running: false }));
+      state.open.push({ ...place, resolve, reject });
+      if (state.running) return;
+      state.running = true;
+      const queue = state;
+      setImmediate(async () => {
+        while (queue.open.length) {
+          const batch = queue.open.splice(0, 1000);
+          try {
+            const inserted = await db.transaction(async (tx) => {
+              const locked = await findLine(tx, dropId, 'share');
+              if (!locked) throw new DomainError('no-line', 409, `drop "${dropId}" has no waiting line: reserve directly`);
+              return locked.drawnAt !== null ? ('drawn' as const) : insertPlaces(tx, dropId, batch);
+            });
+            // The same shopper twice in one batch: the first is new, the second finds it.
+            for (const j of batch) j.resolve(inserted === 'drawn' ? 'drawn' : inserted.delete(j.placeId));
+          } catch (error) {
+            batch.forEach((j) => j.reject(error));
+          }
+        }
+        queue.running = false;
+      });
+    });
+  }
+
   let running = false;
   let closed = false;
   const timer = setInterval(async () => {
@@ -184,33 +220,28 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250 } 
       const shopper = shopperDigest(token);
       const place = { placeId: placeIdOf(dropId, token), shopper, joinedAt: now };
       const existing = async () => ({ created: false, place: await mine(dropId, token) });
-      if (await findPlace(db, dropId, shopper)) return existing();
+      // A new place is answered from what was written (no read back: joins come in thousands at the start).
+      const joined = (position: number | null, onTime: boolean) => ({
+        created: true,
+        place: { placeId: place.placeId, joinedAt: now, onTime, position, passExpiresAt: null, reserved: false },
+      });
       if (line.drawnAt === null) {
-        try {
-          const created = await db.transaction(async (tx) => {
-            const locked = await findLine(tx, dropId, 'share');
-            if (!locked) throw new DomainError('no-line', 409, `drop "${dropId}" has no waiting line: reserve directly`);
-            if (locked.drawnAt !== null) throw new DrawnMeanwhile();
-            return insertPlace(tx, dropId, { ...place, position: null });
-          });
-          if (!created) return existing();
-          return { created: true, place: await mine(dropId, token) };
-        } catch (error) {
-          if (!(error instanceof DrawnMeanwhile)) throw error;
-        }
+        const created = await joinBeforeDraw(dropId, place);
+        if (created !== 'drawn') return created ? joined(null, now <= drop.startsAt + line.graceMs) : existing();
       }
       // After the draw: behind everyone, in arrival order (the line row's lock orders the positions).
-      const created = await db
+      if (await findPlace(db, dropId, shopper)) return existing();
+      const position = await db
         .transaction(async (tx) => {
-          const position = await takeNextPosition(tx, dropId);
-          if (!(await insertPlace(tx, dropId, { ...place, position }))) throw new DrawnMeanwhile(); // joined twice at once: undo the position
-          return true;
+          const next = await takeNextPosition(tx, dropId);
+          if (!(await insertPlace(tx, dropId, { ...place, position: next }))) throw new DrawnMeanwhile(); // joined twice at once: undo the position
+          return next;
         })
         .catch((error) => {
-          if (error instanceof DrawnMeanwhile) return false;
+          if (error instanceof DrawnMeanwhile) return null;
           throw error;
         });
-      return created ? { created: true, place: await mine(dropId, token) } : existing();
+      return position === null ? existing() : joined(position, false);
     },
 
     place: mine,

@@ -133,6 +133,18 @@ export async function insertPlace(q: Queryable, dropId: string, p: { placeId: st
   return rows.length > 0;
 }
 
+/** Inserts places before the draw (no position yet), in the given order; returns the place ids that were new. */
+export async function insertPlaces(q: Queryable, dropId: string, places: { placeId: string; shopper: string; joinedAt: number }[]): Promise<Set<string>> {
+  const rows = await q.query<{ place_id: string }>(
+    `INSERT INTO line_places (drop_id, place_id, shopper, joined_at)
+     SELECT $1, t.place_id, t.shopper, t.joined_at FROM unnest($2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS t(place_id, shopper, joined_at, n)
+     ORDER BY t.n
+     ON CONFLICT DO NOTHING RETURNING place_id`,
+    [dropId, places.map((p) => p.placeId), places.map((p) => p.shopper), places.map((p) => p.joinedAt)],
+  );
+  return new Set(rows.map((r) => r.place_id));
+}
+
 /** The next position after the draw (locks the line row until the transaction ends: late joins queue). */
 export async function takeNextPosition(q: Queryable, dropId: string): Promise<number> {
   const [row] = await q.query('UPDATE drop_lines SET last_position = last_position + 1 WHERE drop_id = $1 RETURNING last_position', [dropId]);

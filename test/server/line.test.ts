@@ -98,6 +98,10 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
     assert.equal(new Set(joined.map((p) => p.placeId)).size, 2000);
     joined.forEach((p, i) => assert.equal(p.placeId, placeIdOf(dropId, who[i].token), 'the place id is the one the shopper can compute'));
     assert.equal((await api.call('POST', `/v1/drops/${dropId}/line`, { token: who[0].token, from: who[0].from })).status, 200, 'one place per shopper token');
+    const [twin] = await newShoppers(api, 1, 1, 2500);
+    const twice = await Promise.all([1, 2, 3].map(() => api.call('POST', `/v1/drops/${dropId}/line`, { token: twin.token, from: twin.from })));
+    assert.deepEqual(twice.map((r) => r.status).sort(), [200, 200, 201], 'joining three times at once makes one place');
+    assert.equal(new Set(twice.map((r) => r.body.placeId)).size, 1);
 
     await startNow(dropId);
     const queue = parseDropQueue(await drawn(dropId))!;
@@ -105,10 +109,10 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
     assert.ok(queue.seed);
 
     const record = parseLineRecord((await api.call('GET', `/v1/drops/${dropId}/line/places`)).body);
-    assert.equal(record.onTime, 2000);
-    assert.deepEqual(record.places.map((p) => p.position), Array.from({ length: 2000 }, (_, i) => i + 1), 'positions are a permutation of 1 … 2,000');
+    assert.equal(record.onTime, 2001);
+    assert.deepEqual(record.places.map((p) => p.position), Array.from({ length: 2001 }, (_, i) => i + 1), 'positions are a permutation of 1 … 2,001');
     // Arrival order tells nothing about the position (|ρ| < 0.1 is 4.5 standard errors for 2,000 places).
-    const arrival = new Map(joined.map((p, i) => [p.placeId, i]));
+    const arrival = new Map([...joined.map((p, i): [string, number] => [p.placeId, i]), [twice[0].body.placeId, joined.length]]);
     const rho = spearman(record.places.map((p) => arrival.get(p.placeId)!), record.places.map((p) => p.position!));
     assert.ok(Math.abs(rho) < 0.1, `ρ(arrival, position) = ${rho.toFixed(3)}`);
     assert.deepEqual(record.places.map((p) => p.placeId), drawOrder(queue.seed!, [...arrival.keys()]));
