@@ -74,7 +74,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
   const services: Services = {
     drops,
     reservations,
-    line: createLineService(db, bus),
+    line: createLineService(db, bus, { shopperTtlMs: config.shopperTtlSeconds * 1000 }),
     sales: createSalesService(db, drops),
     reactions: createReactionFeed(bus),
     bus,

@@ -15,7 +15,8 @@ import { createHash } from 'node:crypto';
 import type { DropQueue, LinePlace, LineRecord, QueueSettings } from '../../src/protocol/types.js';
 import { errorFields, log } from '../observability/logger.js';
 import type { Database, Queryable } from '../storage/database.js';
-import { findDropRow } from '../storage/drop-store.js';
+import { findDropRow, type DropRow } from '../storage/drop-store.js';
+import { findShoppers } from '../storage/reservation-batch-store.js';
 import {
   activeLines,
   admit,
@@ -76,7 +77,7 @@ const shopperDigest = (token: string) => createHash('sha256').update(token).dige
 /** Thrown inside a join's transaction when the draw ran meanwhile: the join starts over, behind. */
 class DrawnMeanwhile extends Error {}
 
-export function createLineService(db: Database, bus: EventBus, { tickMs = 250 } = {}): LineService {
+export function createLineService(db: Database, bus: EventBus, { tickMs = 250, shopperTtlMs = 86_400_000 } = {}): LineService {
   const placeOf = (line: LineRow, startsAt: number, p: PlaceRow): LinePlace => ({
     placeId: p.placeId,
     joinedAt: p.joinedAt,
@@ -85,6 +86,20 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250 } 
     passExpiresAt: p.admittedAt === null || p.leftAt !== null ? null : p.admittedAt + line.passMs,
     reserved: p.reserved,
   });
+
+  /**
+   * The drop and its line as joins see them: read at most every 200 ms per drop, since thousands join at the
+   * start. Only the open window and the end are judged from it; whether the draw ran is read under the lock.
+   */
+  const seen = new Map<string, { at: number; value: Promise<{ drop: DropRow; line: LineRow }> }>();
+  function lineForJoin(dropId: string) {
+    const cached = seen.get(dropId);
+    if (cached && Date.now() - cached.at < 200) return cached.value;
+    const value = lineOf(db, dropId);
+    seen.set(dropId, { at: Date.now(), value });
+    value.catch(() => seen.delete(dropId));
+    return value;
+  }
 
   async function lineOf(q: Queryable, dropId: string) {
     const drop = await findDropRow(q, dropId);
@@ -166,9 +181,9 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250 } 
    * when the previous one has committed): one transaction holds the line row FOR SHARE and inserts the whole
    * batch with one statement. Each join learns whether its place was new, or that the draw ran meanwhile.
    */
-  type Join = { placeId: string; shopper: string; joinedAt: number; resolve(result: boolean | 'drawn'): void; reject(error: unknown): void };
+  type Join = { placeId: string; shopper: string; joinedAt: number; resolve(result: boolean | 'drawn' | 'unknown'): void; reject(error: unknown): void };
   const joining = new Map<string, { open: Join[]; running: boolean }>();
-  function joinBeforeDraw(dropId: string, place: { placeId: string; shopper: string; joinedAt: number }): Promise<boolean | 'drawn'> {
+  function joinBeforeDraw(dropId: string, place: { placeId: string; shopper: string; joinedAt: number }): Promise<boolean | 'drawn' | 'unknown'> {
     return new Promise((resolve, reject) => {
       let state = joining.get(dropId);
       if (!state) joining.set(dropId, (state = { open: [], running: false }));
@@ -180,13 +195,17 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250 } 
         while (queue.open.length) {
           const batch = queue.open.splice(0, 1000);
           try {
-            const inserted = await db.transaction(async (tx) => {
+            const result = await db.transaction(async (tx) => {
               const locked = await findLine(tx, dropId, 'share');
               if (!locked) throw new DomainError('no-line', 409, `drop "${dropId}" has no waiting line: reserve directly`);
-              return locked.drawnAt !== null ? ('drawn' as const) : insertPlaces(tx, dropId, batch);
+              if (locked.drawnAt !== null) return 'drawn' as const;
+              // The batch's tokens are checked here, once for all (the route only checked their form).
+              const known = await findShoppers(tx, [...new Set(batch.map((j) => j.shopper))], Date.now() - shopperTtlMs);
+              return { known, inserted: await insertPlaces(tx, dropId, batch.filter((j) => known.has(j.shopper))) };
             });
             // The same shopper twice in one batch: the first is new, the second finds it.
-            for (const j of batch) j.resolve(inserted === 'drawn' ? 'drawn' : inserted.delete(j.placeId));
+            for (const j of batch)
+              j.resolve(result === 'drawn' ? 'drawn' : !result.known.has(j.shopper) ? 'unknown' : result.inserted.delete(j.placeId));
           } catch (error) {
             batch.forEach((j) => j.reject(error));
           }
@@ -212,7 +231,7 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250 } 
 
   const service: LineService = {
     async join(dropId, token) {
-      const { drop, line } = await lineOf(db, dropId);
+      const { drop, line } = await lineForJoin(dropId);
       const now = Date.now();
       if (drop.status === 'ended' || (drop.endsAt !== null && drop.endsAt <= now)) throw new DomainError('drop-ended', 409, `drop "${dropId}" has ended`);
       const opens = drop.startsAt - line.joinWindowMs;
@@ -227,8 +246,10 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250 } 
       });
       if (line.drawnAt === null) {
         const created = await joinBeforeDraw(dropId, place);
+        if (created === 'unknown') throw new DomainError('unauthorized', 401, 'unknown or expired shopper token');
         if (created !== 'drawn') return created ? joined(null, now <= drop.startsAt + line.graceMs) : existing();
       }
+      if (!(await findShoppers(db, [shopper], Date.now() - shopperTtlMs)).size) throw new DomainError('unauthorized', 401, 'unknown or expired shopper token');
       // After the draw: behind everyone, in arrival order (the line row's lock orders the positions).
       if (await findPlace(db, dropId, shopper)) return existing();
       const position = await db

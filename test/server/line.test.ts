@@ -230,6 +230,9 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
     const later = await api.createDrop({ startsAt: Date.now() + 3_600_000, queue: { joinWindowMs: 60_000 } as any });
     assert.deepEqual((await api.call('POST', `/v1/drops/${later}/line`, { token: s.token, from: s.from })).body.code, 'line-not-open');
     assert.equal((await api.call('POST', `/v1/drops/${dropId}/line`, { from: s.from })).status, 401);
+    const open = await lineDrop({});
+    assert.deepEqual((await api.call('POST', `/v1/drops/${open}/line`, { token: 'shp_not-a-real-token-at-all', from: s.from })).body.code, 'unauthorized', 'an unknown token gets no place');
+    assert.equal((await api.call('GET', `/v1/drops/${open}/line/places`)).body.places.length, 0);
   });
 
   it('queues a late arrival behind everyone drawn, in arrival order', async () => {
