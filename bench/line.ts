@@ -10,11 +10,18 @@
  * took to be answered), the draw's delay after the cutoff, the admission
  * rate measured from the stream against the configured one, and `line`
  * events per viewer per second (the goal: at most 2) with all events per
- * viewer per second beside it. PGlite, one node.
+ * viewer per second beside it. Then issue 20's fairness setting: two groups
+ * of `--group` shoppers, one behind a proxy adding `--far` ms each way, for
+ * `--units` units, without a line and with one (admission following stock):
+ * the far group's share. PGlite, one node.
  */
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { startReferenceServer } from '../test/support/reference-server.js';
+import { apiFor } from '../test/server/support/api-client.js';
+import { openEvents } from '../test/server/support/event-client.js';
+import { fairnessRun } from '../test/server/support/line.js';
+import { startDelayProxy } from './lib/delay-proxy.js';
 import { loopbackAddress } from '../test/support/loopback.js';
 import { intFlags } from './lib/args.js';
 import { HttpClient } from './lib/http-client.js';
@@ -23,8 +30,8 @@ import { summarize } from './lib/stats.js';
 import { fmt, printTable } from './lib/table.js';
 
 const flags = intFlags(
-  { shoppers: 10_000, seconds: 10, rate: 200, viewers: 200, measure: 10 },
-  'usage: bench/line.ts [--shoppers n] [--seconds s] [--rate admitted/s] [--viewers n] [--measure s]',
+  { shoppers: 10_000, seconds: 10, rate: 200, viewers: 200, measure: 10, group: 600, units: 100, far: 150 },
+  'usage: bench/line.ts [--shoppers n] [--seconds s] [--rate admitted/s] [--viewers n] [--measure s] [--group n] [--units n] [--far ms]',
 );
 const server = await startReferenceServer({ startTimeoutMs: 120_000 });
 const client = new HttpClient(server.url, { maxSockets: 253, spreadSources: true });
@@ -128,6 +135,21 @@ try {
   if (perViewer(lineEvents) > 2) console.log('GOAL MISSED: more than 2 line events per viewer per second');
   viewers.forEach((v) => v.close());
   agent.destroy();
+
+  // Fairness: the issue's setting, without and with the line.
+  const proxy = await startDelayProxy(server.url, flags.far);
+  try {
+    const near = apiFor(server);
+    const far = apiFor({ url: proxy.url, hostToken: server.hostToken });
+    const rows = [];
+    for (const line of [false, true]) {
+      const r = await fairnessRun(near, far, { group: flags.group, units: flags.units, line, offset: line ? 2 * flags.group : 0, openEvents });
+      rows.push([line ? 'with the line' : 'without a line', String(r.units), String(r.nearUnits), String(r.farUnits), `${fmt((r.farUnits / r.units) * 100)} %`]);
+    }
+    printTable(`fairness: ${flags.group} near + ${flags.group} far (${flags.far} ms each way) for ${flags.units} units`, ['', 'units sold', 'near group', 'far group', 'far share'], rows);
+  } finally {
+    await proxy.close();
+  }
 } finally {
   client.close();
   await server.stop();
