@@ -34,6 +34,7 @@ function parseTarget(target: string | null): number | undefined {
  * @csspart unit-label - The name of a unit ("Hours").
  * @csspart live - The "Live now" badge.
  * @csspart error - The error message.
+ * @csspart line - The waiting line (`<drop-line>`), when the drop has one.
  *
  * @cssprop --drop-accent - Live badge and highlights.
  * @cssprop --drop-accent-text - Text on the accent.

@@ -57,6 +57,7 @@ const LOW_STOCK = 5;
  * @csspart button - Every action button (Reserve, Checkout, Release, Try again).
  * @csspart timer - The remaining time of a hold.
  * @csspart error - The error message.
+ * @csspart line - The waiting line (`<drop-line>`), when the drop has one.
  *
  * @cssprop --drop-accent - Primary button and focus ring.
  * @cssprop --drop-accent-text - Text on the primary button.
