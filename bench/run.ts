@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const ALL = ['bundle', 'rush', 'ops-overhead', 'fanout', 'chat', 'recovery', 'first-frame', 'latency', 'countdown', 'history'];
+const ALL = ['bundle', 'rush', 'ops-overhead', 'fanout', 'chat', 'recovery', 'first-frame', 'latency', 'countdown', 'history', 'line'];
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 const failed: string[] = [];
 for (const name of names) {

@@ -54,7 +54,17 @@ const hostRoutes = {
   chat: () => `/v1/host/drops/${e(dropId)}/chat`,
   chatMessage: (id) => `/v1/host/drops/${e(dropId)}/chat/messages/${e(id)}`,
   chatMute: (authorId) => `/v1/host/drops/${e(dropId)}/chat/mutes/${e(authorId)}`,
+  drop: () => `/v1/host/drops/${e(dropId)}`,
+  linePause: () => `/v1/host/drops/${e(dropId)}/line/pause`,
+  lineResume: () => `/v1/host/drops/${e(dropId)}/line/resume`,
 };
+
+// The waiting line (docs/fairness.md): added with its defaults (admission follows stock), paused and resumed here.
+$('line-on').addEventListener('click', () =>
+  host('PATCH', hostRoutes.drop(), { queue: {} }).then(() => toast('The drop has a waiting line: shoppers can join before the start.')),
+);
+$('line-pause').addEventListener('click', () => host('POST', hostRoutes.linePause()).then((queue) => (drop.queue = queue) && (render(), toast('Admission paused.'))));
+$('line-resume').addEventListener('click', () => host('POST', hostRoutes.lineResume()).then((queue) => (drop.queue = queue) && (render(), toast('Admission resumed.'))));
 
 $('start').addEventListener('click', () => host('POST', hostRoutes.start()).then(() => toast('The show is live.')));
 $('end').addEventListener('click', () => {
@@ -119,6 +129,7 @@ on('chat', ({ messages, removed, settings }) => {
   if (settings) chatSettings = settings;
   renderChat();
 });
+on('line', (line) => drop?.queue && Object.assign(drop.queue, line));
 
 function setConnection(state, text) {
   $('connection').dataset.state = state;
@@ -138,7 +149,30 @@ function render() {
   $('end').disabled = drop.status === 'ended';
   $('viewers').textContent = String(viewers);
   $('unfeature').disabled = !drop.featured;
+  renderLine();
   renderProducts();
+}
+
+function renderLine() {
+  const queue = drop.queue ?? null;
+  const status = $('line-status');
+  status.dataset.status = !queue ? 'scheduled' : queue.paused ? 'ended' : queue.drawnAt ? 'live' : 'scheduled';
+  status.textContent = !queue ? 'Off' : queue.paused ? 'Paused' : queue.drawnAt ? 'Admitting' : 'Open to join';
+  $('line-on').hidden = !!queue;
+  $('line-pause').hidden = $('line-resume').hidden = !queue;
+  $('line-pause').disabled = !queue || queue.paused;
+  $('line-resume').disabled = !queue || !queue.paused;
+  $('line-total').textContent = queue ? queue.total.toLocaleString('en') : '0';
+  $('line-admitted').textContent = queue ? queue.admittedThrough.toLocaleString('en') : '0';
+  $('line-rate').textContent = queue ? `${queue.rate}/s` : '—';
+  $('line-mode').textContent = !queue
+    ? 'Shoppers join before the start and are drawn into a random order; anyone can verify the draw.'
+    : queue.admitPerSecond === null
+      ? 'Admission follows stock: one open pass per unit on sale.'
+      : `Admission at ${queue.admitPerSecond} shoppers a second.`;
+  $('line-commitment').textContent = queue?.commitment ?? '—';
+  $('line-seed').textContent = queue?.seed ?? 'not revealed until the draw';
+  $('line-verify').textContent = queue?.seed ? `Anyone can check the draw: npm run verify-draw -- ${backend} ${dropId}` : '';
 }
 
 function renderProducts() {

@@ -16,6 +16,7 @@ import { createHealth } from './ops/health.js';
 import { addChatRoutes } from './routes/chat-routes.js';
 import { addEventStreamRoute, type CloseStream } from './routes/event-stream-route.js';
 import { addHostRoutes } from './routes/host-routes.js';
+import { addLineRoutes } from './routes/line-routes.js';
 import { addMediaRoutes } from './routes/media-routes.js';
 import { addPublicRoutes } from './routes/public-routes.js';
 import { addReservationRoutes } from './routes/reservation-routes.js';
@@ -25,6 +26,7 @@ import { createChatService } from './services/chat-service.js';
 import { createDropService } from './services/drop-service.js';
 import { createEventBus } from './services/event-bus.js';
 import { startHousekeeping } from './services/housekeeping.js';
+import { createLineService } from './services/line-service.js';
 import { createReactionFeed } from './services/reaction-feed.js';
 import { createReservationService } from './services/reservation-service.js';
 import { createSalesService } from './services/sales-service.js';
@@ -74,6 +76,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
   const services: Services = {
     drops,
     reservations,
+    line: createLineService(db, bus, { shopperTtlMs: config.shopperTtlSeconds * 1000 }),
     sales: createSalesService(db, drops),
     reactions: createReactionFeed(bus),
     bus,
@@ -105,6 +108,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
   addPublicRoutes(router, services);
   addEventStreamRoute(router, services, openStreams, { heartbeatMs: config.heartbeatSeconds * 1000 });
   addReservationRoutes(router, services);
+  addLineRoutes(router, services);
   addHostRoutes(router, services);
   addChatRoutes(router, services);
   addMediaRoutes(router);
@@ -167,6 +171,7 @@ export async function startApp(config: ServerConfig): Promise<App> {
       closed.then(() => clearTimeout(grace));
       scheduler?.close();
       housekeeping.stop();
+      services.line.close();
       services.reactions.close();
       await services.chat.close();
       await stock.close();

@@ -65,6 +65,7 @@ export const DEFAULT_LIMITS = {
   react: '1800/60',
   streams: '300/60',
   chat: '1/2',
+  join: '300/60',
   maxHoldsPerIp: '150',
   shopperTtlSeconds: '86400',
 } as const;
@@ -104,6 +105,7 @@ const USAGE = `Usage: node --import tsx server/main.ts [options]
   --rate-chat <n/s>       RATE_CHAT         chat messages per shopper (default ${DEFAULT_LIMITS.chat}: one per 2 s)
   --chat-identity-secret <s> CHAT_IDENTITY_SECRET  HMAC secret (≥ 32 characters) of the site's signed chat identities (verified names)
   --chat-retention-days <n> CHAT_RETENTION_DAYS  days chat messages are kept, or off (default 30)
+  --rate-join <n/s>       RATE_JOIN         joins of a drop's waiting line per client address (default ${DEFAULT_LIMITS.join})
   --max-holds-per-ip <n>  MAX_HOLDS_PER_IP  reservations held at once per client address, or off (default ${DEFAULT_LIMITS.maxHoldsPerIp})
   --shopper-ttl <s>       SHOPPER_TTL       seconds a shopper token stays valid (default ${DEFAULT_LIMITS.shopperTtlSeconds}, a day)
   --help                                    print this help`;
@@ -141,6 +143,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
         'rate-react': { type: 'string' },
         'rate-streams': { type: 'string' },
         'rate-chat': { type: 'string' },
+        'rate-join': { type: 'string' },
         'max-holds-per-ip': { type: 'string' },
         'shopper-ttl': { type: 'string' },
         help: { type: 'boolean' },

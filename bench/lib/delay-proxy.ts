@@ -2,7 +2,9 @@
  * A TCP proxy that holds every chunk for `delayMs` in each direction: network
  * latency that is the same both ways, as a long route is. (Chromium's own
  * latency emulation delays only the answer, which a clock sync cannot tell
- * from a server clock that is late.)
+ * from a server clock that is late.) Like test/support/fault-proxy.ts it is
+ * transparent about where a client comes from: a client on a loopback address
+ * reaches the server from that same address, so per-address limits see the clients.
  */
 import { createServer, connect, type Socket } from 'node:net';
 
@@ -21,7 +23,8 @@ export async function startDelayProxy(target: string, delayMs: number): Promise<
     from.on('close', () => setTimeout(() => to.destroy(), delayMs));
   };
   const server = createServer((client) => {
-    const upstream = connect(Number(t.port), t.hostname);
+    const from = client.remoteAddress?.replace(/^::ffff:/, '');
+    const upstream = connect({ port: Number(t.port), host: t.hostname, localAddress: from?.startsWith('127.') ? from : undefined });
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));

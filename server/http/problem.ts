@@ -29,6 +29,9 @@ const TITLES: Record<ProblemCode, string> = {
   'slow-mode': 'Slow mode: wait before posting again',
   'duplicate-message': 'The same message was just posted',
   'message-blocked': 'The message contains a blocked term',
+  'pass-required': 'Reserving needs a pass from the waiting line',
+  'line-not-open': 'The waiting line is not open yet',
+  'no-line': 'This drop has no waiting line',
   internal: 'Internal server error',
   unavailable: 'The server is not taking requests now; retry after Retry-After seconds',
 };

@@ -16,7 +16,7 @@ import { clientIp } from './client-ip.js';
 import { metrics } from '../observability/metrics.js';
 import { HttpError } from './problem.js';
 
-export const RATE_LIMITED_ACTIONS = ['shoppers', 'reserve', 'react', 'streams', 'chat'] as const;
+export const RATE_LIMITED_ACTIONS = ['shoppers', 'reserve', 'react', 'streams', 'chat', 'join'] as const;
 export type RateLimitedAction = (typeof RATE_LIMITED_ACTIONS)[number];
 
 /** `points` requests per `seconds`; null switches the limit off. */
@@ -28,6 +28,7 @@ const WHAT: Record<RateLimitedAction, string> = {
   react: 'reactions',
   streams: 'event streams opened',
   chat: 'chat messages',
+  join: 'joins of a waiting line',
 };
 
 export interface RateLimits {

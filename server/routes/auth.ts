@@ -26,10 +26,17 @@ export function requireHost(req: IncomingMessage, services: Services): void {
   if (!sameSecret(token, services.hostToken)) throw unauthorized('wrong host token');
 }
 
-export async function requireShopper(req: IncomingMessage, services: Services): Promise<string> {
+/** A bearer token that may be a shopper's (its form only: the caller checks it is one, e.g. in a batch). */
+export function shopperTokenOf(req: IncomingMessage): string {
   const token = bearerToken(req);
   if (!token) throw unauthorized('needs Authorization: Bearer <shopperToken> from POST /v1/shoppers');
-  if (token.length > 512 || !(await services.reservations.isShopper(token))) throw unauthorized('unknown shopper token');
+  if (token.length > 512) throw unauthorized('unknown shopper token');
+  return token;
+}
+
+export async function requireShopper(req: IncomingMessage, services: Services): Promise<string> {
+  const token = shopperTokenOf(req);
+  if (!(await services.reservations.isShopper(token))) throw unauthorized('unknown shopper token');
   return token;
 }
 

@@ -10,6 +10,7 @@ import {
   type DropStream,
   type ProductImage,
   type ProductInput,
+  type QueueSettings,
   type ReactionKind,
   type ReserveRequest,
   type VariantInput,
@@ -80,6 +81,22 @@ function streamInput(v: unknown, path: string): Partial<DropStream> {
   return out;
 }
 
+/** A line's settings; absent ones keep their value (or the default). `admitPerSecond` null: admission follows stock. */
+function queueInput(v: unknown, path: string): Partial<QueueSettings> {
+  const o = obj(v, path);
+  const out: Partial<QueueSettings> = {};
+  if (o.joinWindowMs !== undefined) out.joinWindowMs = int(o.joinWindowMs, `${path}.joinWindowMs`, { min: 0, max: 7 * 86_400_000 });
+  if (o.graceMs !== undefined) out.graceMs = int(o.graceMs, `${path}.graceMs`, { min: 0, max: 3_600_000 });
+  if (o.passMs !== undefined) out.passMs = int(o.passMs, `${path}.passMs`, { min: 1000, max: 3_600_000 });
+  if (o.admitPerSecond !== undefined) {
+    const rate = o.admitPerSecond;
+    if (rate !== null && !(typeof rate === 'number' && rate >= 0.01 && rate <= 100_000))
+      throw new ProtocolError(`${path}.admitPerSecond`, 'null (follow stock) or a number from 0.01 to 100000');
+    out.admitPerSecond = rate;
+  }
+  return out;
+}
+
 /** The fields shared by create and patch; absent fields stay undefined. */
 function dropFields(o: Record<string, unknown>): DropPatch {
   const patch: DropPatch = {};
@@ -91,6 +108,7 @@ function dropFields(o: Record<string, unknown>): DropPatch {
   if (o.stream !== undefined) patch.stream = streamInput(o.stream, 'body.stream');
   if (o.checkoutUrl !== undefined) patch.checkoutUrl = urlOrNull(o.checkoutUrl, 'body.checkoutUrl');
   if (o.holdMs !== undefined) patch.holdMs = holdMs(o.holdMs, 'body.holdMs');
+  if (o.queue !== undefined) patch.queue = o.queue === null ? null : queueInput(o.queue, 'body.queue');
   if (patch.startsAt !== undefined && patch.endsAt != null && patch.endsAt <= patch.startsAt)
     throw new ProtocolError('body.endsAt', 'a time after startsAt');
   return patch;

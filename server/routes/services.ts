@@ -1,6 +1,7 @@
 import type { ChatService } from '../services/chat-service.js';
 import type { DropService } from '../services/drop-service.js';
 import type { EventBus } from '../services/event-bus.js';
+import type { LineService } from '../services/line-service.js';
 import type { ReactionFeed } from '../services/reaction-feed.js';
 import type { ReservationService } from '../services/reservation-service.js';
 import type { SalesService } from '../services/sales-service.js';
@@ -11,6 +12,7 @@ import type { ViewerPresence } from '../services/viewer-presence.js';
 export interface Services {
   drops: DropService;
   reservations: ReservationService;
+  line: LineService;
   sales: SalesService;
   reactions: ReactionFeed;
   bus: EventBus;

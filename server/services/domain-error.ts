@@ -14,4 +14,12 @@ export class DomainError extends Error {
   }
 }
 
+/** Reserving in a drop whose line is on, without a valid pass. */
+export const passRequired = (dropId: string) =>
+  new DomainError(
+    'pass-required',
+    403,
+    `drop "${dropId}" has a waiting line: join it (POST /v1/drops/${dropId}/line) and reserve while your place's pass is valid (after admission, before passExpiresAt)`,
+  );
+
 export const notFound = (what: string) => new DomainError('not-found', 404, `${what} does not exist`);

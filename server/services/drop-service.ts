@@ -28,6 +28,7 @@ import {
 import { DomainError, notFound } from './domain-error.js';
 import { effectiveStatus } from './drop-status.js';
 import type { EventBus } from './event-bus.js';
+import { writeQueue } from './line-service.js';
 import type { StockFeed } from './stock-feed.js';
 
 /** Where the simulated stream lives, so an ended show can point at its replay. */
@@ -104,6 +105,7 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
       createdAt: now,
     });
     for (const [position, product] of input.products.entries()) await writeProduct(tx, input.id, product, position);
+    if (input.queue) await writeQueue(tx, input.id, input.queue);
   }
 
   async function publishSnapshot(id: string) {
@@ -165,6 +167,7 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
           checkoutUrl: patch.checkoutUrl !== undefined ? patch.checkoutUrl : row.checkoutUrl,
           holdMs: patch.holdMs ?? row.holdMs,
         });
+        if (patch.queue !== undefined) await writeQueue(tx, id, patch.queue);
         return mustRead(tx, id);
       });
       const after = (await findDropRow(db, id))!;

@@ -22,6 +22,7 @@
 import type { Reservation } from '../../src/protocol/types.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { findDropRow } from '../storage/drop-store.js';
+import { passesOf } from '../storage/line-store.js';
 import type { StoredAnswer } from '../storage/idempotency-store.js';
 import {
   claimKeys,
@@ -39,7 +40,7 @@ import {
 import { holdsOfClient, publicReservation, type ReservationRow } from '../storage/reservation-store.js';
 import { errorFields, log } from '../observability/logger.js';
 import { metrics } from '../observability/metrics.js';
-import { DomainError, notFound } from './domain-error.js';
+import { DomainError, notFound, passRequired } from './domain-error.js';
 import { effectiveStatus } from './drop-status.js';
 import { replayOf, type Answer } from './idempotency.js';
 
@@ -238,6 +239,8 @@ export function createReservationBatcher(
     if (maxHoldsPerIp !== null) for (const ip of new Set(members.flatMap((m) => (m.clientIp === null ? [] : [m.clientIp])))) holds.set(ip, await holdsOfClient(q, ip, now));
     const drop = await findDropRow(q, dropId);
     const status = drop && effectiveStatus(drop, now);
+    // The waiting line: while the drop has one, only shoppers with a valid pass may reserve.
+    const passes = drop ? await passesOf(q, dropId, [...shoppers], now) : null;
     const { limits, variants } = await readBatchVariants(q, dropId, members, { lock: write });
     for (const v of variants.values()) levels.set(variantKey(v.productId, v.variantId), v.available);
     const units = await unitsOfShoppers(q, dropId, [...shoppers], [...limits.keys()], now);
@@ -258,6 +261,7 @@ export function createReservationBatcher(
       else if (!drop) refuse(notFound(`drop "${dropId}"`));
       else if (status === 'scheduled') refuse(new DomainError('drop-not-started', 409, `drop "${dropId}" starts at ${new Date(drop.startsAt).toISOString()}`));
       else if (status === 'ended') refuse(new DomainError('drop-ended', 409, `drop "${dropId}" has ended`));
+      else if (passes && !passes.get(m.shopper)) refuse(passRequired(dropId));
       else if (!limits.has(m.productId)) refuse(notFound(`product "${m.productId}" in drop "${dropId}"`));
       else if (!variants.has(variantKey(m.productId, m.variantId))) refuse(notFound(`variant "${m.variantId}" of product "${m.productId}"`));
       else if (deferredShoppers.has(m.shopper)) verdicts[i] = { defer: true };

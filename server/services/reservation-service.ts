@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Order, Reservation, ReserveRequest } from '../../src/protocol/types.js';
 import type { Database, Queryable } from '../storage/database.js';
+import { passesOf } from '../storage/line-store.js';
 import { findDropRow, findProductLimit, findVariant, returnStock, takeStock } from '../storage/drop-store.js';
 import {
   confirmHeld,
@@ -23,7 +24,7 @@ import {
   unitsOfShopper,
   type ReservationRow,
 } from '../storage/reservation-store.js';
-import { DomainError, notFound } from './domain-error.js';
+import { DomainError, notFound, passRequired } from './domain-error.js';
 import { effectiveStatus } from './drop-status.js';
 import { fingerprintOf, idempotent, type Answer } from './idempotency.js';
 import { createReservationBatcher } from './reservation-batcher.js';
@@ -116,6 +117,8 @@ export function createReservationService(
           const status = effectiveStatus(drop, now);
           if (status === 'scheduled') throw new DomainError('drop-not-started', 409, `drop "${dropId}" starts at ${new Date(drop.startsAt).toISOString()}`);
           if (status === 'ended') throw new DomainError('drop-ended', 409, `drop "${dropId}" has ended`);
+          const passes = await passesOf(tx, dropId, [shopper], now);
+          if (passes && !passes.get(shopper)) throw passRequired(dropId);
           const limit = await findProductLimit(tx, dropId, productId);
           if (limit === null) throw notFound(`product "${productId}" in drop "${dropId}"`);
           const variant = await findVariant(tx, dropId, productId, variantId);

@@ -2,6 +2,7 @@
 import type { Drop, DropStatus, Money, Product, ProductImage } from '../../src/protocol/types.js';
 import { MAX_FEATURED_HISTORY } from '../../src/protocol/parse.js';
 import { num, numOrNull, type Queryable } from './database.js';
+import { readQueue } from './line-store.js';
 import { committedUnits, lockProductVariants } from './stock-ledger.js';
 
 /** A drop's own row: the protocol's top-level fields plus what only the server needs. */
@@ -81,6 +82,7 @@ export async function readDrop(q: Queryable, id: string): Promise<Drop | null> {
     featuredHistory: history.map((h) => ({ productId: h.product_id, at: num(h.at) })),
     checkoutUrl: row.checkoutUrl,
     holdMs: row.holdMs,
+    queue: await readQueue(q, id),
   };
 }
 

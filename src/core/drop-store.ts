@@ -34,6 +34,8 @@ export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | und
       const featured = productId ? { productId, at } : null;
       return { ...drop, featured, featuredHistory: featured ? [...drop.featuredHistory, featured] : drop.featuredHistory };
     }
+    case 'line':
+      return drop.queue ? { ...drop, queue: { ...drop.queue, ...event.data } } : drop;
     case 'status':
       return { ...drop, status: event.data.status, startsAt: event.data.startsAt, endsAt: event.data.endsAt, stream: event.data.stream ?? drop.stream };
     default:

@@ -6,7 +6,7 @@
  * `drop-error` event, and a typed `emit()`. An element adds its own
  * attributes, its states (`computeState()`) and its render.
  */
-import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { errorCode } from '../core/api-client.js';
 import { DropController } from '../core/drop-controller.js';
 import type { DropEventDetails, DropEventName } from '../core/events.js';
@@ -70,6 +70,13 @@ export abstract class DropElement<State extends string = string> extends LitElem
   protected override updated(changed: PropertyValues<this>): void {
     // The first update counts as a change too, so an element set up wrong from the start says so.
     if (changed.has('state') && this.problem) this.emit('drop-error', this.problem);
+  }
+
+  /** The drop's waiting line, when it has one: `<drop-line>`, whose code (a lazy chunk) `load` fetches only then. */
+  protected line(load: () => Promise<unknown>) {
+    if (!this.source.drop?.queue) return nothing;
+    void load();
+    return html`<drop-line part="line" .backend=${this.backend} .drop=${this.drop}></drop-line>`;
   }
 
   /** Fires a typed `drop-*` event (bubbling, composed); false when a cancelable one was prevented. */

@@ -174,6 +174,8 @@ const drop = shape<Drop>({
   featuredHistory: withDefault([], list(featured, MAX_FEATURED_HISTORY)),
   checkoutUrl: urlOrNull,
   holdMs: integer(1000),
+  // The line is checked field by field by parse-line.ts, in the line's own chunk (the script-tag module only passes it on).
+  queue: orNull(obj) as Check<never>,
 });
 export const parseDrop = (v: unknown, path = 'drop'): Drop => drop(v, path);
 
@@ -218,6 +220,8 @@ const eventParsers: { [K in DropEventType]: Check<DropEventMap[K]> } = {
   status: shape<DropEventMap['status']>({ status: dropStatus, startsAt: time, endsAt: orNull(time), stream: optional(dropStream), at: time }),
   viewers: shape<DropEventMap['viewers']>({ count }),
   reactions: shape<DropEventMap['reactions']>({ counts: reactionCounts, at: time }),
+  // Checked by parse-line.ts where it is read (the line's chunk), like the drop's `queue`.
+  line: obj as Check<never>,
 };
 
 export const DROP_EVENT_TYPES = Object.keys(eventParsers) as DropEventType[];

@@ -11,10 +11,14 @@
  *   POST   /v1/shoppers                              → 201 ShopperSession
  *   GET    /v1/drops/:dropId/chat                    → ChatState (the newest 50 messages and the settings)
  *   POST   /v1/drops/:dropId/chat                    ChatPost → 201 ChatMessage (shopper, identity or host token; see chat.ts)
+ *   GET    /v1/drops/:dropId/line/places             → LineRecord (the public record of the draw)
  * Shopper (Authorization: Bearer <shopperToken>; reserve takes Idempotency-Key):
  *   POST   /v1/drops/:dropId/reservations            ReserveRequest → 201 Reservation
  *   GET    /v1/reservations/:id                      → Reservation
  *   DELETE /v1/reservations/:id                      → Reservation (status released)
+ *   POST   /v1/drops/:dropId/line                    → 201 LinePlace (joined; 200 when already in)
+ *   GET    /v1/drops/:dropId/line                    → LinePlace
+ *   DELETE /v1/drops/:dropId/line                    → 204 (left: the pass, if any, ends)
  * Site (Authorization: Bearer <hostToken or confirm key>; takes Idempotency-Key; a shopper token gets 403):
  *   POST   /v1/reservations/:id/confirm              → 201 Order
  * Host (Authorization: Bearer <hostToken>):
@@ -32,6 +36,8 @@
  *   DELETE /v1/host/drops/:dropId/chat/messages/:messageId → 204
  *   PUT    /v1/host/drops/:dropId/chat/mutes/:authorId → 204 (mute)
  *   DELETE /v1/host/drops/:dropId/chat/mutes/:authorId → 204 (unmute)
+ *   POST   /v1/host/drops/:dropId/line/pause         → DropQueue (admission paused)
+ *   POST   /v1/host/drops/:dropId/line/resume        → DropQueue
  */
 const e = encodeURIComponent;
 
@@ -57,6 +63,10 @@ export const routes = {
   ...chatRoutes,
   /** Only the site's server calls it (host token or confirm key): never in the browser bundle. */
   confirm: (id: string) => `/v1/reservations/${e(id)}/confirm`,
+  /** A shopper's place in the line (in the line's lazy chunk, not the script-tag module). */
+  line: (dropId: string) => `/v1/drops/${e(dropId)}/line`,
+  /** The public record of a line's draw (verify-draw reads it). */
+  linePlaces: (dropId: string) => `/v1/drops/${e(dropId)}/line/places`,
   host: {
     drops: () => '/v1/host/drops',
     drop: (dropId: string) => `/v1/host/drops/${e(dropId)}`,
@@ -71,6 +81,8 @@ export const routes = {
     chat: (dropId: string) => `/v1/host/drops/${e(dropId)}/chat`,
     chatMessage: (dropId: string, messageId: string) => `/v1/host/drops/${e(dropId)}/chat/messages/${e(messageId)}`,
     chatMute: (dropId: string, authorId: string) => `/v1/host/drops/${e(dropId)}/chat/mutes/${e(authorId)}`,
+    linePause: (dropId: string) => `/v1/host/drops/${e(dropId)}/line/pause`,
+    lineResume: (dropId: string) => `/v1/host/drops/${e(dropId)}/line/resume`,
   },
 } as const;
 

@@ -75,6 +75,72 @@ export interface Drop {
   checkoutUrl: string | null;
   /** How long a reservation holds stock, in milliseconds. */
   holdMs: number;
+  /** The waiting line, when the drop has one (absent from backends without lines: none). */
+  queue?: DropQueue | null;
+}
+
+// ---------------------------------------------------------------- the waiting line
+
+/** How a drop's waiting line runs (the host sets these). */
+export interface QueueSettings {
+  /** How long before `startsAt` shoppers may join, in ms. */
+  joinWindowMs: number;
+  /** How long after `startsAt` a joiner still counts as on time; the draw runs at `startsAt + graceMs`. */
+  graceMs: number;
+  /** Shoppers admitted per second; null: admission follows stock (one open pass per unit available). */
+  admitPerSecond: number | null;
+  /** How long an admitted shopper's pass lets them reserve, in ms. */
+  passMs: number;
+}
+
+/** The line's public state: the same for everyone, carried by the drop and by `line` events. */
+export interface LineState {
+  /** Positions 1 … `admittedThrough` have been admitted. */
+  admittedThrough: number;
+  /** Places in the line. */
+  total: number;
+  /** Shoppers admitted per second now (configured, or measured when admission follows stock). */
+  rate: number;
+  /** The host paused admission. */
+  paused: boolean;
+  /** When the draw ran (null: not yet). */
+  drawnAt: number | null;
+  /** The draw's seed, hex, revealed once the draw has run (null before). */
+  seed: string | null;
+}
+
+export interface DropQueue extends QueueSettings, LineState {
+  /** SHA-256 of the seed (hex), published before the start: the commitment. */
+  commitment: string;
+}
+
+/** A shopper's own place (`GET`/`POST /v1/drops/:dropId/line`, shopper token). */
+export interface LinePlace {
+  /** Public id of the place: the first 32 hex digits of SHA-256("live-drop line " + dropId + " " + shopperToken). */
+  placeId: string;
+  joinedAt: number;
+  /** Joined by `startsAt + graceMs`: in the draw. */
+  onTime: boolean;
+  /** 1-based; null until the draw. */
+  position: number | null;
+  /** Until when the pass lets this shopper reserve (null: not admitted yet). */
+  passExpiresAt: number | null;
+  /** The shopper reserved in this drop since being admitted (so a lapsed pass was not a missed turn). */
+  reserved: boolean;
+}
+
+/** The public record of a line (`GET /v1/drops/:dropId/line/places`), from which anyone can recompute the draw. */
+export interface LineRecord {
+  dropId: string;
+  commitment: string;
+  seed: string | null;
+  drawnAt: number | null;
+  /** Joins at or before this time were on time. */
+  cutoff: number;
+  /** How many places were in the draw (positions 1 … onTime). */
+  onTime: number;
+  /** Every place, by position (places without one, before the draw, by arrival). */
+  places: { placeId: string; position: number | null; joinedAt: number }[];
 }
 
 export interface ServerTime {
@@ -136,6 +202,8 @@ export interface DropEventMap {
   viewers: { count: number };
   /** Reactions received since the previous event of this type, by kind. */
   reactions: { counts: Record<string, number>; at: number };
+  /** The waiting line moved: one message for everyone, never one per shopper. */
+  line: LineState & { at: number };
 }
 
 export type DropEvent = {
@@ -175,6 +243,9 @@ export type ProblemCode =
   | 'slow-mode'
   | 'duplicate-message'
   | 'message-blocked'
+  | 'pass-required'
+  | 'line-not-open'
+  | 'no-line'
   | 'internal';
 
 /** RFC 9457 problem details, served as `application/problem+json`. */
@@ -222,6 +293,8 @@ export interface DropInput {
   products: ProductInput[];
   checkoutUrl?: string | null;
   holdMs?: number;
+  /** A waiting line with a verifiable draw; null (in a PATCH) removes it. */
+  queue?: Partial<QueueSettings> | null;
 }
 
 /** A variant's units: `available + held + sold = stock`, read in one statement. */

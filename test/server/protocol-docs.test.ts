@@ -16,7 +16,7 @@ function declaredRoutes(): [string, string][] {
 describe('protocol documentation', () => {
   it('covers every route of src/protocol/routes.ts in docs/openapi.yaml, with its method', () => {
     const yaml = read('docs/openapi.yaml');
-    assert.equal(declaredRoutes().length, 25, 'every route line of the header was read');
+    assert.equal(declaredRoutes().length, 31, 'every route line of the header was read');
     for (const [method, path] of declaredRoutes()) {
       const block = yaml.split(`\n  ${path}:\n`)[1];
       assert.ok(block !== undefined, `${path} is in openapi.yaml`);
@@ -36,7 +36,7 @@ describe('protocol documentation', () => {
     const codes = [...types.split('export type ProblemCode =')[1].split(';')[0].matchAll(/'([a-z-]+)'/g)].map((m) => m[1]);
     assert.ok(codes.length > 10);
     for (const code of codes) assert.ok(md.includes(`\`${code}\``), `problem code ${code}`);
-    for (const event of ['snapshot', 'stock', 'featured', 'status', 'viewers', 'reactions', 'chat']) assert.ok(md.includes(`#### ${event}`), `event ${event}`);
+    for (const event of ['snapshot', 'stock', 'featured', 'status', 'viewers', 'reactions', 'chat', 'line']) assert.ok(md.includes(`#### ${event}`), `event ${event}`);
   });
 
   it("passes Redocly's recommended lint with no errors (the server tests check real answers against it: support/openapi.ts)", async () => {

@@ -3,6 +3,7 @@ import { ClockController } from '../../core/clock-controller.js';
 import { themeStyles } from '../../core/theme.styles.js';
 import { splitDuration } from '../../i18n/format.js';
 import { DropElement } from '../drop-element.js';
+import { loadLine } from '../line-loader.js';
 import { countdownStyles } from './drop-countdown.styles.js';
 
 export type CountdownState = 'loading' | 'counting' | 'live' | 'ended' | 'error';
@@ -33,6 +34,7 @@ function parseTarget(target: string | null): number | undefined {
  * @csspart unit-label - The name of a unit ("Hours").
  * @csspart live - The "Live now" badge.
  * @csspart error - The error message.
+ * @csspart line - The waiting line (`<drop-line>`), when the drop has one.
  *
  * @cssprop --drop-accent - Live badge and highlights.
  * @cssprop --drop-accent-text - Text on the accent.
@@ -84,7 +86,7 @@ export class DropCountdown extends DropElement<CountdownState> {
 
   override render() {
     // One live region for every state, so its changes are announced.
-    return html`${this.#body()}<span class="visually-hidden" role="status">${this.#announcement()}</span>`;
+    return html`${this.#body()}${this.line(loadLine)}<span class="visually-hidden" role="status">${this.#announcement()}</span>`;
   }
 
   #announcement() {

@@ -8,6 +8,8 @@ import { themeStyles } from '../../core/theme.styles.js';
 import { errorTextKey } from '../../i18n/error-text.js';
 import { formatClock } from '../../i18n/format.js';
 import type { Product } from '../../protocol/types.js';
+import type { DropLine } from '../drop-line/drop-line.js';
+import { loadLine } from '../line-loader.js';
 import { DropElement, type DropProblem } from '../drop-element.js';
 import { cardStyles } from './drop-product-card.styles.js';
 import { SizePicker, type SizeOption } from './size-picker.js';
@@ -55,6 +57,7 @@ const LOW_STOCK = 5;
  * @csspart button - Every action button (Reserve, Checkout, Release, Try again).
  * @csspart timer - The remaining time of a hold.
  * @csspart error - The error message.
+ * @csspart line - The waiting line (`<drop-line>`), when the drop has one.
  *
  * @cssprop --drop-accent - Primary button and focus ring.
  * @cssprop --drop-accent-text - Text on the primary button.
@@ -262,6 +265,7 @@ export class DropProductCard extends DropElement<CardState> {
         ${this.state === 'reserved' ? nothing : html`<p part="stock">${this.#stockLine()}</p>`}
         ${this.#actions(product)}
         ${this.#failure()}
+        ${this.line(loadLine)}
       </div>
       <span class="visually-hidden" role="status">${this.#announcement()}</span>
     </article>`;
@@ -323,7 +327,8 @@ export class DropProductCard extends DropElement<CardState> {
         <button part="button" class="primary" data-primary type="button" @click=${this.#again}>${t('reserveAgain')}</button>
       </div>`;
     }
-    const closed = this.state === 'locked' || this.state === 'ended';
+    // While the drop's line does not let this shopper in (`<drop-line>` says), Reserve waits too.
+    const closed = this.state === 'locked' || this.state === 'ended' || !!this.renderRoot.querySelector<DropLine>('drop-line')?.blocksReserve;
     const reserving = this.state === 'reserving';
     const soldOutPick = this.state === 'sold-out';
     const options: SizeOption[] = product.variants.map((v) => {
