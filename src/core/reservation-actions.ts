@@ -6,31 +6,13 @@
  * it, so the server makes at most one reservation however often the answer
  * is lost.
  */
-import type { ApiClient, ApiError } from './api-client.js';
+import { ApiError, newIdempotencyKey, sleep } from './api-client.js';
+import { backendUrl } from './config.js';
 import type { DropEventDetails } from './events.js';
-import type { clientRoutes } from '../protocol/routes.js';
+import { cancelReservation, getReservation, reserve as sendReservation } from './shopper-actions.js';
+import { forgetShopper, shopperToken } from './shopper-session.js';
+import { ID_PATTERN } from '../protocol/parse.js';
 import type { Reservation, ReserveRequest } from '../protocol/types.js';
-
-/**
- * What the actions use of the script-tag module, handed over by the store
- * rather than imported: a lazy chunk that imports from the entry while
- * another lazy chunk (the chat) does too made Rolldown move the shared code
- * out of the entry into a third chunk, and the script tag would no longer be
- * one module.
- */
-export interface ReservationIo {
-  request: ApiClient['request'];
-  routes: typeof clientRoutes;
-  parseReservation: (json: unknown) => Reservation;
-  token(): Promise<string>;
-  forgetShopper(): void;
-  /** An absolute URL on the backend. */
-  url(path: string): string;
-  newKey(): string;
-  idPattern: RegExp;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export type Hold =
   | { phase: 'reserving'; variantId: string }
@@ -44,7 +26,6 @@ export interface HoldKeeper {
   readonly dropId: string;
   readonly $holds: { get(): Record<string, Hold | undefined> };
   readonly pendingKeys: Map<string, string>;
-  readonly io: ReservationIo;
   set(productId: string, hold?: Hold): void;
   held(productId: string): Reservation | undefined;
   reserve(productId: string, variantId: string, quantity?: number): Promise<Reservation | undefined>;
@@ -52,8 +33,8 @@ export interface HoldKeeper {
 
 /** Shows again the holds this tab remembers (ids separated by spaces; what is not an id, an older format, is skipped). */
 export async function restore(store: HoldKeeper, remembered: string): Promise<void> {
-  for (const id of remembered.split(' ').filter((id) => store.io.idPattern.test(id))) {
-    const reservation = await get(store, id).catch(() => undefined);
+  for (const id of remembered.split(' ').filter((id) => ID_PATTERN.test(id))) {
+    const reservation = await getReservation(store.backend, id, await shopperToken(store.backend)).catch(() => undefined);
     if (reservation?.status === 'held' && !store.$holds.get()[reservation.productId]) store.set(reservation.productId, { phase: 'held', reservation });
   }
 }
@@ -84,42 +65,35 @@ export async function reserve(store: HoldKeeper, productId: string, variantId: s
  */
 async function send(store: HoldKeeper, req: ReserveRequest, attempt = 0): Promise<Reservation> {
   const intent = `${req.productId}/${req.variantId}`;
-  const { io } = store;
-  const key = store.pendingKeys.get(intent) ?? io.newKey();
+  const key = store.pendingKeys.get(intent) ?? newIdempotencyKey();
   store.pendingKeys.set(intent, key);
   try {
-    const token = await io.token();
-    const reservation = await io.request(io.routes.reservations(store.dropId), { method: 'POST', body: req, idempotencyKey: key, token, parse: io.parseReservation });
+    const reservation = await sendReservation(store.backend, store.dropId, req, key, await shopperToken(store.backend));
     store.pendingKeys.delete(intent);
     return reservation;
   } catch (error) {
-    // An ApiError (the server's answer) has a status; a network failure has none.
-    if (!((error as ApiError).status <= 499)) throw error;
+    if (!(error instanceof ApiError) || error.status > 499) throw error;
     store.pendingKeys.delete(intent);
     if (attempt >= 3) throw error;
-    if ((error as ApiError).status === 401) io.forgetShopper();
-    else if ((error as ApiError).code === 'drop-not-started') await sleep(250 * (attempt + 1));
+    if (error.status === 401) forgetShopper(store.backend);
+    else if (error.code === 'drop-not-started') await sleep(250 * (attempt + 1));
     else throw error;
     return send(store, req, attempt + 1);
   }
 }
 
-async function get(store: HoldKeeper, id: string): Promise<Reservation> {
-  const { io } = store;
-  return io.request(io.routes.reservation(id), { token: await io.token(), parse: io.parseReservation });
-}
-
 /** Cancels a reservation the card no longer shows as held. */
 export async function release(store: HoldKeeper, reservation: Reservation): Promise<void> {
-  const { io } = store;
-  await io.request(io.routes.reservation(reservation.id), { method: 'DELETE', token: await io.token(), parse: io.parseReservation });
+  await cancelReservation(store.backend, reservation.id, await shopperToken(store.backend));
 }
 
 /** See `ReservationStore.expire` (reservation-store.ts). */
 export async function expire(store: HoldKeeper, productId: string): Promise<Reservation | undefined> {
   const reservation = store.held(productId);
   if (!reservation) return undefined;
-  const now = await get(store, reservation.id).catch(() => undefined);
+  const now = await shopperToken(store.backend)
+    .then((token) => getReservation(store.backend, reservation.id, token))
+    .catch(() => undefined);
   if (store.held(productId) !== reservation) return undefined;
   if (now && now.status !== 'held' && now.status !== 'expired') {
     store.set(productId);
@@ -133,7 +107,7 @@ export async function expire(store: HoldKeeper, productId: string): Promise<Rese
 export async function checkout(store: HoldKeeper, productId: string, urlTemplate: string | null): Promise<DropEventDetails['drop-checkout'] | undefined> {
   const reservation = store.held(productId);
   if (!reservation) return undefined;
-  const url = urlTemplate && store.io.url(urlTemplate.replaceAll('{reservationId}', encodeURIComponent(reservation.id)));
+  const url = urlTemplate && backendUrl(store.backend, urlTemplate.replaceAll('{reservationId}', encodeURIComponent(reservation.id)));
   // The template comes from the backend: never hand a javascript: (or data:, …) URL to location.assign (an href starts with its scheme, in lower case).
-  return { reservation, shopperToken: await store.io.token(), checkoutUrl: url && /^https?:/.test(url) ? url : null };
+  return { reservation, shopperToken: await shopperToken(store.backend), checkoutUrl: url && /^https?:/.test(url) ? url : null };
 }

@@ -12,13 +12,8 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import type { DropEventDetails } from './events.js';
 import { sharedBy } from './shared-instances.js';
-import { apiClient, newIdempotencyKey } from './api-client.js';
-import { backendUrl } from './config.js';
-import type { Hold, HoldKeeper, ReservationIo } from './reservation-actions.js';
-import { forgetShopper, shopperToken } from './shopper-session.js';
 import { readTab, writeTab } from './tab-storage.js';
-import { ID_PATTERN, parseReservation } from '../protocol/parse.js';
-import { clientRoutes } from '../protocol/routes.js';
+import type { Hold, HoldKeeper } from './reservation-actions.js';
 import type { Reservation } from '../protocol/types.js';
 
 export type { Hold } from './reservation-actions.js';
@@ -40,24 +35,11 @@ export class ReservationStore implements HoldKeeper {
   readonly $holds: ReadableAtom<Record<string, Hold | undefined>> = this.#holds;
   /** @internal Keys of reservations sent but not answered, by `productId/variantId` (reservation-actions.ts). */
   readonly pendingKeys = new Map<string, string>();
-  /** @internal What the actions use of this module's bundle (see ReservationIo). */
-  readonly io: ReservationIo;
 
   constructor(
     readonly backend: string,
     readonly dropId: string,
   ) {
-    const api = apiClient(backend);
-    this.io = {
-      request: (path, options) => api.request(path, options),
-      routes: clientRoutes,
-      parseReservation,
-      token: () => shopperToken(backend),
-      forgetShopper: () => forgetShopper(backend),
-      url: (path) => backendUrl(backend, path),
-      newKey: newIdempotencyKey,
-      idPattern: ID_PATTERN,
-    };
     const key = `live-drop:holds:${backend} ${dropId}`;
     const remembered = readTab(key);
     if (remembered) void actions().then((a) => a.restore(this, remembered), () => undefined);

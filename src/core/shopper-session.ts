@@ -2,19 +2,11 @@
  * The anonymous shopper of this browser tab, one per backend: created on the
  * first reservation and kept in sessionStorage so a reload keeps its holds.
  */
-import { apiClient } from './api-client.js';
-import { parseShopperSession } from '../protocol/parse.js';
-import { clientRoutes } from '../protocol/routes.js';
-import type { ShopperSession } from '../protocol/types.js';
+import { createShopper } from './shopper-actions.js';
 import { readTab, writeTab } from './tab-storage.js';
 
 const sessions = new Map<string, Promise<string>>();
 const storageKey = (backend: string) => `live-drop:shopper:${backend}`;
-
-/** A new anonymous shopper session. A lost answer only costs an unused session, so retrying is safe. */
-export function createShopper(backend: string): Promise<ShopperSession> {
-  return apiClient(backend).request(clientRoutes.shoppers(), { method: 'POST', repeatable: true, parse: parseShopperSession });
-}
 
 export function shopperToken(backend: string): Promise<string> {
   let session = sessions.get(backend);

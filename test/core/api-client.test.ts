@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ApiClient, ApiError, NetworkError, newIdempotencyKey } from '../../src/core/api-client.js';
-import { reserve } from '../../src/core/shopper-actions.js';
-import { createShopper } from '../../src/core/shopper-session.js';
+import { createShopper, reserve } from '../../src/core/shopper-actions.js';
 import { ProtocolError } from '../../src/protocol/parse.js';
 import { clientRoutes } from '../../src/protocol/routes.js';
 import { testBackend } from '../helpers/backend.js';

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { sendReaction } from '../../src/core/reactions.js';
+import { sendReaction } from '../../src/core/shopper-actions.js';
 import { createDrop } from '../helpers/host-api.js';
 import { withFetch } from '../helpers/with-fetch.js';
 

@@ -140,7 +140,7 @@ describe('npm package', () => {
     assert.deepEqual(strays, [], 'no sources, server, tests or data in the tarball');
   });
 
-  it('builds the script tag as one module, with the player, hls.js, the chat, the German texts, the size list fallback and the reservation actions in lazy chunks beside it', () => {
+  it('builds the script tag as one module, with the player, hls.js, the chat, the waiting line, the German texts, the size list fallback and the reservation actions in lazy chunks beside it', () => {
     const dist = join(root, 'dist');
     const chunks = readdirSync(dist).filter((f) => /^live-drop-.*\.js$/.test(f));
     const player = chunks.find((f) => f.startsWith('live-drop-player-'));
@@ -149,9 +149,10 @@ describe('npm package', () => {
     const float = chunks.find((f) => f.startsWith('live-drop-size-list-float-'));
     const reserving = chunks.find((f) => f.startsWith('live-drop-reservation-actions-'));
     const chat = chunks.find((f) => f.startsWith('live-drop-drop-chat-'));
-    assert.ok(player && hlsFile && german && float && reserving && chat, `the player, hls.js, the chat, German, the size list fallback and the reservation actions beside live-drop.js: ${chunks.join(', ')}`);
-    // shopper-actions: the calls that the player's and the reservations' chunks share.
-    const known = /^live-drop-(player|hls|drop-chat|strings-de|size-list-float|reservation-actions|shopper-actions)-[\w-]+\.js$/;
+    const line = chunks.find((f) => f.startsWith('live-drop-drop-line-'));
+    assert.ok(player && hlsFile && german && float && reserving && chat && line, `the player, hls.js, the chat, the line, German, the size list fallback and the reservation actions beside live-drop.js: ${chunks.join(', ')}`);
+    // Shared by lazy chunks only: shopper-actions (the player's and the reservations'), shopper-session (the reservations', the chat's and the line's).
+    const known = /^live-drop-(player|hls|drop-chat|drop-line|strings-de|size-list-float|reservation-actions|shopper-actions|shopper-session)-[\w-]+\.js$/;
     assert.deepEqual(chunks.filter((f) => !known.test(f)), [], 'no chunk that nobody expects');
     const main = readFileSync(join(dist, 'live-drop.js'), 'utf8');
     const playerCode = readFileSync(join(dist, player), 'utf8');
@@ -168,7 +169,8 @@ describe('npm package', () => {
     assert.ok(!main.includes('chatSlowMode') && readFileSync(join(dist, chat), 'utf8').includes('chatSlowMode'), 'the chat lives only in its chunk');
     assert.match(main, dynamicImport(german), 'the German texts are loaded by dynamic import');
     assert.match(main, dynamicImport(reserving), 'the reservation actions are loaded by dynamic import');
-    assert.ok(!main.includes('live-drop:shopper:') && readFileSync(join(dist, reserving), 'utf8').includes('live-drop:shopper:'), 'the shopper session lives only in the reservations chunk');
+    assert.match(main, dynamicImport(line), 'the waiting line is loaded by dynamic import');
+    assert.ok(!main.includes('live-drop:shopper:'), 'the shopper session is not in the script-tag module: a page that never reserves, chats or queues does not load it');
     const floatingMarker = 'getClippingRect'; // a method of a Floating UI platform
     assert.match(main, dynamicImport(float), 'the size list fallback is loaded by dynamic import');
     assert.ok(!main.includes(floatingMarker) && readFileSync(join(dist, float), 'utf8').includes(floatingMarker), 'Floating UI lives only in the fallback chunk');

@@ -7,7 +7,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DropStore } from '../../core/drop-store.js';
-import { sendReaction } from '../../core/reactions.js';
+import { sendReaction } from '../../core/shopper-actions.js';
 import { StoreController } from '../../core/store-controller.js';
 import type { DropEventMap } from '../../protocol/types.js';
 import { FloatingReactions } from './floating-reactions.js';
