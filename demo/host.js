@@ -294,7 +294,8 @@ function renderChat() {
   const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 32;
   list.replaceChildren(
     ...chatMessages.map((m) => {
-      const li = document.createElement('li');
+      const li = document.createElement('div');
+      li.className = 'chat-item';
       li.dataset.id = m.id;
       const who = document.createElement('b');
       who.textContent = m.author.mark === 'host' ? `${m.author.name} · host` : m.author.mark === 'verified' ? `${m.author.name} ✓` : m.author.name;

@@ -130,6 +130,25 @@ describe('the demo, end to end', () => {
     await shot(shopper, '05-featured-in-player');
   });
 
+  it('chats: the shopper asks in the player, the host answers, pins and removes from the console', async () => {
+    const chat = shopper.locator('live-drop-player drop-chat');
+    await chat.locator('input[name="name"]').fill('Mia', { timeout: 20_000 });
+    await chat.locator('input[name="text"]').fill('Does the hoodie run small?');
+    await chat.locator('input[name="text"]').press('Enter');
+    const question = host.locator('#chat-log .chat-item', { hasText: 'Does the hoodie run small?' });
+    await question.waitFor({ timeout: 15_000 });
+    await host.locator('#chat-text').fill('True to size!');
+    await host.locator('#chat-post button').click();
+    const answer = host.locator('#chat-log .chat-item', { hasText: 'True to size!' });
+    await answer.waitFor({ timeout: 15_000 });
+    await answer.locator('button[data-action="pin"]').click();
+    await chat.locator('[part="pinned"]', { hasText: 'True to size!' }).waitFor({ timeout: 15_000 });
+    await question.locator('button[data-action="remove"]').click();
+    await chat.locator('.messages .message', { hasText: 'Does the hoodie run small?' }).waitFor({ state: 'detached', timeout: 15_000 });
+    await shot(host, '05b-host-chat');
+    await shot(shopper, '05c-chat-in-player');
+  });
+
   it('reserves a size on the drop page and hands checkout to the page’s cart', async () => {
     secondShopper = await openPage(demo.site, 'second shopper');
     const option = (page: Page) => card(page).locator(`[part~="size-option"]#size-${size.id}`);

@@ -373,7 +373,9 @@ describe('<live-drop-player> accessibility', () => {
     const outlines: string[] = [];
     for (let i = 0; i < buttons.length + 1; i++) {
       await sendKeys({ press: 'Tab' });
-      const focused = el.shadowRoot!.activeElement as HTMLElement | null;
+      // The control itself, also inside the player's chat (its own shadow root).
+      let focused = el.shadowRoot!.activeElement as HTMLElement | null;
+      while (focused?.shadowRoot?.activeElement) focused = focused.shadowRoot.activeElement as HTMLElement;
       if (!focused) continue;
       reached.push(focused.getAttribute('aria-label') ?? focused.textContent!.trim());
       outlines.push(getComputedStyle(focused).outlineStyle);

@@ -58,6 +58,10 @@ describe('live chat', () => {
     const event = await viewer.next('chat');
     assert.deepEqual(event.data, { messages: [res.body], removed: [] });
     assert.ok(Number(event.id) > Number(snapshot.id));
+    // The same state on its own, for a page whose stream was open before its chat appeared.
+    const current = await api.call('GET', `/v1/drops/${dropId}/chat`);
+    assert.deepEqual(current.body, { messages: [res.body], settings: { enabled: true, slowModeSeconds: 0, pinned: null } });
+    assert.equal((await api.call('GET', '/v1/drops/no-such-drop/chat')).status, 404);
   });
 
   it('batches a burst: forty messages from forty shoppers arrive in a few events, each message once, in posting order', async () => {

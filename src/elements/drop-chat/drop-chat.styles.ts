@@ -6,7 +6,6 @@ export const chatStyles = css`
     --_text: var(--drop-text, #16161a);
     --_muted: color-mix(in srgb, var(--_text) 60%, transparent);
     --_line: color-mix(in srgb, var(--_text) 14%, transparent);
-    --_host: var(--drop-accent, #5b3df5);
     display: block;
     min-height: 0;
     font-family: var(--drop-font, system-ui, sans-serif);
@@ -72,19 +71,20 @@ export const chatStyles = css`
     vertical-align: 0.1em;
   }
 
+  /* The accent and its text colour, which a theme sets as a pair (the send button wears them too). */
   .mark.host {
-    background: var(--_host);
-    color: #fff;
+    background: var(--_accent);
+    color: var(--_accent-text);
   }
 
   .mark.verified {
-    color: var(--_host);
+    border: 1px solid currentColor;
   }
 
   .pinned {
     padding: 0.375rem 0.5rem;
     border-radius: calc(var(--_radius) / 2);
-    background: color-mix(in srgb, var(--_host) 12%, transparent);
+    background: color-mix(in srgb, var(--_text) 8%, transparent);
   }
 
   .pin {
