@@ -22,6 +22,8 @@ export interface LiveDropConfig {
   currency?: string;
   /** Text overrides by language, for any element's text: `{ en: { reserve: 'Hold it', unmute: 'Sound on' } }`. */
   strings?: Record<string, Partial<LiveDropTexts>>;
+  /** Join a drop's waiting line by itself, without the shopper pressing "Join the line" (the site decides; default false). */
+  lineAutoJoin?: boolean;
 }
 
 export const $config = atom<LiveDropConfig>({});

@@ -4,6 +4,7 @@ import '../../src/elements/drop-countdown/drop-countdown.js';
 import type { DropProductCard } from '../../src/elements/drop-product-card/drop-product-card.js';
 import type { DropLine } from '../../src/elements/drop-line/drop-line.js';
 import { joinUrl, routes } from '../../src/protocol/routes.js';
+import { configure } from '../../src/core/config.js';
 import { expectNoAxeViolations } from '../helpers/axe.js';
 import { button, pickSize, textOf, untilState } from '../helpers/card.js';
 import { createDrop, hostCall, otherShopper, serverTime, type TestDrop } from '../helpers/host-api.js';
@@ -84,6 +85,19 @@ describe('<drop-line> in the card and the countdown', function () {
     await untilState(line, 'open');
     expect(button(line, 'In die Warteschlange')).to.exist;
     expect(lineText(line)).to.contain('Früher beitreten bringt keinen Vorteil');
+  });
+
+  it('joins by itself when the site configures lineAutoJoin', async () => {
+    const t = await lineDrop();
+    configure({ lineAutoJoin: true });
+    try {
+      const card = await fixture<DropProductCard>(html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee"></drop-product-card>`);
+      const line = await lineOf(card);
+      await untilState(line, 'joined', 10_000);
+      expect(lineText(line)).to.contain("You're in the line");
+    } finally {
+      configure({ lineAutoJoin: false });
+    }
   });
 
   it('shows nothing for a drop without a line, and the card works as before', async () => {

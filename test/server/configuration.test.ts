@@ -120,7 +120,7 @@ describe('configuration', () => {
     assert.equal(await exited, 0);
     assert.match(printed, /storage +PGlite /);
     assert.match(printed, /allowed origins +\*/);
-    assert.match(printed, /limits per addr +shoppers 300\/600s, reserve 200\/60s, react 1800\/60s, streams 300\/60s; holds 150/);
+    assert.match(printed, /limits per addr +shoppers 300\/600s, reserve 200\/60s, react 1800\/60s, streams 300\/60s, join 300\/60s; holds 150/);
     assert.match(printed, /client address +the connection \(X-Forwarded-For ignored\)/);
     assert.match(printed, /chat +1\/2s per shopper; identity tokens not accepted; kept 30 days/);
     const token = /host token +(\S+) \(generated/.exec(printed);

@@ -333,4 +333,26 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
       await db.end();
     }
   });
+
+  it('goes on admitting in order on the other node when one is killed (SIGKILL) mid-admission', async () => {
+    const [a, b] = nodes.map(apiFor);
+    const dropId = await a.createDrop({ startsAt: Date.now() + 3_600_000, queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 10, passMs: 60_000 } as any });
+    const who = await newShoppers(a, 60, 8, 9500);
+    await Promise.all([joinLine(a, dropId, who.slice(0, 30), 8), joinLine(b, dropId, who.slice(30), 8)]);
+    await a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
+    const through = async () => (await b.call('GET', `/v1/drops/${dropId}`)).body.queue.admittedThrough as number;
+    await eventually(async () => (await through()) >= 10, { what: 'admission under way' });
+    await nodes[0].kill();
+    const atKill = await through();
+    await eventually(async () => (await through()) === 60, { what: 'admission finished by the surviving node', timeoutMs: 30_000 });
+    assert.ok(atKill < 60, 'the kill came before admission had finished');
+    const db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    const rows = (await db.query('SELECT position, admitted_at FROM line_places WHERE drop_id = $1 ORDER BY position', [dropId])).rows;
+    await db.end();
+    assert.deepEqual(rows.map((r) => r.position), Array.from({ length: 60 }, (_, i) => i + 1));
+    for (let i = 1; i < rows.length; i++) assert.ok(Number(rows[i].admitted_at) >= Number(rows[i - 1].admitted_at), `position ${i + 1} admitted before ${i}`);
+    const ok = await verifyDraw(nodes[1].url, dropId);
+    assert.equal(ok.code, 0, ok.out);
+  });
 });

@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { ClockController } from '../../core/clock-controller.js';
+import { $config } from '../../core/config.js';
 import { linePlaceStore } from '../../core/line-place-store.js';
 import { StoreController } from '../../core/store-controller.js';
 import { themeStyles } from '../../core/theme.styles.js';
@@ -118,8 +119,15 @@ export class DropLine extends DropElement<LineUiState> {
       this.#readFor = key;
       void this.#store()?.refresh();
     }
+    // The site may join its shoppers by itself (`configure({ lineAutoJoin: true })`), once per page.
+    if (this.state === 'open' && $config.get().lineAutoJoin && !this.#autoJoined) {
+      this.#autoJoined = true;
+      void this.#store()?.join();
+    }
     this.#announce();
   }
+
+  #autoJoined = false;
 
   /** Changes of state are announced; in the line, only steps of a quarter of the way or more, and the last ten. */
   #announce() {
