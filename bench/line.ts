@@ -35,7 +35,7 @@ const flags = intFlags(
 );
 const server = await startReferenceServer({ startTimeoutMs: 120_000 });
 const client = new HttpClient(server.url, { maxSockets: 253, spreadSources: true });
-const host = (method: string, path: string, body?: unknown) => client.json<any>(method, path, { body, token: server.hostToken });
+const host = (method: string, path: string, body?: unknown) => client.json<unknown>(method, path, { body, token: server.hostToken });
 
 try {
   const dropId = `line-bench-${Date.now().toString(36)}`;

@@ -12,9 +12,9 @@ import type { DropEventMap, DropQueue, LinePlace, LineRecord } from './types.js'
 type Check<T> = (v: unknown, path: string) => T;
 
 const check =
-  <T>(test: (v: any) => boolean, expected: string): Check<T> =>
+  <T>(test: (v: T) => boolean, expected: string): Check<T> =>
   (v, path) => {
-    if (!test(v)) throw new ProtocolError(path, expected);
+    if (!test(v as T)) throw new ProtocolError(path, expected);
     return v as T;
   };
 const orNull =

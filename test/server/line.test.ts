@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { QueueSettings } from '../../src/protocol/types.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -79,8 +80,8 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
   });
 
   /** A drop whose line is open now; its start is at `startsIn` ms (the host moves it with PATCH to draw). */
-  const lineDrop = (queue: Record<string, unknown>, stock: Record<string, number> = { s: 50, m: 50 }, startsIn = 3_600_000) =>
-    api.createDrop({ startsAt: Date.now() + startsIn, products: [tee('tee', stock, { limitPerCustomer: 1 })], queue: { joinWindowMs: 7_200_000, graceMs: 0, ...queue } as any });
+  const lineDrop = (queue: Partial<QueueSettings>, stock: Record<string, number> = { s: 50, m: 50 }, startsIn = 3_600_000) =>
+    api.createDrop({ startsAt: Date.now() + startsIn, products: [tee('tee', stock, { limitPerCustomer: 1 })], queue: { joinWindowMs: 7_200_000, graceMs: 0, ...queue } });
   const startNow = (dropId: string) => api.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
   const drawn = (dropId: string) =>
     eventually(async () => {
@@ -134,7 +135,7 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
         const dropId = await nodeApi.createDrop({
           startsAt: Date.now() + 3_600_000,
           products: [tee('tee', { s: 50 }, { limitPerCustomer: 1 })],
-          queue: { joinWindowMs: 7_200_000, graceMs: 1500, admitPerSecond: 2, passMs: 60_000 } as any,
+          queue: { joinWindowMs: 7_200_000, graceMs: 1500, admitPerSecond: 2, passMs: 60_000 },
         });
         const who = await newShoppers(nodeApi, 12, 6, 3000);
         await joinLine(nodeApi, dropId, who);
@@ -227,7 +228,7 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
     const plain = await api.createDrop();
     const s = who[0];
     assert.deepEqual((await api.call('POST', `/v1/drops/${plain}/line`, { token: s.token, from: s.from })).body.code, 'no-line');
-    const later = await api.createDrop({ startsAt: Date.now() + 3_600_000, queue: { joinWindowMs: 60_000 } as any });
+    const later = await api.createDrop({ startsAt: Date.now() + 3_600_000, queue: { joinWindowMs: 60_000 } });
     assert.deepEqual((await api.call('POST', `/v1/drops/${later}/line`, { token: s.token, from: s.from })).body.code, 'line-not-open');
     assert.equal((await api.call('POST', `/v1/drops/${dropId}/line`, { from: s.from })).status, 401);
     const open = await lineDrop({});
@@ -266,7 +267,7 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
     const dropId = await a.createDrop({
       startsAt: Date.now() + 3_600_000,
       products: [tee('tee', { s: 400 }, { limitPerCustomer: 1 })],
-      queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 40, passMs: 60_000 } as any,
+      queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 40, passMs: 60_000 },
     });
     const who = await newShoppers(a, 300, 16, 8000);
     // Half join on each node, at the same time.
@@ -306,7 +307,7 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
   it('makes verify-draw fail on a tampered draw: two positions swapped, or another seed revealed', async () => {
     // Tampered in the database behind the running servers, as a dishonest operator could.
     const a = apiFor(nodes[0]);
-    const dropId = await a.createDrop({ startsAt: Date.now() + 3_600_000, queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 1 } as any });
+    const dropId = await a.createDrop({ startsAt: Date.now() + 3_600_000, queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 1 } });
     await joinLine(a, dropId, await newShoppers(a, 20, 8, 9000));
     await a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
     await eventually(async () => (await a.call('GET', `/v1/drops/${dropId}`)).body.queue.drawnAt !== null, { what: 'the draw' });
@@ -336,7 +337,7 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
 
   it('goes on admitting in order on the other node when one is killed (SIGKILL) mid-admission', async () => {
     const [a, b] = nodes.map(apiFor);
-    const dropId = await a.createDrop({ startsAt: Date.now() + 3_600_000, queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 10, passMs: 60_000 } as any });
+    const dropId = await a.createDrop({ startsAt: Date.now() + 3_600_000, queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 10, passMs: 60_000 } });
     const who = await newShoppers(a, 60, 8, 9500);
     await Promise.all([joinLine(a, dropId, who.slice(0, 30), 8), joinLine(b, dropId, who.slice(30), 8)]);
     await a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });

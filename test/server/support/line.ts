@@ -1,6 +1,6 @@
 /** Shoppers in a waiting line, for the line's tests and benches. */
 import { loopbackAddress } from '../../support/loopback.js';
-import type { Api } from './api-client.js';
+import type { Api, Json } from './api-client.js';
 
 export interface Shopper {
   token: string;
@@ -60,7 +60,7 @@ export interface FairnessResult {
 export async function fairnessRun(
   near: Api,
   far: Api,
-  { group, units, line, offset = 0, openEvents }: { group: number; units: number; line: boolean; offset?: number; openEvents: (url: string) => Promise<{ next(type: string, match?: (e: { data: any }) => boolean, timeoutMs?: number): Promise<unknown>; close(): void }> },
+  { group, units, line, offset = 0, openEvents }: { group: number; units: number; line: boolean; offset?: number; openEvents: (url: string) => Promise<{ next(type: string, match?: (e: { data: Json }) => boolean, timeoutMs?: number): Promise<unknown>; close(): void }> },
 ): Promise<FairnessResult> {
   const startsAt = Date.now() + (line ? 3_600_000 : 10_000 + group * 20);
   const dropId = await near.createDrop({
