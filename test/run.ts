@@ -1,12 +1,12 @@
 /**
- * `npm test`: type check, lint (ESLint), build, server tests (node:test), browser tests
+ * `npm test`: type check, lint (ESLint), format (Prettier), build, server tests (node:test), browser tests
  * (Web Test Runner), the end-to-end tests, and the package tests (npm pack,
  * fresh install, framework type checks, generated docs), in that order; stops at the first
  * step that fails and exits non-zero. Ends with one plain line that sums every
  * suite: `tests: N passed, N failed, N skipped`.
  *
  *   npm test                 everything
- *   npm test -- server       only the steps named (typecheck, lint, build, server, browser, e2e, package)
+ *   npm test -- server       only the steps named (typecheck, lint, format, build, server, browser, e2e, package)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -32,13 +32,20 @@ const wtrCounts = (out: string): [number, number, number] => {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
 };
 const tsFiles = (dir: string) =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`).sort() : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.test.ts'))
+        .map((f) => `${dir}/${f}`)
+        .sort()
+    : [];
 
 const node = process.execPath;
 const nodeTests = (dir: string) => [node, '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...tsFiles(dir)];
 const steps: Step[] = [
   { name: 'typecheck', cmd: [node, 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'lint', cmd: [node, 'node_modules/eslint/bin/eslint.js', '.'] },
+  // `npm run format` fixes what this finds.
+  { name: 'format', cmd: [node, 'node_modules/prettier/bin/prettier.cjs', '--check', '.'] },
   { name: 'build', cmd: ['npm', 'run', '--silent', 'build'] },
   {
     name: 'server',
