@@ -80,7 +80,11 @@ try {
   });
   // The entry chunk is what the page loads; language packs stay chunks of their own, fetched only by pages in that language.
   const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; isEntry?: boolean; code?: string }[] }[];
-  const code = outputs.flatMap((o) => o.output).filter((c) => c.type === 'chunk' && c.isEntry).map((c) => c.code ?? '').join('\n');
+  const code = outputs
+    .flatMap((o) => o.output)
+    .filter((c) => c.type === 'chunk' && c.isEntry)
+    .map((c) => c.code ?? '')
+    .join('\n');
   rows.push({ name: 'page with countdown + product card only (English)', ...sizes(Buffer.from(code)) });
 } catch (err) {
   console.error(`bench/bundle: could not build the countdown+card page: ${(err as Error).message}`);
@@ -91,7 +95,13 @@ try {
 printTable(
   'bundle sizes (minified; gzip -9; brotli q11)',
   ['what', 'min', 'gzip', 'brotli', 'budget (gzip)'],
-  rows.map((r) => [r.name, kb(r.min), kb(r.gzip), kb(r.brotli), r.budget ? `${kb(r.budget)} ${r.gzip <= r.budget ? `ok, ${r.budget - r.gzip} B under` : `OVER by ${r.gzip - r.budget} B`}` : '']),
+  rows.map((r) => [
+    r.name,
+    kb(r.min),
+    kb(r.gzip),
+    kb(r.brotli),
+    r.budget ? `${kb(r.budget)} ${r.gzip <= r.budget ? `ok, ${r.budget - r.gzip} B under` : `OVER by ${r.gzip - r.budget} B`}` : '',
+  ]),
 );
 
 // Where the script-tag module's bytes come from, so a budget discussion starts from figures.

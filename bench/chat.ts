@@ -29,7 +29,10 @@ import { SseClient } from './lib/sse-client.js';
 import { summarize } from './lib/stats.js';
 import { fmt, printTable } from './lib/table.js';
 
-const flags = intFlags({ viewers: 10_000, rate: 50, seconds: 20, sampled: 500 }, 'usage: bench/chat.ts [--viewers V] [--rate messages/s] [--seconds S] [--sampled N]');
+const flags = intFlags(
+  { viewers: 10_000, rate: 50, seconds: 20, sampled: 500 },
+  'usage: bench/chat.ts [--viewers V] [--rate messages/s] [--seconds S] [--sampled N]',
+);
 const CONNECT_BATCH = 250;
 
 const probeDir = mkdtempSync(join(tmpdir(), 'live-drop-chat-bench-'));
@@ -141,7 +144,22 @@ try {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   printTable(
     `chat: ${flags.viewers} viewers on one node (PGlite), ${flags.rate} messages/s for ${flags.seconds} s`,
-    ['messages', 'refused', 'deliveries', 'missed', 'p50 ms', 'p99 ms', 'max ms', 'chat ev/viewer/s', 'max chat ev/s', 'all ev/viewer/s', 'live mem/viewer', 'after chat', 'RSS/viewer', 'connect s'],
+    [
+      'messages',
+      'refused',
+      'deliveries',
+      'missed',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'chat ev/viewer/s',
+      'max chat ev/s',
+      'all ev/viewer/s',
+      'live mem/viewer',
+      'after chat',
+      'RSS/viewer',
+      'connect s',
+    ],
     [
       [
         sent,
@@ -164,7 +182,7 @@ try {
   console.log(
     `\nlatency: from sending a message's POST to the chat event carrying it, at ${sampledViewers} sampled viewers (client and server share the machine's 2 cores);` +
       '\nev/viewer/s: events each viewer received per second while messages were posted (chat alone, and every type: viewers, reactions, chat);' +
-      '\nlive mem/viewer: growth of the server\'s V8 heap + external memory after a forced full GC, / V, once connected and after the chat.' +
+      "\nlive mem/viewer: growth of the server's V8 heap + external memory after a forced full GC, / V, once connected and after the chat." +
       `\ngoals (issue 19): p99 ≤ 300 ms (here ${fmt(s.p99)} ms); ≤ 10 events per viewer per second (here ${fmt(perViewerPerSecond(allEvents))}); memory within the fan-out goal, ≤ 15 KB per viewer.`,
   );
 } finally {

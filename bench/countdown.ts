@@ -76,11 +76,13 @@ try {
         page.on('requestfailed', (r) => console.log('failed:', r.url(), r.failure()?.errorText));
       }
       await page.goto(`${site.url}/?backend=${encodeURIComponent(proxy.url)}&drop=${encodeURIComponent(drop.id)}`);
-      const times = await page.evaluate(
-        () => Promise.race([(window as unknown as { __times: Promise<Record<string, number>> }).__times, new Promise((r) => setTimeout(() => r(null), 60_000))]),
-      ) as Record<string, number> & { error?: string } | null;
+      const times = (await page.evaluate(() =>
+        Promise.race([(window as unknown as { __times: Promise<Record<string, number>> }).__times, new Promise((r) => setTimeout(() => r(null), 60_000))]),
+      )) as (Record<string, number> & { error?: string }) | null;
       if (!times || 'error' in times)
-        throw new Error(`run ${run + 1}: the countdown never turned live (state ${await page.getAttribute('drop-countdown', 'state')}, ${times?.error ?? 'timed out'})`);
+        throw new Error(
+          `run ${run + 1}: the countdown never turned live (state ${await page.getAttribute('drop-countdown', 'state')}, ${times?.error ?? 'timed out'})`,
+        );
       rows.push({ shift, live: times.live - startsAt, painted: times.painted - startsAt, event: (times.event ?? Number.NaN) - startsAt });
     } finally {
       await context.close();
@@ -98,6 +100,19 @@ const stat = (name: string, xs: number[]) => [name, Math.min(...xs), median(xs),
 printTable(
   `countdown: ${flags.runs} runs, browser clock ±1 h, +${flags.latency} ms each way (RTT ≈ ${2 * flags.latency} ms)`,
   ['error vs server start (ms)', 'min', 'median', 'max'],
-  [stat('state="live" set', rows.map((r) => r.live)), stat('frame painted (displayed)', rows.map((r) => r.painted)), stat('drop-started fired', rows.map((r) => r.event))],
+  [
+    stat(
+      'state="live" set',
+      rows.map((r) => r.live),
+    ),
+    stat(
+      'frame painted (displayed)',
+      rows.map((r) => r.painted),
+    ),
+    stat(
+      'drop-started fired',
+      rows.map((r) => r.event),
+    ),
+  ],
 );
 console.log('\nper run (ms, painted): ' + rows.map((r) => `${r.shift > 0 ? '+1h' : '-1h'} ${r.painted.toFixed(0)}`).join(', '));

@@ -191,7 +191,7 @@ const onePg = p99('1 node, PostgreSQL');
 const twoPg = p99('2 nodes, PostgreSQL');
 console.log(
   '\nlatency: from sending the stock PUT to the event reaching each viewer (client and servers share 2 cores);' +
-    '\nlive mem/viewer: growth of the servers\' V8 heap + external memory after a forced full GC, divided by V;' +
+    "\nlive mem/viewer: growth of the servers' V8 heap + external memory after a forced full GC, divided by V;" +
     '\nRSS/viewer: growth of their resident memory over the same span (includes what the allocator keeps).' +
     `\ngoals: p99 ≤ 200 ms on one node (PGlite: ${fmt(p99('1 node, PGlite'))} ms); live memory ≤ 15 KB per viewer` +
     (Number.isFinite(twoPg) ? `; two PostgreSQL nodes add ≤ 50 ms at p99 (here ${fmt(twoPg - onePg)} ms: ${fmt(twoPg)} vs ${fmt(onePg)} on one node)` : ''),

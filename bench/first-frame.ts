@@ -47,7 +47,6 @@ const PAGE = playerPage(`
   });
 `);
 
-
 const server = await startReferenceServer();
 const site = await startSite(PAGE);
 const client = new HttpClient(server.url);

@@ -24,7 +24,14 @@ const flags = intFlags(
   'usage: bench/history.ts [--seed S] [--runs R] [--ops N] [--duration SECONDS] [--clients C] [--shoppers K] [--kills X]',
 );
 const firstSeed = flags.seed || 1 + Math.floor(Math.random() * 1_000_000);
-const options = { maxOps: flags.ops, durationMs: flags.duration * 1000, clients: flags.clients, shoppers: flags.shoppers, kills: flags.kills, log: (m: string) => console.log(`  ${m}`) };
+const options = {
+  maxOps: flags.ops,
+  durationMs: flags.duration * 1000,
+  clients: flags.clients,
+  shoppers: flags.shoppers,
+  kills: flags.kills,
+  log: (m: string) => console.log(`  ${m}`),
+};
 
 const results: HistoryRunResult[] = [];
 for (let r = 0; r < flags.runs; r++) {
@@ -32,7 +39,8 @@ for (let r = 0; r < flags.runs; r++) {
   console.log(`PGlite, seed ${seed} …`);
   results.push(await historyRun({ ...options, seed }));
 }
-if (!process.env.TEST_DATABASE_URL) console.log('\nhistory on PostgreSQL: skipped (set TEST_DATABASE_URL to a role that may CREATE DATABASE; each run gets a fresh one)');
+if (!process.env.TEST_DATABASE_URL)
+  console.log('\nhistory on PostgreSQL: skipped (set TEST_DATABASE_URL to a role that may CREATE DATABASE; each run gets a fresh one)');
 else {
   for (let r = 0; r < flags.runs; r++) {
     const seed = firstSeed + r;
@@ -48,11 +56,45 @@ else {
 
 const rows: Cell[][] = results.map((r) => {
   const t = tally(r.run);
-  return [r.storage, r.run.seed, t.operations, (t.operations / r.run.trafficMs) * 1000, t.reserved, t.replays, t.confirmed, t.cancelled, t.refused, t.unanswered, t.hostEdits, t.kills, t.samples, r.run.trafficMs / 1000, r.totalMs / 1000, r.violations.length];
+  return [
+    r.storage,
+    r.run.seed,
+    t.operations,
+    (t.operations / r.run.trafficMs) * 1000,
+    t.reserved,
+    t.replays,
+    t.confirmed,
+    t.cancelled,
+    t.refused,
+    t.unanswered,
+    t.hostEdits,
+    t.kills,
+    t.samples,
+    r.run.trafficMs / 1000,
+    r.totalMs / 1000,
+    r.violations.length,
+  ];
 });
 printTable(
   `history: ${flags.runs} runs per storage from seed ${firstSeed}, ≤ ${flags.ops} operations or ${flags.duration} s of traffic each, ${flags.clients} clients, ${flags.shoppers} shoppers, ${flags.kills} SIGKILLs`,
-  ['storage', 'seed', 'ops', 'ops/s', 'granted', 'replayed', 'confirmed', 'cancelled', 'refused', 'no answer', 'host edits', 'kills', 'samples', 'traffic s', 'total s', 'violations'],
+  [
+    'storage',
+    'seed',
+    'ops',
+    'ops/s',
+    'granted',
+    'replayed',
+    'confirmed',
+    'cancelled',
+    'refused',
+    'no answer',
+    'host edits',
+    'kills',
+    'samples',
+    'traffic s',
+    'total s',
+    'violations',
+  ],
   rows,
 );
 console.log(
@@ -61,5 +103,6 @@ console.log(
     '\ntraffic s includes the restarts; total s includes start-up, settling (every hold lapses and is swept) and the checks.',
 );
 const failed = results.filter((r) => r.violations.length);
-for (const r of failed) console.log(`\n${r.storage}\n${explain(r.run, r.violations, { rerun: `node --import tsx bench/history.ts --runs 1 --seed ${r.run.seed}` })}`);
+for (const r of failed)
+  console.log(`\n${r.storage}\n${explain(r.run, r.violations, { rerun: `node --import tsx bench/history.ts --runs 1 --seed ${r.run.seed}` })}`);
 process.exit(failed.length ? 1 : 0);

@@ -101,9 +101,20 @@ try {
   );
   const joinSeconds = (performance.now() - t0) / 1000;
   const joins = summarize(latencies);
-  printTable(`${flags.shoppers} joins sent evenly over ${flags.seconds} s`, ['joins', 'answers', 'all answered after', 'p50', 'p99', 'max'], [
-    [String(flags.shoppers), [...statuses].map(([s, n]) => `${n}×${s}`).join(' '), `${fmt(joinSeconds)} s`, `${fmt(joins.p50)} ms`, `${fmt(joins.p99)} ms`, `${fmt(joins.max)} ms`],
-  ]);
+  printTable(
+    `${flags.shoppers} joins sent evenly over ${flags.seconds} s`,
+    ['joins', 'answers', 'all answered after', 'p50', 'p99', 'max'],
+    [
+      [
+        String(flags.shoppers),
+        [...statuses].map(([s, n]) => `${n}×${s}`).join(' '),
+        `${fmt(joinSeconds)} s`,
+        `${fmt(joins.p50)} ms`,
+        `${fmt(joins.p99)} ms`,
+        `${fmt(joins.max)} ms`,
+      ],
+    ],
+  );
 
   // The start: the draw at the cutoff, then admission at the configured rate.
   const started = performance.now();
@@ -120,17 +131,21 @@ try {
   const seconds = (measureMs + 1000) / 1000;
   const perViewer = (counts: number[]) => counts.reduce((a, b) => a + b, 0) / counts.length / seconds;
   const maxPerViewer = Math.max(...lineEvents) / seconds;
-  printTable('the start: draw and admission, seen by the viewers', ['draw seen after the start', 'places drawn', 'admitted (configured)', 'admitted (measured)', 'line events/viewer/s', 'max', 'all events/viewer/s'], [
+  printTable(
+    'the start: draw and admission, seen by the viewers',
+    ['draw seen after the start', 'places drawn', 'admitted (configured)', 'admitted (measured)', 'line events/viewer/s', 'max', 'all events/viewer/s'],
     [
-      drawn ? `${fmt(drawn.at - started, 0)} ms` : 'never',
-      String(last?.total ?? 0),
-      `${flags.rate}/s`,
-      `${fmt(measured)}/s`,
-      fmt(perViewer(lineEvents), 2),
-      fmt(maxPerViewer, 2),
-      fmt(perViewer(allEvents), 2),
+      [
+        drawn ? `${fmt(drawn.at - started, 0)} ms` : 'never',
+        String(last?.total ?? 0),
+        `${flags.rate}/s`,
+        `${fmt(measured)}/s`,
+        fmt(perViewer(lineEvents), 2),
+        fmt(maxPerViewer, 2),
+        fmt(perViewer(allEvents), 2),
+      ],
     ],
-  ]);
+  );
   console.log(`\n${flags.viewers} viewers for ${fmt(seconds)} s; admitted through ${last?.admittedThrough ?? 0} of ${last?.total ?? 0}.`);
   if (perViewer(lineEvents) > 2) console.log('GOAL MISSED: more than 2 line events per viewer per second');
   viewers.forEach((v) => v.close());
@@ -144,9 +159,19 @@ try {
     const rows = [];
     for (const line of [false, true]) {
       const r = await fairnessRun(near, far, { group: flags.group, units: flags.units, line, offset: line ? 2 * flags.group : 0, openEvents });
-      rows.push([line ? 'with the line' : 'without a line', String(r.units), String(r.nearUnits), String(r.farUnits), `${fmt((r.farUnits / r.units) * 100)} %`]);
+      rows.push([
+        line ? 'with the line' : 'without a line',
+        String(r.units),
+        String(r.nearUnits),
+        String(r.farUnits),
+        `${fmt((r.farUnits / r.units) * 100)} %`,
+      ]);
     }
-    printTable(`fairness: ${flags.group} near + ${flags.group} far (${flags.far} ms each way) for ${flags.units} units`, ['', 'units sold', 'near group', 'far group', 'far share'], rows);
+    printTable(
+      `fairness: ${flags.group} near + ${flags.group} far (${flags.far} ms each way) for ${flags.units} units`,
+      ['', 'units sold', 'near group', 'far group', 'far share'],
+      rows,
+    );
   } finally {
     await proxy.close();
   }

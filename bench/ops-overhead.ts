@@ -25,11 +25,14 @@ import { fmt, printTable } from './lib/table.js';
 
 const flags = intFlags(
   { shoppers: 2000, stock: 200, variants: 4, rounds: 3, 'scrape-ms': 15_000 },
-  'usage: bench/ops-overhead.ts [--shoppers N] [--stock S] [--variants K] [--rounds R] [--scrape-ms MS (default 15000, Prometheus\' usual interval)]',
+  "usage: bench/ops-overhead.ts [--shoppers N] [--stock S] [--variants K] [--rounds R] [--scrape-ms MS (default 15000, Prometheus' usual interval)]",
 );
 
 type Mode = 'on' | 'off';
-const ARGS: Record<Mode, string[]> = { on: ['--metrics-port', '0', '--log-level', 'info', '--log-format', 'json'], off: ['--log-level', 'warn', '--log-format', 'json'] };
+const ARGS: Record<Mode, string[]> = {
+  on: ['--metrics-port', '0', '--log-level', 'info', '--log-format', 'json'],
+  off: ['--log-level', 'warn', '--log-format', 'json'],
+};
 
 /** CPU seconds (user + system) the process has used so far; NaN where /proc is missing. */
 function cpuSeconds(pid: number): number {
@@ -104,10 +107,24 @@ async function compare(label: string, databaseUrl?: string) {
   }
   printTable(
     `ops overhead, ${label}: rush of ${flags.shoppers} shoppers for ${flags.stock} units, ${flags.rounds} rounds`,
-    ['mode', ...results.on.map((_, i) => `run ${i + 1} answers/s`), 'median answers/s', 'median p99 ms', ...results.on.map((_, i) => `run ${i + 1} CPU ms/answer`), 'median CPU ms/answer'],
+    [
+      'mode',
+      ...results.on.map((_, i) => `run ${i + 1} answers/s`),
+      'median answers/s',
+      'median p99 ms',
+      ...results.on.map((_, i) => `run ${i + 1} CPU ms/answer`),
+      'median CPU ms/answer',
+    ],
     (['off', 'on'] as Mode[]).map((mode) => {
       const rs = results[mode];
-      return [mode, ...rs.map((r) => r.perSec), median(rs.map((r) => r.perSec)), median(rs.map((r) => r.p99)), ...rs.map((r) => fmt(r.cpuMs, 3)), fmt(median(rs.map((r) => r.cpuMs)), 3)];
+      return [
+        mode,
+        ...rs.map((r) => r.perSec),
+        median(rs.map((r) => r.perSec)),
+        median(rs.map((r) => r.p99)),
+        ...rs.map((r) => fmt(r.cpuMs, 3)),
+        fmt(median(rs.map((r) => r.cpuMs)), 3),
+      ];
     }),
   );
   const ratio = (key: 'perSec' | 'cpuMs') => median(results.on.map((r) => r[key])) / median(results.off.map((r) => r[key]));
@@ -133,7 +150,12 @@ function perRequestCost(): { logUs: number; metricsUs: number } {
     const used = process.cpuUsage(before);
     return (used.user + used.system) / n;
   };
-  const logUs = time((i) => log.info({ reqId: '3f0c9b7e-1f7a-4f7e-9a51-2f1f4a9e2d10', method: 'POST', route: '/v1/drops/:dropId/reservations', status: i % 10 ? 409 : 201, ms: 12.3 }, 'request'));
+  const logUs = time((i) =>
+    log.info(
+      { reqId: '3f0c9b7e-1f7a-4f7e-9a51-2f1f4a9e2d10', method: 'POST', route: '/v1/drops/:dropId/reservations', status: i % 10 ? 409 : 201, ms: 12.3 },
+      'request',
+    ),
+  );
   const metricsUs = time((i) => {
     metrics.httpRequest('POST', '/v1/drops/:dropId/reservations', i % 10 ? 409 : 201, 0.0123, false);
     metrics.reservation(i % 10 ? 'sold-out' : 'granted');
@@ -147,4 +169,6 @@ console.log(`\nper request, in-process: log line ${fmt(cost.logUs, 2)} µs CPU, 
 await compare('PGlite');
 const pg = postgresUrl('ops overhead');
 if (pg) await compare('PostgreSQL', pg);
-console.log(`\non: --metrics-port 0 --log-level info (a JSON line per request, metrics recorded, /metrics scraped every ${flags['scrape-ms']} ms); off: --log-level warn, no metrics port.`);
+console.log(
+  `\non: --metrics-port 0 --log-level info (a JSON line per request, metrics recorded, /metrics scraped every ${flags['scrape-ms']} ms); off: --log-level warn, no metrics port.`,
+);

@@ -96,7 +96,14 @@ try {
   rmSync(clean, { recursive: true, force: true });
 
   rows.push(['first start (fresh migrated directory)', first.listening, '–', '–', '–', '–']);
-  rows.push([`start after SIGKILL (after a ${flags.shoppers}-shopper rush)`, afterKill.listening, afterKill.answering, crashPhases.open, crashPhases.migrate, crashPhases.query]);
+  rows.push([
+    `start after SIGKILL (after a ${flags.shoppers}-shopper rush)`,
+    afterKill.listening,
+    afterKill.answering,
+    crashPhases.open,
+    crashPhases.migrate,
+    crashPhases.query,
+  ]);
   rows.push(['start after a second SIGKILL (right after recovering)', again.listening, again.answering, '–', '–', '–']);
   rows.push(['start after SIGTERM (clean shutdown)', cleanStart.listening, cleanStart.answering, cleanPhases.open, cleanPhases.migrate, cleanPhases.query]);
 } finally {

@@ -49,7 +49,9 @@ async function runOn(setup: string, storage: Storage, nodeCount: number, batchin
   const env = { RESERVATION_BATCHING: batching ? 'on' : 'off' };
   const nodes: RunningServer[] = [];
   for (let i = 0; i < nodeCount; i++)
-    nodes.push(await startReferenceServer({ ...(storage.kind === 'postgres' ? { databaseUrl: storage.url } : { dataDir: storage.dir }), env, startTimeoutMs: 300_000 }));
+    nodes.push(
+      await startReferenceServer({ ...(storage.kind === 'postgres' ? { databaseUrl: storage.url } : { dataDir: storage.dir }), env, startTimeoutMs: 300_000 }),
+    );
   const clients = nodes.map((n) => new HttpClient(n.url, { maxSockets: Math.ceil(connections / nodeCount), spreadSources: true }));
   try {
     const host = clients[0];
@@ -61,7 +63,13 @@ async function runOn(setup: string, storage: Storage, nodeCount: number, batchin
 
     const started = performance.now();
     // Shopper i reserves through node i % nodeCount (a token made on one node is good on every node).
-    const perNode = clients.map((c, n) => rush(c, target, tokens.filter((_, i) => i % nodeCount === n)));
+    const perNode = clients.map((c, n) =>
+      rush(
+        c,
+        target,
+        tokens.filter((_, i) => i % nodeCount === n),
+      ),
+    );
     const attempts: RushAttempt[] = (await Promise.all(perNode)).flat();
     const seconds = (performance.now() - started) / 1000;
 
@@ -108,7 +116,10 @@ for (const batching of [false, true]) {
 const database = await benchDatabase('rush');
 if (database) {
   const pg: Storage = { kind: 'postgres', label: 'PostgreSQL', url: database.url };
-  for (const [setup, nodeCount] of [['PostgreSQL, 1 node', 1], ['PostgreSQL, 2 nodes', 2]] as const) {
+  for (const [setup, nodeCount] of [
+    ['PostgreSQL, 1 node', 1],
+    ['PostgreSQL, 2 nodes', 2],
+  ] as const) {
     for (const batching of [false, true]) rows.push(await runOn(setup, pg, nodeCount, batching));
   }
   const ceiling = await conditionalUpdateCeiling(pg, flags.shoppers, flags.variants);
@@ -149,7 +160,7 @@ console.log(
   '\nanswers/s counts every reservation answered (granted or refused) from the first request to the last answer;' +
     '\ndb UPDATE/s: the single-statement hot-row UPDATE (takeStock: available = available - 1 WHERE … AND available >= 1),' +
     '\none transaction each, looped straight against the same storage after the servers stopped' +
-    '\n(PGlite: one loop, its only connection; PostgreSQL: one loop per connection of a server\'s pool).' +
+    "\n(PGlite: one loop, its only connection; PostgreSQL: one loop per connection of a server's pool)." +
     '\ngoals: server/db ≥ 100 % with batching on, on every setup' +
     (pgAfter ? `; p99 ≤ 1000 ms for ${flags.shoppers} shoppers on PostgreSQL: ${fmt(pgAfter.p99)} ms, ${pgAfter.p99 <= 1000 ? 'met' : 'NOT met'}` : ''),
 );

@@ -36,7 +36,7 @@ async function host(method, path, body) {
   });
   if (!res.ok) {
     const problem = await res.json().catch(() => ({}));
-    const message = res.status === 401 || res.status === 403 ? 'The host token was not accepted.' : problem.detail ?? problem.title ?? `HTTP ${res.status}`;
+    const message = res.status === 401 || res.status === 403 ? 'The host token was not accepted.' : (problem.detail ?? problem.title ?? `HTTP ${res.status}`);
     toast(message, true);
     throw new Error(message);
   }
@@ -63,8 +63,12 @@ const hostRoutes = {
 $('line-on').addEventListener('click', () =>
   host('PATCH', hostRoutes.drop(), { queue: {} }).then(() => toast('The drop has a waiting line: shoppers can join before the start.')),
 );
-$('line-pause').addEventListener('click', () => host('POST', hostRoutes.linePause()).then((queue) => (drop.queue = queue) && (render(), toast('Admission paused.'))));
-$('line-resume').addEventListener('click', () => host('POST', hostRoutes.lineResume()).then((queue) => (drop.queue = queue) && (render(), toast('Admission resumed.'))));
+$('line-pause').addEventListener('click', () =>
+  host('POST', hostRoutes.linePause()).then((queue) => (drop.queue = queue) && (render(), toast('Admission paused.'))),
+);
+$('line-resume').addEventListener('click', () =>
+  host('POST', hostRoutes.lineResume()).then((queue) => (drop.queue = queue) && (render(), toast('Admission resumed.'))),
+);
 
 $('start').addEventListener('click', () => host('POST', hostRoutes.start()).then(() => toast('The show is live.')));
 $('end').addEventListener('click', () => {
@@ -264,7 +268,10 @@ $('chat-enabled').addEventListener('change', (event) =>
 $('chat-settings').addEventListener('submit', (event) => {
   event.preventDefault();
   const slowModeSeconds = Math.max(0, Math.min(3600, Math.floor(Number($('chat-slow').value) || 0)));
-  const blockedTerms = $('chat-terms').value.split(',').map((t) => t.trim()).filter(Boolean);
+  const blockedTerms = $('chat-terms')
+    .value.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   void host('PATCH', hostRoutes.chat(), { slowModeSeconds, blockedTerms }).then(() => toast('Chat settings saved.'));
 });
 $('chat-log').addEventListener('click', (event) => {
@@ -327,7 +334,11 @@ function renderChat() {
 async function refresh() {
   if (!token) return;
   try {
-    const [reservations, sales, chat] = await Promise.all([host('GET', hostRoutes.reservations()), host('GET', hostRoutes.sales()), host('GET', hostRoutes.chat())]);
+    const [reservations, sales, chat] = await Promise.all([
+      host('GET', hostRoutes.reservations()),
+      host('GET', hostRoutes.sales()),
+      host('GET', hostRoutes.chat()),
+    ]);
     muted = chat.muted;
     if (document.activeElement !== $('chat-terms')) $('chat-terms').value = chat.blockedTerms.join(', ');
     renderChat();

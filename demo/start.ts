@@ -89,8 +89,7 @@ function startBackend(args: string[]): Promise<{ child: ChildProcess; url: strin
 function openBrowser(url: string): void {
   const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
   if (flags['no-open'] || process.env.CI || !process.stdout.isTTY || !hasDisplay) return;
-  const [cmd, ...args] =
-    process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '', url] : ['xdg-open', url];
+  const [cmd, ...args] = process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '', url] : ['xdg-open', url];
   const opener = spawn(cmd, args, { stdio: 'ignore', detached: true });
   opener.on('error', () => {}); // no opener installed: the printed URL is enough
   opener.unref();
@@ -98,8 +97,7 @@ function openBrowser(url: string): void {
 
 const port = portNumber('port');
 const backendPort = portNumber('backend-port');
-if (!existsSync(resolve(root, flags.dist, 'live-drop.js')))
-  fail(`${flags.dist}/live-drop.js is missing: run \`npm run build\` first (\`npm start\` does).`);
+if (!existsSync(resolve(root, flags.dist, 'live-drop.js'))) fail(`${flags.dist}/live-drop.js is missing: run \`npm run build\` first (\`npm start\` does).`);
 await ensureFree(port, 'port');
 await ensureFree(backendPort, 'backend-port');
 
@@ -122,16 +120,24 @@ const siteOrigins = [site.url, site.url.replace('//localhost:', '//127.0.0.1:')]
 let backend: { child: ChildProcess; url: string; metrics: string };
 try {
   backend = await startBackend([
-    '--port', String(backendPort),
-    '--host', flags.host,
-    '--data-dir', flags['data-dir'],
-    '--host-token', config.hostToken,
-    '--allowed-origins', [...new Set(siteOrigins)].join(','),
+    '--port',
+    String(backendPort),
+    '--host',
+    flags.host,
+    '--data-dir',
+    flags['data-dir'],
+    '--host-token',
+    config.hostToken,
+    '--allowed-origins',
+    [...new Set(siteOrigins)].join(','),
     '--seed-demo',
-    '--metrics-port', String(portNumber('metrics-port')),
+    '--metrics-port',
+    String(portNumber('metrics-port')),
     // The terminal shows the demo's URLs, warnings and errors, not a line per video segment.
-    '--log-level', 'warn',
-    '--log-format', process.stdout.isTTY ? 'pretty' : 'json',
+    '--log-level',
+    'warn',
+    '--log-format',
+    process.stdout.isTTY ? 'pretty' : 'json',
     ...(flags['demo-start-in'] ? ['--demo-start-in', flags['demo-start-in']] : []),
   ]);
 } catch (err) {

@@ -21,7 +21,7 @@ interface Box {
 /** The top-level boxes of an ISO BMFF file (32-bit sizes: the clip is small). */
 function topLevelBoxes(bytes: Buffer): Box[] {
   const boxes: Box[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const size = bytes.readUInt32BE(at);
     if (size < 8) throw new Error(`box at ${at} has size ${size}: not a file this script can read`);
     boxes.push({ type: bytes.toString('latin1', at + 4, at + 8), start: at, end: at + size });
@@ -40,15 +40,21 @@ const boxes = topLevelBoxes(readFileSync(file));
 const moov = boxes.findIndex((b) => b.type === 'moov');
 if (moov < 0) throw new Error(`${file} has no moov box`);
 const header = { start: 0, end: boxes[moov].end };
-const fragments = boxes.filter((b) => b.type === 'moof').map((moof) => {
-  const mdat = boxes[boxes.indexOf(moof) + 1];
-  if (mdat?.type !== 'mdat') throw new Error(`the moof at ${moof.start} is not followed by its mdat`);
-  return { start: moof.start, end: mdat.end };
-});
+const fragments = boxes
+  .filter((b) => b.type === 'moof')
+  .map((moof) => {
+    const mdat = boxes[boxes.indexOf(moof) + 1];
+    if (mdat?.type !== 'mdat') throw new Error(`the moof at ${moof.start} is not followed by its mdat`);
+    return { start: moof.start, end: mdat.end };
+  });
 if (fragments.length % perSegment !== 0) throw new Error(`${fragments.length} fragments do not make whole segments of ${perSegment}`);
 
 // Video packets in decode order with their byte position and key-frame flag, and their timing.
-const packets = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,duration_time,pos,flags', '-of', 'csv=p=0', file], { encoding: 'utf8' })
+const packets = execFileSync(
+  'ffprobe',
+  ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,duration_time,pos,flags', '-of', 'csv=p=0', file],
+  { encoding: 'utf8' },
+)
   .trim()
   .split('\n')
   .map((line) => {

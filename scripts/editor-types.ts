@@ -57,9 +57,7 @@ function elementProps(element: ElementInfo, fw: Framework): string {
   const indent = '        ';
   const own = [
     ...element.attributes.map((a) => `${doc(a.description, indent)}${indent}${key(a.name)}?: ${propType(element, a)};`),
-    ...element.events.map(
-      (e) => `${doc(e.description, indent)}${indent}${key(fw.listener(e.name))}?: (event: EventOf<'${e.name}'>) => void;`,
-    ),
+    ...element.events.map((e) => `${doc(e.description, indent)}${indent}${key(fw.listener(e.name))}?: (event: EventOf<'${e.name}'>) => void;`),
   ];
   const names = element.attributes.map((a) => `'${a.name}'`).join(' | ') || 'never';
   return `Omit<Base<${element.className}>, ${names}> & {\n${own.join('\n')}\n      }`;
@@ -67,9 +65,7 @@ function elementProps(element: ElementInfo, fw: Framework): string {
 
 function jsxTypes(elements: ElementInfo[], fw: Framework): string {
   const imports = elements.map((e) => `import type { ${e.className} } from '${e.npmModule}';`).join('\n');
-  const entries = elements
-    .map((e) => `${doc(e.summary, '      ')}      '${e.tagName}': ${elementProps(e, fw)};`)
-    .join('\n');
+  const entries = elements.map((e) => `${doc(e.summary, '      ')}      '${e.tagName}': ${elementProps(e, fw)};`).join('\n');
   return `${HEADER}${imports}
 
 ${fw.base}

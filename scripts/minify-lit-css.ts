@@ -68,10 +68,7 @@ function collapse(raw: string): string {
 
 /** A selector (list): no space around `,` `>` `+` `~`, attribute values unquoted where they are identifiers. */
 function minifySelector(selector: string): string {
-  return outsideStrings(selector, (code) => code.replace(/ ?([,>+~]) ?/g, '$1')).replace(
-    /(\[[-\w]+[~|^$*]?=)(['"])(-?[_a-zA-Z][-\w]*)\2\]/g,
-    '$1$3]',
-  );
+  return outsideStrings(selector, (code) => code.replace(/ ?([,>+~]) ?/g, '$1')).replace(/(\[[-\w]+[~|^$*]?=)(['"])(-?[_a-zA-Z][-\w]*)\2\]/g, '$1$3]');
 }
 
 /** A property value, or a media / container condition. */

@@ -21,9 +21,7 @@ const code = (text: string) => '`' + text.replace(/\|/g, '\\|') + '`';
 
 function table(head: string[], rows: string[][]): string {
   if (rows.length === 0) return '_None yet._';
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
-    '\n',
-  );
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
 /** Rows for one element list per element; `where` names the element when a row may apply to several. */
@@ -49,7 +47,11 @@ function tokensTable(elements: ElementInfo[]): string {
     return [code(name), [...t.defaults].map(code).join(', ') || ' ', uses.join('<br>'), tags.join(', ')];
   });
   // Without any `@cssprop [--x=default]` in the JSDoc, a column of blanks says nothing.
-  if (rows.every((r) => r[1] === ' ')) return table(['custom property', 'what it styles', 'used by'], rows.map((r) => [r[0], r[2], r[3]]));
+  if (rows.every((r) => r[1] === ' '))
+    return table(
+      ['custom property', 'what it styles', 'used by'],
+      rows.map((r) => [r[0], r[2], r[3]]),
+    );
   return table(['custom property', 'default', 'what it styles', 'used by'], rows);
 }
 
@@ -72,20 +74,36 @@ export function tables(elements: ElementInfo[]): Record<string, string> {
     ),
     attributes: table(
       ['element', 'attribute', 'type', 'description'],
-      perElement(elements, (e) => e.attributes, (a, e) => [tag(e), code(a.name), code(attributeValueType(a)), cell(a.description)]),
+      perElement(
+        elements,
+        (e) => e.attributes,
+        (a, e) => [tag(e), code(a.name), code(attributeValueType(a)), cell(a.description)],
+      ),
     ),
     events: table(
       ['element', 'event', '`detail`', 'description'],
-      perElement(elements, (e) => e.events, (ev, e) => [tag(e), code(ev.name), ...eventRow(ev)]),
+      perElement(
+        elements,
+        (e) => e.events,
+        (ev, e) => [tag(e), code(ev.name), ...eventRow(ev)],
+      ),
     ),
     tokens: tokensTable(elements),
     parts: table(
       ['element', 'part', 'description'],
-      perElement(elements, (e) => e.cssParts, (p, e) => [tag(e), code(p.name), cell(p.description)]),
+      perElement(
+        elements,
+        (e) => e.cssParts,
+        (p, e) => [tag(e), code(p.name), cell(p.description)],
+      ),
     ),
     slots: table(
       ['element', 'slot', 'description'],
-      perElement(elements, (e) => e.slots, (s, e) => [tag(e), s.name ? code(s.name) : '(default)', cell(s.description)]),
+      perElement(
+        elements,
+        (e) => e.slots,
+        (s, e) => [tag(e), s.name ? code(s.name) : '(default)', cell(s.description)],
+      ),
     ),
   };
 }

@@ -37,14 +37,15 @@ const packagePlugin: Plugin = {
       const range = pkg.dependencies[name];
       if (!range) return { errors: [{ text: `server/ imports "${name}": add it to packages/live-drop-server/package.json dependencies` }] };
       const repoRange = rootPkg.dependencies?.[name] ?? rootPkg.devDependencies?.[name];
-      if (repoRange !== range)
-        return { errors: [{ text: `"${name}" is ${range} in the server package but ${repoRange} in the repository: keep them equal` }] };
+      if (repoRange !== range) return { errors: [{ text: `"${name}" is ${range} in the server package but ${repoRange} in the repository: keep them equal` }] };
       return { path, external: true };
     });
     b.onLoad({ filter: /\.ts$/ }, ({ path }) => {
       let source = readFileSync(path, 'utf8');
       source = source.replace(/new URL\((['"])([^'"]+)\1, import\.meta\.url\)/g, (_match, _q, rel: string) => {
-        const target = relative(root, resolve(dirname(path), rel)).split('\\').join('/');
+        const target = relative(root, resolve(dirname(path), rel))
+          .split('\\')
+          .join('/');
         assets.add(target);
         return `new URL('./assets/${target}${rel.endsWith('/') ? '/' : ''}', import.meta.url)`;
       });

@@ -35,12 +35,7 @@ export function templatePieces(code: string, fileName: string, tag: string): Tem
 }
 
 /** Replaces the text of every piece of every tag`…` template with `rewrite`'s; undefined when the module has none. */
-export function rewriteTemplates(
-  code: string,
-  fileName: string,
-  tag: string,
-  rewrite: (raw: string, piece: TemplatePiece) => string,
-): string | undefined {
+export function rewriteTemplates(code: string, fileName: string, tag: string, rewrite: (raw: string, piece: TemplatePiece) => string): string | undefined {
   const pieces = templatePieces(code, fileName, tag);
   if (!pieces.length) return undefined;
   let result = code;

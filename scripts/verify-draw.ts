@@ -85,7 +85,10 @@ async function main() {
     const mine = placeIdOf(record.dropId, values.token);
     const place = record.places.find((p) => p.placeId === mine);
     if (!place) problems.push(`your place ${mine} is not in the record`);
-    else console.log(`your place ${mine}: position ${place.position}${place.joinedAt <= record.cutoff ? ' (in the draw)' : ' (joined late: behind the draw, by arrival)'}`);
+    else
+      console.log(
+        `your place ${mine}: position ${place.position}${place.joinedAt <= record.cutoff ? ' (in the draw)' : ' (joined late: behind the draw, by arrival)'}`,
+      );
   }
   if (problems.length) {
     console.error(`the draw does NOT check out (${problems.length} problem${problems.length === 1 ? '' : 's'}):`);

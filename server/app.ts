@@ -101,7 +101,9 @@ export async function startApp(config: ServerConfig): Promise<App> {
     });
   }
   scheduler = createStatusScheduler(db, drops);
-  const housekeeping = startHousekeeping(db, reservations, { chatRetentionMs: config.chatRetentionDays === null ? null : config.chatRetentionDays * 86_400_000 });
+  const housekeeping = startHousekeeping(db, reservations, {
+    chatRetentionMs: config.chatRetentionDays === null ? null : config.chatRetentionDays * 86_400_000,
+  });
 
   const router = new Router();
   const openStreams = new Set<CloseStream>();
@@ -133,10 +135,13 @@ export async function startApp(config: ServerConfig): Promise<App> {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const metricsServer = config.metricsPort === null ? null : await startMetricsServer(config.metricsPort, config.metricsHost).catch(async (error) => {
-    await new Promise((resolve) => server.close(resolve));
-    throw error;
-  });
+  const metricsServer =
+    config.metricsPort === null
+      ? null
+      : await startMetricsServer(config.metricsPort, config.metricsHost).catch(async (error) => {
+          await new Promise((resolve) => server.close(resolve));
+          throw error;
+        });
 
   const app: App = {
     server,
@@ -150,12 +155,12 @@ export async function startApp(config: ServerConfig): Promise<App> {
       // Idle keep-alive connections stay open: a request that arrives on one now gets a clear 503 (with
       // Connection: close), where closing them could cut a request the server has not finished reading.
       const budget = Math.max(deadlineMs / 2, deadlineMs - 2000);
-      lifecycleLog().info({ streams, inFlight: drain.inFlight, deadlineMs }, 'draining: unready, event streams told to reconnect, waiting for requests under way');
+      lifecycleLog().info(
+        { streams, inFlight: drain.inFlight, deadlineMs },
+        'draining: unready, event streams told to reconnect, waiting for requests under way',
+      );
       let timer: NodeJS.Timeout | undefined;
-      const finished = await Promise.race([
-        drain.idle().then(() => true),
-        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), budget))),
-      ]);
+      const finished = await Promise.race([drain.idle().then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), budget)))]);
       clearTimeout(timer);
       if (!finished) log.warn({ inFlight: drain.inFlight }, 'draining: requests still under way at the deadline; closing them');
       // Streams whose set-up was under way when the drain began.

@@ -179,13 +179,14 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   const chatRetention = pick('chat-retention-days', 'CHAT_RETENTION_DAYS') ?? '30';
 
   const databaseUrl = emptyToUndefined(env.DATABASE_URL) ?? null;
-  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl))
-    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
 
   const logLevel = pick('log-level', 'LOG_LEVEL') ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`log level (--log-level / LOG_LEVEL) must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new ConfigError(`log level (--log-level / LOG_LEVEL) must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   const logFormat = pick('log-format', 'LOG_FORMAT') ?? (process.stdout.isTTY ? 'pretty' : 'json');
-  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError(`log format (--log-format / LOG_FORMAT) must be json or pretty, got "${logFormat}"`);
+  if (logFormat !== 'json' && logFormat !== 'pretty')
+    throw new ConfigError(`log format (--log-format / LOG_FORMAT) must be json or pretty, got "${logFormat}"`);
   const metricsPort = pick('metrics-port', 'METRICS_PORT');
 
   return {
@@ -206,13 +207,23 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     metricsPort: metricsPort === undefined ? null : integer(metricsPort, 'metrics port (--metrics-port / METRICS_PORT)', 0, 65535),
     metricsHost: pick('metrics-host', 'METRICS_HOST') ?? '127.0.0.1',
     drainSeconds: integer(pick('drain-seconds', 'DRAIN_SECONDS') ?? '10', 'drain deadline (--drain-seconds / DRAIN_SECONDS)', 1, 3600),
-    requestTimeoutSeconds: integer(pick('request-timeout-seconds', 'REQUEST_TIMEOUT_SECONDS') ?? '30', 'request timeout (--request-timeout-seconds / REQUEST_TIMEOUT_SECONDS)', 1, 3600),
+    requestTimeoutSeconds: integer(
+      pick('request-timeout-seconds', 'REQUEST_TIMEOUT_SECONDS') ?? '30',
+      'request timeout (--request-timeout-seconds / REQUEST_TIMEOUT_SECONDS)',
+      1,
+      3600,
+    ),
     reservationBatching: onOff(env.RESERVATION_BATCHING, 'RESERVATION_BATCHING'),
     confirmKey: confirmKey ?? null,
     trustProxy: integer(pick('trust-proxy', 'TRUST_PROXY') ?? '0', 'trusted proxies (--trust-proxy / TRUST_PROXY)', 0, 10),
     rateLimits,
     maxHoldsPerIp: maxHolds === 'off' ? null : integer(maxHolds, 'holds per address (--max-holds-per-ip / MAX_HOLDS_PER_IP)', 1, 1_000_000),
-    shopperTtlSeconds: integer(pick('shopper-ttl', 'SHOPPER_TTL') ?? DEFAULT_LIMITS.shopperTtlSeconds, 'shopper token lifetime (--shopper-ttl / SHOPPER_TTL)', 1, 86_400 * 365),
+    shopperTtlSeconds: integer(
+      pick('shopper-ttl', 'SHOPPER_TTL') ?? DEFAULT_LIMITS.shopperTtlSeconds,
+      'shopper token lifetime (--shopper-ttl / SHOPPER_TTL)',
+      1,
+      86_400 * 365,
+    ),
     chatIdentitySecret: chatIdentitySecret ?? null,
     chatRetentionDays: chatRetention === 'off' ? null : integer(chatRetention, 'chat retention (--chat-retention-days / CHAT_RETENTION_DAYS)', 1, 36_500),
   };
@@ -247,7 +258,10 @@ function rate(raw: string, what: string): RateLimit {
 }
 
 function origins(raw: string): string[] {
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (list.length === 0) throw new ConfigError('allowed origins (--allowed-origins / ALLOWED_ORIGINS) is empty; use * to allow any');
   if (list.includes('*')) return ['*'];
   for (const origin of list) {
@@ -277,7 +291,9 @@ export function describeConfig(config: ServerConfig): string {
     `  drain deadline   ${config.drainSeconds} s after SIGTERM`,
     `  confirm key      ${config.confirmKey ? 'configured' : 'none (confirming needs the host token)'}`,
     `  client address   ${config.trustProxy ? `X-Forwarded-For, ${config.trustProxy} trusted prox${config.trustProxy === 1 ? 'y' : 'ies'}` : 'the connection (X-Forwarded-For ignored)'}`,
-    `  limits per addr  ${RATE_LIMITED_ACTIONS.filter((a) => a !== 'chat').map((a) => `${a} ${describeRate(config.rateLimits[a])}`).join(', ')}; holds ${config.maxHoldsPerIp ?? 'off'}`,
+    `  limits per addr  ${RATE_LIMITED_ACTIONS.filter((a) => a !== 'chat')
+      .map((a) => `${a} ${describeRate(config.rateLimits[a])}`)
+      .join(', ')}; holds ${config.maxHoldsPerIp ?? 'off'}`,
     `  shopper tokens   valid ${config.shopperTtlSeconds} s`,
     `  chat             ${describeRate(config.rateLimits.chat)} per shopper; identity tokens ${config.chatIdentitySecret ? 'accepted (secret configured)' : 'not accepted'}; kept ${config.chatRetentionDays === null ? 'for good' : `${config.chatRetentionDays} days`}`,
     `  demo drop        ${config.seedDemo ? `recreated, starts in ${config.demoStartInSeconds} s` : `created when missing (starts ${config.demoStartInSeconds} s after creation)`}`,

@@ -21,7 +21,12 @@ interface SourceMap {
 /** The group a source belongs to: an npm package, or `src/<folder>`. */
 export function groupOf(source: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1];
-  if (pkg) return pkg.startsWith('@floating-ui/') ? 'Floating UI' : pkg.startsWith('@lit/') || pkg === 'lit-html' || pkg === 'lit-element' || pkg === 'lit' ? 'lit' : pkg;
+  if (pkg)
+    return pkg.startsWith('@floating-ui/')
+      ? 'Floating UI'
+      : pkg.startsWith('@lit/') || pkg === 'lit-html' || pkg === 'lit-element' || pkg === 'lit'
+        ? 'lit'
+        : pkg;
   const local = /(?:^|\/)src\/(.+)$/.exec(source)?.[1];
   if (!local) return '(bundler glue)';
   const parts = local.split('/');
@@ -50,7 +55,14 @@ export function bundleBreakdown(code: string, map: SourceMap & { mappings: strin
     .map((group) => ({
       group,
       min: pieces.filter((p) => p.group === group).reduce((n, p) => n + p.text.length, 0),
-      gzip: total - gzip(pieces.filter((p) => p.group !== group).map((p) => p.text).join('')),
+      gzip:
+        total -
+        gzip(
+          pieces
+            .filter((p) => p.group !== group)
+            .map((p) => p.text)
+            .join(''),
+        ),
     }))
     .sort((a, b) => b.gzip - a.gzip);
 }

@@ -42,7 +42,15 @@ async function insertCeilingDrop(db: Database, dropId: string, variants: number,
     createdAt: now,
   });
   const variantRows = Array.from({ length: variants }, (_, i) => ({ id: `v${i + 1}`, label: `V${i + 1}`, stock: perVariant }));
-  await upsertProduct(db, dropId, { id: 'sneaker', title: 'Ceiling', description: '', images: [], prices: [{ currency: 'USD', amount: 100 }], limitPerCustomer: 1, variants: variantRows });
+  await upsertProduct(db, dropId, {
+    id: 'sneaker',
+    title: 'Ceiling',
+    description: '',
+    images: [],
+    prices: [{ currency: 'USD', amount: 100 }],
+    limitPerCustomer: 1,
+    variants: variantRows,
+  });
 }
 
 /** Runs `n` jobs, `parallel` at a time; returns jobs per second. */

@@ -33,7 +33,6 @@ export interface RequestOptions {
   localAddress?: string;
 }
 
-
 /** True for a server on this machine's loopback, the only place where any 127.0.0.x can be a source. */
 export const isLoopback = (host: string) => host === '127.0.0.1' || host === 'localhost';
 
@@ -115,4 +114,3 @@ export class HttpClient {
     this.agent.destroy();
   }
 }
-

@@ -50,7 +50,9 @@ export function createRequestHandler({ router, allowedOrigins, stream, log, heal
     }
     if (drain?.draining) {
       label.route = 'draining';
-      throw new HttpError(503, 'unavailable', 'this node is shutting down; retry (the load balancer sends you to another node)', undefined, { 'Retry-After': DRAIN_RETRY_AFTER_S });
+      throw new HttpError(503, 'unavailable', 'this node is shutting down; retry (the load balancer sends you to another node)', undefined, {
+        'Retry-After': DRAIN_RETRY_AFTER_S,
+      });
     }
     let url: URL | null = null;
     try {

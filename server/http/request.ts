@@ -17,7 +17,10 @@ export async function readJson(req: IncomingMessage, limit = BODY_LIMIT_BYTES): 
     chunks.push(chunk);
   }
   if (size === 0) return undefined;
-  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   if (type !== 'application/json' && !/^application\/[a-z0-9.+-]*\+json$/.test(type))
     throw new HttpError(415, 'unsupported-media-type', `Content-Type must be application/json, got "${type || 'none'}"`);
   let json: unknown;

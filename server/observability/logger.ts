@@ -19,7 +19,11 @@ const REDACT = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `req.headers.${k}`]);
 /** A request on one readable line: `request POST /v1/drops/:dropId/reservations → 201 in 14.2 ms [3f0c…]`. */
 const PRETTY_LINE = '{msg}{if method} {method}{end}{if route} {route}{end}{if status} → {status}{end}{if ms} in {ms} ms{end}{if reqId} [{reqId}]{end}';
 
-export function createLogger({ level = 'info', format = 'json', destination }: { level?: LogLevel; format?: LogFormat; destination?: DestinationStream } = {}): Logger {
+export function createLogger({
+  level = 'info',
+  format = 'json',
+  destination,
+}: { level?: LogLevel; format?: LogFormat; destination?: DestinationStream } = {}): Logger {
   const options = {
     level,
     base: { pid: process.pid },
@@ -27,7 +31,17 @@ export function createLogger({ level = 'info', format = 'json', destination }: {
     redact: { paths: REDACT, censor: '[redacted]' },
   };
   if (destination) return pino(options, destination);
-  if (format === 'pretty') return pino(options, pretty({ colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,method,route,status,ms,reqId', messageFormat: PRETTY_LINE, sync: true }));
+  if (format === 'pretty')
+    return pino(
+      options,
+      pretty({
+        colorize: Boolean(process.stdout.isTTY),
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,method,route,status,ms,reqId',
+        messageFormat: PRETTY_LINE,
+        sync: true,
+      }),
+    );
   // Asynchronous writes: a busy drop must not wait on a slow log pipe. `flushLog()` before exiting.
   return pino(options, pino.destination({ dest: 1, sync: false }));
 }

@@ -50,7 +50,11 @@ export async function requireSite(req: IncomingMessage, services: Services): Pro
   if (!token) throw unauthorized('confirming needs Authorization: Bearer <host token or confirm key>');
   if (sameSecret(token, services.hostToken) || (services.confirmKey !== null && sameSecret(token, services.confirmKey))) return;
   if (token.length <= 512 && (await services.reservations.isShopper(token)))
-    throw new HttpError(403, 'forbidden', "only the site confirms a sale: its checkout server sends the host token or the confirm key after payment; a shopper's token may read and cancel the hold, not confirm it");
+    throw new HttpError(
+      403,
+      'forbidden',
+      "only the site confirms a sale: its checkout server sends the host token or the confirm key after payment; a shopper's token may read and cancel the hold, not confirm it",
+    );
   throw unauthorized('wrong host token or confirm key');
 }
 
@@ -64,7 +68,8 @@ export async function requireCaller(req: IncomingMessage, services: Services): P
 export function idempotencyKey(req: IncomingMessage): string | null {
   const key = header(req, 'idempotency-key');
   if (key === null) return null;
-  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new HttpError(400, 'idempotency-key-invalid', 'Idempotency-Key must be 1–255 visible ASCII characters (a UUID is ideal)');
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key))
+    throw new HttpError(400, 'idempotency-key-invalid', 'Idempotency-Key must be 1–255 visible ASCII characters (a UUID is ideal)');
   return key;
 }
 

@@ -39,12 +39,18 @@ export function addChatRoutes(router: Router, services: Services): void {
     });
 
   host('GET', pattern(routes.host.chat, 'dropId'), async (_, dropId) => ({ status: 200, body: await chat.moderation(dropId) }));
-  host('PATCH', pattern(routes.host.chat, 'dropId'), async ({ req }, dropId) => ({ status: 200, body: await chat.patch(dropId, parseChatSettingsPatch(await readJson(req))) }));
+  host('PATCH', pattern(routes.host.chat, 'dropId'), async ({ req }, dropId) => ({
+    status: 200,
+    body: await chat.patch(dropId, parseChatSettingsPatch(await readJson(req))),
+  }));
   host('DELETE', pattern(routes.host.chatMessage, 'dropId', 'messageId'), async ({ params }, dropId) => {
     await chat.remove(dropId, pathId(params, 'messageId'));
     return { status: 204 };
   });
-  for (const [method, muted] of [['PUT', true], ['DELETE', false]] as const)
+  for (const [method, muted] of [
+    ['PUT', true],
+    ['DELETE', false],
+  ] as const)
     host(method, pattern(routes.host.chatMute, 'dropId', 'authorId'), async ({ params }, dropId) => {
       await chat.mute(dropId, pathId(params, 'authorId'), muted);
       return { status: 204 };

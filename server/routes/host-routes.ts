@@ -47,5 +47,8 @@ export function addHostRoutes(router: Router, services: Services): void {
   });
 
   host('GET', pattern(routes.host.sales, 'dropId'), async ({ params }) => ({ status: 200, body: await services.sales.report(pathId(params, 'dropId')) }));
-  host('GET', pattern(routes.host.reservations, 'dropId'), async ({ params }) => ({ status: 200, body: await services.sales.reservations(pathId(params, 'dropId')) }));
+  host('GET', pattern(routes.host.reservations, 'dropId'), async ({ params }) => ({
+    status: 200,
+    body: await services.sales.reservations(pathId(params, 'dropId')),
+  }));
 }

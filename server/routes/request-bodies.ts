@@ -49,7 +49,11 @@ function unique<T extends { id: string }>(items: T[], path: string): T[] {
 
 function variantInput(v: unknown, path: string): VariantInput {
   const o = obj(v, path);
-  return { id: id(o.id, `${path}.id`), label: str(o.label, `${path}.label`, { min: 1, max: 40 }), stock: int(o.stock, `${path}.stock`, { min: 0, max: 1_000_000 }) };
+  return {
+    id: id(o.id, `${path}.id`),
+    label: str(o.label, `${path}.label`, { min: 1, max: 40 }),
+    stock: int(o.stock, `${path}.stock`, { min: 0, max: 1_000_000 }),
+  };
 }
 
 function image(v: unknown, path: string): ProductImage {
@@ -109,8 +113,7 @@ function dropFields(o: Record<string, unknown>): DropPatch {
   if (o.checkoutUrl !== undefined) patch.checkoutUrl = urlOrNull(o.checkoutUrl, 'body.checkoutUrl');
   if (o.holdMs !== undefined) patch.holdMs = holdMs(o.holdMs, 'body.holdMs');
   if (o.queue !== undefined) patch.queue = o.queue === null ? null : queueInput(o.queue, 'body.queue');
-  if (patch.startsAt !== undefined && patch.endsAt != null && patch.endsAt <= patch.startsAt)
-    throw new ProtocolError('body.endsAt', 'a time after startsAt');
+  if (patch.startsAt !== undefined && patch.endsAt != null && patch.endsAt <= patch.startsAt) throw new ProtocolError('body.endsAt', 'a time after startsAt');
   return patch;
 }
 

@@ -9,7 +9,11 @@ import { parseReserveRequest } from './request-bodies.js';
 import type { Services } from './services.js';
 import { pattern, routes } from '../../src/protocol/routes.js';
 
-const answer = <T>(a: Answer<T>) => ({ status: a.status, body: a.body, headers: a.replayed ? { 'Idempotent-Replayed': 'true' } : ({} as Record<string, string>) });
+const answer = <T>(a: Answer<T>) => ({
+  status: a.status,
+  body: a.body,
+  headers: a.replayed ? { 'Idempotent-Replayed': 'true' } : ({} as Record<string, string>),
+});
 
 export function addReservationRoutes(router: Router, services: Services): void {
   const { reservations } = services;

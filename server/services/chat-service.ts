@@ -87,7 +87,11 @@ export function blockedTermIn(text: string, terms: string[]): string | null {
   return null;
 }
 
-export function createChatService(db: Database, bus: EventBus, { windowMs = 150, sweepMs = 3000, drops }: { windowMs?: number; sweepMs?: number; drops: { exists(id: string): Promise<boolean> } }): ChatService {
+export function createChatService(
+  db: Database,
+  bus: EventBus,
+  { windowMs = 150, sweepMs = 3000, drops }: { windowMs?: number; sweepMs?: number; drops: { exists(id: string): Promise<boolean> } },
+): ChatService {
   const edge = leadingEdge(
     windowMs,
     (dropId) =>
@@ -166,7 +170,14 @@ export function createChatService(db: Database, bus: EventBus, { windowMs = 150,
         if (own.some((r) => r.bodyKey === bodyKey && r.at > now - DUPLICATE_WINDOW_MS))
           return new DomainError('duplicate-message', 409, 'the same message was posted less than 30 s ago');
         recent.push({ authorId: author.id, at: now, bodyKey });
-        return { authorId: author.id, authorName: author.name, authorMark: author.mark, body: text, bodyKey, state: !isHost && muted.has(author.id) ? 'hidden' : 'pending' };
+        return {
+          authorId: author.id,
+          authorName: author.name,
+          authorMark: author.mark,
+          body: text,
+          bodyKey,
+          state: !isHost && muted.has(author.id) ? 'hidden' : 'pending',
+        };
       });
       const accepted = answers.filter((a): a is NewMessage => !(a instanceof Error));
       const stored = accepted.length ? await insertMessages(tx, dropId, now, accepted) : [];
@@ -177,7 +188,10 @@ export function createChatService(db: Database, bus: EventBus, { windowMs = 150,
 
   async function settingsOf(q: Queryable, dropId: string, stored: StoredSettings): Promise<ChatSettings> {
     const pinned = stored.pinnedId === null ? null : await findMessage(q, dropId, stored.pinnedId);
-    const shown = pinned && (pinned.state === 'published' || pinned.state === 'pending') ? { id: pinned.id, author: pinned.author, text: pinned.text, at: pinned.at } : null;
+    const shown =
+      pinned && (pinned.state === 'published' || pinned.state === 'pending')
+        ? { id: pinned.id, author: pinned.author, text: pinned.text, at: pinned.at }
+        : null;
     return { enabled: stored.enabled, slowModeSeconds: stored.slowModeSeconds, pinned: shown };
   }
 
@@ -224,7 +238,8 @@ export function createChatService(db: Database, bus: EventBus, { windowMs = 150,
           const rowId = patch.pinnedMessageId === null ? null : messageRowId(patch.pinnedMessageId);
           if (patch.pinnedMessageId !== null) {
             const found = rowId === null ? null : await findMessage(tx, dropId, rowId);
-            if (!found || found.state === 'removed' || found.state === 'hidden') throw notFound(`message "${patch.pinnedMessageId}" in the chat of drop "${dropId}"`);
+            if (!found || found.state === 'removed' || found.state === 'hidden')
+              throw notFound(`message "${patch.pinnedMessageId}" in the chat of drop "${dropId}"`);
           }
           after.pinnedId = rowId;
         }

@@ -73,7 +73,13 @@ export interface DropServiceOptions {
   onScheduleChanged(): void;
 }
 
-const statusEvent = (row: DropRow, at: number): DropEventMap['status'] => ({ status: row.status, startsAt: row.startsAt, endsAt: row.endsAt, stream: row.stream, at });
+const statusEvent = (row: DropRow, at: number): DropEventMap['status'] => ({
+  status: row.status,
+  startsAt: row.startsAt,
+  endsAt: row.endsAt,
+  stream: row.stream,
+  at,
+});
 
 export function createDropService({ db, bus, stock, stream, defaultHoldMs, onScheduleChanged }: DropServiceOptions): DropService {
   async function mustRead(q: Queryable, id: string): Promise<Drop> {

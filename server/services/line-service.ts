@@ -201,11 +201,17 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250, s
               if (locked.drawnAt !== null) return 'drawn' as const;
               // The batch's tokens are checked here, once for all (the route only checked their form).
               const known = await findShoppers(tx, [...new Set(batch.map((j) => j.shopper))], Date.now() - shopperTtlMs);
-              return { known, inserted: await insertPlaces(tx, dropId, batch.filter((j) => known.has(j.shopper))) };
+              return {
+                known,
+                inserted: await insertPlaces(
+                  tx,
+                  dropId,
+                  batch.filter((j) => known.has(j.shopper)),
+                ),
+              };
             });
             // The same shopper twice in one batch: the first is new, the second finds it.
-            for (const j of batch)
-              j.resolve(result === 'drawn' ? 'drawn' : !result.known.has(j.shopper) ? 'unknown' : result.inserted.delete(j.placeId));
+            for (const j of batch) j.resolve(result === 'drawn' ? 'drawn' : !result.known.has(j.shopper) ? 'unknown' : result.inserted.delete(j.placeId));
           } catch (error) {
             batch.forEach((j) => j.reject(error));
           }

@@ -15,7 +15,9 @@ export function createReactionFeed(bus: EventBus, { windowMs = 300 } = {}): Reac
   function flush() {
     timer = null;
     for (const [dropId, counts] of pending) {
-      bus.publish(dropId, 'reactions', async () => ({ counts, at: Date.now() })).catch((error) => log.error(errorFields(error), 'reactions: publishing failed'));
+      bus
+        .publish(dropId, 'reactions', async () => ({ counts, at: Date.now() }))
+        .catch((error) => log.error(errorFields(error), 'reactions: publishing failed'));
     }
     pending.clear();
   }

@@ -236,7 +236,8 @@ export function createReservationBatcher(
     const shoppers = await findShoppers(q, [...new Set(members.map((m) => m.shopper))], now - shopperTtlMs, { lock: write });
     // Not locked: requests from one address on several nodes may pass the cap by a few; the rate limit bounds how many.
     const holds = new Map<string, { count: number; firstEnds: number | null }>();
-    if (maxHoldsPerIp !== null) for (const ip of new Set(members.flatMap((m) => (m.clientIp === null ? [] : [m.clientIp])))) holds.set(ip, await holdsOfClient(q, ip, now));
+    if (maxHoldsPerIp !== null)
+      for (const ip of new Set(members.flatMap((m) => (m.clientIp === null ? [] : [m.clientIp])))) holds.set(ip, await holdsOfClient(q, ip, now));
     const drop = await findDropRow(q, dropId);
     const status = drop && effectiveStatus(drop, now);
     // The waiting line: while the drop has one, only shoppers with a valid pass may reserve.
@@ -272,7 +273,8 @@ export function createReservationBatcher(
         const vk = variantKey(m.productId, m.variantId);
         const label = variants.get(vk)!.label;
         const available = left.get(vk)!;
-        if (already + m.quantity > limit) refuse(new DomainError('limit-exceeded', 409, `at most ${limit} per customer; you already hold or bought ${already}`));
+        if (already + m.quantity > limit)
+          refuse(new DomainError('limit-exceeded', 409, `at most ${limit} per customer; you already hold or bought ${already}`));
         else if (available === 0) refuse(new DomainError('sold-out', 409, `${m.productId} / ${label} is sold out`));
         else if (available < m.quantity) refuse(new DomainError('insufficient-stock', 409, `only ${available} left of ${m.productId} / ${label}`));
         else if (!write) {

@@ -99,7 +99,8 @@ export function createReservationService(
     async reserve(token, dropId, request, key, clientIp = null) {
       const { productId, variantId, quantity } = request;
       const shopper = digest(token);
-      if (batcher) return batcher.reserve(dropId, { shopper, productId, variantId, quantity, key, fingerprint: fingerprintOf(reserveRequest(dropId, request)), clientIp });
+      if (batcher)
+        return batcher.reserve(dropId, { shopper, productId, variantId, quantity, key, fingerprint: fingerprintOf(reserveRequest(dropId, request)), clientIp });
       const answer = await db.transaction((tx) =>
         idempotent(tx, { principal: `shopper:${shopper}`, key, request: reserveRequest(dropId, request) }, async () => {
           const now = Date.now();
@@ -124,8 +125,7 @@ export function createReservationService(
           const variant = await findVariant(tx, dropId, productId, variantId);
           if (!variant) throw notFound(`variant "${variantId}" of product "${productId}"`);
           const already = await unitsOfShopper(tx, shopper, dropId, productId, now);
-          if (already + quantity > limit)
-            throw new DomainError('limit-exceeded', 409, `at most ${limit} per customer; you already hold or bought ${already}`);
+          if (already + quantity > limit) throw new DomainError('limit-exceeded', 409, `at most ${limit} per customer; you already hold or bought ${already}`);
           if ((await takeStock(tx, dropId, productId, variantId, quantity)) === null) {
             const left = (await findVariant(tx, dropId, productId, variantId))!.available;
             if (left === 0) throw new DomainError('sold-out', 409, `${productId} / ${variant.label} is sold out`);

@@ -15,7 +15,12 @@ export interface ViewerPresence {
   close(): Promise<void>;
 }
 
-export function createViewerPresence(db: Database, bus: EventBus, nodeId: string, { tickMs = 1000, heartbeatMs = 10_000, staleMs = 30_000 } = {}): ViewerPresence {
+export function createViewerPresence(
+  db: Database,
+  bus: EventBus,
+  nodeId: string,
+  { tickMs = 1000, heartbeatMs = 10_000, staleMs = 30_000 } = {},
+): ViewerPresence {
   const local = new Map<string, { count: number; dirty: boolean; savedAt: number }>();
   let running = false;
 

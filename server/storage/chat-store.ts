@@ -108,10 +108,10 @@ export async function takePending(q: Queryable, dropId: string): Promise<ChatMes
 
 /** The newest `limit` published messages, oldest first. */
 export async function recentMessages(q: Queryable, dropId: string, limit: number): Promise<ChatMessage[]> {
-  const rows = await q.query<MessageRow>(
-    `SELECT ${COLUMNS} FROM chat_messages WHERE drop_id = $1 AND state = 'published' ORDER BY id DESC LIMIT $2`,
-    [dropId, limit],
-  );
+  const rows = await q.query<MessageRow>(`SELECT ${COLUMNS} FROM chat_messages WHERE drop_id = $1 AND state = 'published' ORDER BY id DESC LIMIT $2`, [
+    dropId,
+    limit,
+  ]);
   return rows.reverse().map(toMessage);
 }
 

@@ -6,7 +6,10 @@ import { readQueue } from './line-store.js';
 import { committedUnits, lockProductVariants } from './stock-ledger.js';
 
 /** A drop's own row: the protocol's top-level fields plus what only the server needs. */
-export type DropRow = Pick<Drop, 'id' | 'title' | 'brand' | 'description' | 'startsAt' | 'endsAt' | 'status' | 'stream' | 'checkoutUrl' | 'holdMs' | 'featured'> & {
+export type DropRow = Pick<
+  Drop,
+  'id' | 'title' | 'brand' | 'description' | 'startsAt' | 'endsAt' | 'status' | 'stream' | 'checkoutUrl' | 'holdMs' | 'featured'
+> & {
   liveStartedAt: number | null;
   endedAt: number | null;
   viewers: number;
@@ -43,10 +46,9 @@ export async function findDropRow(q: Queryable, id: string): Promise<DropRow | n
 export async function readDrop(q: Queryable, id: string): Promise<Drop | null> {
   const row = await findDropRow(q, id);
   if (!row) return null;
-  const products = await q.query(
-    'SELECT id, title, description, images, prices, limit_per_customer FROM products WHERE drop_id = $1 ORDER BY position, id',
-    [id],
-  );
+  const products = await q.query('SELECT id, title, description, images, prices, limit_per_customer FROM products WHERE drop_id = $1 ORDER BY position, id', [
+    id,
+  ]);
   const variants = await q.query<{ product_id: string; id: string; label: string; available: number }>(
     'SELECT product_id, id, label, available FROM variants WHERE drop_id = $1 ORDER BY position, id',
     [id],
@@ -65,19 +67,15 @@ export async function readDrop(q: Queryable, id: string): Promise<Drop | null> {
     endsAt: row.endsAt,
     status: row.status,
     stream: row.stream,
-    products: products.map(
-      (p): Product => ({
-        id: p.id as string,
-        title: p.title as string,
-        description: p.description as string,
-        images: p.images as ProductImage[],
-        prices: p.prices as Money[],
-        variants: variants
-          .filter((v) => v.product_id === p.id)
-          .map((v) => ({ id: v.id, label: v.label, available: num(v.available) })),
-        limitPerCustomer: num(p.limit_per_customer),
-      }),
-    ),
+    products: products.map((p): Product => ({
+      id: p.id as string,
+      title: p.title as string,
+      description: p.description as string,
+      images: p.images as ProductImage[],
+      prices: p.prices as Money[],
+      variants: variants.filter((v) => v.product_id === p.id).map((v) => ({ id: v.id, label: v.label, available: num(v.available) })),
+      limitPerCustomer: num(p.limit_per_customer),
+    })),
     featured: row.featured,
     featuredHistory: history.map((h) => ({ productId: h.product_id, at: num(h.at) })),
     checkoutUrl: row.checkoutUrl,
@@ -97,7 +95,22 @@ export async function insertDrop(q: Queryable, d: NewDrop): Promise<void> {
     `INSERT INTO drops (id, title, brand, description, starts_at, ends_at, status, live_started_at,
        stream_hls, stream_replay, stream_poster, checkout_url, hold_ms, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [d.id, d.title, d.brand, d.description, d.startsAt, d.endsAt, d.status, d.liveStartedAt, d.stream.hls, d.stream.replay, d.stream.poster, d.checkoutUrl, d.holdMs, d.createdAt],
+    [
+      d.id,
+      d.title,
+      d.brand,
+      d.description,
+      d.startsAt,
+      d.endsAt,
+      d.status,
+      d.liveStartedAt,
+      d.stream.hls,
+      d.stream.replay,
+      d.stream.poster,
+      d.checkoutUrl,
+      d.holdMs,
+      d.createdAt,
+    ],
   );
 }
 
@@ -111,7 +124,19 @@ export async function updateDropFields(q: Queryable, row: DropRow): Promise<void
     `UPDATE drops SET title = $2, brand = $3, description = $4, starts_at = $5, ends_at = $6,
        stream_hls = $7, stream_replay = $8, stream_poster = $9, checkout_url = $10, hold_ms = $11
      WHERE id = $1`,
-    [row.id, row.title, row.brand, row.description, row.startsAt, row.endsAt, row.stream.hls, row.stream.replay, row.stream.poster, row.checkoutUrl, row.holdMs],
+    [
+      row.id,
+      row.title,
+      row.brand,
+      row.description,
+      row.startsAt,
+      row.endsAt,
+      row.stream.hls,
+      row.stream.replay,
+      row.stream.poster,
+      row.checkoutUrl,
+      row.holdMs,
+    ],
   );
 }
 
@@ -146,9 +171,7 @@ export async function upsertProduct(q: Queryable, dropId: string, p: ProductDefi
   // Reservations under way finish first; the count below then sees them.
   await lockProductVariants(q, dropId, p.id);
   const committed = await committedUnits(q, dropId, p.id);
-  const short = p.variants
-    .map((v) => ({ variantId: v.id, stock: v.stock, committed: committed.get(v.id) ?? 0 }))
-    .filter((v) => v.stock < v.committed);
+  const short = p.variants.map((v) => ({ variantId: v.id, stock: v.stock, committed: committed.get(v.id) ?? 0 })).filter((v) => v.stock < v.committed);
   if (short.length) return short;
   await q.query(
     `INSERT INTO products (drop_id, id, position, title, description, images, prices, limit_per_customer)
@@ -300,9 +323,9 @@ export async function productExists(q: Queryable, dropId: string, productId: str
 
 /** Whether [fromMs, toMs] lies within the live window of a show that has ended (what a replay may cover). */
 export async function endedShowCovers(q: Queryable, fromMs: number, toMs: number): Promise<boolean> {
-  const rows = await q.query(
-    `SELECT 1 FROM drops WHERE status = 'ended' AND COALESCE(live_started_at, starts_at) <= $1 AND ended_at >= $2 LIMIT 1`,
-    [fromMs, toMs],
-  );
+  const rows = await q.query(`SELECT 1 FROM drops WHERE status = 'ended' AND COALESCE(live_started_at, starts_at) <= $1 AND ended_at >= $2 LIMIT 1`, [
+    fromMs,
+    toMs,
+  ]);
   return rows.length > 0;
 }

@@ -14,7 +14,12 @@ export async function lockDropEvents(q: Queryable, dropId: string): Promise<void
 }
 
 export async function insertEvent(q: Queryable, dropId: string, type: string, data: unknown, now: number): Promise<number> {
-  const [row] = await q.query('INSERT INTO drop_events (drop_id, type, data, created_at) VALUES ($1, $2, $3::jsonb, $4) RETURNING id', [dropId, type, JSON.stringify(data), now]);
+  const [row] = await q.query('INSERT INTO drop_events (drop_id, type, data, created_at) VALUES ($1, $2, $3::jsonb, $4) RETURNING id', [
+    dropId,
+    type,
+    JSON.stringify(data),
+    now,
+  ]);
   return num(row.id);
 }
 
@@ -36,7 +41,11 @@ export async function eventsAfter(q: Queryable, id: number, limit = 10_000): Pro
 }
 
 export async function dropEventsAfter(q: Queryable, dropId: string, id: number, limit = 10_000): Promise<StoredEvent[]> {
-  const rows = await q.query<EventRow>('SELECT id, drop_id, type, data FROM drop_events WHERE drop_id = $1 AND id > $2 ORDER BY id LIMIT $3', [dropId, id, limit]);
+  const rows = await q.query<EventRow>('SELECT id, drop_id, type, data FROM drop_events WHERE drop_id = $1 AND id > $2 ORDER BY id LIMIT $3', [
+    dropId,
+    id,
+    limit,
+  ]);
   return rows.map(toStored);
 }
 

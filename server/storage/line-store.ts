@@ -124,7 +124,11 @@ export async function findPlace(q: Queryable, dropId: string, shopper: string): 
 }
 
 /** Inserts a place; returns false when the shopper (or the place id) is in the line already. */
-export async function insertPlace(q: Queryable, dropId: string, p: { placeId: string; shopper: string; joinedAt: number; position: number | null }): Promise<boolean> {
+export async function insertPlace(
+  q: Queryable,
+  dropId: string,
+  p: { placeId: string; shopper: string; joinedAt: number; position: number | null },
+): Promise<boolean> {
   const rows = await q.query(
     `INSERT INTO line_places (drop_id, place_id, shopper, joined_at, position) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT DO NOTHING RETURNING place_id`,
@@ -152,7 +156,11 @@ export async function takeNextPosition(q: Queryable, dropId: string): Promise<nu
 }
 
 export async function leavePlace(q: Queryable, dropId: string, shopper: string, now: number): Promise<boolean> {
-  const rows = await q.query('UPDATE line_places SET left_at = COALESCE(left_at, $3) WHERE drop_id = $1 AND shopper = $2 RETURNING place_id', [dropId, shopper, now]);
+  const rows = await q.query('UPDATE line_places SET left_at = COALESCE(left_at, $3) WHERE drop_id = $1 AND shopper = $2 RETURNING place_id', [
+    dropId,
+    shopper,
+    now,
+  ]);
   return rows.length > 0;
 }
 
@@ -164,7 +172,11 @@ export async function unplacedPlaces(q: Queryable, dropId: string): Promise<{ pl
 
 /** Marks the draw: only one caller gets the row back (the others see it drawn already). */
 export async function markDrawn(q: Queryable, dropId: string, now: number): Promise<boolean> {
-  const rows = await q.query('UPDATE drop_lines SET drawn_at = $2, admit_clock = $3 WHERE drop_id = $1 AND drawn_at IS NULL RETURNING drop_id', [dropId, now, now]);
+  const rows = await q.query('UPDATE drop_lines SET drawn_at = $2, admit_clock = $3 WHERE drop_id = $1 AND drawn_at IS NULL RETURNING drop_id', [
+    dropId,
+    now,
+    now,
+  ]);
   return rows.length > 0;
 }
 
@@ -178,9 +190,24 @@ export async function setPositions(q: Queryable, dropId: string, placeIds: strin
 }
 
 /** Admits positions `from + 1` … `through` at `now`, and writes the line's admission state. */
-export async function admit(q: Queryable, line: Pick<LineRow, 'dropId' | 'admittedThrough' | 'admitClock' | 'rate'>, through: number, now: number): Promise<void> {
-  await q.query('UPDATE line_places SET admitted_at = $4 WHERE drop_id = $1 AND position > $2 AND position <= $3', [line.dropId, line.admittedThrough, through, now]);
-  await q.query('UPDATE drop_lines SET admitted_through = $2, admit_clock = $3, rate = $4 WHERE drop_id = $1', [line.dropId, through, line.admitClock, line.rate]);
+export async function admit(
+  q: Queryable,
+  line: Pick<LineRow, 'dropId' | 'admittedThrough' | 'admitClock' | 'rate'>,
+  through: number,
+  now: number,
+): Promise<void> {
+  await q.query('UPDATE line_places SET admitted_at = $4 WHERE drop_id = $1 AND position > $2 AND position <= $3', [
+    line.dropId,
+    line.admittedThrough,
+    through,
+    now,
+  ]);
+  await q.query('UPDATE drop_lines SET admitted_through = $2, admit_clock = $3, rate = $4 WHERE drop_id = $1', [
+    line.dropId,
+    through,
+    line.admitClock,
+    line.rate,
+  ]);
 }
 
 export async function setPaused(q: Queryable, dropId: string, paused: boolean, now: number): Promise<boolean> {

@@ -32,7 +32,10 @@ export async function claimKeys(q: Queryable, claims: KeyClaim[], now: number): 
     [claims.map((c) => c.principal), claims.map((c) => c.key), claims.map((c) => c.fingerprint), now],
   );
   const fresh = new Set(claimed.map((r) => pairKey(r.principal, r.key)));
-  return findKeys(q, claims.filter((c) => !fresh.has(pairKey(c.principal, c.key))));
+  return findKeys(
+    q,
+    claims.filter((c) => !fresh.has(pairKey(c.principal, c.key))),
+  );
 }
 
 /** The stored records of these keys (without claiming anything), by `principal\nkey`. */
@@ -133,7 +136,17 @@ export async function insertReservations(q: Queryable, rows: ReservationRow[]): 
      SELECT t.id, t.drop_id, t.product_id, t.variant_id, t.shopper_token, t.quantity, 'held', t.created_at, t.expires_at, t.client_ip
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::bigint[], $8::bigint[], $9::text[])
        AS t(id, drop_id, product_id, variant_id, shopper_token, quantity, created_at, expires_at, client_ip)`,
-    [col('id'), col('dropId'), col('productId'), col('variantId'), col('shopperToken'), col('quantity'), col('createdAt'), col('expiresAt'), rows.map((r) => r.clientIp ?? null)],
+    [
+      col('id'),
+      col('dropId'),
+      col('productId'),
+      col('variantId'),
+      col('shopperToken'),
+      col('quantity'),
+      col('createdAt'),
+      col('expiresAt'),
+      rows.map((r) => r.clientIp ?? null),
+    ],
   );
 }
 

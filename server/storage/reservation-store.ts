@@ -33,7 +33,16 @@ function toRow(r: Record<string, unknown>, now: number): ReservationRow {
 }
 
 export function publicReservation(r: ReservationRow): Reservation {
-  return { id: r.id, dropId: r.dropId, productId: r.productId, variantId: r.variantId, quantity: r.quantity, status: r.status, createdAt: r.createdAt, expiresAt: r.expiresAt };
+  return {
+    id: r.id,
+    dropId: r.dropId,
+    productId: r.productId,
+    variantId: r.variantId,
+    quantity: r.quantity,
+    status: r.status,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+  };
 }
 
 export function orderOf(r: ReservationRow): Order {
@@ -100,10 +109,10 @@ export async function findReservation(q: Queryable, id: string, now: number, { l
 
 /** held → released/confirmed only while the hold is current; null when it was not. */
 export async function releaseHeld(q: Queryable, id: string, now: number): Promise<ReservationRow | null> {
-  const [row] = await q.query(
-    `UPDATE reservations SET status = 'released' WHERE id = $1 AND status = 'held' AND expires_at > $2 RETURNING ${COLUMNS}`,
-    [id, now],
-  );
+  const [row] = await q.query(`UPDATE reservations SET status = 'released' WHERE id = $1 AND status = 'held' AND expires_at > $2 RETURNING ${COLUMNS}`, [
+    id,
+    now,
+  ]);
   return row ? toRow(row, now) : null;
 }
 

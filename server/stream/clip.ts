@@ -78,7 +78,11 @@ function slice(bytes: Buffer, range: string, where: string): Buffer {
   return bytes.subarray(Number(m[2]), Number(m[2]) + Number(m[1]));
 }
 
-const attribute = (line: string, name: string) => new RegExp(`[:,]${name}=(?:"([^"]*)"|([^,]*))`).exec(line)?.slice(1).find((v) => v !== undefined);
+const attribute = (line: string, name: string) =>
+  new RegExp(`[:,]${name}=(?:"([^"]*)"|([^,]*))`)
+    .exec(line)
+    ?.slice(1)
+    .find((v) => v !== undefined);
 
 /**
  * The clip's LL-HLS VOD playlist (scripts/cmaf-parts.ts writes it): the
@@ -119,7 +123,9 @@ function readPartsPlaylist(dir: string, name: string): Pick<Clip, 'segmentMs' | 
   const partCounts = new Set(segments.map((s) => s.parts.length));
   // The wall-clock arithmetic (sequence = time / duration, part = remainder / part duration) needs one duration and one part count for all.
   if (!init || segments.length === 0 || durations.size !== 1 || partCounts.size !== 1) {
-    throw new Error(`${where} must have an EXT-X-MAP and segments of one duration and one part count (found ${[...durations].join(', ') || 'none'} ms, ${[...partCounts].join(', ') || 'no'} parts)`);
+    throw new Error(
+      `${where} must have an EXT-X-MAP and segments of one duration and one part count (found ${[...durations].join(', ') || 'none'} ms, ${[...partCounts].join(', ') || 'no'} parts)`,
+    );
   }
   return { segmentMs: [...durations][0], partsPerSegment: [...partCounts][0], init, segments };
 }

@@ -103,7 +103,12 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
   const window = options.window ?? 6;
   const maxReplayMs = options.maxReplayMs ?? 24 * 3600_000;
   const now = options.now ?? Date.now;
-  const timeline: Timeline = { segmentMs: clip.segmentMs, parts: clip.partsPerSegment, loop: clip.segments.length, epochMs: options.epochMs ?? STREAM_EPOCH_MS };
+  const timeline: Timeline = {
+    segmentMs: clip.segmentMs,
+    parts: clip.partsPerSegment,
+    loop: clip.segments.length,
+    epochMs: options.epochMs ?? STREAM_EPOCH_MS,
+  };
   const holdLimitMs = options.holdLimitMs ?? 3 * Math.ceil(clip.segmentMs / 1000) * 1000;
   // Key frames sit at the same parts of every clip segment (make-clip.sh); the playlist marks them INDEPENDENT.
   const independent = (i: number) => clip.segments.every((s) => s.parts[i].independent);
@@ -209,7 +214,8 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
     void ofShow(res, query, ({ from, to }) => {
       const key = `${rendition} ${from} ${to}`;
       let body = replays.get(key);
-      if (body) replays.delete(key); // re-inserted below as the newest
+      if (body)
+        replays.delete(key); // re-inserted below as the newest
       else body = Buffer.from(replayPlaylist(timeline, from, to, rendition));
       // Only a window recorded to its end is final: one reaching into the present grows.
       if (to === Number(query.get('to'))) remember(key, body);
@@ -312,7 +318,10 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, type: s
 }
 
 function problem(res: ServerResponse, status: number, code: ProblemCode, detail: string): void {
-  const title = { 400: 'Bad request', 404: 'Not found', 405: 'Method not allowed', 416: 'Range not satisfiable', 500: 'Internal server error', 503: 'Service unavailable' }[status] ?? 'Error';
+  const title =
+    { 400: 'Bad request', 404: 'Not found', 405: 'Method not allowed', 416: 'Range not satisfiable', 500: 'Internal server error', 503: 'Service unavailable' }[
+      status
+    ] ?? 'Error';
   res.writeHead(status, { ...CORS, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify({ type: problemType(code), code, title, status, detail }));
 }

@@ -129,7 +129,13 @@ const SEGMENTS_WITH_PARTS = 2;
  * the video, the parts. `independent(i)`: part `i` of a segment starts with
  * a key frame.
  */
-export function livePlaylist(t: Timeline, nowMs: number, window: number, rendition: Rendition = 'video', independent: (i: number) => boolean = (i) => i === 0): string {
+export function livePlaylist(
+  t: Timeline,
+  nowMs: number,
+  window: number,
+  rendition: Rendition = 'video',
+  independent: (i: number) => boolean = (i) => i === 0,
+): string {
   const recording = sequenceAt(t, nowMs);
   const last = recording - 1;
   if (rendition === 'captions') {

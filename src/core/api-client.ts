@@ -30,7 +30,10 @@ export class ApiError extends Error {
 
 /** The request never got an answer after every retry (offline, DNS, CORS, refused). */
 export class NetworkError extends Error {
-  constructor(readonly url: string, override readonly cause: unknown) {
+  constructor(
+    readonly url: string,
+    override readonly cause: unknown,
+  ) {
     super(`Could not reach ${url}`);
     this.name = 'NetworkError';
   }

@@ -65,7 +65,12 @@ export class ChatStore {
     try {
       const state = await apiClient(this.backend).request(chatRoutes.chat(this.dropId), { parse: (v) => parseChatState(v)! });
       const view = this.#view.get();
-      const { view: next } = reduceChat(view, state.messages.filter((m) => !this.#removed.has(m.id)), [], view.ready ? view.settings : state.settings);
+      const { view: next } = reduceChat(
+        view,
+        state.messages.filter((m) => !this.#removed.has(m.id)),
+        [],
+        view.ready ? view.settings : state.settings,
+      );
       this.#view.set({ ...next, messages: [...next.messages].sort((a, b) => a.at - b.at), ready: true });
     } catch (error) {
       console.warn(`[live-drop] could not read the chat of drop "${this.dropId}":`, error);

@@ -13,7 +13,6 @@ import type { Drop, DropEvent, DropEventMap } from '../protocol/types.js';
 
 export type { ConnectionState } from './event-stream.js';
 
-
 /** Applies one event to the drop: a snapshot wholesale, the others as patches. */
 export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | undefined {
   if (event.type === 'snapshot') return event.data;

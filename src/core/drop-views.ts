@@ -27,8 +27,7 @@ export const dropStatus = (store: DropStore): ReadableAtom<DropStatus | undefine
 export const dropProducts = (store: DropStore): ReadableAtom<Product[]> => view(store, 'products', (d) => d?.products ?? []);
 
 /** The product the host features now (null: none; undefined until loaded). */
-export const featuredProduct = (store: DropStore): ReadableAtom<FeaturedProduct | null | undefined> =>
-  view(store, 'featured', (d) => d?.featured);
+export const featuredProduct = (store: DropStore): ReadableAtom<FeaturedProduct | null | undefined> => view(store, 'featured', (d) => d?.featured);
 
 /** One product as it changes; undefined until loaded or when the drop has no such product. */
 export const dropProduct = (store: DropStore, productId: string): ReadableAtom<Product | undefined> =>

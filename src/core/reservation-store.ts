@@ -42,7 +42,11 @@ export class ReservationStore implements HoldKeeper {
   ) {
     const key = `live-drop:holds:${backend} ${dropId}`;
     const remembered = readTab(key);
-    if (remembered) void actions().then((a) => a.restore(this, remembered), () => undefined);
+    if (remembered)
+      void actions().then(
+        (a) => a.restore(this, remembered),
+        () => undefined,
+      );
     else setTimeout(() => void actions().catch(() => undefined), 1);
     this.$holds.listen((holds) => {
       const held = Object.values(holds).flatMap((h) => (h?.phase === 'held' ? [h.reservation.id] : []));
@@ -82,7 +86,10 @@ export class ReservationStore implements HoldKeeper {
     if (!reservation) return;
     this.set(productId);
     // Already expired or released elsewhere: the server frees it anyway at expiry.
-    await actions().then((a) => a.release(this, reservation), () => undefined);
+    await actions().then(
+      (a) => a.release(this, reservation),
+      () => undefined,
+    );
   }
 
   /**

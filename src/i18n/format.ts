@@ -49,8 +49,9 @@ export function formatMoney(money: Money, locale: string): string {
 /** A wall-clock time the visitor can plan around, e.g. `Fri, 6:00 PM` (with the date when not this week). */
 export function formatDateTime(ms: number, locale: string, now: number): string {
   const soon = Math.abs(ms - now) < 6 * 86_400_000;
-  const f = cached(`d ${locale} ${soon}`, () =>
-    new Intl.DateTimeFormat(locale, soon ? { weekday: 'short', hour: 'numeric', minute: '2-digit' } : { dateStyle: 'medium', timeStyle: 'short' }),
+  const f = cached(
+    `d ${locale} ${soon}`,
+    () => new Intl.DateTimeFormat(locale, soon ? { weekday: 'short', hour: 'numeric', minute: '2-digit' } : { dateStyle: 'medium', timeStyle: 'short' }),
   );
   return f.format(ms);
 }

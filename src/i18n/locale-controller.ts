@@ -11,7 +11,7 @@ import { formatDateTime, formatMoney, formatRelative, localeCurrency, pickPrice 
 import { builtInStrings, en, loadStrings, type StringKey } from './strings.js';
 
 function closestLang(el: Element): string | undefined {
-  for (let node: Element | null = el; node; ) {
+  for (let node: Element | null = el; node;) {
     if (node === document.documentElement) return undefined;
     const lang = node.getAttribute('lang');
     if (lang) return lang;
@@ -39,13 +39,7 @@ export function localText(lang: string, key: TextKey, builtIn: string, params: R
 export function resolveLang(el: Element): string {
   // Server rendering (@lit-labs/ssr) has no document: the element's own lang, the configured one, or English.
   if (isServer) return el.getAttribute('lang') || $config.get().lang || 'en';
-  return (
-    closestLang(el) ||
-    $config.get().lang ||
-    document.documentElement.lang ||
-    navigator.language ||
-    'en'
-  );
+  return closestLang(el) || $config.get().lang || document.documentElement.lang || navigator.language || 'en';
 }
 
 export class LocaleController implements ReactiveController {

@@ -109,7 +109,11 @@ export function chatText(v: unknown, path: string, max: number): string {
 const messageId = check<string>((v) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v), 'a message id');
 const author = shape<ChatAuthor>({ id: text(1, 64), name: text(1, 200), mark: orNull(among<ChatMark>(['host', 'verified'])) });
 const message = shape<ChatMessage>({ id: messageId, author, text: text(1, 2000), at: time });
-const settings = shape<ChatSettings>({ enabled: check<boolean>((v) => typeof v === 'boolean', 'true or false'), slowModeSeconds: count, pinned: orNull(message) });
+const settings = shape<ChatSettings>({
+  enabled: check<boolean>((v) => typeof v === 'boolean', 'true or false'),
+  slowModeSeconds: count,
+  pinned: orNull(message),
+});
 const settingsOrAbsent: Check<ChatSettings | undefined> = (v, path) => (v === undefined ? undefined : settings(v, path));
 
 const chatEvent = shape<ChatEvent>({ messages: list(message, 10_000), removed: list(messageId, 10_000), settings: settingsOrAbsent });

@@ -53,16 +53,20 @@ describe('ApiClient', () => {
     const api = new ApiClient('http://127.0.0.1:9');
     api.retries = 2;
     let calls = 0;
-    const counting = (realFetch: typeof fetch): typeof fetch => (input, init) => {
-      calls++;
-      return realFetch(input, init);
-    };
+    const counting =
+      (realFetch: typeof fetch): typeof fetch =>
+      (input, init) => {
+        calls++;
+        return realFetch(input, init);
+      };
     const error = await withFetch(counting, () => api.getTime().catch((e: unknown) => e));
     expect(error).to.be.instanceOf(NetworkError);
     expect(calls).to.equal(3);
     calls = 0;
     // A POST without an idempotency key is never repeated: it could act twice.
-    await withFetch(counting, () => api.request(clientRoutes.reactions('x'), { method: 'POST', body: { kind: 'heart' }, parse: () => undefined }).catch(() => {}));
+    await withFetch(counting, () =>
+      api.request(clientRoutes.reactions('x'), { method: 'POST', body: { kind: 'heart' }, parse: () => undefined }).catch(() => {}),
+    );
     expect(calls).to.equal(1);
   });
 });
@@ -73,8 +77,7 @@ describe('ApiClient against a server that never answers', () => {
     api.retries = 0;
     api.timeoutMs = 300;
     // Fault injection: a connection that stays silent until aborted.
-    const silent = (): typeof fetch => (_input, init) =>
-      new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    const silent = (): typeof fetch => (_input, init) => new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
     const error = await withFetch(silent, () => api.getTime().catch((e: unknown) => e));
     expect(error).to.be.instanceOf(NetworkError);
   });

@@ -8,7 +8,11 @@ const empty: ChatView = { messages: [], settings: { enabled: true, slowModeSecon
 describe('reduceChat', () => {
   it('keeps the newest 200 messages however long the show runs', () => {
     let view = empty;
-    for (let n = 1; n <= 1000; n += 50) view = reduceChat(view, Array.from({ length: 50 }, (_, i) => message(n + i))).view;
+    for (let n = 1; n <= 1000; n += 50)
+      view = reduceChat(
+        view,
+        Array.from({ length: 50 }, (_, i) => message(n + i)),
+      ).view;
     expect(MAX_MESSAGES).to.equal(200);
     expect(view.messages.length).to.equal(200);
     expect(view.messages[0].id).to.equal('m801');

@@ -20,7 +20,11 @@ describe('dropStore', function () {
       await until(() => store.$connection.get() === 'open', 'the stream opens');
       expect($m.get()).to.equal(10);
       expect(store.$drop.get()!.title).to.equal('Test Drop');
-      expect(dropProducts(store).get().map((p) => p.id)).to.deep.equal(['tee']);
+      expect(
+        dropProducts(store)
+          .get()
+          .map((p) => p.id),
+      ).to.deep.equal(['tee']);
       await t.setStock('tee', 'm', 3);
       await until(() => $m.get() === 3, 'the stock event arrives');
       expect(dropStock(store).get()['tee/s']).to.equal(10);
@@ -113,7 +117,10 @@ describe('dropStore', function () {
       off2();
       await until(() => mine()[0].readyState === EventSource.CLOSED, 'the stream closes after the last one left');
       const off3 = store.$drop.listen(() => {});
-      await until(() => mine().length === 2 && mine()[1].readyState === EventSource.OPEN, () => `a new subscriber opens it again (${mine().length} opened, ${store.$connection.get()})`);
+      await until(
+        () => mine().length === 2 && mine()[1].readyState === EventSource.OPEN,
+        () => `a new subscriber opens it again (${mine().length} opened, ${store.$connection.get()})`,
+      );
       off3();
     } finally {
       spy.restore();

@@ -35,7 +35,7 @@ describe('formatting', () => {
     expect(formatMoney({ currency: 'JPY', amount: 12000 }, 'en-US')).to.equal('¥12,000');
   });
 
-  it("knows the usual currency of the regions a drop is likely to price in, and of no others", () => {
+  it('knows the usual currency of the regions a drop is likely to price in, and of no others', () => {
     const usual = { 'en-US': 'USD', 'en-GB': 'GBP', 'fr-CA': 'CAD', 'en-AU': 'AUD', 'en-NZ': 'NZD', 'de-CH': 'CHF', 'de-LI': 'CHF', ja: 'JPY' };
     const more = { sv: 'SEK', nb: 'NOK', da: 'DKK', pl: 'PLN', fr: 'EUR', 'nl-BE': 'EUR', el: 'EUR', 'hr-HR': 'EUR' };
     for (const [locale, currency] of Object.entries({ ...usual, ...more })) expect(localeCurrency(locale), locale).to.equal(currency);

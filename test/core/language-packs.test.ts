@@ -31,7 +31,10 @@ describe('language packs', () => {
       await until(() => el.state === 'counting', 'the countdown counts');
       expect(el.shadowRoot!.textContent).to.contain('Std');
       expect(germanPackRequested(), 'German pack requested').to.equal(true);
-      expect(seen.filter((s) => s.startsWith('counting') && s.includes('Hours')), 'English text while counting').to.deep.equal([]);
+      expect(
+        seen.filter((s) => s.startsWith('counting') && s.includes('Hours')),
+        'English text while counting',
+      ).to.deep.equal([]);
     } finally {
       observer.disconnect();
       el.remove();

@@ -21,10 +21,12 @@ describe('server clock', () => {
     const { url } = await testBackend();
     const clock = new ServerClock(url);
     let samples = 0;
-    const counting = (realFetch: typeof fetch): typeof fetch => (input, init) => {
-      if (String(input).endsWith('/v1/time')) samples++;
-      return realFetch(input, init);
-    };
+    const counting =
+      (realFetch: typeof fetch): typeof fetch =>
+      (input, init) => {
+        if (String(input).endsWith('/v1/time')) samples++;
+        return realFetch(input, init);
+      };
     await withFetch(counting, async () => {
       const off = clock.$offset.listen(() => {});
       await until(() => clock.synced, 'the first measurement is in');

@@ -118,18 +118,19 @@ describe('the script tag from a versioned CDN path, under the documented Content
     await page.locator('drop-countdown[state="live"]').waitFor({ timeout: 30_000 });
     const card = page.locator('drop-product-card');
     await card.locator('[part~="title"]').waitFor({ timeout: 30_000 });
-    await page.waitForFunction(
-      () => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > 0.5,
-      undefined,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction(() => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > 0.5, undefined, {
+      timeout: 60_000,
+    });
     await card.locator('[part~="size-button"]').click();
     await card.locator('[part~="size-option"][aria-disabled="false"]').first().click();
     await card.locator('[part~="button"][data-primary]').click();
     await page.locator('drop-product-card[state="reserved"]').waitFor({ timeout: 15_000 });
 
     const folder = `${cdn.url}/npm/live-drop@${version}/dist/`;
-    assert.ok(chunks.length === 2 && chunks.every((url) => url.startsWith(folder)), `the player and hls.js chunks come from beside live-drop.js: ${chunks.join(', ')}`);
+    assert.ok(
+      chunks.length === 2 && chunks.every((url) => url.startsWith(folder)),
+      `the player and hls.js chunks come from beside live-drop.js: ${chunks.join(', ')}`,
+    );
     const violations = await page.evaluate(() => (window as unknown as { violations: string[] }).violations);
     assert.deepEqual({ violations, refused }, { violations: [], refused: [] }, `policy: ${policy}`);
     assert.deepEqual(errors, []);

@@ -54,9 +54,12 @@ describe('the demo, end to end', () => {
   /** What the shopper's card shows, for waiting on it and for saying what went wrong. */
   const cardLook = (page: Page) =>
     // (No named functions inside: tsx would wrap them in a helper the page does not have.)
-    card(page).evaluate((el) =>
-      [el.getAttribute('state'), ...['[part~="size-button"]', '.body'].map((s) => el.shadowRoot!.querySelector(s)?.textContent?.replace(/\s+/g, ' ').trim())],
-    ).then(([state, sizeButton, text]) => ({ state, sizeButton, text }));
+    card(page)
+      .evaluate((el) => [
+        el.getAttribute('state'),
+        ...['[part~="size-button"]', '.body'].map((s) => el.shadowRoot!.querySelector(s)?.textContent?.replace(/\s+/g, ' ').trim()),
+      ])
+      .then(([state, sizeButton, text]) => ({ state, sizeButton, text }));
   const card = (page: Page) => page.locator(`.product-grid drop-product-card[product="${PRODUCT}"]`);
   async function openPage(url: string, name: string) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
@@ -104,17 +107,13 @@ describe('the demo, end to end', () => {
   it('plays the live video: its current time advances', async () => {
     const video = shopper.locator('live-drop-player video');
     await video.waitFor({ state: 'attached', timeout: 20_000 });
-    await shopper.waitForFunction(
-      () => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > 0.5,
-      undefined,
-      { timeout: 45_000 },
-    );
+    await shopper.waitForFunction(() => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > 0.5, undefined, {
+      timeout: 45_000,
+    });
     const first = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-    await shopper.waitForFunction(
-      (t) => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > t + 1,
-      first,
-      { timeout: 20_000 },
-    );
+    await shopper.waitForFunction((t) => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > t + 1, first, {
+      timeout: 20_000,
+    });
     await shot(shopper, '03-playing');
   });
 
@@ -124,9 +123,7 @@ describe('the demo, end to end', () => {
     await feature.click({ timeout: 20_000 });
     await host.locator(`button[data-feature="${PRODUCT}"][aria-pressed="true"]`).waitFor({ timeout: 10_000 });
     await shot(host, '04-host-featured');
-    await shopper
-      .locator(`live-drop-player [part~="featured"] drop-product-card[product="${PRODUCT}"]`)
-      .waitFor({ timeout: 45_000 });
+    await shopper.locator(`live-drop-player [part~="featured"] drop-product-card[product="${PRODUCT}"]`).waitFor({ timeout: 45_000 });
     await shot(shopper, '05-featured-in-player');
   });
 

@@ -40,7 +40,10 @@ describe('layout shift of the demo page', () => {
         new PerformanceObserver((list) => {
           for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node }[] })[])
             if (!entry.hadRecentInput)
-              shifts.push({ value: entry.value, nodes: (entry.sources ?? []).map((s) => (s.node as Element | undefined)?.localName ?? (s.node ? s.node.nodeName : '?')) });
+              shifts.push({
+                value: entry.value,
+                nodes: (entry.sources ?? []).map((s) => (s.node as Element | undefined)?.localName ?? (s.node ? s.node.nodeName : '?')),
+              });
         }).observe({ type: 'layout-shift', buffered: true });
       });
       await page.route(/\/live-drop[^/]*\.js$/, async (route) => {

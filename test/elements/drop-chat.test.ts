@@ -186,7 +186,11 @@ describe('<drop-chat>', () => {
     await executeServerCommand('fault-proxy:cut', { id: proxy.id });
     const others = await Promise.all(['during 1', 'during 2'].map(async (t, i) => (await viewer(backend, drop.id, `V${i}`)).say(t)));
     expect(others).to.have.length(2);
-    await until(() => texts(el).length === 3, () => `every message after the reconnection (got ${texts(el).join(' | ')})`, 30_000);
+    await until(
+      () => texts(el).length === 3,
+      () => `every message after the reconnection (got ${texts(el).join(' | ')})`,
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(texts(el)).to.deep.equal(['before', 'during 1', 'during 2']);
   });

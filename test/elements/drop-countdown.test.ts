@@ -80,7 +80,7 @@ describe('<drop-countdown>', function () {
     expect(values(el).slice(0, 2)).to.deep.equal(['01', '30']);
   });
 
-  it('counts to a fixed target without any backend, on the visitor\'s clock, and reports no error', async () => {
+  it("counts to a fixed target without any backend, on the visitor's clock, and reports no error", async () => {
     const errors: unknown[] = [];
     const original = console.error;
     console.error = (...args: unknown[]) => errors.push(args);

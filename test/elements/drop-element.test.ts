@@ -18,9 +18,14 @@ async function mount(tag: string, attrs: string): Promise<{ el: HTMLElement & { 
   const onError = (e: CustomEvent<Detail>) => errors.push(e.detail);
   let el!: HTMLElement & { state: string };
   await consoleLines('error', async () => {
-    const box = await fixture<HTMLElement>(html`<div @drop-error=${onError}>${staticHtml`<${unsafeStatic(tag)} ${unsafeStatic(attrs)}></${unsafeStatic(tag)}>`}</div>`);
+    const box = await fixture<HTMLElement>(
+      html`<div @drop-error=${onError}>${staticHtml`<${unsafeStatic(tag)} ${unsafeStatic(attrs)}></${unsafeStatic(tag)}>`}</div>`,
+    );
     el = box.firstElementChild as HTMLElement & { state: string };
-    await until(() => el.state === 'error', () => `<${tag} ${attrs}> shows its error (it is ${el.state})`);
+    await until(
+      () => el.state === 'error',
+      () => `<${tag} ${attrs}> shows its error (it is ${el.state})`,
+    );
     // Give a late event the chance to arrive, so "exactly one" means something.
     await new Promise((r) => setTimeout(r, 50));
   });

@@ -17,7 +17,10 @@ const announcement = (line: DropLine) => line.shadowRoot!.querySelector('[role="
 
 /** A drop with a line opening now and starting in an hour (the test moves the start to draw). */
 const lineDrop = async (queue: Record<string, unknown> = {}) =>
-  createDrop({ startsAt: (await serverTime()) + 3_600_000, queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 50, passMs: 60_000, ...queue } as never });
+  createDrop({
+    startsAt: (await serverTime()) + 3_600_000,
+    queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 50, passMs: 60_000, ...queue } as never,
+  });
 
 async function othersJoin(t: TestDrop, n: number) {
   for (let i = 0; i < n; i++) {
@@ -46,7 +49,11 @@ describe('<drop-line> in the card and the countdown', function () {
     // The host pauses admission and starts: the draw gives a place, nobody is admitted yet.
     await hostCall(t.backend, 'POST', routes.host.linePause(t.id));
     await t.patch({ startsAt: await serverTime() });
-    await until(() => line.state === 'waiting' || line.state === 'turn', () => `the place after the draw (${line.state}: ${lineText(line)})`, 15_000);
+    await until(
+      () => line.state === 'waiting' || line.state === 'turn',
+      () => `the place after the draw (${line.state}: ${lineText(line)})`,
+      15_000,
+    );
     expect(lineText(line)).to.match(/\d ahead of you\. Admission is paused\./);
     const ahead = Number(/(\d) ahead of you/.exec(lineText(line))![1]);
     expect(lineText(line)).to.contain(`Place ${ahead + 1} of 4`);

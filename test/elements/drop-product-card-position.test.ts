@@ -94,7 +94,12 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
 
     it('opens above the size button when there is no room below it, and below when there is', async () => {
       const t = await createDrop({ products: [productInput('tee', { s: 3, m: 2, l: 9, xl: 4 })] });
-      const { root: wrapper, el, sizeButton, list } = await cardOn(
+      const {
+        root: wrapper,
+        el,
+        sizeButton,
+        list,
+      } = await cardOn(
         html`<div style="position: fixed; left: 16px; bottom: 8px; width: 260px">
           <drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card>
         </div>`,
@@ -120,15 +125,19 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
         </div>`,
       );
       sizeButton.scrollIntoView({ block: 'start' });
-      await expectPlacedOnEveryFrame(el, async () => {
-        sizeButton.click();
-        // Scroll on the frames while the list is shown: it must move with its button, never lag behind.
-        for (let i = 0; i < 6; i++) {
-          await nextFrame();
-          window.scrollBy(0, -15);
-        }
-        await nextFrame(); // both paths follow a scroll at the next frame, as the browser renders it
-      }, 'below');
+      await expectPlacedOnEveryFrame(
+        el,
+        async () => {
+          sizeButton.click();
+          // Scroll on the frames while the list is shown: it must move with its button, never lag behind.
+          for (let i = 0; i < 6; i++) {
+            await nextFrame();
+            window.scrollBy(0, -15);
+          }
+          await nextFrame(); // both paths follow a scroll at the next frame, as the browser renders it
+        },
+        'below',
+      );
       window.scrollTo(0, 0);
     });
 

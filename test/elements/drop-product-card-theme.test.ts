@@ -34,7 +34,9 @@ describe('<drop-product-card> theming', function () {
 
   it('has a compact variant for overlays: image, title, price, stock and actions in one row, no description', async () => {
     const t = await createDrop({ products: [productInput('tee', { m: 3 })] });
-    const el = await fixture<DropProductCard>(html`<drop-product-card compact backend=${t.backend.url} drop=${t.id} product="tee" lang="en"></drop-product-card>`);
+    const el = await fixture<DropProductCard>(
+      html`<drop-product-card compact backend=${t.backend.url} drop=${t.id} product="tee" lang="en"></drop-product-card>`,
+    );
     await untilState(el, 'low-stock');
     const root = el.shadowRoot!;
     expect(root.querySelector('[part="description"]')).to.equal(null);

@@ -148,7 +148,10 @@ describe('<drop-product-card>', function () {
     await untilState(el, 'reserved');
     button(el, 'Checkout').click();
     try {
-      await until(() => location.hash === `#checkout=${reservation.id}`, () => `the page goes to the checkout URL (at ${location.hash})`);
+      await until(
+        () => location.hash === `#checkout=${reservation.id}`,
+        () => `the page goes to the checkout URL (at ${location.hash})`,
+      );
     } finally {
       history.replaceState(null, '', here);
     }
@@ -173,17 +176,19 @@ describe('<drop-product-card>', function () {
 
     const keys: string[] = [];
     // Fault injection: the first reservation reaches the server, then the answer is lost.
-    const loseFirstAnswer = (realFetch: typeof fetch): typeof fetch => async (input, init) => {
-      const res = await realFetch(input, init);
-      if (init?.method === 'POST' && String(input).endsWith(`/drops/${t.id}/reservations`)) {
-        keys.push(new Headers(init.headers).get('idempotency-key')!);
-        if (keys.length === 1) {
-          await res.text();
-          throw new TypeError('Failed to fetch');
+    const loseFirstAnswer =
+      (realFetch: typeof fetch): typeof fetch =>
+      async (input, init) => {
+        const res = await realFetch(input, init);
+        if (init?.method === 'POST' && String(input).endsWith(`/drops/${t.id}/reservations`)) {
+          keys.push(new Headers(init.headers).get('idempotency-key')!);
+          if (keys.length === 1) {
+            await res.text();
+            throw new TypeError('Failed to fetch');
+          }
         }
-      }
-      return res;
-    };
+        return res;
+      };
     await withFetch(loseFirstAnswer, async () => {
       button(el, 'Reserve').click();
       await untilState(el, 'reserved');
@@ -251,8 +256,7 @@ describe('<drop-product-card>', function () {
     const malformed = { ...t.drop, products: [{ ...t.drop.products[0], prices: [{ currency: 'USD', amount: 'cheap' }] }] };
     // Fault injection: the drop comes back with a price that is not a number.
     const el = await withFetch(
-      (realFetch) => async (input, init) =>
-        String(input).endsWith(`/v1/drops/${t.id}`) ? new Response(JSON.stringify(malformed)) : realFetch(input, init),
+      (realFetch) => async (input, init) => (String(input).endsWith(`/v1/drops/${t.id}`) ? new Response(JSON.stringify(malformed)) : realFetch(input, init)),
       async () => {
         const el = await card(t);
         await untilState(el, 'error');

@@ -42,7 +42,10 @@ async function expectInert(el: Element) {
     for (const attr of node.getAttributeNames()) expect(attr, `<${node.localName}> carries an event handler attribute`).not.to.match(/^on/);
   }
   const imgs = [...root.querySelectorAll('img')];
-  expect(imgs.every((img) => img.getAttribute('part') === 'image'), 'only the product image is an <img>').to.equal(true);
+  expect(
+    imgs.every((img) => img.getAttribute('part') === 'image'),
+    'only the product image is an <img>',
+  ).to.equal(true);
 }
 
 async function card(backend: string, dropId: string, productId: string) {
@@ -83,7 +86,16 @@ function fakeBackend(drops: Record<string, unknown>) {
     if (method === 'POST' && reserveIn) {
       const { productId, variantId, quantity } = JSON.parse(String(init?.body)) as { productId: string; variantId: string; quantity: number };
       const now = Date.now();
-      const reservation = { id: `r${serial++}`, dropId: decodeURIComponent(reserveIn), productId, variantId, quantity, status: 'held', createdAt: now, expiresAt: now + 60_000 };
+      const reservation = {
+        id: `r${serial++}`,
+        dropId: decodeURIComponent(reserveIn),
+        productId,
+        variantId,
+        quantity,
+        status: 'held',
+        createdAt: now,
+        expiresAt: now + 60_000,
+      };
       return new Response(JSON.stringify(reservation), { status: 201, headers });
     }
     const id = decodeURIComponent(/^\/v1\/drops\/([^/]+)$/.exec(path)?.[1] ?? '');
@@ -165,17 +177,21 @@ describe('hostile data', function () {
         brand: IMG_TITLE,
         description: DESCRIPTION,
         products: [
-          productInput('tee', { m: 10 }, {
-            title: IMG_TITLE + SCRIPT_TITLE,
-            description: DESCRIPTION,
-            images: [{ url: 'media/tee-signal.svg', alt: ALT }],
-          }),
+          productInput(
+            'tee',
+            { m: 10 },
+            {
+              title: IMG_TITLE + SCRIPT_TITLE,
+              description: DESCRIPTION,
+              images: [{ url: 'media/tee-signal.svg', alt: ALT }],
+            },
+          ),
         ],
       });
       const el = await card(t.backend.url, t.id, 'tee');
       await untilState(el, 'available');
       expect(shadow(el).querySelector('[part="title"]')!.textContent).to.equal(IMG_TITLE + SCRIPT_TITLE);
-      expect(textOf(el)).to.contain("<a href=\"javascript:window.__pwned='link'\">click</a>");
+      expect(textOf(el)).to.contain('<a href="javascript:window.__pwned=\'link\'">click</a>');
       expect(shadow(el).querySelector('img')!.alt).to.equal(ALT);
       await expectInert(el);
     });
@@ -223,7 +239,10 @@ describe('hostile data', function () {
         { stream: { hls: 'data:application/vnd.apple.mpegurl,#EXTM3U' } },
         { products: [productInput('tee', { m: 1 }, { images: [{ url: PWNED_URL, alt: '' }] })] },
       ]) {
-        const error = await createDrop(input).then(() => undefined, (e: Error) => e);
+        const error = await createDrop(input).then(
+          () => undefined,
+          (e: Error) => e,
+        );
         expect(error?.message, JSON.stringify(input)).to.contain('422');
       }
     });
@@ -287,7 +306,15 @@ describe('hostile data', function () {
       await until(() => fake.streams.length > 0, 'the card opened the event stream');
       const stream = fake.streams[0];
       const level = (available: unknown) => JSON.stringify({ levels: [{ productId: 'tee', variantId: 'm', available }] });
-      for (const bad of [level(-5), level('lots'), level(1.5), level(null), '{"levels":', '<script>window.__pwned=1</script>', level('∞').replace('"∞"', '1e400')] /* JSON's number too large for a double */) {
+      for (const bad of [
+        level(-5),
+        level('lots'),
+        level(1.5),
+        level(null),
+        '{"levels":',
+        '<script>window.__pwned=1</script>',
+        level('∞').replace('"∞"', '1e400'),
+      ] /* JSON's number too large for a double */) {
         stream.emit('stock', bad, String(serial++));
       }
       await el.updateComplete;

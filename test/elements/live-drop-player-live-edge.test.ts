@@ -46,7 +46,7 @@ const distance = (el: LiveDropPlayer) => Date.now() - el.playheadTime!;
 /** Samples `distance` every 200 ms for `ms`. */
 async function sample(el: LiveDropPlayer, ms: number): Promise<number[]> {
   const out: number[] = [];
-  for (const end = Date.now() + ms; Date.now() < end; ) {
+  for (const end = Date.now() + ms; Date.now() < end;) {
     // Right after a seek hls.js knows no program date-time for a moment.
     if (el.playheadTime !== null) out.push(distance(el));
     await new Promise((r) => setTimeout(r, 200));

@@ -37,8 +37,7 @@ function createDrop(input: Partial<DropInput> = {}): Promise<Drop> {
   });
 }
 
-const feature = (dropId: string, productId: string | null) =>
-  host<FeaturedProduct | null>('POST', routes.host.feature(dropId), { productId });
+const feature = (dropId: string, productId: string | null) => host<FeaturedProduct | null>('POST', routes.host.feature(dropId), { productId });
 
 /**
  * Waits for the card of `productId` to appear and reads the playhead's
@@ -381,7 +380,10 @@ describe('<live-drop-player> accessibility', () => {
       outlines.push(getComputedStyle(focused).outlineStyle);
     }
     expect(reached).to.include.members(['Pause', 'Unmute', 'Volume', 'Full screen']);
-    expect(outlines.filter((o) => o === 'none'), 'focus is visible on every control').to.be.empty;
+    expect(
+      outlines.filter((o) => o === 'none'),
+      'focus is visible on every control',
+    ).to.be.empty;
 
     (el.shadowRoot!.querySelector('[aria-label="Pause"]') as HTMLElement).focus();
     await sendKeys({ press: 'Space' });

@@ -19,8 +19,12 @@ export function button(card: Element, name: string | RegExp): HTMLButtonElement 
   return found;
 }
 
-export async function untilState(card: DropProductCard | HTMLElement & { state: string }, state: string, timeout = 8_000) {
-  await until(() => card.state === state, () => `the ${card.localName} is ${state} (it is ${card.state}: "${textOf(card).slice(0, 120)}")`, timeout);
+export async function untilState(card: DropProductCard | (HTMLElement & { state: string }), state: string, timeout = 8_000) {
+  await until(
+    () => card.state === state,
+    () => `the ${card.localName} is ${state} (it is ${card.state}: "${textOf(card).slice(0, 120)}")`,
+    timeout,
+  );
 }
 
 /** Picks a size with the mouse: opens the list and clicks the option. */

@@ -7,12 +7,7 @@
 /** What a condition returns when it holds. */
 export type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
 
-export async function until<T>(
-  condition: () => T | Promise<T>,
-  message: string | (() => string),
-  timeout = 8_000,
-  interval = 50,
-): Promise<Truthy<T>> {
+export async function until<T>(condition: () => T | Promise<T>, message: string | (() => string), timeout = 8_000, interval = 50): Promise<Truthy<T>> {
   const deadline = performance.now() + timeout;
   for (;;) {
     const value = await condition();

@@ -25,7 +25,10 @@ const layerOf = (file: string) => LAYERS.findIndex((layer) => file.startsWith(`$
 describe('imports', () => {
   it('form no cycle in src/ and server/', async () => {
     const cycles = (await graph).circular();
-    assert.deepEqual(cycles.map((c) => c.join(' → ')), []);
+    assert.deepEqual(
+      cycles.map((c) => c.join(' → ')),
+      [],
+    );
   });
 
   it('point down elements → i18n → core → protocol, and the server takes only the protocol from src/', async () => {

@@ -52,10 +52,13 @@ describe('css template minifier', () => {
     const b = 'const b = css`.x { background: var(--_surface); }`; el.style.setProperty("--_line", "1px");';
     const c = 'const c = css`.y { border: var(--_line); }`;';
     const renames = privatePropertyRenames([a, b, c]);
-    assert.deepEqual([...renames], [
-      ['--_accent', '--_a'],
-      ['--_surface', '--_b'],
-    ]);
+    assert.deepEqual(
+      [...renames],
+      [
+        ['--_accent', '--_a'],
+        ['--_surface', '--_b'],
+      ],
+    );
     assert.equal(minifyLitCss(a, 'a.ts', renames), 'const a = css`:host{--_a:red;--_b:#fff;color:var(--_a)}`;'.replace('#fff', 'white'));
     assert.equal(minifyLitCss(c, 'c.ts', renames), 'const c = css`.y{border:var(--_line)}`;');
   });

@@ -150,17 +150,27 @@ describe('npm package', () => {
     const reserving = chunks.find((f) => f.startsWith('live-drop-reservation-actions-'));
     const chat = chunks.find((f) => f.startsWith('live-drop-drop-chat-'));
     const line = chunks.find((f) => f.startsWith('live-drop-drop-line-'));
-    assert.ok(player && hlsFile && german && float && reserving && chat && line, `the player, hls.js, the chat, the line, German, the size list fallback and the reservation actions beside live-drop.js: ${chunks.join(', ')}`);
+    assert.ok(
+      player && hlsFile && german && float && reserving && chat && line,
+      `the player, hls.js, the chat, the line, German, the size list fallback and the reservation actions beside live-drop.js: ${chunks.join(', ')}`,
+    );
     // Shared by lazy chunks only: shopper-actions (the player's and the reservations'), shopper-session (the reservations', the chat's and the line's).
     const known = /^live-drop-(player|hls|drop-chat|drop-line|strings-de|size-list-float|reservation-actions|shopper-actions|shopper-session)-[\w-]+\.js$/;
-    assert.deepEqual(chunks.filter((f) => !known.test(f)), [], 'no chunk that nobody expects');
+    assert.deepEqual(
+      chunks.filter((f) => !known.test(f)),
+      [],
+      'no chunk that nobody expects',
+    );
     const main = readFileSync(join(dist, 'live-drop.js'), 'utf8');
     const playerCode = readFileSync(join(dist, player), 'utf8');
     const hls = readFileSync(join(dist, hlsFile), 'utf8');
     const hlsMarker = 'manifestLoadingTimeOut'; // an hls.js config key
     assert.ok(hls.includes(hlsMarker), 'the hls chunk is hls.js');
     assert.ok(!main.includes(hlsMarker) && !playerCode.includes(hlsMarker), 'neither live-drop.js nor the player inlines hls.js');
-    assert.ok(main.includes('drop-product-card') && !main.includes('requestPictureInPicture') && playerCode.includes('requestPictureInPicture'), 'live-drop.js has the card, the chunk the player');
+    assert.ok(
+      main.includes('drop-product-card') && !main.includes('requestPictureInPicture') && playerCode.includes('requestPictureInPicture'),
+      'live-drop.js has the card, the chunk the player',
+    );
     const dynamicImport = (file: string) => new RegExp(`import\\([\`'"]\\./${file.replace(/\./g, '\\.')}[\`'"]\\)`);
     assert.match(main, dynamicImport(player), 'the player is loaded by dynamic import');
     assert.match(playerCode, dynamicImport(hlsFile), 'hls.js is loaded by dynamic import from the player');
@@ -170,10 +180,16 @@ describe('npm package', () => {
     assert.match(main, dynamicImport(german), 'the German texts are loaded by dynamic import');
     assert.match(main, dynamicImport(reserving), 'the reservation actions are loaded by dynamic import');
     assert.match(main, dynamicImport(line), 'the waiting line is loaded by dynamic import');
-    assert.ok(!main.includes('live-drop:shopper:'), 'the shopper session is not in the script-tag module: a page that never reserves, chats or queues does not load it');
+    assert.ok(
+      !main.includes('live-drop:shopper:'),
+      'the shopper session is not in the script-tag module: a page that never reserves, chats or queues does not load it',
+    );
     const floatingMarker = 'getClippingRect'; // a method of a Floating UI platform
     assert.match(main, dynamicImport(float), 'the size list fallback is loaded by dynamic import');
-    assert.ok(!main.includes(floatingMarker) && readFileSync(join(dist, float), 'utf8').includes(floatingMarker), 'Floating UI lives only in the fallback chunk');
+    assert.ok(
+      !main.includes(floatingMarker) && readFileSync(join(dist, float), 'utf8').includes(floatingMarker),
+      'Floating UI lives only in the fallback chunk',
+    );
     assert.ok(!main.includes('Drop startet in') && readFileSync(join(dist, german), 'utf8').includes('Drop startet in'), 'German lives only in its chunk');
     assert.ok(!/^import\s/m.test(main) && !/\bfrom\s*["'`][^./]/.test(main), 'no bare imports: a browser loads it as is');
   });

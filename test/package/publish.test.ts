@@ -48,6 +48,9 @@ describe('npm publish --dry-run', () => {
     assert.deepEqual(warnings, []);
     for (const f of ['dist/main.js', 'dist/assets/server/storage/migrations/001_init.sql', 'dist/assets/media/clip/clip.m3u8', 'package.json', 'README.md'])
       assert.ok(files.includes(f), `${f} is published`);
-    assert.deepEqual(files.filter((f) => !/^(dist\/|package\.json$|README\.md$)/.test(f)), []);
+    assert.deepEqual(
+      files.filter((f) => !/^(dist\/|package\.json$|README\.md$)/.test(f)),
+      [],
+    );
   });
 });

@@ -110,7 +110,11 @@ describe('abuse controls with tight limits', () => {
     assert.ok(Number(third.headers.get('retry-after')) >= 100, 'Retry-After is when the first hold ends');
     assert.equal((await api.call('DELETE', `/v1/reservations/${first.body.id}`, { token: a })).status, 200);
     assert.equal((await reserve(c)).status, 201, 'a released hold frees a place');
-    const elsewhere = await api.call('POST', `/v1/drops/${dropId}/reservations`, { from: loopbackAddress(52), token: c, body: { productId: 'tee', variantId: 's', quantity: 1 } });
+    const elsewhere = await api.call('POST', `/v1/drops/${dropId}/reservations`, {
+      from: loopbackAddress(52),
+      token: c,
+      body: { productId: 'tee', variantId: 's', quantity: 1 },
+    });
     assert.equal(elsewhere.status, 201, 'another address has its own cap');
   });
 
@@ -175,7 +179,11 @@ describe('defaults', () => {
         return [stream.status, first.status, second.status, reacted.status];
       }),
     );
-    assert.deepEqual(results.filter((r) => r.join() !== '200,201,201,202'), [], 'nobody was limited');
+    assert.deepEqual(
+      results.filter((r) => r.join() !== '200,201,201,202'),
+      [],
+      'nobody was limited',
+    );
   });
 
   it('refuses a shopper token once it expired (--shopper-ttl), while its hold runs its course', async () => {

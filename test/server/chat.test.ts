@@ -42,7 +42,8 @@ describe('live chat', () => {
     const s = await shopper();
     return s.post(text, name, dropId);
   };
-  const chatMessages = (stream: EventClient) => stream.events.filter((e) => e.type === 'chat').flatMap((e) => e.data.messages as { id: string; text: string }[]);
+  const chatMessages = (stream: EventClient) =>
+    stream.events.filter((e) => e.type === 'chat').flatMap((e) => e.data.messages as { id: string; text: string }[]);
 
   it('delivers a shopper’s message to viewers in a chat event, as the text they sent, trimmed', async () => {
     const dropId = await api.createDrop();
@@ -82,7 +83,11 @@ describe('live chat', () => {
     assert.deepEqual([...lateIds()].sort(), answers.map((a) => a.body.id).sort());
     await viewer.next('chat', () => chatMessages(viewer).length >= 40);
     const got = chatMessages(viewer).map((m) => m.id);
-    assert.deepEqual(got, [...got].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))), 'in posting order');
+    assert.deepEqual(
+      got,
+      [...got].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
+      'in posting order',
+    );
     assert.deepEqual(new Set(got), new Set(answers.map((a) => a.body.id)), 'every message, once');
     assert.equal(got.length, 40);
     const chatEvents = viewer.events.filter((e) => e.type === 'chat').length;
@@ -243,7 +248,11 @@ describe('live chat', () => {
       assert.equal(res.body.code, 'message-blocked');
     }
     assert.equal((await post(dropId, 'knockoffs are a problem')).status, 201, 'another word');
-    assert.equal((await api.call('POST', `/v1/drops/${dropId}/chat`, { token: server.hostToken, body: { text: 'no knockoff here' } })).status, 201, 'the host is not filtered');
+    assert.equal(
+      (await api.call('POST', `/v1/drops/${dropId}/chat`, { token: server.hostToken, body: { text: 'no knockoff here' } })).status,
+      201,
+      'the host is not filtered',
+    );
   });
 
   it('applies slow mode, chat off and a pinned message, and tells every viewer', async () => {

@@ -46,7 +46,12 @@ describe('configuration', () => {
     ['a zero drain deadline', ['--drain-seconds', '0'], {}, /drain deadline .* must be an integer from 1/],
     ['a rate limit without its window', ['--rate-reserve', '200'], {}, /rate limit \(--rate-reserve \/ RATE_RESERVE\) must be n\/s/],
     ['a rate limit of zero from the environment', [], { RATE_SHOPPERS: '0/60' }, /rate limit \(--rate-shoppers \/ RATE_SHOPPERS\) must be n\/s/],
-    ['a confirm key equal to the host token', ['--host-token', 'same-key-0123456789', '--confirm-key', 'same-key-0123456789'], {}, /confirm key must differ from the host token/],
+    [
+      'a confirm key equal to the host token',
+      ['--host-token', 'same-key-0123456789', '--confirm-key', 'same-key-0123456789'],
+      {},
+      /confirm key must differ from the host token/,
+    ],
     ['a proxy count that is not a number', ['--trust-proxy', 'yes'], {}, /trusted proxies \(--trust-proxy \/ TRUST_PROXY\) must be an integer from 0 to 10/],
   ];
   for (const [what, args, env, message] of bad) {

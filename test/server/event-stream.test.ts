@@ -94,7 +94,9 @@ describe('drop event stream (SSE)', () => {
     const stream = await events(dropId);
     await stream.next('snapshot');
     const tokens = await Promise.all(Array.from({ length: 40 }, () => api.newShopper()));
-    await Promise.all(tokens.map((token) => api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })));
+    await Promise.all(
+      tokens.map((token) => api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })),
+    );
     const final = await stream.next('stock', (e) => e.data.levels.some((l: StockLevel) => l.variantId === 's' && l.available === 20));
     const stockEvents = stream.events.filter((e) => e.type === 'stock');
     // 40 purchases land within a few 75 ms windows; a margin of several times that keeps a busy machine from failing it.
@@ -189,7 +191,10 @@ describe('drop event stream (SSE)', () => {
     for (const productId of ['a', 'b', 'a']) await api.host('POST', `/v1/host/drops/${dropId}/feature`, { productId });
     await stream.next('featured', (e) => stream.events.filter((x) => x.type === 'featured').length === 3 && e.data.productId === 'a');
     const ids = stream.events.map((e) => Number(e.id));
-    assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+    );
     assert.equal(new Set(ids).size, ids.length);
   });
 
@@ -206,7 +211,12 @@ describe('drop event stream (SSE)', () => {
     stalled.pause();
     const countsAfterBoth = () => {
       const both = watcher.events.findIndex((e) => e.type === 'viewers' && e.data.count === 2);
-      return both < 0 ? [] : watcher.events.slice(both).filter((e) => e.type === 'viewers').map((e) => e.data.count);
+      return both < 0
+        ? []
+        : watcher.events
+            .slice(both)
+            .filter((e) => e.type === 'viewers')
+            .map((e) => e.data.count);
     };
     try {
       await watcher.next('viewers', (e) => e.data.count === 2);
@@ -234,7 +244,10 @@ describe('drop event stream (SSE)', () => {
       const resumed = await events(dropId, { lastEventId });
       await resumed.next('featured', (e) => e.data.productId === 'b');
       const featured = resumed.events.filter((e) => e.type === 'featured');
-      assert.deepEqual(featured.map((e) => e.data.productId), ['a', 'b']);
+      assert.deepEqual(
+        featured.map((e) => e.data.productId),
+        ['a', 'b'],
+      );
       assert.ok(!resumed.events.some((e) => e.type === 'snapshot'));
       assert.ok(resumed.events.every((e) => Number(e.id) > Number(lastEventId)));
     });

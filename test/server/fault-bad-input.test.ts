@@ -26,7 +26,20 @@ interface Endpoint {
   stream?: boolean;
 }
 
-const WRONG_VALUES: unknown[] = [null, 'x', -1, 1.5, 1e308, true, [], {}, 'a'.repeat(100_000), 'nul\u0000byte', 'lone \ud800 surrogate', '<script>alert(1)</script>'];
+const WRONG_VALUES: unknown[] = [
+  null,
+  'x',
+  -1,
+  1.5,
+  1e308,
+  true,
+  [],
+  {},
+  'a'.repeat(100_000),
+  'nul\u0000byte',
+  'lone \ud800 surrogate',
+  '<script>alert(1)</script>',
+];
 const PATH_TRICKS = [
   '..%2f..%2f..%2fetc%2fpasswd',
   '%2e%2e',
@@ -45,7 +58,11 @@ const PATH_TRICKS = [
 // PGlite, and PostgreSQL when available: the two refuse some bytes differently (PostgreSQL text cannot hold U+0000).
 const storages: [string, ServerOptions, string | false][] = [
   ['PGlite', {}, false],
-  ['PostgreSQL', { databaseUrl: process.env.TEST_DATABASE_URL }, process.env.TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set (source .ci/postgres.sh)'],
+  [
+    'PostgreSQL',
+    { databaseUrl: process.env.TEST_DATABASE_URL },
+    process.env.TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set (source .ci/postgres.sh)',
+  ],
 ];
 
 for (const [storage, serverOptions, skip] of storages) {
@@ -188,7 +205,11 @@ for (const [storage, serverOptions, skip] of storages) {
         const key = () => ({ 'idempotency-key': `bad-${Math.random().toString(36).slice(2)}` });
         const json = { 'content-type': 'application/json', ...(e.idempotent ? key() : {}) };
         for (const raw of ['{"a":', '{', '', 'null', '[]', '"text"', '42', '{"a":1}}', '\u0000\u0001', nested, '{"__proto__":{"admin":true}}']) {
-          await send(`raw body ${JSON.stringify(raw.slice(0, 20))}`, e.method, e.path, { token, body: raw, headers: { ...json, ...(e.idempotent ? key() : {}) } });
+          await send(`raw body ${JSON.stringify(raw.slice(0, 20))}`, e.method, e.path, {
+            token,
+            body: raw,
+            headers: { ...json, ...(e.idempotent ? key() : {}) },
+          });
         }
         for (const field of Object.keys(e.body ?? {})) {
           for (const wrong of WRONG_VALUES) {
@@ -207,7 +228,12 @@ for (const [storage, serverOptions, skip] of storages) {
         const token = tokenFor(e);
         for (const chunked of [false, true]) {
           const what = `5 MB body (${chunked ? 'chunked' : 'declared'}): ${e.method} ${e.path}`;
-          const res = await sendHuge(e.method, e.path, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(e.idempotent ? { 'idempotency-key': `huge-${chunked}` } : {}) }, chunked);
+          const res = await sendHuge(
+            e.method,
+            e.path,
+            { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(e.idempotent ? { 'idempotency-key': `huge-${chunked}` } : {}) },
+            chunked,
+          );
           // A route that takes no body may answer before reading it and close: a reset can then eat the answer.
           if (!e.body && res === null) continue;
           assert.ok(res, `${what}: no answer`);
@@ -244,13 +270,33 @@ for (const [storage, serverOptions, skip] of storages) {
           }
         }
       }
-      for (const path of ['/', '/v1', '/v2/time', '/v1//drops', '/v1/drops', '/v1/host', '/v1/host/drops/../../time', '/.env', '/v1/time/', '/v1/time?%zz=%zz']) {
+      for (const path of [
+        '/',
+        '/v1',
+        '/v2/time',
+        '/v1//drops',
+        '/v1/drops',
+        '/v1/host',
+        '/v1/host/drops/../../time',
+        '/.env',
+        '/v1/time/',
+        '/v1/time?%zz=%zz',
+      ]) {
         await send('unknown path', 'GET', path);
       }
     });
 
     it('serves no file outside the media and stream directories, whatever the path', async () => {
-      const escapes = ['..%2f..%2fpackage.json', '..%2F..%2F..%2Fpackage.json', '%2e%2e%2f%2e%2e%2fserver%2fmain.ts', '....%2f%2fpackage.json', '..%5c..%5cpackage.json', 'a.svg%00.ts', '.env', '%2fetc%2fpasswd'];
+      const escapes = [
+        '..%2f..%2fpackage.json',
+        '..%2F..%2F..%2Fpackage.json',
+        '%2e%2e%2f%2e%2e%2fserver%2fmain.ts',
+        '....%2f%2fpackage.json',
+        '..%5c..%5cpackage.json',
+        'a.svg%00.ts',
+        '.env',
+        '%2fetc%2fpasswd',
+      ];
       for (const prefix of ['/media/', '/stream/']) {
         for (const escape of escapes) {
           const res = await send('escape', 'GET', prefix + escape);
@@ -272,7 +318,11 @@ for (const [storage, serverOptions, skip] of storages) {
 
     it('answers wrong methods with 405 problems', async () => {
       const ids = () => [target.drop.id, spare.drop.id, held.id, released.id];
-      const shape = (path: string) => path.split('/').map((seg) => (ids().includes(seg) ? ':id' : seg)).join('/');
+      const shape = (path: string) =>
+        path
+          .split('/')
+          .map((seg) => (ids().includes(seg) ? ':id' : seg))
+          .join('/');
       for (const e of endpoints) {
         const allowed = new Set(endpoints.filter((o) => shape(o.path) === shape(e.path)).map((o) => o.method));
         for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
@@ -320,13 +370,24 @@ for (const [storage, serverOptions, skip] of storages) {
 
     it('answers hostile stream resumes without breaking the stream', async () => {
       for (const lastEventId of ['abc', '-1', '1e3', '99999999999999999999999', '0x10', '1.5', ' ', '9'.repeat(5000)]) {
-        await send(`Last-Event-ID ${lastEventId.slice(0, 20)}`, 'GET', routes.events(target.drop.id), { headers: { 'last-event-id': lastEventId }, headersOnly: true });
-        await send(`?lastEventId=${lastEventId.slice(0, 20)}`, 'GET', `${routes.events(target.drop.id)}?lastEventId=${encodeURIComponent(lastEventId)}`, { headersOnly: true });
+        await send(`Last-Event-ID ${lastEventId.slice(0, 20)}`, 'GET', routes.events(target.drop.id), {
+          headers: { 'last-event-id': lastEventId },
+          headersOnly: true,
+        });
+        await send(`?lastEventId=${lastEventId.slice(0, 20)}`, 'GET', `${routes.events(target.drop.id)}?lastEventId=${encodeURIComponent(lastEventId)}`, {
+          headersOnly: true,
+        });
       }
     });
 
     it('survives bytes that are not HTTP at all', async () => {
-      for (const junk of ['\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03', 'GET / HTTP/9.9\r\n\r\n', 'HELLO\r\n\r\n', 'GET /v1/time HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n', 'A'.repeat(100_000)]) {
+      for (const junk of [
+        '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03',
+        'GET / HTTP/9.9\r\n\r\n',
+        'HELLO\r\n\r\n',
+        'GET /v1/time HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n',
+        'A'.repeat(100_000),
+      ]) {
         await new Promise<void>((resolve) => {
           const url = new URL(server.url);
           const socket = connect(Number(url.port), url.hostname, () => socket.end(junk, 'latin1'));

@@ -47,7 +47,11 @@ describe('SIGKILL and batches', () => {
       assert.ok(killed, 'the server was killed during the burst');
       await killed;
       const lost = results.filter((a) => a.status !== 201 && !(a.status === 409 && REFUSALS.has(a.code ?? '')));
-      assert.deepEqual(lost.map((a) => `shopper ${a.shopper}: HTTP ${a.status}`), [], 'every shopper got a final answer');
+      assert.deepEqual(
+        lost.map((a) => `shopper ${a.shopper}: HTTP ${a.status}`),
+        [],
+        'every shopper got a final answer',
+      );
       const retried = results.filter((a) => a.tries > 1).length;
       t.diagnostic(`killed after ${grantsBeforeKill} grant; ${retried} shoppers retried, ${results.filter((a) => a.replayed).length} answers replayed`);
       assert.ok(retried > 0, 'some requests were cut by the kill');

@@ -71,8 +71,15 @@ async function crashMidRush(storage: { dataDir: string } | { databaseUrl: string
     assert.ok(answersAtKill < STOCK, 'the kill came before the stock was gone');
 
     const unanswered = results.filter((a) => a.status !== 201 && !(a.status === 409 && REFUSALS.has(a.code ?? '')));
-    assert.deepEqual(unanswered.map((a) => `shopper ${a.shopper}: HTTP ${a.status} ${a.code ?? ''}`), [], 'every shopper got a final answer');
-    assert.ok(results.some((a) => a.tries > 1), 'some shoppers retried across the crash');
+    assert.deepEqual(
+      unanswered.map((a) => `shopper ${a.shopper}: HTTP ${a.status} ${a.code ?? ''}`),
+      [],
+      'every shopper got a final answer',
+    );
+    assert.ok(
+      results.some((a) => a.tries > 1),
+      'some shoppers retried across the crash',
+    );
     log(
       `killed after ${answersAtKill} grants; ${cuts} connections cut; ${results.filter((a) => a.tries > 1).length} shoppers retried, ` +
         `${results.filter((a) => a.replayed).length} got a replayed answer (committed, answer lost)`,
@@ -92,7 +99,9 @@ async function crashMidRush(storage: { dataDir: string } | { databaseUrl: string
       const level = sales.variants.find((s) => s.variantId === v.variantId);
       assert.ok(level, `variant ${v.variantId} is in the sales report`);
       assert.ok(level.available >= 0, `variant ${v.variantId} is not negative`);
-      const reserved = stored.filter((r) => r.variantId === v.variantId && (r.status === 'held' || r.status === 'confirmed')).reduce((n, r) => n + r.quantity, 0);
+      const reserved = stored
+        .filter((r) => r.variantId === v.variantId && (r.status === 'held' || r.status === 'confirmed'))
+        .reduce((n, r) => n + r.quantity, 0);
       assert.equal(reserved + level.available, v.stock, `variant ${v.variantId}: reserved ${reserved} + remaining ${level.available} == ${v.stock}`);
     }
     assert.equal(seen.length, STOCK, 'with ten times the demand, every unit was reserved');

@@ -57,7 +57,8 @@ async function cutStreams(t: TestContext, nodes: RunningServer[]): Promise<void>
       })),
     });
     await client.json('POST', routes.host.start(drop.id), { token: a.hostToken });
-    for (let i = 0; i < VIEWERS; i++) viewers.push(new DropViewer({ backend: proxy.url, dropId: drop.id, agent, maxReconnectMs: 250, localAddress: loopbackAddress(i) }).connect());
+    for (let i = 0; i < VIEWERS; i++)
+      viewers.push(new DropViewer({ backend: proxy.url, dropId: drop.id, agent, maxReconnectMs: 250, localAddress: loopbackAddress(i) }).connect());
     await Promise.all(viewers.map((v) => v.ready));
     const shoppers = await createShoppers(client, 40);
 
@@ -98,9 +99,14 @@ async function cutStreams(t: TestContext, nodes: RunningServer[]): Promise<void>
 
     const reconnects = viewers.reduce((n, v) => n + v.client.connections - 1, 0);
     const snapshots = viewers.reduce((n, v) => n + v.snapshots, 0);
-    t.diagnostic(`${cuts} connections cut, ${reconnects} reconnects, ${snapshots - VIEWERS} resumes answered with a fresh snapshot, ${featured.length} featurings`);
+    t.diagnostic(
+      `${cuts} connections cut, ${reconnects} reconnects, ${snapshots - VIEWERS} resumes answered with a fresh snapshot, ${featured.length} featurings`,
+    );
     assert.ok(cuts >= VIEWERS, `the proxy cut at least ${VIEWERS} connections (cut ${cuts})`);
-    assert.ok(viewers.every((v) => v.client.connections > 1), 'every viewer was cut at least once');
+    assert.ok(
+      viewers.every((v) => v.client.connections > 1),
+      'every viewer was cut at least once',
+    );
 
     const truth = await client.json<Drop>('GET', routes.drop(drop.id));
     const expected = new Map(truth.products.flatMap((p) => p.variants.map((v) => [variantKey(p.id, v.id), v.available] as const)));

@@ -17,7 +17,10 @@ const NOW = 1_000_003 * 2000 + 500;
 const PART_MS = 2000 / 6;
 
 const run = promisify(execFile);
-const hasFfmpeg = run('ffprobe', ['-version']).then(() => true, () => false);
+const hasFfmpeg = run('ffprobe', ['-version']).then(
+  () => true,
+  () => false,
+);
 
 const bytesOf = async (url: string | URL) => {
   const res = await fetch(url);
@@ -30,7 +33,10 @@ async function probe(bytes: Buffer) {
   const p = run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', '-i', 'pipe:0']);
   p.child.stdin!.end(bytes);
   const { stdout, stderr } = await p;
-  const packets = stdout.trim().split('\n').map((l) => ({ pts: Number(l.split(',')[0]), key: l.split(',')[1].startsWith('K') }));
+  const packets = stdout
+    .trim()
+    .split('\n')
+    .map((l) => ({ pts: Number(l.split(',')[0]), key: l.split(',')[1].startsWith('K') }));
   return { packets, errors: stderr.trim() };
 }
 
@@ -74,10 +80,16 @@ describe('simulated live stream: Low-Latency HLS', () => {
 
   it('lists the parts of the last segments and, of the one being recorded, exactly those that have ended, then hints the next', async () => {
     const p = await live(pinned.url);
-    assert.deepEqual(p.entries.filter((e) => e.parts.length).map((e) => e.seq), [1_000_001, 1_000_002]);
+    assert.deepEqual(
+      p.entries.filter((e) => e.parts.length).map((e) => e.seq),
+      [1_000_001, 1_000_002],
+    );
     // 0.5 s into segment 1_000_003: part 0 ended at 0.33 s, part 1 ends at 0.67 s.
     assert.equal(p.recording!.seq, 1_000_003);
-    assert.deepEqual(p.recording!.parts.map((x) => x.uri), ['parts/1000003.0.m4s']);
+    assert.deepEqual(
+      p.recording!.parts.map((x) => x.uri),
+      ['parts/1000003.0.m4s'],
+    );
     assert.equal(p.preloadHints, 1, 'one preload hint');
     assert.deepEqual(p.preloadHint, { TYPE: 'PART', URI: 'parts/1000003.1.m4s' });
   });
@@ -154,7 +166,10 @@ describe('simulated live stream: Low-Latency HLS', () => {
     assert.ok(answered >= end, `answered ${end - answered} ms early`);
     assert.ok(answered - end < 250, `answered ${answered - end} ms after the part's end`);
     const listed = next.recording?.seq === msn ? next.recording.parts : next.entries.find((e) => e.seq === msn)!.parts;
-    assert.ok(listed.some((x) => x.uri === `parts/${msn}.${part}.m4s`), 'the new playlist lists the part');
+    assert.ok(
+      listed.some((x) => x.uri === `parts/${msn}.${part}.m4s`),
+      'the new playlist lists the part',
+    );
   });
 
   it('answers a blocking reload for a whole segment once that segment is complete', async () => {
@@ -208,7 +223,10 @@ describe('simulated live stream: Low-Latency HLS', () => {
       .filter((l) => !/^#EXT-X-(PART|PART-INF|PRELOAD-HINT|SERVER-CONTROL):/.test(l))
       .join('\n');
     const { entries } = parseMediaPlaylist(plain);
-    assert.deepEqual(entries.map((e) => [e.seq, e.duration, e.pdt]), [999_997, 999_998, 999_999, 1_000_000, 1_000_001, 1_000_002].map((n) => [n, 2, n * 2000]));
+    assert.deepEqual(
+      entries.map((e) => [e.seq, e.duration, e.pdt]),
+      [999_997, 999_998, 999_999, 1_000_000, 1_000_001, 1_000_002].map((n) => [n, 2, n * 2000]),
+    );
     assert.equal(plain.split('\n').filter((l) => l && !l.startsWith('#')).length, 6, 'no URI but the segments');
   });
 });

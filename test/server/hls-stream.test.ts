@@ -26,7 +26,10 @@ describe('simulated live HLS stream', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/vnd.apple.mpegurl');
     const { entries, vod, ended } = parseMediaPlaylist(await res.text());
-    assert.deepEqual(entries.map((e) => e.seq), [999_997, 999_998, 999_999, 1_000_000, 1_000_001, 1_000_002]);
+    assert.deepEqual(
+      entries.map((e) => e.seq),
+      [999_997, 999_998, 999_999, 1_000_000, 1_000_001, 1_000_002],
+    );
     for (const e of entries) assert.equal(e.pdt, e.seq * 2000, `segment ${e.seq} is dated at its wall-clock start`);
     assert.ok(entries.at(-1)!.pdt + 2000 <= NOW, 'the segment still being recorded is not listed');
     assert.equal(vod || ended, false);
@@ -34,7 +37,10 @@ describe('simulated live HLS stream', () => {
 
   it('marks every loop restart as a discontinuity and counts the ones that slid out', async () => {
     const { entries, discontinuitySequence } = parseMediaPlaylist(await (await fetch(`${pinned.url}/stream/live.m3u8`)).text());
-    assert.deepEqual(entries.filter((e) => e.discontinuity).map((e) => e.seq), [1_000_000]);
+    assert.deepEqual(
+      entries.filter((e) => e.discontinuity).map((e) => e.seq),
+      [1_000_000],
+    );
     // Loops restarted at 0, 4, …, 999_996: the first listed segment is in loop 249_999.
     assert.equal(discontinuitySequence, 249_999);
   });
@@ -88,7 +94,10 @@ describe('simulated live HLS stream', () => {
     assert.equal(res.headers.get('cache-control'), 'no-cache');
     const replay = parseMediaPlaylist(await res.text());
     assert.ok(replay.vod && replay.ended);
-    assert.deepEqual(replay.entries.map((e) => e.seq), [999_998, 999_999, 1_000_000, 1_000_001, 1_000_002]);
+    assert.deepEqual(
+      replay.entries.map((e) => e.seq),
+      [999_998, 999_999, 1_000_000, 1_000_001, 1_000_002],
+    );
     const sameInLive = live.entries.filter((e) => e.seq >= 999_998).map((e) => ({ ...e, parts: [] }));
     assert.deepEqual(replay.entries, sameInLive, 'the same segments, without parts');
     assert.deepEqual(replay.map, live.map);
@@ -143,7 +152,16 @@ describe('simulated live HLS stream', () => {
   });
 
   it('answers 404 for unknown stream paths and leaves other paths to the server', async () => {
-    for (const path of ['/stream/', '/stream/nope.m3u8', '/stream/segments/-1.m4s', '/stream/segments/1.mp4', '/stream/segments/1.ts', '/stream/parts/1.6.m4s', '/stream/parts/1.m4s', '/stream/parts/1.-1.m4s']) {
+    for (const path of [
+      '/stream/',
+      '/stream/nope.m3u8',
+      '/stream/segments/-1.m4s',
+      '/stream/segments/1.mp4',
+      '/stream/segments/1.ts',
+      '/stream/parts/1.6.m4s',
+      '/stream/parts/1.m4s',
+      '/stream/parts/1.-1.m4s',
+    ]) {
       assert.equal((await fetch(`${pinned.url}${path}`)).status, 404, path);
     }
     assert.equal((await fetch(`${pinned.url}/v1/time`)).status, 418);
@@ -167,14 +185,28 @@ describe('simulated live HLS stream', () => {
     if (!ffmpeg) return t.skip('ffmpeg is not installed');
     const from = Math.floor((Date.now() - 10_000) / 2000) * 2000; // segment-aligned: exactly 4 segments
     const { stderr } = await promisify(execFile)('ffmpeg', [
-      '-hide_banner', '-v', 'error', '-i', `${realtime.url}/stream/replay.m3u8?from=${from}&to=${from + 8000}`,
-      '-map', '0', '-f', 'null', '-',
+      '-hide_banner',
+      '-v',
+      'error',
+      '-i',
+      `${realtime.url}/stream/replay.m3u8?from=${from}&to=${from + 8000}`,
+      '-map',
+      '0',
+      '-f',
+      'null',
+      '-',
     ]);
     // The null muxer complains that timestamps restart at the loop's discontinuity: expected, not a decoding error.
     const errors = stderr.split('\n').filter((l) => l.trim() && !/non monotonically increasing dts/.test(l));
     assert.deepEqual(errors, [], 'no decoding errors');
     const { stdout } = await promisify(execFile)('ffprobe', [
-      '-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', `${realtime.url}/stream/replay.m3u8?from=${from}&to=${from + 8000}`,
+      '-v',
+      'error',
+      '-show_entries',
+      'format=duration',
+      '-of',
+      'csv=p=0',
+      `${realtime.url}/stream/replay.m3u8?from=${from}&to=${from + 8000}`,
     ]);
     assert.ok(Math.abs(Number(stdout) - 8) < 0.5, `replay lasts about 8 s (ffprobe says ${stdout.trim()})`);
   });

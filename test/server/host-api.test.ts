@@ -78,9 +78,18 @@ describe('host API', () => {
     assert.equal(res.status, 200);
     assert.equal(parseProduct(res.body).title, 'Cap');
     const replaced = await api.host('PUT', `/v1/host/drops/${id}/products/cap`, tee('cap', { one: 3, two: 1 }, { title: 'Cap II' }));
-    assert.deepEqual(replaced.body.variants.map((v: Variant) => [v.id, v.available]), [['one', 3], ['two', 1]]);
+    assert.deepEqual(
+      replaced.body.variants.map((v: Variant) => [v.id, v.available]),
+      [
+        ['one', 3],
+        ['two', 1],
+      ],
+    );
     const drop = (await api.call('GET', `/v1/drops/${id}`)).body;
-    assert.deepEqual(drop.products.map((p: Product) => p.id), ['tee', 'cap']);
+    assert.deepEqual(
+      drop.products.map((p: Product) => p.id),
+      ['tee', 'cap'],
+    );
     const mismatch = await api.host('PUT', `/v1/host/drops/${id}/products/cap`, tee('hat', { one: 1 }));
     assert.equal(mismatch.status, 422);
   });
@@ -149,7 +158,10 @@ describe('host API', () => {
     for (const productId of ['a', 'a', 'b', 'b', 'b', null, 'b', 'a']) await api.host('POST', `/v1/host/drops/${id}/feature`, { productId });
     const drop = parseDrop((await api.call('GET', `/v1/drops/${id}`)).body);
     // b featured again after being cleared is an entry: a replay cannot show the clear, a live viewer saw it.
-    assert.deepEqual(drop.featuredHistory.map((f) => f.productId), ['a', 'b', 'b', 'a']);
+    assert.deepEqual(
+      drop.featuredHistory.map((f) => f.productId),
+      ['a', 'b', 'b', 'a'],
+    );
   });
 
   it(`refuses a product beyond ${MAX_PRODUCTS}, so that every client can still load the drop`, async () => {

@@ -27,7 +27,10 @@ describe('the host token', () => {
     // that some rounds of each kind fall between the other processes' time slices).
     const best = { same: Infinity, other: Infinity };
     for (let round = 0; round < 300; round++) {
-      for (const [key, guess] of [['same', sameLength], ['other', otherLength]] as const) {
+      for (const [key, guess] of [
+        ['same', sameLength],
+        ['other', otherLength],
+      ] as const) {
         const start = process.hrtime.bigint();
         for (let i = 0; i < 1_000; i++) sameSecret(guess, secret);
         best[key] = Math.min(best[key], Number(process.hrtime.bigint() - start));

@@ -49,7 +49,10 @@ describe('the draw (line-draw.ts)', () => {
       const position = new Map(order.map((id, i) => [id, i]));
       firstBins[Math.floor((position.get(ids[0])! * 10) / n)]++;
       lastBins[Math.floor((position.get(ids[n - 1])! * 10) / n)]++;
-      rhoSum += spearman(ids.map((_, i) => i), ids.map((id) => position.get(id)!));
+      rhoSum += spearman(
+        ids.map((_, i) => i),
+        ids.map((id) => position.get(id)!),
+      );
     }
     // The first and the last arrival land in each tenth of the line alike: χ² with 9 degrees of freedom, p = 0.001 at 27.88.
     const chi2 = (bins: number[]) => bins.reduce((sum, o) => sum + (o - draws / 10) ** 2 / (draws / 10), 0);
@@ -81,13 +84,20 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
 
   /** A drop whose line is open now; its start is at `startsIn` ms (the host moves it with PATCH to draw). */
   const lineDrop = (queue: Partial<QueueSettings>, stock: Record<string, number> = { s: 50, m: 50 }, startsIn = 3_600_000) =>
-    api.createDrop({ startsAt: Date.now() + startsIn, products: [tee('tee', stock, { limitPerCustomer: 1 })], queue: { joinWindowMs: 7_200_000, graceMs: 0, ...queue } });
+    api.createDrop({
+      startsAt: Date.now() + startsIn,
+      products: [tee('tee', stock, { limitPerCustomer: 1 })],
+      queue: { joinWindowMs: 7_200_000, graceMs: 0, ...queue },
+    });
   const startNow = (dropId: string) => api.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
   const drawn = (dropId: string) =>
-    eventually(async () => {
-      const d = (await api.call('GET', `/v1/drops/${dropId}`)).body;
-      return d.queue?.drawnAt !== null && d.queue;
-    }, { what: 'the draw' });
+    eventually(
+      async () => {
+        const d = (await api.call('GET', `/v1/drops/${dropId}`)).body;
+        return d.queue?.drawnAt !== null && d.queue;
+      },
+      { what: 'the draw' },
+    );
 
   it('gives 2,000 shoppers who joined before the start the positions 1 … 2,000 in a random order, and verify-draw agrees', async () => {
     const dropId = await lineDrop({ admitPerSecond: 1 });
@@ -111,12 +121,22 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
 
     const record = parseLineRecord((await api.call('GET', `/v1/drops/${dropId}/line/places`)).body);
     assert.equal(record.onTime, 2001);
-    assert.deepEqual(record.places.map((p) => p.position), Array.from({ length: 2001 }, (_, i) => i + 1), 'positions are a permutation of 1 … 2,001');
+    assert.deepEqual(
+      record.places.map((p) => p.position),
+      Array.from({ length: 2001 }, (_, i) => i + 1),
+      'positions are a permutation of 1 … 2,001',
+    );
     // Arrival order tells nothing about the position (|ρ| < 0.1 is 4.5 standard errors for 2,000 places).
     const arrival = new Map([...joined.map((p, i): [string, number] => [p.placeId, i]), [twice[0].body.placeId, joined.length]]);
-    const rho = spearman(record.places.map((p) => arrival.get(p.placeId)!), record.places.map((p) => p.position!));
+    const rho = spearman(
+      record.places.map((p) => arrival.get(p.placeId)!),
+      record.places.map((p) => p.position!),
+    );
     assert.ok(Math.abs(rho) < 0.1, `ρ(arrival, position) = ${rho.toFixed(3)}`);
-    assert.deepEqual(record.places.map((p) => p.placeId), drawOrder(queue.seed!, [...arrival.keys()]));
+    assert.deepEqual(
+      record.places.map((p) => p.placeId),
+      drawOrder(queue.seed!, [...arrival.keys()]),
+    );
 
     const mine = parseLinePlace((await api.call('GET', `/v1/drops/${dropId}/line`, { token: who[7].token })).body);
     assert.equal(mine.position, record.places.findIndex((p) => p.placeId === mine.placeId) + 1);
@@ -143,12 +163,18 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
         await nodeApi.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
         // Live, but within the grace period: nobody has a pass yet, however fast.
         const early = await Promise.all(who.map((s) => reserveOne(nodeApi, dropId, s)));
-        assert.deepEqual(early.map((r) => [r.status, r.body.code]), who.map(() => [403, 'pass-required']));
+        assert.deepEqual(
+          early.map((r) => [r.status, r.body.code]),
+          who.map(() => [403, 'pass-required']),
+        );
         const places = new Map<string, number>();
-        await eventually(async () => {
-          const d = (await nodeApi.call('GET', `/v1/drops/${dropId}`)).body;
-          return d.queue.admittedThrough >= 1;
-        }, { what: 'the first admission' });
+        await eventually(
+          async () => {
+            const d = (await nodeApi.call('GET', `/v1/drops/${dropId}`)).body;
+            return d.queue.admittedThrough >= 1;
+          },
+          { what: 'the first admission' },
+        );
         for (const s of who) places.set(s.token, (await nodeApi.call('GET', `/v1/drops/${dropId}/line`, { token: s.token })).body.position);
         // Everyone tries at once; only those admitted by then may, and in position order.
         const tries = await Promise.all(who.map((s) => reserveOne(nodeApi, dropId, s)));
@@ -161,7 +187,10 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
             assert.ok(position > through - 1, `position ${position} was admitted (through ${through}) but refused`);
           }
         });
-        assert.ok(tries.some((r) => r.status === 201), 'the first position could reserve');
+        assert.ok(
+          tries.some((r) => r.status === 201),
+          'the first position could reserve',
+        );
         const refused = await reserveOne(nodeApi, dropId, outsider);
         assert.deepEqual([refused.status, refused.body.code], [403, 'pass-required'], 'a shopper not in the line cannot reserve');
       } finally {
@@ -187,11 +216,20 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
       assert.ok(lineEvents[i].admittedThrough >= lineEvents[i - 1].admittedThrough, 'admission never goes back');
       assert.ok(lineEvents[i].at - lineEvents[i - 1].at >= 490, 'line events are at least half a second apart');
     }
-    assert.deepEqual(Object.keys(viewer.events.find((e) => e.type === 'line')!.data).sort(), ['admittedThrough', 'at', 'drawnAt', 'paused', 'rate', 'seed', 'total']);
+    assert.deepEqual(Object.keys(viewer.events.find((e) => e.type === 'line')!.data).sort(), [
+      'admittedThrough',
+      'at',
+      'drawnAt',
+      'paused',
+      'rate',
+      'seed',
+      'total',
+    ]);
     // Each place was admitted no earlier than the one before it.
     const places = await Promise.all(who.map(async (s) => parseLinePlace((await api.call('GET', `/v1/drops/${dropId}/line`, { token: s.token })).body)));
     const byPosition = places.sort((a, b) => a.position! - b.position!);
-    for (let i = 1; i < byPosition.length; i++) assert.ok(byPosition[i].passExpiresAt! >= byPosition[i - 1].passExpiresAt!, `position ${i + 1} admitted before ${i}`);
+    for (let i = 1; i < byPosition.length; i++)
+      assert.ok(byPosition[i].passExpiresAt! >= byPosition[i - 1].passExpiresAt!, `position ${i + 1} admitted before ${i}`);
   });
 
   it('following stock, admits one shopper per unit, and goes on past a pass that lapses or a shopper who leaves', async () => {
@@ -232,7 +270,11 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
     assert.deepEqual((await api.call('POST', `/v1/drops/${later}/line`, { token: s.token, from: s.from })).body.code, 'line-not-open');
     assert.equal((await api.call('POST', `/v1/drops/${dropId}/line`, { from: s.from })).status, 401);
     const open = await lineDrop({});
-    assert.deepEqual((await api.call('POST', `/v1/drops/${open}/line`, { token: 'shp_not-a-real-token-at-all', from: s.from })).body.code, 'unauthorized', 'an unknown token gets no place');
+    assert.deepEqual(
+      (await api.call('POST', `/v1/drops/${open}/line`, { token: 'shp_not-a-real-token-at-all', from: s.from })).body.code,
+      'unauthorized',
+      'an unknown token gets no place',
+    );
     assert.equal((await api.call('GET', `/v1/drops/${open}/line/places`)).body.places.length, 0);
   });
 
@@ -244,7 +286,13 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
     await drawn(dropId);
     const late = [];
     for (const s of who.slice(3)) late.push((await api.call('POST', `/v1/drops/${dropId}/line`, { token: s.token, from: s.from })).body);
-    assert.deepEqual(late.map((p) => [p.position, p.onTime]), [[4, false], [5, false]]);
+    assert.deepEqual(
+      late.map((p) => [p.position, p.onTime]),
+      [
+        [4, false],
+        [5, false],
+      ],
+    );
     assert.equal((await verifyDraw(server.url, dropId)).code, 0);
   });
 });
@@ -255,7 +303,10 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
   before(async () => {
     if (!postgresUrl) return;
     database = await freshDatabase('line');
-    nodes = [await startReferenceServer({ databaseUrl: database.url, captureOutput: true }), await startReferenceServer({ databaseUrl: database.url, captureOutput: true })];
+    nodes = [
+      await startReferenceServer({ databaseUrl: database.url, captureOutput: true }),
+      await startReferenceServer({ databaseUrl: database.url, captureOutput: true }),
+    ];
   });
   after(async () => {
     for (const n of nodes) await n.stop();
@@ -291,7 +342,10 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
     );
     assert.equal(granted.length, 300);
     const record = parseLineRecord((await b.call('GET', `/v1/drops/${dropId}/line/places`)).body);
-    assert.deepEqual(record.places.map((p) => p.position), Array.from({ length: 300 }, (_, i) => i + 1));
+    assert.deepEqual(
+      record.places.map((p) => p.position),
+      Array.from({ length: 300 }, (_, i) => i + 1),
+    );
     const draws = nodes.map((n) => (n.output.match(/line: drawn/g) ?? []).length);
     assert.equal(draws[0] + draws[1], 1, `exactly one node drew (${draws})`);
     // Admission order: nobody got a unit before a position far ahead of theirs was even admitted.
@@ -299,7 +353,8 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
     await pg2.connect();
     const admitted = await pg2.query('SELECT position, admitted_at FROM line_places WHERE drop_id = $1 ORDER BY position', [dropId]);
     await pg2.end();
-    for (let i = 1; i < admitted.rows.length; i++) assert.ok(Number(admitted.rows[i].admitted_at) >= Number(admitted.rows[i - 1].admitted_at), `position ${i + 1} admitted before ${i}`);
+    for (let i = 1; i < admitted.rows.length; i++)
+      assert.ok(Number(admitted.rows[i].admitted_at) >= Number(admitted.rows[i - 1].admitted_at), `position ${i + 1} admitted before ${i}`);
     const ok = await verifyDraw(nodes[1].url, dropId);
     assert.equal(ok.code, 0, ok.out);
   });
@@ -351,7 +406,10 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
     await db.connect();
     const rows = (await db.query('SELECT position, admitted_at FROM line_places WHERE drop_id = $1 ORDER BY position', [dropId])).rows;
     await db.end();
-    assert.deepEqual(rows.map((r) => r.position), Array.from({ length: 60 }, (_, i) => i + 1));
+    assert.deepEqual(
+      rows.map((r) => r.position),
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
     for (let i = 1; i < rows.length; i++) assert.ok(Number(rows[i].admitted_at) >= Number(rows[i - 1].admitted_at), `position ${i + 1} admitted before ${i}`);
     const ok = await verifyDraw(nodes[1].url, dropId);
     assert.equal(ok.code, 0, ok.out);

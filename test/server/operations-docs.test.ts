@@ -24,7 +24,12 @@ function parsePromql(expr: string): { metrics: string[]; selectors: [string, str
     return name;
   });
   rest = rest.replace(/\b(?:by|without)\s*\(([^)]*)\)/g, (_, labels: string) => {
-    grouping.push(...labels.split(',').map((l) => l.trim()).filter(Boolean));
+    grouping.push(
+      ...labels
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
     return '';
   });
   rest = rest.replace(/\[[^\]]*\]/g, '');

@@ -79,7 +79,7 @@ describe('operating a node', () => {
     assert.equal((await api.call('POST', '/healthz')).status, 405);
   });
 
-  it('echoes a caller\'s X-Request-Id and makes one up when it is absent or not an id', async () => {
+  it("echoes a caller's X-Request-Id and makes one up when it is absent or not an id", async () => {
     const given = await api.call('GET', '/v1/time', { headers: { 'x-request-id': 'trace-4bf92f35.b7ad:6b' } });
     assert.equal(given.headers.get('x-request-id'), 'trace-4bf92f35.b7ad:6b');
     assert.match((await api.call('GET', '/v1/time')).headers.get('x-request-id') ?? '', UUID);
@@ -97,7 +97,8 @@ describe('operating a node', () => {
     await viewer.next('snapshot');
     const shoppers = [await api.newShopper(), await api.newShopper(), await api.newShopper()];
     secrets.push(...shoppers);
-    const reserve = (token: string, quantity = 1) => api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity } });
+    const reserve = (token: string, quantity = 1) =>
+      api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity } });
     const granted = await reserve(shoppers[0], 2);
     assert.equal(granted.status, 201);
     ids.push(granted.body.id);
@@ -129,7 +130,11 @@ describe('operating a node', () => {
   it('counts requests by route pattern and status, reservations by outcome, confirmations, streams and events', async () => {
     assert.ok(sum(samples, 'livedrop_http_requests_total', { method: 'POST', route: '/v1/drops/:dropId/reservations', status: '201' }) >= 1);
     assert.ok(sum(samples, 'livedrop_http_request_duration_seconds_count', { method: 'POST', route: '/v1/drops/:dropId/reservations' }) >= 4);
-    assert.equal(sum(samples, 'livedrop_http_request_duration_seconds_count', { route: '/v1/drops/:dropId/events' }), 0, 'stream lifetimes stay out of the latency histogram');
+    assert.equal(
+      sum(samples, 'livedrop_http_request_duration_seconds_count', { route: '/v1/drops/:dropId/events' }),
+      0,
+      'stream lifetimes stay out of the latency histogram',
+    );
     assert.equal(sum(samples, 'livedrop_reservations_total', { outcome: 'granted' }), 1);
     assert.equal(sum(samples, 'livedrop_reservations_total', { outcome: 'sold-out' }), 1);
     assert.equal(sum(samples, 'livedrop_reservations_total', { outcome: 'validation-failed' }), 1);
@@ -139,7 +144,10 @@ describe('operating a node', () => {
     assert.ok(sum(samples, 'livedrop_events_published_total', { type: 'stock' }) >= 1);
     assert.ok(sum(samples, 'livedrop_event_delivery_seconds_count') >= 1, 'delivery delays are measured');
     assert.equal(sum(samples, 'livedrop_active_holds'), 0, 'the one hold was confirmed');
-    assert.ok(samples.some((s) => s.name === 'nodejs_eventloop_lag_p99_seconds'), 'process metrics too');
+    assert.ok(
+      samples.some((s) => s.name === 'nodejs_eventloop_lag_p99_seconds'),
+      'process metrics too',
+    );
     assert.equal(sum(samples, 'livedrop_http_requests_total', { method: 'other', route: 'unmatched', status: '405' }), 1, 'PROPFIND');
   });
 
@@ -195,7 +203,18 @@ describe('draining on SIGTERM', () => {
       const handled = new Promise<void>((resolve) => (started = resolve));
       const slow = new Promise<{ status: number; text: string; headers: Record<string, unknown> }>((resolve, reject) => {
         const req = request(
-          { host: '127.0.0.1', port, method: 'POST', path: `/v1/drops/${dropId}/reservations`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' } },
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: `/v1/drops/${dropId}/reservations`,
+            headers: {
+              authorization: `Bearer ${token}`,
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+              expect: '100-continue',
+            },
+          },
           (res) => {
             let text = '';
             res.on('data', (c) => (text += c));
@@ -255,7 +274,13 @@ describe('draining on SIGTERM', () => {
       const token = await apiFor(server).newShopper();
       const port = Number(new URL(server.url).port);
       // A body that never completes.
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: `/v1/drops/${dropId}/reservations`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': 100 } });
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/v1/drops/${dropId}/reservations`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': 100 },
+      });
       req.on('error', () => {});
       req.write('{');
       await new Promise((r) => setTimeout(r, 200));

@@ -176,7 +176,9 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
       await a.host('POST', `/v1/host/drops/${busy}/feature`, { productId: 'tee' });
       await busyViewer.next('featured');
       // Both nodes stop listening; the paused event commits while nobody hears its NOTIFY.
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`);
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
+      );
       await publisher.query('COMMIT');
       assert.equal((await viewer.next('featured')).data.productId, 'b');
     } finally {

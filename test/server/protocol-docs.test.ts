@@ -33,10 +33,16 @@ describe('protocol documentation', () => {
   it('lists every problem code and event type in docs/protocol.md', () => {
     const md = read('docs/protocol.md');
     const types = read('src/protocol/types.ts');
-    const codes = [...types.split('export type ProblemCode =')[1].split(';')[0].matchAll(/'([a-z-]+)'/g)].map((m) => m[1]);
+    const codes = [
+      ...types
+        .split('export type ProblemCode =')[1]
+        .split(';')[0]
+        .matchAll(/'([a-z-]+)'/g),
+    ].map((m) => m[1]);
     assert.ok(codes.length > 10);
     for (const code of codes) assert.ok(md.includes(`\`${code}\``), `problem code ${code}`);
-    for (const event of ['snapshot', 'stock', 'featured', 'status', 'viewers', 'reactions', 'chat', 'line']) assert.ok(md.includes(`#### ${event}`), `event ${event}`);
+    for (const event of ['snapshot', 'stock', 'featured', 'status', 'viewers', 'reactions', 'chat', 'line'])
+      assert.ok(md.includes(`#### ${event}`), `event ${event}`);
   });
 
   it("passes Redocly's recommended lint with no errors (the server tests check real answers against it: support/openapi.ts)", async () => {

@@ -34,14 +34,26 @@ describe('public API', () => {
     assert.equal(drop.title, 'Night Shift');
     assert.equal(drop.status, 'scheduled');
     assert.ok(drop.startsAt > Date.now() + 30_000, 'starts a minute or so after the server');
-    assert.deepEqual(drop.products.map((p) => p.id), ['hoodie-night', 'hoodie-dawn', 'tee-signal', 'tee-static']);
+    assert.deepEqual(
+      drop.products.map((p) => p.id),
+      ['hoodie-night', 'hoodie-dawn', 'tee-signal', 'tee-static'],
+    );
     for (const p of drop.products) {
-      assert.deepEqual(p.variants.map((v) => v.label), ['S', 'M', 'L', 'XL']);
-      assert.deepEqual(p.prices.map((m) => m.currency), ['USD', 'EUR']);
+      assert.deepEqual(
+        p.variants.map((v) => v.label),
+        ['S', 'M', 'L', 'XL'],
+      );
+      assert.deepEqual(
+        p.prices.map((m) => m.currency),
+        ['USD', 'EUR'],
+      );
       assert.equal(p.limitPerCustomer, 2);
       assert.match(p.images[0].url, /^media\/[a-z-]+\.svg$/);
     }
-    assert.ok(drop.products.some((p) => p.variants.some((v) => v.available === 0)), 'one size is sold out');
+    assert.ok(
+      drop.products.some((p) => p.variants.some((v) => v.available === 0)),
+      'one size is sold out',
+    );
     assert.equal(drop.stream.hls, 'stream/main.m3u8');
     assert.equal(drop.checkoutUrl, null);
   });
@@ -89,7 +101,11 @@ describe('public API', () => {
     it('answers a preflight from an allowed origin with the methods and headers the elements use', async () => {
       const res = await fetch(`${server.url}/v1/drops/demo/reservations`, {
         method: 'OPTIONS',
-        headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' },
+        headers: {
+          origin: 'https://shop.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type,idempotency-key',
+        },
       });
       assert.equal(res.status, 204);
       assert.equal(res.headers.get('access-control-allow-origin'), 'https://shop.example');

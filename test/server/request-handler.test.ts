@@ -57,7 +57,10 @@ describe('request handler', () => {
     assert.equal(errors[0].route, '/boom');
     assert.equal(errors[0].err.message, 'a bug');
     assert.match(errors[0].err.stack, /request-handler\.test\.ts/);
-    assert.ok(lines.some((l) => l.msg === 'request' && l.reqId === errors[0].reqId && l.status === 500), 'the request line has the same id');
+    assert.ok(
+      lines.some((l) => l.msg === 'request' && l.reqId === errors[0].reqId && l.status === 500),
+      'the request line has the same id',
+    );
     assert.equal((await fetch(url + '/ok')).status, 200);
   });
 });

@@ -55,7 +55,12 @@ async function setUpBurst(api: Api) {
     { label: 'not started', shopper: shoppers[5], body: { productId: 'tee', variantId: 's', quantity: 1 }, dropId: later },
     { label: 'alone', shopper: shoppers[6], body: { productId: 'tee', variantId: 'plenty', quantity: 2 }, key: 'k-alone' },
     // Three members of one shopper with a limit of 2: two grants, one limit-exceeded, whatever the order.
-    ...[0, 1, 2].map((i) => ({ label: 'one shopper thrice', shopper: shoppers[7], body: { productId: 'tee', variantId: 'plenty', quantity: 1 }, key: `k-thrice-${i}` })),
+    ...[0, 1, 2].map((i) => ({
+      label: 'one shopper thrice',
+      shopper: shoppers[7],
+      body: { productId: 'tee', variantId: 'plenty', quantity: 1 },
+      key: `k-thrice-${i}`,
+    })),
     // Two members of one shopper on `cap` (limit 1): one grant, one limit-exceeded.
     ...[0, 1].map(() => ({ label: 'one shopper twice on cap', shopper: shoppers[8], body: { productId: 'cap', variantId: 'one', quantity: 1 } })),
     // Twelve shoppers for five units: five grants, seven sold-out.
@@ -129,7 +134,11 @@ describe('batched reservations', () => {
     const stored: Reservation[] = (await host.host('GET', `/v1/host/drops/${burst.dropId}/reservations`)).body;
     const granted = new Set([burst.replayed.id, ...together.filter((a) => a.status === 201).map((a) => a.body.id)]);
     assert.equal(stored.length, granted.size + 1, 'the granted ones and the `cap` bought before the burst');
-    for (const id of granted) assert.ok(stored.some((r) => r.id === id), `reservation ${id} is stored`);
+    for (const id of granted)
+      assert.ok(
+        stored.some((r) => r.id === id),
+        `reservation ${id} is stored`,
+      );
     const drop = (await host.call('GET', `/v1/drops/${burst.dropId}`)).body;
     const level = (p: string, v: string) => drop.products.find((x: Product) => x.id === p)!.variants.find((x: Variant) => x.id === v).available;
     assert.deepEqual([level('tee', 'plenty'), level('tee', 'five'), level('tee', 'one'), level('cap', 'one')], [50 - 1 - 2 - 2 - 1, 0, 1, 10 - 1 - 1]);
@@ -139,7 +148,10 @@ describe('batched reservations', () => {
     const api = apiFor(batching);
     const dropId = await api.createDrop({ products: [tee('tee', { s: 1 }, { limitPerCustomer: 5 })] });
     const reserve = async (token?: string) =>
-      api.call('POST', `/v1/drops/${dropId}/reservations`, { token: token ?? (await api.newShopper()), body: { productId: 'tee', variantId: 's', quantity: 1 } });
+      api.call('POST', `/v1/drops/${dropId}/reservations`, {
+        token: token ?? (await api.newShopper()),
+        body: { productId: 'tee', variantId: 's', quantity: 1 },
+      });
     const holder = await api.newShopper();
     const first = await reserve(holder);
     assert.equal(first.status, 201);
@@ -163,8 +175,29 @@ describe('a batch the database fails', () => {
     await copyPgliteTemplate(dir);
     db = await openPgliteDatabase(dir);
     const now = Date.now();
-    await insertDrop(db, { id: 'd', title: 'D', brand: '', description: '', startsAt: now - 1000, endsAt: null, status: 'live', liveStartedAt: now, stream: { hls: null, replay: null, poster: null }, checkoutUrl: null, holdMs: 60_000, createdAt: now });
-    await upsertProduct(db, 'd', { id: 'tee', title: 'Tee', description: '', images: [], prices: [{ currency: 'USD', amount: 1 }], limitPerCustomer: 5, variants: [{ id: 's', label: 'S', stock: 10 }] });
+    await insertDrop(db, {
+      id: 'd',
+      title: 'D',
+      brand: '',
+      description: '',
+      startsAt: now - 1000,
+      endsAt: null,
+      status: 'live',
+      liveStartedAt: now,
+      stream: { hls: null, replay: null, poster: null },
+      checkoutUrl: null,
+      holdMs: 60_000,
+      createdAt: now,
+    });
+    await upsertProduct(db, 'd', {
+      id: 'tee',
+      title: 'Tee',
+      description: '',
+      images: [],
+      prices: [{ currency: 'USD', amount: 1 }],
+      limitPerCustomer: 5,
+      variants: [{ id: 's', label: 'S', stock: 10 }],
+    });
     flaky = {
       ...db,
       query: (sql, params) => db.query(sql, params),
@@ -190,7 +223,10 @@ describe('a batch the database fails', () => {
     const shoppers = await Promise.all([1, 2, 3].map(() => service.createShopper()));
     failures = 1;
     const answers = await Promise.all(shoppers.map((s, i) => service.reserve(s, 'd', { productId: 'tee', variantId: 's', quantity: 1 }, `retry-${i}`)));
-    assert.deepEqual(answers.map((a) => a.status), [201, 201, 201]);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [201, 201, 201],
+    );
     assert.equal(await levelOfS(), 7);
   });
 

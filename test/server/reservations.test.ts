@@ -127,7 +127,10 @@ describe('reservations', () => {
     const owner = await api.newShopper();
     const r = (await reserve(dropId, owner, { productId: 'tee', variantId: 's', quantity: 1 })).body;
     const stranger = await api.newShopper();
-    for (const [method, path] of [['GET', `/v1/reservations/${r.id}`], ['DELETE', `/v1/reservations/${r.id}`]]) {
+    for (const [method, path] of [
+      ['GET', `/v1/reservations/${r.id}`],
+      ['DELETE', `/v1/reservations/${r.id}`],
+    ]) {
       const res = await api.call(method, path, { token: stranger });
       assert.equal(res.status, 404, `${method} ${path}`);
     }
@@ -145,7 +148,11 @@ describe('reservations', () => {
     await eventually(async () => (await available(dropId)) === 3, { what: 'the units to come back' });
     const confirm = await api.host('POST', `/v1/reservations/${r.id}/confirm`);
     assert.equal(confirm.body.code, 'reservation-not-held');
-    assert.equal((await reserve(dropId, token, { productId: 'tee', variantId: 's', quantity: 2 })).status, 201, 'an expired hold no longer counts towards the limit');
+    assert.equal(
+      (await reserve(dropId, token, { productId: 'tee', variantId: 's', quantity: 2 })).status,
+      201,
+      'an expired hold no longer counts towards the limit',
+    );
   });
 
   describe('Idempotency-Key', () => {

@@ -63,7 +63,13 @@ describe('rolling restart', { skip: skipWithoutPostgres, timeout: 300_000 }, () 
       const dropId = target.drop.id;
       await client.json('PUT', routes.host.product(dropId, 'cap'), {
         token: hostToken,
-        body: { id: 'cap', title: 'Cap', prices: [{ currency: 'USD', amount: 2500 }], variants: [{ id: 'one', label: 'One size', stock: 10 }], limitPerCustomer: 1 },
+        body: {
+          id: 'cap',
+          title: 'Cap',
+          prices: [{ currency: 'USD', amount: 2500 }],
+          variants: [{ id: 'one', label: 'One size', stock: 10 }],
+          limitPerCustomer: 1,
+        },
       });
       for (let i = 0; i < VIEWERS; i++) viewers.push(recordingViewer(joinUrl(proxy.url, routes.events(dropId)), agent));
       const tokens = await createShoppers(client, 200, 16);
@@ -82,7 +88,13 @@ describe('rolling restart', { skip: skipWithoutPostgres, timeout: 300_000 }, () 
           const v = target.variants[i % target.variants.length];
           for (let attempt = 0; ; attempt++) {
             const res = await client
-              .request('POST', routes.reservations(dropId), { token: tokens[i], headers: { 'idempotency-key': key }, body: { productId: v.productId, variantId: v.variantId, quantity: 1 }, timeoutMs: 20_000, localAddress: loopbackAddress(i) })
+              .request('POST', routes.reservations(dropId), {
+                token: tokens[i],
+                headers: { 'idempotency-key': key },
+                body: { productId: v.productId, variantId: v.variantId, quantity: 1 },
+                timeoutMs: 20_000,
+                localAddress: loopbackAddress(i),
+              })
               .catch(() => ({ status: 0, text: '' }));
             if (res.status === 201) acknowledged.push({ id: JSON.parse(res.text).id, token: tokens[i] });
             if (res.status !== 0 && res.status < 500) {
@@ -124,7 +136,9 @@ describe('rolling restart', { skip: skipWithoutPostgres, timeout: 300_000 }, () 
       await load;
 
       // Every acknowledged reservation is there, once; nothing else was made; stock adds up.
-      t.diagnostic(`${acknowledged.length} reservations granted, answers ${JSON.stringify(Object.fromEntries(answers))}, ${retries} retries, ${featured.length} featurings`);
+      t.diagnostic(
+        `${acknowledged.length} reservations granted, answers ${JSON.stringify(Object.fromEntries(answers))}, ${retries} retries, ${featured.length} featurings`,
+      );
       assert.ok(retries > 0, 'the restarts were felt: some requests had to be retried');
       assert.ok(acknowledged.length > 200, 'a rush, not a trickle');
       const stored = await db.query<{ id: string }>('SELECT id FROM reservations WHERE drop_id = $1', [dropId]);
@@ -136,11 +150,16 @@ describe('rolling restart', { skip: skipWithoutPostgres, timeout: 300_000 }, () 
       }
       const sales = await client.json<SalesReport>('GET', routes.host.sales(dropId), { token: hostToken });
       const sneaker = sales.variants.filter((v) => v.productId === 'sneaker');
-      assert.equal(sneaker.reduce((n, v) => n + v.available + v.held, 0), STOCK, 'available + held == stock');
+      assert.equal(
+        sneaker.reduce((n, v) => n + v.available + v.held, 0),
+        STOCK,
+        'available + held == stock',
+      );
       const truth = new Map(sales.variants.map((v) => [`${v.productId}/${v.variantId}`, v.available]));
 
       // Every viewer: one snapshot, then every event of the drop after it, in order, none twice.
-      const expected = async () => (await db.query<{ id: string }>('SELECT id FROM drop_events WHERE drop_id = $1 ORDER BY id', [dropId])).rows.map((r) => Number(r.id));
+      const expected = async () =>
+        (await db.query<{ id: string }>('SELECT id FROM drop_events WHERE drop_id = $1 ORDER BY id', [dropId])).rows.map((r) => Number(r.id));
       let complaint = '';
       for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(200)) {
         const ids = await expected();
@@ -154,7 +173,8 @@ describe('rolling restart', { skip: skipWithoutPostgres, timeout: 300_000 }, () 
           else {
             const got = v.seen.filter((e) => e.type !== 'snapshot').map((e) => e.id);
             const want = ids.filter((id) => id > snapshot.id);
-            if (got.join() !== want.join()) complaint = `viewer ${n} got ${got.length} events, the drop has ${want.length} after its snapshot; first difference at ${want.find((id, k) => got[k] !== id)}`;
+            if (got.join() !== want.join())
+              complaint = `viewer ${n} got ${got.length} events, the drop has ${want.length} after its snapshot; first difference at ${want.find((id, k) => got[k] !== id)}`;
           }
           if (complaint) break;
         }

@@ -24,7 +24,11 @@ describe('one rule for stock', () => {
   const sales = async (dropId: string) => (await api.host('GET', `/v1/host/drops/${dropId}/sales`)).body as SalesReport;
   const assertBalanced = (report: SalesReport) => {
     for (const v of report.variants)
-      assert.equal(v.available + v.held + v.sold, v.stock, `${v.productId}/${v.variantId}: available ${v.available} + held ${v.held} + sold ${v.sold} = stock ${v.stock}`);
+      assert.equal(
+        v.available + v.held + v.sold,
+        v.stock,
+        `${v.productId}/${v.variantId}: available ${v.available} + held ${v.held} + sold ${v.sold} = stock ${v.stock}`,
+      );
   };
 
   it('sells a unit once when the host re-sends the product just after a hold lapsed and before the sweeper returned it', async () => {
@@ -39,9 +43,7 @@ describe('one rule for stock', () => {
 
     const [b, c] = [await api.newShopper(), await api.newShopper()];
     const held = await Promise.all([reserve(dropId, b), reserve(dropId, c)]);
-    const orders = await Promise.all(
-      held.filter((r) => r.status === 201).map((r) => api.host('POST', `/v1/reservations/${r.body.id}/confirm`)),
-    );
+    const orders = await Promise.all(held.filter((r) => r.status === 201).map((r) => api.host('POST', `/v1/reservations/${r.body.id}/confirm`)));
     assert.equal(orders.filter((o) => o.status === 201).length, 1, 'one unit, one order');
     const report = await sales(dropId);
     assert.equal(report.variants[0].sold, 1);
@@ -76,7 +78,10 @@ describe('one rule for stock', () => {
     assert.equal((await api.call('GET', `/v1/drops/${dropId}`)).body.products[0].title, 'Tee tee', 'the product itself is unchanged too');
     const exact = await api.host('PUT', `/v1/host/drops/${dropId}/products/tee`, tee('tee', { s: 2, m: 0 }, { limitPerCustomer: 3 }));
     assert.equal(exact.status, 200, 'exactly what is held and sold is accepted: nothing left on sale');
-    assert.deepEqual(exact.body.variants.map((v: { available: number }) => v.available), [0, 0]);
+    assert.deepEqual(
+      exact.body.variants.map((v: { available: number }) => v.available),
+      [0, 0],
+    );
     assertBalanced(await sales(dropId));
   });
 

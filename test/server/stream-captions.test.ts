@@ -33,11 +33,27 @@ function parseVtt(text: string) {
 }
 
 const run = promisify(execFile);
-const hasFfprobe = run('ffprobe', ['-version']).then(() => true, () => false);
+const hasFfprobe = run('ffprobe', ['-version']).then(
+  () => true,
+  () => false,
+);
 
 /** First video time of an fMP4 segment (its initialisation section first) in 90 kHz units, read by ffprobe. */
 async function firstVideoPts(bytes: Buffer): Promise<number> {
-  const probe = run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-read_intervals', '%+#1', '-of', 'csv=p=0', '-i', 'pipe:0']);
+  const probe = run('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'packet=pts_time',
+    '-read_intervals',
+    '%+#1',
+    '-of',
+    'csv=p=0',
+    '-i',
+    'pipe:0',
+  ]);
   probe.child.stdin!.end(bytes);
   return Math.round(Number((await probe).stdout.trim().split('\n')[0]) * 90_000);
 }
@@ -47,7 +63,6 @@ async function playableSegment(url: string, n: number): Promise<Buffer> {
   const [init, segment] = await Promise.all([`${url}init.mp4`, `${url}segments/${n}.m4s`].map(async (u) => Buffer.from(await (await fetch(u)).arrayBuffer())));
   return Buffer.concat([init, segment]);
 }
-
 
 const text = async (url: string) => {
   const res = await fetch(url);
@@ -86,7 +101,8 @@ describe('simulated live stream: captions', () => {
     const segment = await playableSegment(pinned.url, 1_000_000);
     const probe = run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,profile,level,width,height', '-of', 'json', '-i', 'pipe:0']);
     probe.child.stdin!.end(segment);
-    const streams = (JSON.parse((await probe).stdout) as { streams: { codec_name: string; profile: string; level: number; width?: number; height?: number }[] }).streams;
+    const streams = (JSON.parse((await probe).stdout) as { streams: { codec_name: string; profile: string; level: number; width?: number; height?: number }[] })
+      .streams;
     const video = streams.find((s) => s.codec_name === 'h264')!;
     const audio = streams.find((s) => s.codec_name === 'aac')!;
     assert.equal(variant.RESOLUTION, `${video.width}x${video.height}`);
@@ -104,12 +120,22 @@ describe('simulated live stream: captions', () => {
     assert.equal(captions.discontinuitySequence, video.discontinuitySequence);
     assert.equal(captions.targetDuration, video.targetDuration);
     const strip = (e: PlaylistEntry) => ({ ...e, parts: [], uri: e.uri.replace(/^captions\/(\d+)\.vtt$/, 'segments/$1.m4s') });
-    assert.deepEqual(captions.entries.slice(0, -1).map(strip), video.entries.map((e) => ({ ...e, parts: [] })));
+    assert.deepEqual(
+      captions.entries.slice(0, -1).map(strip),
+      video.entries.map((e) => ({ ...e, parts: [] })),
+    );
     // The video has only the parts of the segment being recorded; a viewer near the live edge needs its line already.
     assert.deepEqual(captions.entries.at(-1)!.seq, video.recording!.seq);
     assert.equal(captions.entries.at(-1)!.pdt, video.recording!.pdt);
-    assert.deepEqual(captions.entries.filter((e) => e.discontinuity).map((e) => e.seq), [1_000_000], 'the loop restart');
-    assert.deepEqual(captions.entries.map((e) => e.uri), captions.entries.map((e) => `captions/${e.seq}.vtt`));
+    assert.deepEqual(
+      captions.entries.filter((e) => e.discontinuity).map((e) => e.seq),
+      [1_000_000],
+      'the loop restart',
+    );
+    assert.deepEqual(
+      captions.entries.map((e) => e.uri),
+      captions.entries.map((e) => `captions/${e.seq}.vtt`),
+    );
   });
 
   it('times each captions segment to the PTS of the video segment with the same number, for the whole segment', async (t) => {
@@ -142,8 +168,14 @@ describe('simulated live stream: captions', () => {
     const video = parseMediaPlaylist(await text(new URL(variantUri, pinned.url).href));
     const captions = parseMediaPlaylist(await text(new URL(media[0].URI, pinned.url).href));
     assert.ok(video.ended && captions.ended, 'both are VOD');
-    assert.deepEqual(captions.entries.map((e) => e.seq), [999_998, 999_999, 1_000_000, 1_000_001, 1_000_002]);
-    assert.deepEqual(captions.entries.map((e) => [e.seq, e.pdt, e.discontinuity]), video.entries.map((e) => [e.seq, e.pdt, e.discontinuity]));
+    assert.deepEqual(
+      captions.entries.map((e) => e.seq),
+      [999_998, 999_999, 1_000_000, 1_000_001, 1_000_002],
+    );
+    assert.deepEqual(
+      captions.entries.map((e) => [e.seq, e.pdt, e.discontinuity]),
+      video.entries.map((e) => [e.seq, e.pdt, e.discontinuity]),
+    );
   });
 
   it('serves the captions of a segment only once its recording has started', async () => {
@@ -153,7 +185,16 @@ describe('simulated live stream: captions', () => {
     assert.equal(res.headers.get('content-type'), 'application/problem+json');
   });
 
-  for (const path of ['captions/-1.vtt', 'captions/abc.vtt', 'captions/1.ts', 'segments/1.vtt', 'segments/1.ts', 'captions/1234567890123456.vtt', 'captions/', 'captions.vtt']) {
+  for (const path of [
+    'captions/-1.vtt',
+    'captions/abc.vtt',
+    'captions/1.ts',
+    'segments/1.vtt',
+    'segments/1.ts',
+    'captions/1234567890123456.vtt',
+    'captions/',
+    'captions.vtt',
+  ]) {
     it(`answers 404 problem+json for stream/${path}`, async () => {
       const res = await fetch(`${pinned.url}${path}`);
       assert.equal(res.status, 404);

@@ -35,7 +35,7 @@ export function chromiumLaunchOptions(): LaunchOptions {
   }
   throw new Error(
     'No Chromium found for the browser tests. Install one of:\n' +
-      '  npx playwright install chromium      (Playwright\'s own build)\n' +
+      "  npx playwright install chromium      (Playwright's own build)\n" +
       '  sudo apt-get install -y chromium     (Debian/Ubuntu), or\n' +
       '  set CHROME_PATH=/path/to/chrome',
   );

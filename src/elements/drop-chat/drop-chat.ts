@@ -183,26 +183,29 @@ export class DropChat extends DropElement<ChatState> {
   }
 
   override render() {
-    if (this.state === 'error')
-      return html`<div part="base" class="base" role="alert"><p class="status">${this.problemText()}</p></div>`;
+    if (this.state === 'error') return html`<div part="base" class="base" role="alert"><p class="status">${this.problemText()}</p></div>`;
     const view = this.#chat.value;
     const settings = view?.settings;
     const off = this.state === 'off';
     const askName = !this.identity && !this.#knownName();
     return html`<section part="base" class="base" aria-label=${this.#t('chatLabel')}>
       ${settings?.pinned ? html`<div part="pinned" class="pinned" role="note"><span class="pin">${this.#t('chatPinned')}</span>${this.#message(settings.pinned)}</div>` : nothing}
-      ${off || this.state === 'slow'
-        ? html`<p part="status" class="status">${off ? this.#t('chatOff') : this.#t('chatSlowMode', { s: settings!.slowModeSeconds })}</p>`
-        : nothing}
+      ${
+        off || this.state === 'slow'
+          ? html`<p part="status" class="status">${off ? this.#t('chatOff') : this.#t('chatSlowMode', { s: settings!.slowModeSeconds })}</p>`
+          : nothing
+      }
       <div part="messages" class="messages" role="log" aria-live="off" aria-label=${this.#t('chatMessages')} tabindex="0">
         ${view?.ready && !view.messages.length ? html`<p class="empty">${this.#t('chatEmpty')}</p>` : nothing}
         ${(view?.messages ?? []).map((m) => html`<p part="message" class="message">${this.#message(m)}</p>`)}
       </div>
       <form part="composer" class="composer" @submit=${this.#send}>
-        ${askName
-          ? html`<label class="visually-hidden" for="name">${this.#t('chatName')}</label
+        ${
+          askName
+            ? html`<label class="visually-hidden" for="name">${this.#t('chatName')}</label
               ><input part="input" id="name" name="name" class="name" autocomplete="nickname" placeholder=${this.#t('chatName')} ?disabled=${off} />`
-          : nothing}
+            : nothing
+        }
         <label class="visually-hidden" for="text">${this.#t('chatMessage')}</label>
         <input part="input" id="text" name="text" class="text" autocomplete="off" enterkeyhint="send" placeholder=${this.#t('chatPlaceholder')} ?disabled=${off} />
         <button part="button" type="submit" ?disabled=${off || this.sending || this.state === 'loading'}>${this.#t('chatSend')}</button>
@@ -214,9 +217,11 @@ export class DropChat extends DropElement<ChatState> {
 
   #message(m: ChatMessage) {
     const mark = m.author.mark;
-    return html`<span part="author" class="author">${m.author.name}</span>${mark
+    return html`<span part="author" class="author">${m.author.name}</span>${
+      mark
         ? html`<span part="mark" class="mark ${mark}">${mark === 'host' ? this.#t('chatHost') : html`✓<span class="visually-hidden">${this.#t('chatVerified')}</span>`}</span>`
-        : nothing}
+        : nothing
+    }
       <span part="text" class="text">${m.text}</span>`;
   }
 }

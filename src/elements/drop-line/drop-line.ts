@@ -49,7 +49,11 @@ export class DropLine extends DropElement<LineUiState> {
   readonly #busy = new StoreController(this, () => this.#store()?.$busy);
   readonly #error = new StoreController(this, () => this.#store()?.$error);
   // At the pass's end the place is read again: whether the shopper reserved decides between "missed" and done.
-  readonly #clock = new ClockController(this, { clock: () => this.source.clock, deadline: () => this.#deadline(), onReached: () => void this.#store()?.refresh() });
+  readonly #clock = new ClockController(this, {
+    clock: () => this.source.clock,
+    deadline: () => this.#deadline(),
+    onReached: () => void this.#store()?.refresh(),
+  });
   /** The line state the place was last read for, so a change in it reads the place once more. */
   #readFor = '';
   #announced: { state: LineUiState; ahead: number } | undefined;
@@ -113,7 +117,10 @@ export class DropLine extends DropElement<LineUiState> {
     const queue = this.#queue();
     const place = this.#place.value;
     // The draw ran, or admission reached this place: read it again, once per change of the line.
-    const due = queue && place && ((place.position === null && queue.drawnAt !== null) || (place.position !== null && !place.passExpiresAt && queue.admittedThrough >= place.position));
+    const due =
+      queue &&
+      place &&
+      ((place.position === null && queue.drawnAt !== null) || (place.position !== null && !place.passExpiresAt && queue.admittedThrough >= place.position));
     const key = `${queue?.drawnAt}/${queue?.admittedThrough}`;
     if (due && key !== this.#readFor) {
       this.#readFor = key;
@@ -197,14 +204,18 @@ export class DropLine extends DropElement<LineUiState> {
       <span part="status" class=${this.state}>${this.#status()}</span>
       ${position && this.state === 'waiting' ? html`<span class="muted">${this.#t('linePlace', { n: new Intl.NumberFormat(this.locale.lang).format(position), total: new Intl.NumberFormat(this.locale.lang).format(queue.total) })}</span>` : nothing}
       ${progress}
-      ${this.state === 'open'
-        ? html`<button part="button" type="button" ?disabled=${busy} @click=${() => void this.#store()?.join()}>${busy ? this.#t('lineJoining') : this.#t('lineJoin')}</button>`
-        : nothing}
-      ${place
-        ? html`<span part="commitment" title=${queue.commitment}
+      ${
+        this.state === 'open'
+          ? html`<button part="button" type="button" ?disabled=${busy} @click=${() => void this.#store()?.join()}>${busy ? this.#t('lineJoining') : this.#t('lineJoin')}</button>`
+          : nothing
+      }
+      ${
+        place
+          ? html`<span part="commitment" title=${queue.commitment}
             >${this.#t('lineCommitment', { hash: '' })}<code>${queue.commitment.slice(0, 16)}…</code>${queue.seed ? html`<br />${this.#t('lineSeed')}` : nothing}</span
           >`
-        : nothing}
+          : nothing
+      }
       ${live}
     </div>`;
   }

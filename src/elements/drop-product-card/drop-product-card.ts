@@ -14,17 +14,7 @@ import { DropElement, type DropProblem } from '../drop-element.js';
 import { cardStyles } from './drop-product-card.styles.js';
 import { SizePicker, type SizeOption } from './size-picker.js';
 
-export type CardState =
-  | 'loading'
-  | 'locked'
-  | 'available'
-  | 'low-stock'
-  | 'sold-out'
-  | 'ended'
-  | 'reserving'
-  | 'reserved'
-  | 'expired'
-  | 'error';
+export type CardState = 'loading' | 'locked' | 'available' | 'low-stock' | 'sold-out' | 'ended' | 'reserving' | 'reserved' | 'expired' | 'error';
 
 /** At or below this many units the card says "Only n left". */
 const LOW_STOCK = 5;
@@ -242,18 +232,22 @@ export class DropProductCard extends DropElement<CardState> {
           <strong>${t('errorTitle')}</strong>
           <span>${this.problemText()}</span>
         </div>
-        ${this.source.store && this.problem?.code !== 'config'
-          ? html`<button part="button" class="secondary" data-primary type="button" @click=${() => this.source.retry()}>${t('retry')}</button>`
-          : nothing}
+        ${
+          this.source.store && this.problem?.code !== 'config'
+            ? html`<button part="button" class="secondary" data-primary type="button" @click=${() => this.source.retry()}>${t('retry')}</button>`
+            : nothing
+        }
       </article>`;
     }
     const product = this.#product!;
     const image = product.images[0];
     return html`<article part="base" aria-labelledby="title">
       <div part="media">
-        ${image
-          ? html`<img part="image" src=${backendUrl(this.source.resolution.backend!, image.url)} alt=${image.alt || product.title} loading="lazy" />`
-          : nothing}
+        ${
+          image
+            ? html`<img part="image" src=${backendUrl(this.source.resolution.backend!, image.url)} alt=${image.alt || product.title} loading="lazy" />`
+            : nothing
+        }
         ${this.#badge()}
       </div>
       <div class="body">
@@ -339,9 +333,11 @@ export class DropProductCard extends DropElement<CardState> {
     });
     const label = reserving ? t('reserving') : soldOutPick ? t('soldOut') : t('reserve');
     return html`<div class="row">
-      ${product.variants.length > 1
-        ? this.#sizes.render({ options, selected: this.selected, disabled: closed || reserving, caption: t('size'), placeholder: t('chooseSize') })
-        : nothing}
+      ${
+        product.variants.length > 1
+          ? this.#sizes.render({ options, selected: this.selected, disabled: closed || reserving, caption: t('size'), placeholder: t('chooseSize') })
+          : nothing
+      }
       <button
         part="button"
         class="primary"

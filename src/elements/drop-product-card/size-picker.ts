@@ -77,7 +77,13 @@ export class SizePicker implements ReactiveController {
     if (this.open) return;
     this.open = true;
     const selected = this.#options.findIndex((o) => o.id === this.#selected);
-    this.#active = selected >= 0 ? selected : Math.max(0, this.#options.findIndex((o) => !o.disabled));
+    this.#active =
+      selected >= 0
+        ? selected
+        : Math.max(
+            0,
+            this.#options.findIndex((o) => !o.disabled),
+          );
     this.host.requestUpdate();
     const turn = ++this.#turn;
     // A click elsewhere (or Escape, Tab on the button) while the fallback chunk loads cancels the open.
@@ -124,9 +130,7 @@ export class SizePicker implements ReactiveController {
   #move(index: number) {
     this.#active = Math.min(this.#options.length - 1, Math.max(0, index));
     this.host.requestUpdate();
-    void this.host.updateComplete.then(() =>
-      this.#list?.querySelector('[data-active]')?.scrollIntoView({ block: 'nearest' }),
-    );
+    void this.host.updateComplete.then(() => this.#list?.querySelector('[data-active]')?.scrollIntoView({ block: 'nearest' }));
   }
 
   #onButtonKey = (e: KeyboardEvent) => {

@@ -245,8 +245,9 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
         ${this.#top(drop)} ${this.#message(drop)} ${playing ? this.#controls() : nothing}
       </div>
       ${this.#featuredCard(drop)}
-      ${chat
-        ? html`<drop-chat
+      ${
+        chat
+          ? html`<drop-chat
             part="chat"
             class="chat"
             variant="overlay"
@@ -254,7 +255,8 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
             backend=${this.source.resolution.backend ?? nothing}
             drop=${drop!.id}
           ></drop-chat>`
-        : nothing}
+          : nothing
+      }
       </div>
       ${drop?.status === 'ended' ? this.#chapters(drop) : nothing}
       <span class="visually-hidden" role="status">${this.#announcement(drop)}</span>
@@ -274,17 +276,21 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     const viewers = this.#viewers.value;
     const fmt = new Intl.NumberFormat(this.locale.lang, { notation: 'compact' });
     return html`<div class="top" part="top">
-      ${this.#media.behind
-        ? html`<button part="live-badge button" class="live-badge behind" @click=${this.#media.goLive} aria-label=${this.#t('behindLive')}>
+      ${
+        this.#media.behind
+          ? html`<button part="live-badge button" class="live-badge behind" @click=${this.#media.goLive} aria-label=${this.#t('behindLive')}>
             <span class="dot" aria-hidden="true"></span>${this.#t('goLive')}
           </button>`
-        : html`<span part="live-badge" class="live-badge"><span class="dot" aria-hidden="true"></span>${this.#t('live')}</span>`}
-      ${viewers !== undefined
-        ? html`<span part="viewers" class="viewers"
+          : html`<span part="live-badge" class="live-badge"><span class="dot" aria-hidden="true"></span>${this.#t('live')}</span>`
+      }
+      ${
+        viewers !== undefined
+          ? html`<span part="viewers" class="viewers"
             >${icons.eye}<span aria-hidden="true">${fmt.format(viewers)}</span
             ><span class="visually-hidden">${this.#t('viewers', { n: viewers })}</span></span
           >`
-        : nothing}
+          : nothing
+      }
       <span class="title">${drop?.title}</span>
     </div>`;
   }
@@ -331,12 +337,15 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
         return html`<div class="message" part="message">
           <p class="eyebrow">${drop?.brand}</p>
           <p class="headline">${t('showEnded')}</p>
-          ${drop?.stream.replay
-            ? html`<button part="button" class="pill primary" @click=${() => this.#watchReplay()}>${icons.replay}${t('watchReplay')}</button>`
-            : html`<p>${t('noReplay')}</p>`}
+          ${
+            drop?.stream.replay
+              ? html`<button part="button" class="pill primary" @click=${() => this.#watchReplay()}>${icons.replay}${t('watchReplay')}</button>`
+              : html`<p>${t('noReplay')}</p>`
+          }
         </div>`;
     }
-    if (this.#media.health === 'loading') return html`<div class="message" part="message"><span class="spinner" role="img" aria-label=${this.locale.t('loading')}></span></div>`;
+    if (this.#media.health === 'loading')
+      return html`<div class="message" part="message"><span class="spinner" role="img" aria-label=${this.locale.t('loading')}></span></div>`;
     return nothing;
   }
 
@@ -344,14 +353,18 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     const t = this.#t.bind(this);
     const canPip = document.pictureInPictureEnabled && !this.#media.playback?.video.disablePictureInPicture;
     return html`
-      ${this.#media.muted && !this.#media.paused && this.#media.health === 'playing'
-        ? html`<button part="unmute button" class="unmute" @click=${this.#media.unmute}>${icons.muted}${t('tapToUnmute')}</button>`
-        : nothing}
-      ${this.state === 'live'
-        ? html`<button part="react button" class="react" @click=${this.#react} aria-label=${t('react')}>
+      ${
+        this.#media.muted && !this.#media.paused && this.#media.health === 'playing'
+          ? html`<button part="unmute button" class="unmute" @click=${this.#media.unmute}>${icons.muted}${t('tapToUnmute')}</button>`
+          : nothing
+      }
+      ${
+        this.state === 'live'
+          ? html`<button part="react button" class="react" @click=${this.#react} aria-label=${t('react')}>
             ${icons.heart}${this.#reactions.count ? html`<span class="count" aria-hidden="true">${this.#compact(this.#reactions.count)}</span>` : nothing}
           </button>`
-        : nothing}
+          : nothing
+      }
       <div class="controls" part="controls">
         <button part="button" @click=${this.#media.togglePlay} aria-label=${this.#media.paused ? t('play') : t('pause')}>
           ${this.#media.paused ? icons.play : icons.pause}
@@ -370,8 +383,9 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
           aria-label=${t('volume')}
           @input=${this.#media.onVolumeInput}
         />
-        ${this.state === 'ended' && this.#media.duration > 0
-          ? html`<input
+        ${
+          this.state === 'ended' && this.#media.duration > 0
+            ? html`<input
                 part="progress"
                 class="progress"
                 type="range"
@@ -383,20 +397,27 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
                 aria-valuetext=${`${formatClock(this.#media.time * 1000)} / ${formatClock(this.#media.duration * 1000)}`}
                 @input=${this.#media.onSeekInput}
               /><span class="clock" aria-hidden="true">${formatClock(this.#media.time * 1000)} / ${formatClock(this.#media.duration * 1000)}</span>`
-          : html`<span class="spacer"></span>`}
-        ${this.#media.hasCaptions
-          ? html`<button part="button" @click=${this.#media.toggleCaptions} aria-label=${t('captions')} aria-pressed=${this.#media.captionsOn ? 'true' : 'false'}>
+            : html`<span class="spacer"></span>`
+        }
+        ${
+          this.#media.hasCaptions
+            ? html`<button part="button" @click=${this.#media.toggleCaptions} aria-label=${t('captions')} aria-pressed=${this.#media.captionsOn ? 'true' : 'false'}>
               ${icons.captions}
             </button>`
-          : nothing}
-        ${canPip
-          ? html`<button part="button" @click=${this.#media.togglePip} aria-label=${t('pip')} aria-pressed=${this.#media.pip ? 'true' : 'false'}>${icons.pip}</button>`
-          : nothing}
-        ${document.fullscreenEnabled
-          ? html`<button part="button" @click=${this.#media.toggleFullscreen} aria-label=${this.#media.fullscreen ? t('exitFullscreen') : t('fullscreen')}>
+            : nothing
+        }
+        ${
+          canPip
+            ? html`<button part="button" @click=${this.#media.togglePip} aria-label=${t('pip')} aria-pressed=${this.#media.pip ? 'true' : 'false'}>${icons.pip}</button>`
+            : nothing
+        }
+        ${
+          document.fullscreenEnabled
+            ? html`<button part="button" @click=${this.#media.toggleFullscreen} aria-label=${this.#media.fullscreen ? t('exitFullscreen') : t('fullscreen')}>
               ${this.#media.fullscreen ? icons.exitFullscreen : icons.fullscreen}
             </button>`
-          : nothing}
+            : nothing
+        }
       </div>
     `;
   }

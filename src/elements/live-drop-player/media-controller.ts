@@ -127,7 +127,14 @@ export class MediaController implements ReactiveController {
   }
 
   /** Sets fields and re-renders the host when one of them changed. */
-  #set(patch: Partial<Pick<MediaController, 'health' | 'retryAt' | 'paused' | 'muted' | 'volume' | 'fullscreen' | 'pip' | 'captionsOn' | 'hasCaptions' | 'behind' | 'time' | 'duration'>>) {
+  #set(
+    patch: Partial<
+      Pick<
+        MediaController,
+        'health' | 'retryAt' | 'paused' | 'muted' | 'volume' | 'fullscreen' | 'pip' | 'captionsOn' | 'hasCaptions' | 'behind' | 'time' | 'duration'
+      >
+    >,
+  ) {
     let changed = false;
     for (const [key, value] of Object.entries(patch) as [keyof typeof patch, never][]) {
       if (this[key] === value) continue;

@@ -51,7 +51,10 @@ export const uniqueId = (prefix: string) => `${prefix}-${process.pid}-${Date.now
 export const tee = (id: string, stock: Record<string, number>, extra: Partial<ProductInput> = {}): ProductInput => ({
   id,
   title: `Tee ${id}`,
-  prices: [{ currency: 'USD', amount: 4900 }, { currency: 'EUR', amount: 4500 }],
+  prices: [
+    { currency: 'USD', amount: 4900 },
+    { currency: 'EUR', amount: 4500 },
+  ],
   variants: Object.entries(stock).map(([vid, n]) => ({ id: vid, label: vid.toUpperCase(), stock: n })),
   limitPerCustomer: 2,
   ...extra,

@@ -11,7 +11,11 @@ import { createHlsStream, type HlsStreamOptions } from '../../../server/stream/h
  * With the default epoch of 0, segment n starts at n × 2 s since the Unix
  * epoch, to keep the tests' arithmetic readable.
  */
-export async function listenToStream(now: () => number, epochMs = 0, options: Omit<HlsStreamOptions, 'now' | 'epochMs'> = {}): Promise<{ server: Server; url: string }> {
+export async function listenToStream(
+  now: () => number,
+  epochMs = 0,
+  options: Omit<HlsStreamOptions, 'now' | 'epochMs'> = {},
+): Promise<{ server: Server; url: string }> {
   const stream = createHlsStream({ ...options, now, epochMs });
   const server = createServer((req, res) => {
     if (!stream.handle(req, res, new URL(req.url!, 'http://localhost'))) res.writeHead(418).end();

@@ -60,22 +60,44 @@ export interface FairnessResult {
 export async function fairnessRun(
   near: Api,
   far: Api,
-  { group, units, line, offset = 0, openEvents }: { group: number; units: number; line: boolean; offset?: number; openEvents: (url: string) => Promise<{ next(type: string, match?: (e: { data: Json }) => boolean, timeoutMs?: number): Promise<unknown>; close(): void }> },
+  {
+    group,
+    units,
+    line,
+    offset = 0,
+    openEvents,
+  }: {
+    group: number;
+    units: number;
+    line: boolean;
+    offset?: number;
+    openEvents: (url: string) => Promise<{ next(type: string, match?: (e: { data: Json }) => boolean, timeoutMs?: number): Promise<unknown>; close(): void }>;
+  },
 ): Promise<FairnessResult> {
   const startsAt = Date.now() + (line ? 3_600_000 : 10_000 + group * 20);
   const dropId = await near.createDrop({
     startsAt,
-    products: [{ id: 'tee', title: 'Tee', prices: [{ currency: 'EUR', amount: 4500 }], variants: [{ id: 's', label: 'S', stock: units }], limitPerCustomer: 1 }],
+    products: [
+      { id: 'tee', title: 'Tee', prices: [{ currency: 'EUR', amount: 4500 }], variants: [{ id: 's', label: 'S', stock: units }], limitPerCustomer: 1 },
+    ],
     ...(line ? { queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: null, passMs: 60_000 } as never } : {}),
   });
   const nearGroup = await newShoppers(near, group, 32, offset);
   const farGroup = await newShoppers(far, group, 64, offset + group);
-  const count = (statuses: number[]) => ({ units: statuses.filter((s) => s === 201).length, nearUnits: statuses.slice(0, group).filter((s) => s === 201).length, farUnits: statuses.slice(group).filter((s) => s === 201).length });
+  const count = (statuses: number[]) => ({
+    units: statuses.filter((s) => s === 201).length,
+    nearUnits: statuses.slice(0, group).filter((s) => s === 201).length,
+    farUnits: statuses.slice(group).filter((s) => s === 201).length,
+  });
   if (!line) {
     if (Date.now() > startsAt - 500) throw new Error('the shoppers were not ready before the start: give them more time');
     // Everyone presses Reserve at zero (same machine: the local clock is the server's).
     await new Promise((r) => setTimeout(r, startsAt - Date.now() + 5));
-    return count(await Promise.all([...nearGroup.map((s) => reserveOne(near, dropId, s)), ...farGroup.map((s) => reserveOne(far, dropId, s))].map(async (r) => (await r).status)));
+    return count(
+      await Promise.all(
+        [...nearGroup.map((s) => reserveOne(near, dropId, s)), ...farGroup.map((s) => reserveOne(far, dropId, s))].map(async (r) => (await r).status),
+      ),
+    );
   }
   await joinLine(near, dropId, nearGroup);
   await joinLine(far, dropId, farGroup, 64);

@@ -62,8 +62,7 @@ export function openapiMismatch(method: string, url: string, status: number, con
   }
   if (!response.content) return null;
   const type = (contentType ?? '').split(';')[0].trim();
-  if (!(type in response.content))
-    return `${method} ${route.template} ${status} came as "${type}", described as ${Object.keys(response.content).join(' or ')}`;
+  if (!(type in response.content)) return `${method} ${route.template} ${status} came as "${type}", described as ${Object.keys(response.content).join(' or ')}`;
   if (!type.endsWith('json') || !response.content[type].schema || method.toUpperCase() === 'HEAD') return null;
   const ref = `${DOC_ID}${at}/content/${pointer(type).slice(2)}/schema`;
   let validate = compiled.get(ref);

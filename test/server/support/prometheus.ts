@@ -12,7 +12,8 @@ export function parseMetrics(text: string): Sample[] {
     const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m) throw new Error(`not a Prometheus sample line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const [, key, value] of (m[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)) labels[key] = value.replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
+    for (const [, key, value] of (m[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g))
+      labels[key] = value.replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
     samples.push({ name: m[1], labels, value: Number(m[3]) });
   }
   return samples;
@@ -20,9 +21,7 @@ export function parseMetrics(text: string): Sample[] {
 
 /** The sum of the samples named `name` whose labels include `labels`. */
 export function sum(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
-  return samples
-    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-    .reduce((n, s) => n + s.value, 0);
+  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
 }
 
 export async function scrape(url: string): Promise<Sample[]> {

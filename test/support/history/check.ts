@@ -49,8 +49,10 @@ export async function checkHistory(run: WorkloadResult, db: Queryable): Promise<
     const known = run.knownStock.get(variant) ?? null;
     const units = `available ${available} + held ${held} + sold ${sold}`;
     if (available < 0) out.push({ rule: 'ledger', variant, message: `${variant}: available is ${available}` });
-    if (stock !== null && available + held + sold !== stock) out.push({ rule: 'ledger', variant, message: `${variant}: ${units} = ${available + held + sold} ≠ stock ${stock}` });
-    if (known !== null && stock !== null && stock !== known) out.push({ rule: 'ledger', variant, message: `${variant}: stock ${stock}, but the host last set ${known}` });
+    if (stock !== null && available + held + sold !== stock)
+      out.push({ rule: 'ledger', variant, message: `${variant}: ${units} = ${available + held + sold} ≠ stock ${stock}` });
+    if (known !== null && stock !== null && stock !== known)
+      out.push({ rule: 'ledger', variant, message: `${variant}: stock ${stock}, but the host last set ${known}` });
     if (known !== null && stock === null && available + held + sold !== known)
       out.push({ rule: 'ledger', variant, message: `${variant}: ${units} = ${available + held + sold} ≠ the ${known} units the host put on sale` });
     if (held > 0) out.push({ rule: 'sweep', variant, message: `${variant}: ${held} units still held after every hold lapsed and the sweeper ran` });
@@ -68,10 +70,12 @@ export async function checkHistory(run: WorkloadResult, db: Queryable): Promise<
   const principals = run.shoppers.map((s) => `shopper:${sha256(s.token)}`);
   const shopperOf = new Map(principals.map((p, i) => [p.slice('shopper:'.length), i]));
   const stored = new Map(
-    (await db.query<Record<string, unknown>>(
-      'SELECT id, shopper_token, product_id, variant_id, quantity, status, order_id FROM reservations WHERE drop_id = $1',
-      [run.dropId],
-    )).map((r) => [r.id as string, r]),
+    (
+      await db.query<Record<string, unknown>>(
+        'SELECT id, shopper_token, product_id, variant_id, quantity, status, order_id FROM reservations WHERE drop_id = $1',
+        [run.dropId],
+      )
+    ).map((r) => [r.id as string, r]),
   );
   const idsByKey = new Map<string, Set<string>>();
   for (const op of run.history) {
@@ -79,14 +83,33 @@ export async function checkHistory(run: WorkloadResult, db: Queryable): Promise<
     const id = op.reservationId!;
     idsByKey.set(op.key!, (idsByKey.get(op.key!) ?? new Set()).add(id));
     const row = stored.get(id);
-    if (!row) out.push({ rule: 'acknowledged', reservationId: id, shopper: op.shopper, variant: op.variant, message: `reservation ${id} was granted (op ${op.n}) but is not stored` });
-    else if (shopperOf.get(row.shopper_token as string) !== op.shopper || `${row.product_id}/${row.variant_id}` !== op.variant || n(row.quantity) !== op.quantity)
-      out.push({ rule: 'acknowledged', reservationId: id, shopper: op.shopper, variant: op.variant, message: `reservation ${id} is stored with other shopper, variant or quantity than granted (op ${op.n})` });
+    if (!row)
+      out.push({
+        rule: 'acknowledged',
+        reservationId: id,
+        shopper: op.shopper,
+        variant: op.variant,
+        message: `reservation ${id} was granted (op ${op.n}) but is not stored`,
+      });
+    else if (
+      shopperOf.get(row.shopper_token as string) !== op.shopper ||
+      `${row.product_id}/${row.variant_id}` !== op.variant ||
+      n(row.quantity) !== op.quantity
+    )
+      out.push({
+        rule: 'acknowledged',
+        reservationId: id,
+        shopper: op.shopper,
+        variant: op.variant,
+        message: `reservation ${id} is stored with other shopper, variant or quantity than granted (op ${op.n})`,
+      });
   }
   for (const [key, ids] of idsByKey)
     if (ids.size > 1) out.push({ rule: 'acknowledged', message: `key ${key} was granted ${ids.size} different reservations: ${[...ids].join(', ')}` });
 
-  const keys = await db.query<Record<string, unknown>>('SELECT principal, key, status, body FROM idempotency_keys WHERE principal = ANY($1::text[])', [principals]);
+  const keys = await db.query<Record<string, unknown>>('SELECT principal, key, status, body FROM idempotency_keys WHERE principal = ANY($1::text[])', [
+    principals,
+  ]);
   const keysOfReservation = new Map<string, string[]>();
   for (const k of keys) {
     if (n(k.status) !== 201) continue;
@@ -98,22 +121,38 @@ export async function checkHistory(run: WorkloadResult, db: Queryable): Promise<
     const made = keysOfReservation.get(id) ?? [];
     const shopper = shopperOf.get(row.shopper_token as string);
     const variant = `${row.product_id}/${row.variant_id}`;
-    if (made.length !== 1) out.push({ rule: 'orphan', reservationId: id, shopper, variant, message: `stored reservation ${id} was made by ${made.length} request keys (expected exactly one)` });
+    if (made.length !== 1)
+      out.push({
+        rule: 'orphan',
+        reservationId: id,
+        shopper,
+        variant,
+        message: `stored reservation ${id} was made by ${made.length} request keys (expected exactly one)`,
+      });
   }
 
   // 3. Orders: one per reservation, never for a released one.
   const orderIds = new Map<string, Set<string>>();
   const released = new Set<string>();
   for (const op of run.history) {
-    if (op.kind === 'confirm' && (op.status === 200 || op.status === 201)) orderIds.set(op.reservationId!, (orderIds.get(op.reservationId!) ?? new Set()).add(op.orderId!));
+    if (op.kind === 'confirm' && (op.status === 200 || op.status === 201))
+      orderIds.set(op.reservationId!, (orderIds.get(op.reservationId!) ?? new Set()).add(op.orderId!));
     if (op.kind === 'cancel' && op.status === 200 && op.resultStatus === 'released') released.add(op.reservationId!);
   }
   for (const [id, orders] of orderIds) {
     const row = stored.get(id);
-    const base = { rule: 'order' as const, reservationId: id, variant: row ? `${row.product_id}/${row.variant_id}` : undefined, shopper: row ? shopperOf.get(row.shopper_token as string) : undefined };
+    const base = {
+      rule: 'order' as const,
+      reservationId: id,
+      variant: row ? `${row.product_id}/${row.variant_id}` : undefined,
+      shopper: row ? shopperOf.get(row.shopper_token as string) : undefined,
+    };
     if (orders.size > 1) out.push({ ...base, message: `reservation ${id} is in ${orders.size} orders: ${[...orders].join(', ')}` });
     if (!row || row.status !== 'confirmed' || !orders.has(row.order_id as string))
-      out.push({ ...base, message: `reservation ${id} was confirmed as ${[...orders].join(', ')} but is stored ${row ? `${row.status} (order ${row.order_id})` : 'nowhere'}` });
+      out.push({
+        ...base,
+        message: `reservation ${id} was confirmed as ${[...orders].join(', ')} but is stored ${row ? `${row.status} (order ${row.order_id})` : 'nowhere'}`,
+      });
     if (released.has(id)) out.push({ ...base, message: `reservation ${id} was both released to its shopper and sold` });
   }
 
@@ -127,7 +166,12 @@ export async function checkHistory(run: WorkloadResult, db: Queryable): Promise<
   for (const [k, units] of bought)
     if (units > LIMIT) {
       const [token, product] = k.split('|');
-      out.push({ rule: 'limit', shopper: shopperOf.get(token), variant: `${product}/*`, message: `shopper ${shopperOf.get(token)} bought ${units} of ${product} (limit ${LIMIT})` });
+      out.push({
+        rule: 'limit',
+        shopper: shopperOf.get(token),
+        variant: `${product}/*`,
+        message: `shopper ${shopperOf.get(token)} bought ${units} of ${product} (limit ${LIMIT})`,
+      });
     }
   return out;
 }
@@ -190,7 +234,8 @@ export function shortestHistory(run: WorkloadResult, v: Violation): Op[] {
     // Holds of the variant that were held, or lapsed but maybe not yet swept (≤ 1 s), during the window.
     const holdInWindow = (op: Op) => op.expiresAt !== undefined && op.expiresAt - run.epoch0 >= from - 1000 && op.start <= v.at!;
     ops = ops.filter(
-      (op) => window.includes(op) || ((op.kind === 'reserve' || op.kind === 'retry') && op.status === 201 && (referenced.has(op.reservationId) || holdInWindow(op))),
+      (op) =>
+        window.includes(op) || ((op.kind === 'reserve' || op.kind === 'retry') && op.status === 201 && (referenced.has(op.reservationId) || holdInWindow(op))),
     );
   }
   return ops.sort((a, b) => a.start - b.start || a.n - b.n);

@@ -38,7 +38,13 @@ export async function historyRun(o: HistoryRunOptions): Promise<HistoryRunResult
         nodes: 2,
         // The server's own one-query invariant check, read straight from the database while traffic runs.
         sampleSql: async (dropId) =>
-          (await unbalancedVariants(db, dropId).catch(() => [])).map((r) => ({ variant: `${r.productId}/${r.variantId}`, stock: r.stock, available: r.available, held: r.held, sold: r.sold })),
+          (await unbalancedVariants(db, dropId).catch(() => [])).map((r) => ({
+            variant: `${r.productId}/${r.variantId}`,
+            stock: r.stock,
+            available: r.available,
+            held: r.held,
+            sold: r.sold,
+          })),
       });
       await run.stop();
       const violations = await checkHistory(run, db);
@@ -85,6 +91,9 @@ export function tally(run: WorkloadResult) {
     hostEdits: shopperOps.filter((op) => op.client === 'host').length,
     kills: run.history.filter((op) => op.kind === 'kill').length,
     samples: run.samples.length,
-    lapsed: by('reserve').filter((op) => op.status === 201).length - by('confirm').filter((op) => op.status === 201).length - by('cancel').filter((op) => op.status === 200).length,
+    lapsed:
+      by('reserve').filter((op) => op.status === 201).length -
+      by('confirm').filter((op) => op.status === 201).length -
+      by('cancel').filter((op) => op.status === 200).length,
   };
 }

@@ -30,17 +30,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-export type OpKind =
-  | 'reserve'
-  | 'retry'
-  | 'cancel'
-  | 'confirm'
-  | 'put-product-same'
-  | 'put-product-changed'
-  | 'put-stock'
-  | 'patch-hold'
-  | 'kill'
-  | 'restart';
+export type OpKind = 'reserve' | 'retry' | 'cancel' | 'confirm' | 'put-product-same' | 'put-product-changed' | 'put-stock' | 'patch-hold' | 'kill' | 'restart';
 
 /** One operation as it happened. Times are ms since the run began. */
 export interface Op {
@@ -94,7 +84,16 @@ export interface WorkloadOptions {
 }
 
 export const PRODUCTS: ProductInput[] = [
-  { id: 'tee', title: 'Tee', prices: [{ currency: 'USD', amount: 3000 }], limitPerCustomer: 2, variants: [{ id: 's', label: 'S', stock: 3 }, { id: 'm', label: 'M', stock: 2 }] },
+  {
+    id: 'tee',
+    title: 'Tee',
+    prices: [{ currency: 'USD', amount: 3000 }],
+    limitPerCustomer: 2,
+    variants: [
+      { id: 's', label: 'S', stock: 3 },
+      { id: 'm', label: 'M', stock: 2 },
+    ],
+  },
   { id: 'cap', title: 'Cap', prices: [{ currency: 'USD', amount: 2000 }], limitPerCustomer: 2, variants: [{ id: 'one', label: 'One size', stock: 1 }] },
 ];
 export const LIMIT = 2;
@@ -247,7 +246,10 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
       const key = confirmKeys.get(id) ?? randomUUID();
       confirmKeys.set(id, key);
       const res = await confirmAsSite(node, id, key);
-      const body = record({ client, node: node.index, kind: 'confirm', start, shopper: s, variant: reservations.get(id)!.variant, reservationId: id, key }, res);
+      const body = record(
+        { client, node: node.index, kind: 'confirm', start, shopper: s, variant: reservations.get(id)!.variant, reservationId: id, key },
+        res,
+      );
       if (res && (res.status === 200 || res.status === 201)) history[history.length - 1].orderId = body.id;
     }
     return lastStatus.get(client) !== 0;
@@ -262,7 +264,8 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
       body: { productId: entry.product, variantId: entry.variant, quantity: entry.quantity },
     });
     const variant = `${entry.product}/${entry.variant}`;
-    const body = record({ client, node: node.index, kind, start, shopper: s, variant, key: entry.key, quantity: entry.quantity }, res) as Reservation | undefined;
+    const body = record({ client, node: node.index, kind, start, shopper: s, variant, key: entry.key, quantity: entry.quantity }, res) as
+      Reservation | undefined;
     if (res?.status === 201 && body) {
       const op = history[history.length - 1];
       op.reservationId = body.id;
@@ -286,11 +289,26 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
     if (roll < 0.6) {
       const changed = roll >= 0.35;
       const next: ProductInput = changed
-        ? { ...current, title: `${product} ${n}`, variants: current.variants.map((v) => ({ ...v, stock: Math.max(0, v.stock + Math.floor(random() * 5) - 2) })) }
+        ? {
+            ...current,
+            title: `${product} ${n}`,
+            variants: current.variants.map((v) => ({ ...v, stock: Math.max(0, v.stock + Math.floor(random() * 5) - 2) })),
+          }
         : current;
       const res = await call(node, 'PUT', routes.host.product(drop.id, product), { token: hostToken, body: next });
       const stocks = Object.fromEntries(next.variants.map((v) => [v.id, v.stock]));
-      record({ client: 'host', node: node.index, kind: changed ? 'put-product-changed' : 'put-product-same', start, variant: `${product}/*`, stocks, detail: JSON.stringify(stocks) }, res);
+      record(
+        {
+          client: 'host',
+          node: node.index,
+          kind: changed ? 'put-product-changed' : 'put-product-same',
+          start,
+          variant: `${product}/*`,
+          stocks,
+          detail: JSON.stringify(stocks),
+        },
+        res,
+      );
       if (res?.status === 200) {
         products.set(product, next);
         for (const v of next.variants) knownStock.set(`${product}/${v.id}`, v.stock);
@@ -381,8 +399,7 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
   stopping = true;
   await Promise.all([chaos, sampler]);
   // Every node serving, then every hold lapses and the sweeper returns it.
-  for (const node of nodes)
-    if (!node.server) node.server = await startReferenceServer({ ...o.storage, port: node.port, hostToken });
+  for (const node of nodes) if (!node.server) node.server = await startReferenceServer({ ...o.storage, port: node.port, hostToken });
   await sleep(HOLD_MAX_MS + 1500);
 
   return {
