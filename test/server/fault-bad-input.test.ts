@@ -14,6 +14,7 @@ import type { Problem, Reservation } from '../../src/protocol/types.js';
 import { createRushDrop, createShoppers, type RushDrop } from '../../bench/lib/drop-fixture.js';
 import { HttpClient, type HttpAnswer, type RequestOptions } from '../../bench/lib/http-client.js';
 import { startReferenceServer, type RunningServer, type ServerOptions } from '../support/reference-server.js';
+import { freshDatabase, postgresUrl } from './support/postgres.js';
 
 interface Endpoint {
   method: string;
@@ -60,8 +61,8 @@ const storages: [string, ServerOptions, string | false][] = [
   ['PGlite', {}, false],
   [
     'PostgreSQL',
-    { databaseUrl: process.env.TEST_DATABASE_URL },
-    process.env.TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set (source .ci/postgres.sh)',
+    { databaseUrl: 'fresh' }, // a database of its own, made in before()
+    postgresUrl ? false : 'TEST_DATABASE_URL is not set (source .ci/postgres.sh)',
   ],
 ];
 
@@ -150,8 +151,10 @@ for (const [storage, serverOptions, skip] of storages) {
 
     const tokenFor = (e: Endpoint) => (e.auth === 'host' ? server.hostToken : e.auth === 'shopper' ? shopper : undefined);
 
+    let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
     before(async () => {
-      server = await startReferenceServer(serverOptions);
+      if (serverOptions.databaseUrl) database = await freshDatabase('bad_input');
+      server = await startReferenceServer(database ? { ...serverOptions, databaseUrl: database.url } : serverOptions);
       client = new HttpClient(server.url, { maxSockets: 8 });
       target = await createRushDrop(client, server.hostToken, { stock: 50, variants: 2 });
       spare = await createRushDrop(client, server.hostToken, { stock: 10, variants: 1 });
@@ -196,6 +199,7 @@ for (const [storage, serverOptions, skip] of storages) {
     after(async () => {
       client?.close();
       await server?.stop();
+      await database?.drop();
     });
 
     it('refuses broken JSON, wrong types and hostile bodies with a problem, never a 5xx', async () => {

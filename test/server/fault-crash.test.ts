@@ -22,6 +22,7 @@ import { REFUSALS, rush } from '../../bench/lib/rush.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { copyPgliteTemplate } from '../support/pglite-template.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
+import { freshDatabase, skipWithoutPostgres } from './support/postgres.js';
 
 const SHOPPERS = 240;
 const STOCK = 60;
@@ -124,12 +125,12 @@ describe('crash mid-rush', { timeout: 120_000 }, () => {
     }
   });
 
-  const databaseUrl = process.env.TEST_DATABASE_URL;
-  it(
-    'loses and doubles no reservation across a SIGKILL on PostgreSQL',
-    { skip: databaseUrl ? false : 'TEST_DATABASE_URL is not set (source .ci/postgres.sh)' },
-    async (t) => {
-      await crashMidRush({ databaseUrl: databaseUrl! }, (m) => t.diagnostic(m));
-    },
-  );
+  it('loses and doubles no reservation across a SIGKILL on PostgreSQL', { skip: skipWithoutPostgres }, async (t) => {
+    const database = await freshDatabase('crash');
+    try {
+      await crashMidRush({ databaseUrl: database.url }, (m) => t.diagnostic(m));
+    } finally {
+      await database.drop();
+    }
+  });
 });

@@ -21,6 +21,7 @@ import { HttpClient } from '../../bench/lib/http-client.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { loopbackAddress } from '../support/loopback.js';
 import { startReferenceServer, type RunningServer, type ServerOptions } from '../support/reference-server.js';
+import { freshDatabase, skipWithoutPostgres } from './support/postgres.js';
 
 const VIEWERS = 24;
 const CHAOS_MS = 8000;
@@ -142,18 +143,15 @@ describe('cut streams', { timeout: 90_000 }, () => {
     }
   });
 
-  const databaseUrl = process.env.TEST_DATABASE_URL;
-  it(
-    'does the same with two nodes on one PostgreSQL, viewers resuming on either node',
-    { skip: databaseUrl ? false : 'TEST_DATABASE_URL is not set (source .ci/postgres.sh)' },
-    async (t) => {
-      const options: ServerOptions = { databaseUrl };
-      const nodes = [await startReferenceServer(options), await startReferenceServer(options)];
-      try {
-        await cutStreams(t, nodes);
-      } finally {
-        await Promise.all(nodes.map((n) => n.stop()));
-      }
-    },
-  );
+  it('does the same with two nodes on one PostgreSQL, viewers resuming on either node', { skip: skipWithoutPostgres }, async (t) => {
+    const database = await freshDatabase('streams');
+    const options: ServerOptions = { databaseUrl: database.url };
+    const nodes = [await startReferenceServer(options), await startReferenceServer(options)];
+    try {
+      await cutStreams(t, nodes);
+    } finally {
+      await Promise.all(nodes.map((n) => n.stop()));
+      await database.drop();
+    }
+  });
 });

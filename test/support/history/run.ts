@@ -91,9 +91,13 @@ export function tally(run: WorkloadResult) {
     hostEdits: shopperOps.filter((op) => op.client === 'host').length,
     kills: run.history.filter((op) => op.kind === 'kill').length,
     samples: run.samples.length,
-    lapsed:
-      by('reserve').filter((op) => op.status === 201).length -
-      by('confirm').filter((op) => op.status === 201).length -
-      by('cancel').filter((op) => op.status === 200).length,
+    /** Reservations granted (a first try or a retry; each id once) that were neither confirmed nor cancelled: their holds lapsed. */
+    lapsed: (() => {
+      const ended = new Set(
+        shopperOps.filter((op) => (op.kind === 'confirm' && op.status === 201) || (op.kind === 'cancel' && op.status === 200)).map((op) => op.reservationId),
+      );
+      const granted = new Set(shopperOps.filter((op) => (op.kind === 'reserve' || op.kind === 'retry') && op.status === 201).map((op) => op.reservationId));
+      return [...granted].filter((id) => id !== undefined && !ended.has(id)).length;
+    })(),
   };
 }
