@@ -1,5 +1,6 @@
 /**
- * `live-drop/react`: the three elements as React components, made by
+ * `live-drop/react`: the elements a site places as React components (the waiting
+ * line's `<drop-line>` is not one: the card and the countdown render it), made by
  * `@lit/react`, for React 18 and 19. Each sets `drop`, `product` and the other
  * attributes as properties, and listens to the element's events through
  * `on…` props named after them (`onDropCheckout` for `drop-checkout`) with
@@ -13,7 +14,7 @@
  * names its drop before any script runs, and the element starts with it when it
  * upgrades, before `hydrateRoot` hands it the props.
  *
- * Importing this module registers all three elements, the player included
+ * Importing this module registers the four elements, the player and the chat included
  * (hls.js stays a chunk loaded when a player starts): `@lit/react` needs each
  * element's class to tell properties from attributes.
  */
@@ -21,6 +22,7 @@ import { createComponent, type EventName, type ReactWebComponent } from '@lit/re
 import { isServer, type ReactiveElement } from 'lit';
 import * as React from 'react';
 import type { DropEventName } from './core/events.js';
+import { DropChat as ChatElement } from './elements/drop-chat/drop-chat.js';
 import { DropCountdown as CountdownElement } from './elements/drop-countdown/drop-countdown.js';
 import { DropProductCard as CardElement } from './elements/drop-product-card/drop-product-card.js';
 import { LiveDropPlayer as PlayerElement } from './elements/live-drop-player/live-drop-player.js';
@@ -40,7 +42,9 @@ function eventProps<K extends DropEventName>(...names: K[]): EventProps<K> {
  * A component whose props are `@lit/react`'s, less `state` (the element sets
  * it, for CSS), with what the element cannot work without made required.
  */
-type Typed<C extends React.ElementType, Needs> = React.ForwardRefExoticComponent<Omit<React.ComponentPropsWithRef<C>, 'state' | 'drop' | 'product'> & Needs>;
+type Typed<C extends React.ElementType, Needs> = React.ForwardRefExoticComponent<
+  Omit<React.ComponentPropsWithRef<C>, 'state' | 'drop' | 'product'> & Needs
+>;
 
 /**
  * The element as a React component. On a server: the element with its
@@ -74,13 +78,29 @@ function component<I extends ReactiveElement, K extends DropEventName>(
 }
 
 const COUNTDOWN_EVENTS = ['drop-started', 'drop-error'] as const;
-const CARD_EVENTS = ['drop-product-viewed', 'drop-variant-selected', 'drop-reserved', 'drop-reservation-expired', 'drop-checkout', 'drop-error'] as const;
-// The player shows a countdown before the show and the featured product's card over the video: their events bubble out of it.
-const PLAYER_EVENTS = ['drop-featured-shown', 'drop-reaction', 'drop-player-state', 'drop-started', ...CARD_EVENTS] as const;
+const CARD_EVENTS = [
+  'drop-product-viewed',
+  'drop-variant-selected',
+  'drop-reserved',
+  'drop-reservation-expired',
+  'drop-checkout',
+  'drop-error',
+] as const;
+const CHAT_EVENTS = ['drop-chat-message', 'drop-error'] as const;
+// The player shows a countdown before the show, the featured product's card and the chat over the video: their events bubble out of it.
+const PLAYER_EVENTS = [
+  'drop-featured-shown',
+  'drop-reaction',
+  'drop-player-state',
+  'drop-started',
+  'drop-chat-message',
+  ...CARD_EVENTS,
+] as const;
 
 const countdown = component('drop-countdown', CountdownElement, 'DropCountdown', COUNTDOWN_EVENTS);
 const card = component('drop-product-card', CardElement, 'DropProductCard', CARD_EVENTS);
 const player = component('live-drop-player', PlayerElement, 'LiveDropPlayer', PLAYER_EVENTS);
+const chat = component('drop-chat', ChatElement, 'DropChat', CHAT_EVENTS);
 
 /** `<drop-countdown>`: counts down to the drop's start on the server's clock. Needs `drop`, or a fixed `target`. */
 export const DropCountdown = countdown as Typed<typeof countdown, { drop: string } | { drop?: string; target: string }>;
@@ -90,3 +110,6 @@ export const DropProductCard = card as Typed<typeof card, { drop: string; produc
 
 /** `<live-drop-player>`: the drop's live show with the featured products. Needs `drop`. */
 export const LiveDropPlayer = player as Typed<typeof player, { drop: string }>;
+
+/** `<drop-chat>`: the drop's live chat, anywhere on the page (the player has one of its own). Needs `drop`. */
+export const DropChat = chat as Typed<typeof chat, { drop: string }>;

@@ -60,15 +60,18 @@ export const wrongDetail = (
 function misuseReact(): string {
   const needs: Record<string, string> = { 'drop-product-card': 'drop="demo" product="hoodie-night"' };
   const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase());
-  const everyEvent = readElements().flatMap((e) =>
-    e.events.map(
-      ({ name }) => `export const ${pascal(e.tagName)}${pascal(name)} = (
+  // <drop-line> is not placed by sites (the card and the countdown render it), so live-drop/react has no component for it.
+  const everyEvent = readElements()
+    .filter((e) => e.tagName !== 'drop-line')
+    .flatMap((e) =>
+      e.events.map(
+        ({ name }) => `export const ${pascal(e.tagName)}${pascal(name)} = (
   <${e.className} ${needs[e.tagName] ?? 'drop="demo"'} on${pascal(name)}={(event) => event.detail satisfies DropEventDetails['${name}']} />
 );`,
-    ),
-  );
+      ),
+    );
   return `import type { DropEventDetails } from 'live-drop';
-import { DropCountdown, DropProductCard, LiveDropPlayer } from 'live-drop/react';
+import { DropChat, DropCountdown, DropProductCard, LiveDropPlayer } from 'live-drop/react';
 
 export const noDrop = (
   // @ts-expect-error: the player needs its drop
@@ -155,7 +158,8 @@ describe('npm package', () => {
       `the player, hls.js, the chat, the line, German, the size list fallback and the reservation actions beside live-drop.js: ${chunks.join(', ')}`,
     );
     // Shared by lazy chunks only: shopper-actions (the player's and the reservations'), shopper-session (the reservations', the chat's and the line's).
-    const known = /^live-drop-(player|hls|drop-chat|drop-line|strings-de|size-list-float|reservation-actions|shopper-actions|shopper-session)-[\w-]+\.js$/;
+    const known =
+      /^live-drop-(player|hls|drop-chat|drop-line|strings-de|size-list-float|reservation-actions|shopper-actions|shopper-session)-[\w-]+\.js$/;
     assert.deepEqual(
       chunks.filter((f) => !known.test(f)),
       [],
@@ -176,7 +180,10 @@ describe('npm package', () => {
     assert.match(playerCode, dynamicImport(hlsFile), 'hls.js is loaded by dynamic import from the player');
     assert.match(main, dynamicImport(chat), 'the chat is loaded by dynamic import');
     assert.match(playerCode, dynamicImport(chat), 'the player loads the chat by dynamic import');
-    assert.ok(!main.includes('chatSlowMode') && readFileSync(join(dist, chat), 'utf8').includes('chatSlowMode'), 'the chat lives only in its chunk');
+    assert.ok(
+      !main.includes('chatSlowMode') && readFileSync(join(dist, chat), 'utf8').includes('chatSlowMode'),
+      'the chat lives only in its chunk',
+    );
     assert.match(main, dynamicImport(german), 'the German texts are loaded by dynamic import');
     assert.match(main, dynamicImport(reserving), 'the reservation actions are loaded by dynamic import');
     assert.match(main, dynamicImport(line), 'the waiting line is loaded by dynamic import');
@@ -190,7 +197,10 @@ describe('npm package', () => {
       !main.includes(floatingMarker) && readFileSync(join(dist, float), 'utf8').includes(floatingMarker),
       'Floating UI lives only in the fallback chunk',
     );
-    assert.ok(!main.includes('Drop startet in') && readFileSync(join(dist, german), 'utf8').includes('Drop startet in'), 'German lives only in its chunk');
+    assert.ok(
+      !main.includes('Drop startet in') && readFileSync(join(dist, german), 'utf8').includes('Drop startet in'),
+      'German lives only in its chunk',
+    );
     assert.ok(!/^import\s/m.test(main) && !/\bfrom\s*["'`][^./]/.test(main), 'no bare imports: a browser loads it as is');
   });
 
@@ -237,14 +247,19 @@ describe('npm package', () => {
     writeFileSync(join(app, 'index.html'), '<script type="module" src="./main.js"></script>');
     writeFileSync(join(app, 'main.js'), "import { configure } from 'live-drop';\nconfigure({ backend: 'https://drops.example.com' });\n");
     const vite = (...args: string[]) =>
-      run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--base', './', '--outDir', 'out', ...args], { cwd: app });
+      run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--base', './', '--outDir', 'out', ...args], {
+        cwd: app,
+      });
     const plain = await vite();
     const assets = readdirSync(join(app, 'out/assets'));
     const hlsChunk = assets.find((f) => /^live-drop-hls-.*\.js$/.test(f));
     assert.ok(hlsChunk, `hls.js has a chunk named after live-drop: ${assets.join(', ')}`);
     assert.ok(readFileSync(join(app, 'out/assets', hlsChunk), 'utf8').includes('manifestLoadingTimeOut'), 'that chunk is hls.js');
     const player = assets.find((f) => /^live-drop-player-.*\.js$/.test(f));
-    assert.ok(player && readFileSync(join(app, 'out/assets', player), 'utf8').includes('requestPictureInPicture'), 'the player is a chunk of its own');
+    assert.ok(
+      player && readFileSync(join(app, 'out/assets', player), 'utf8').includes('requestPictureInPicture'),
+      'the player is a chunk of its own',
+    );
     const output = plain.stdout + plain.stderr;
     assert.match(output, /larger than 500 kB/, 'without the setting Vite warns (docs/frameworks.md explains it)');
     // docs/frameworks.md: the setting that silences it.
