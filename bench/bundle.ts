@@ -40,10 +40,17 @@ const fetchedBy: [RegExp, string][] = [
   [/^live-drop-strings-/, 'pages in that language'],
   [/^live-drop-size-list-float-/, 'browsers without CSS anchor positioning'],
 ];
-const entry = { name: 'dist/live-drop.js (script tag, no hls.js)', ...sizes(readFileSync(join(dist, 'live-drop.js'))), budget: BUDGET_GZIP };
+const entry = {
+  name: 'dist/live-drop.js (script tag, no hls.js)',
+  ...sizes(readFileSync(join(dist, 'live-drop.js'))),
+  budget: BUDGET_GZIP,
+};
 rows.push(entry);
 for (const f of readdirSync(dist).filter((f) => f.startsWith('live-drop-') && f.endsWith('.js'))) {
-  const chunk = { name: `dist/${f} (lazy: ${fetchedBy.find(([re]) => re.test(f))?.[1] ?? 'chunk'})`, ...sizes(readFileSync(join(dist, f))) };
+  const chunk = {
+    name: `dist/${f} (lazy: ${fetchedBy.find(([re]) => re.test(f))?.[1] ?? 'chunk'})`,
+    ...sizes(readFileSync(join(dist, f))),
+  };
   rows.push(chunk);
   // Browsers from before Baseline 2026 also fetch the Floating UI fallback as a card connects: show what they pay too.
   if (f.startsWith('live-drop-size-list-float-')) {

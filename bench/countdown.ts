@@ -77,7 +77,10 @@ try {
       }
       await page.goto(`${site.url}/?backend=${encodeURIComponent(proxy.url)}&drop=${encodeURIComponent(drop.id)}`);
       const times = (await page.evaluate(() =>
-        Promise.race([(window as unknown as { __times: Promise<Record<string, number>> }).__times, new Promise((r) => setTimeout(() => r(null), 60_000))]),
+        Promise.race([
+          (window as unknown as { __times: Promise<Record<string, number>> }).__times,
+          new Promise((r) => setTimeout(() => r(null), 60_000)),
+        ]),
       )) as (Record<string, number> & { error?: string }) | null;
       if (!times || 'error' in times)
         throw new Error(

@@ -129,7 +129,10 @@ async function measure(setup: string, probed: Node[]): Promise<Result> {
     let missed = 0;
     for (let c = 1; c <= flags.changes; c++) {
       change = { available: 500_000 - c, sentAt: performance.now(), seen: new Uint8Array(flags.viewers), count: 0 };
-      await host.json('PUT', routes.host.stock(target.drop.id, v.productId, v.variantId), { token: nodes[0].hostToken, body: { available: change.available } });
+      await host.json('PUT', routes.host.stock(target.drop.id, v.productId, v.variantId), {
+        token: nodes[0].hostToken,
+        body: { available: change.available },
+      });
       const deadline = performance.now() + CHANGE_DEADLINE_MS;
       while (change.count < flags.viewers && performance.now() < deadline) await sleep(5);
       missed += flags.viewers - change.count;
@@ -194,5 +197,7 @@ console.log(
     "\nlive mem/viewer: growth of the servers' V8 heap + external memory after a forced full GC, divided by V;" +
     '\nRSS/viewer: growth of their resident memory over the same span (includes what the allocator keeps).' +
     `\ngoals: p99 ≤ 200 ms on one node (PGlite: ${fmt(p99('1 node, PGlite'))} ms); live memory ≤ 15 KB per viewer` +
-    (Number.isFinite(twoPg) ? `; two PostgreSQL nodes add ≤ 50 ms at p99 (here ${fmt(twoPg - onePg)} ms: ${fmt(twoPg)} vs ${fmt(onePg)} on one node)` : ''),
+    (Number.isFinite(twoPg)
+      ? `; two PostgreSQL nodes add ≤ 50 ms at p99 (here ${fmt(twoPg - onePg)} ms: ${fmt(twoPg)} vs ${fmt(onePg)} on one node)`
+      : ''),
 );

@@ -51,10 +51,18 @@ const server = await startReferenceServer();
 const site = await startSite(PAGE);
 const client = new HttpClient(server.url);
 const browser = await chromium.launch(chromiumLaunchOptions());
-const samples: Record<string, { playing: number[]; frame: number[] }> = { hlsjs: { playing: [], frame: [] }, native: { playing: [], frame: [] } };
+const samples: Record<string, { playing: number[]; frame: number[] }> = {
+  hlsjs: { playing: [], frame: [] },
+  native: { playing: [], frame: [] },
+};
 let exitCode = 0;
 try {
-  const { id: _demoId, ...demo } = demoDrop({ startsAt: Date.now() - 1000, holdMs: 600_000, hls: 'stream/main.m3u8', poster: 'stream/poster.jpg' });
+  const { id: _demoId, ...demo } = demoDrop({
+    startsAt: Date.now() - 1000,
+    holdMs: 600_000,
+    hls: 'stream/main.m3u8',
+    poster: 'stream/poster.jpg',
+  });
   const drop = await createDrop(client, server.hostToken, demo);
   for (let run = 0; run < flags.runs; run++) {
     for (const playback of ['hlsjs', 'native']) {

@@ -104,5 +104,7 @@ console.log(
 );
 const failed = results.filter((r) => r.violations.length);
 for (const r of failed)
-  console.log(`\n${r.storage}\n${explain(r.run, r.violations, { rerun: `node --import tsx bench/history.ts --runs 1 --seed ${r.run.seed}` })}`);
+  console.log(
+    `\n${r.storage}\n${explain(r.run, r.violations, { rerun: `node --import tsx bench/history.ts --runs 1 --seed ${r.run.seed}` })}`,
+  );
 process.exit(failed.length ? 1 : 0);

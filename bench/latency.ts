@@ -64,7 +64,12 @@ const rows: (string | number)[][] = [];
 let exitCode = 0;
 try {
   for (const playback of ['hlsjs', 'native']) {
-    const { id: _demoId, ...demo } = demoDrop({ startsAt: Date.now() - 1000, holdMs: 600_000, hls: 'stream/main.m3u8', poster: 'stream/poster.jpg' });
+    const { id: _demoId, ...demo } = demoDrop({
+      startsAt: Date.now() - 1000,
+      holdMs: 600_000,
+      hls: 'stream/main.m3u8',
+      poster: 'stream/poster.jpg',
+    });
     const drop = await createDrop(client, server.hostToken, demo);
     const products = drop.products.map((p) => p.id);
     const context = await browser.newContext();

@@ -43,7 +43,9 @@ try {
     id: dropId,
     title: 'Line bench',
     startsAt: Date.now() + 3_600_000,
-    products: [{ id: 'tee', title: 'Tee', prices: [{ currency: 'EUR', amount: 100 }], variants: [{ id: 's', label: 'S', stock: 1_000_000 }] }],
+    products: [
+      { id: 'tee', title: 'Tee', prices: [{ currency: 'EUR', amount: 100 }], variants: [{ id: 's', label: 'S', stock: 1_000_000 }] },
+    ],
     queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: flags.rate, passMs: 60_000 },
   });
 
@@ -56,7 +58,10 @@ try {
       ...(await Promise.all(
         batch.map(async (n) => {
           const from = loopbackAddress(n);
-          return { token: (await client.json<{ shopperToken: string }>('POST', '/v1/shoppers', { localAddress: from })).shopperToken, from };
+          return {
+            token: (await client.json<{ shopperToken: string }>('POST', '/v1/shoppers', { localAddress: from })).shopperToken,
+            from,
+          };
         }),
       )),
     );
@@ -127,13 +132,22 @@ try {
   const window = seen.filter((e) => e.drawnAt !== null);
   const first = window[0];
   const last = window.at(-1);
-  const measured = first && last && last.at > first.at ? ((last.admittedThrough - first.admittedThrough) * 1000) / (last.at - first.at) : Number.NaN;
+  const measured =
+    first && last && last.at > first.at ? ((last.admittedThrough - first.admittedThrough) * 1000) / (last.at - first.at) : Number.NaN;
   const seconds = (measureMs + 1000) / 1000;
   const perViewer = (counts: number[]) => counts.reduce((a, b) => a + b, 0) / counts.length / seconds;
   const maxPerViewer = Math.max(...lineEvents) / seconds;
   printTable(
     'the start: draw and admission, seen by the viewers',
-    ['draw seen after the start', 'places drawn', 'admitted (configured)', 'admitted (measured)', 'line events/viewer/s', 'max', 'all events/viewer/s'],
+    [
+      'draw seen after the start',
+      'places drawn',
+      'admitted (configured)',
+      'admitted (measured)',
+      'line events/viewer/s',
+      'max',
+      'all events/viewer/s',
+    ],
     [
       [
         drawn ? `${fmt(drawn.at - started, 0)} ms` : 'never',
@@ -158,7 +172,13 @@ try {
     const far = apiFor({ url: proxy.url, hostToken: server.hostToken });
     const rows = [];
     for (const line of [false, true]) {
-      const r = await fairnessRun(near, far, { group: flags.group, units: flags.units, line, offset: line ? 2 * flags.group : 0, openEvents });
+      const r = await fairnessRun(near, far, {
+        group: flags.group,
+        units: flags.units,
+        line,
+        offset: line ? 2 * flags.group : 0,
+        openEvents,
+      });
       rows.push([
         line ? 'with the line' : 'without a line',
         String(r.units),

@@ -152,7 +152,13 @@ function perRequestCost(): { logUs: number; metricsUs: number } {
   };
   const logUs = time((i) =>
     log.info(
-      { reqId: '3f0c9b7e-1f7a-4f7e-9a51-2f1f4a9e2d10', method: 'POST', route: '/v1/drops/:dropId/reservations', status: i % 10 ? 409 : 201, ms: 12.3 },
+      {
+        reqId: '3f0c9b7e-1f7a-4f7e-9a51-2f1f4a9e2d10',
+        method: 'POST',
+        route: '/v1/drops/:dropId/reservations',
+        status: i % 10 ? 409 : 201,
+        ms: 12.3,
+      },
       'request',
     ),
   );

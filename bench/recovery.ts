@@ -27,7 +27,11 @@ import { printTable } from './lib/table.js';
 const flags = intFlags({ shoppers: 2000, stock: 200 }, 'usage: bench/recovery.ts [--shoppers N] [--stock S]');
 
 /** Starts a server on `dataDir`; ms to its `listening` line and to the first answer about `dropId`. */
-async function timedStart(dataDir: string, dropId: string | null, port?: number): Promise<{ server: RunningServer; listening: number; answering: number }> {
+async function timedStart(
+  dataDir: string,
+  dropId: string | null,
+  port?: number,
+): Promise<{ server: RunningServer; listening: number; answering: number }> {
   const started = performance.now();
   const server = await startReferenceServer({ dataDir, port, startTimeoutMs: 300_000 });
   const listening = performance.now() - started;
@@ -105,7 +109,14 @@ try {
     crashPhases.query,
   ]);
   rows.push(['start after a second SIGKILL (right after recovering)', again.listening, again.answering, '–', '–', '–']);
-  rows.push(['start after SIGTERM (clean shutdown)', cleanStart.listening, cleanStart.answering, cleanPhases.open, cleanPhases.migrate, cleanPhases.query]);
+  rows.push([
+    'start after SIGTERM (clean shutdown)',
+    cleanStart.listening,
+    cleanStart.answering,
+    cleanPhases.open,
+    cleanPhases.migrate,
+    cleanPhases.query,
+  ]);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

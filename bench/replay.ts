@@ -24,7 +24,9 @@ try {
   const body = { id, title: 'Replay bench', startsAt, stream: { hls: 'stream/live.m3u8' }, products: [] };
   const created = await fetch(`${server.url}/v1/host/drops`, { method: 'POST', headers: host, body: JSON.stringify(body) });
   if (created.status !== 201) throw new Error(`creating the drop answered ${created.status}: ${await created.text()}`);
-  const ended = (await (await fetch(`${server.url}/v1/host/drops/${id}/end`, { method: 'POST', headers: host })).json()) as { stream: { replay: string } };
+  const ended = (await (await fetch(`${server.url}/v1/host/drops/${id}/end`, { method: 'POST', headers: host })).json()) as {
+    stream: { replay: string };
+  };
 
   const time = async (pathFor: (i: number) => string) => {
     const samples: number[] = [];

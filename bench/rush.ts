@@ -50,14 +50,20 @@ async function runOn(setup: string, storage: Storage, nodeCount: number, batchin
   const nodes: RunningServer[] = [];
   for (let i = 0; i < nodeCount; i++)
     nodes.push(
-      await startReferenceServer({ ...(storage.kind === 'postgres' ? { databaseUrl: storage.url } : { dataDir: storage.dir }), env, startTimeoutMs: 300_000 }),
+      await startReferenceServer({
+        ...(storage.kind === 'postgres' ? { databaseUrl: storage.url } : { dataDir: storage.dir }),
+        env,
+        startTimeoutMs: 300_000,
+      }),
     );
   const clients = nodes.map((n) => new HttpClient(n.url, { maxSockets: Math.ceil(connections / nodeCount), spreadSources: true }));
   try {
     const host = clients[0];
     const target = await createRushDrop(host, nodes[0].hostToken, { stock: flags.stock, variants: flags.variants });
     // Creating the shoppers as many at a time as there are connections also opens (warms) those connections.
-    const tokens = (await Promise.all(clients.map((c) => createShoppers(c, Math.ceil(flags.shoppers / nodeCount), Math.ceil(connections / nodeCount)))))
+    const tokens = (
+      await Promise.all(clients.map((c) => createShoppers(c, Math.ceil(flags.shoppers / nodeCount), Math.ceil(connections / nodeCount))))
+    )
       .flat()
       .slice(0, flags.shoppers);
 
@@ -77,7 +83,8 @@ async function runOn(setup: string, storage: Storage, nodeCount: number, batchin
     const granted = attempts.filter((a) => a.status === 201).length;
     const refused = attempts.filter((a) => a.status === 409 && REFUSALS.has(a.code ?? '')).length;
     const others = attempts.filter((a) => a.status !== 201 && !(a.status === 409 && REFUSALS.has(a.code ?? '')));
-    if (others.length) console.log(`  ${setup}: ${others.length} unexpected answers, e.g. HTTP ${others[0].status} ${others[0].code ?? ''}`);
+    if (others.length)
+      console.log(`  ${setup}: ${others.length} unexpected answers, e.g. HTTP ${others[0].status} ${others[0].code ?? ''}`);
     const lat = summarize(attempts.map((a) => a.ms));
     return {
       setup,
@@ -162,5 +169,7 @@ console.log(
     '\none transaction each, looped straight against the same storage after the servers stopped' +
     "\n(PGlite: one loop, its only connection; PostgreSQL: one loop per connection of a server's pool)." +
     '\ngoals: server/db ≥ 100 % with batching on, on every setup' +
-    (pgAfter ? `; p99 ≤ 1000 ms for ${flags.shoppers} shoppers on PostgreSQL: ${fmt(pgAfter.p99)} ms, ${pgAfter.p99 <= 1000 ? 'met' : 'NOT met'}` : ''),
+    (pgAfter
+      ? `; p99 ≤ 1000 ms for ${flags.shoppers} shoppers on PostgreSQL: ${fmt(pgAfter.p99)} ms, ${pgAfter.p99 <= 1000 ? 'met' : 'NOT met'}`
+      : ''),
 );

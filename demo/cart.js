@@ -30,7 +30,8 @@ toggle.addEventListener('click', () => setOpen(!cart.hasAttribute('data-open')))
 document.querySelectorAll('[data-close]').forEach((el) => el.addEventListener('click', () => setOpen(false)));
 document.addEventListener('keydown', (e) => e.key === 'Escape' && setOpen(false));
 
-const money = (m) => new Intl.NumberFormat(document.documentElement.lang, { style: 'currency', currency: m.currency }).format(m.amount / 100);
+const money = (m) =>
+  new Intl.NumberFormat(document.documentElement.lang, { style: 'currency', currency: m.currency }).format(m.amount / 100);
 const clock = (ms) => {
   const s = Math.max(0, Math.ceil(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;

@@ -24,7 +24,9 @@ type Outcome = 'confirmed' | 'not-held' | 'failed';
 
 export async function handleCheckout(req: IncomingMessage, res: ServerResponse, config: CheckoutConfig): Promise<void> {
   const reply = (status: number, body: unknown) =>
-    void res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+    void res
+      .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+      .end(JSON.stringify(body));
   let input: { shopperToken?: unknown; reservationIds?: unknown };
   try {
     const chunks: Buffer[] = [];
@@ -50,7 +52,9 @@ export async function handleCheckout(req: IncomingMessage, res: ServerResponse, 
 async function confirmOwnHold(config: CheckoutConfig, shopperToken: string, reservationId: string): Promise<Outcome> {
   try {
     // The shopper's own token reads the hold: a reservation of someone else reads as missing.
-    const own = await fetch(joinUrl(config.backend, routes.reservation(reservationId)), { headers: { authorization: `Bearer ${shopperToken}` } });
+    const own = await fetch(joinUrl(config.backend, routes.reservation(reservationId)), {
+      headers: { authorization: `Bearer ${shopperToken}` },
+    });
     if (!own.ok || (await own.json()).status !== 'held') return 'not-held';
     // A real shop charges the shopper here, then confirms: with the host token, and one idempotency key per order.
     const confirmed = await fetch(joinUrl(config.backend, routes.confirm(reservationId)), {

@@ -36,7 +36,10 @@ async function host(method, path, body) {
   });
   if (!res.ok) {
     const problem = await res.json().catch(() => ({}));
-    const message = res.status === 401 || res.status === 403 ? 'The host token was not accepted.' : (problem.detail ?? problem.title ?? `HTTP ${res.status}`);
+    const message =
+      res.status === 401 || res.status === 403
+        ? 'The host token was not accepted.'
+        : (problem.detail ?? problem.title ?? `HTTP ${res.status}`);
     toast(message, true);
     throw new Error(message);
   }
@@ -72,7 +75,8 @@ $('line-resume').addEventListener('click', () =>
 
 $('start').addEventListener('click', () => host('POST', hostRoutes.start()).then(() => toast('The show is live.')));
 $('end').addEventListener('click', () => {
-  if (confirm('End the show? Shoppers can no longer reserve.')) void host('POST', hostRoutes.end()).then(() => toast('The show has ended.'));
+  if (confirm('End the show? Shoppers can no longer reserve.'))
+    void host('POST', hostRoutes.end()).then(() => toast('The show has ended.'));
 });
 $('unfeature').addEventListener('click', () => host('POST', hostRoutes.feature(), { productId: null }));
 
@@ -129,7 +133,10 @@ stream.addEventListener('snapshot', (message) => {
   renderChat();
 });
 on('chat', ({ messages, removed, settings }) => {
-  chatMessages = [...chatMessages.filter((m) => !removed.includes(m.id)), ...messages.filter((m) => !chatMessages.some((c) => c.id === m.id))].slice(-100);
+  chatMessages = [
+    ...chatMessages.filter((m) => !removed.includes(m.id)),
+    ...messages.filter((m) => !chatMessages.some((c) => c.id === m.id)),
+  ].slice(-100);
   if (settings) chatSettings = settings;
   renderChat();
 });
@@ -263,7 +270,9 @@ $('chat-post').addEventListener('submit', (event) => {
   void host('POST', hostRoutes.chatPost(), { text }).then(() => ($('chat-text').value = ''));
 });
 $('chat-enabled').addEventListener('change', (event) =>
-  host('PATCH', hostRoutes.chat(), { enabled: event.target.checked }).then(() => toast(event.target.checked ? 'Chat is on.' : 'Chat is off.')),
+  host('PATCH', hostRoutes.chat(), { enabled: event.target.checked }).then(() =>
+    toast(event.target.checked ? 'Chat is on.' : 'Chat is off.'),
+  ),
 );
 $('chat-settings').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -305,7 +314,8 @@ function renderChat() {
       li.className = 'chat-item';
       li.dataset.id = m.id;
       const who = document.createElement('b');
-      who.textContent = m.author.mark === 'host' ? `${m.author.name} · host` : m.author.mark === 'verified' ? `${m.author.name} ✓` : m.author.name;
+      who.textContent =
+        m.author.mark === 'host' ? `${m.author.name} · host` : m.author.mark === 'verified' ? `${m.author.name} ✓` : m.author.name;
       const text = document.createElement('span');
       text.textContent = m.text;
       const actions = document.createElement('span');
@@ -320,8 +330,12 @@ function renderChat() {
         b.setAttribute('aria-label', `${label}: ${m.author.name}: ${m.text}`);
         return b;
       };
-      actions.append(button('pin', chatSettings.pinned?.id === m.id ? 'Unpin' : 'Pin', chatSettings.pinned?.id === m.id), button('remove', 'Remove'));
-      if (m.author.mark !== 'host') actions.append(button('mute', muted.includes(m.author.id) ? 'Unmute' : 'Mute', muted.includes(m.author.id)));
+      actions.append(
+        button('pin', chatSettings.pinned?.id === m.id ? 'Unpin' : 'Pin', chatSettings.pinned?.id === m.id),
+        button('remove', 'Remove'),
+      );
+      if (m.author.mark !== 'host')
+        actions.append(button('mute', muted.includes(m.author.id) ? 'Unmute' : 'Mute', muted.includes(m.author.id)));
       li.append(who, text, actions);
       return li;
     }),
@@ -374,7 +388,11 @@ setInterval(() => {
     const s = Math.max(0, Math.floor(ms / 1000));
     const clock = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
     $('show-clock').textContent =
-      drop.status === 'scheduled' ? `Starts in ${clock}` : drop.status === 'live' ? `On air for ${clock}` : `Ended ${time(drop.endsAt ?? Date.now())}`;
+      drop.status === 'scheduled'
+        ? `Starts in ${clock}`
+        : drop.status === 'live'
+          ? `On air for ${clock}`
+          : `Ended ${time(drop.endsAt ?? Date.now())}`;
   }
 }, 500);
 setInterval(refresh, 2000);

@@ -89,7 +89,8 @@ function startBackend(args: string[]): Promise<{ child: ChildProcess; url: strin
 function openBrowser(url: string): void {
   const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
   if (flags['no-open'] || process.env.CI || !process.stdout.isTTY || !hasDisplay) return;
-  const [cmd, ...args] = process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '', url] : ['xdg-open', url];
+  const [cmd, ...args] =
+    process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '', url] : ['xdg-open', url];
   const opener = spawn(cmd, args, { stdio: 'ignore', detached: true });
   opener.on('error', () => {}); // no opener installed: the printed URL is enough
   opener.unref();
@@ -97,7 +98,8 @@ function openBrowser(url: string): void {
 
 const port = portNumber('port');
 const backendPort = portNumber('backend-port');
-if (!existsSync(resolve(root, flags.dist, 'live-drop.js'))) fail(`${flags.dist}/live-drop.js is missing: run \`npm run build\` first (\`npm start\` does).`);
+if (!existsSync(resolve(root, flags.dist, 'live-drop.js')))
+  fail(`${flags.dist}/live-drop.js is missing: run \`npm run build\` first (\`npm start\` does).`);
 await ensureFree(port, 'port');
 await ensureFree(backendPort, 'backend-port');
 

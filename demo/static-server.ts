@@ -94,7 +94,9 @@ export function startStaticServer(options: StaticServerOptions): Promise<Running
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end();
     if (url.pathname === '/demo-config.json') {
-      return void res.writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' }).end(JSON.stringify({ ...config, drop: 'demo' }));
+      return void res
+        .writeHead(200, { 'content-type': TYPES['.json'], 'cache-control': 'no-store' })
+        .end(JSON.stringify({ ...config, drop: 'demo' }));
     }
     const file = fileFor(url.pathname, mounts);
     if (!file) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -72,7 +72,8 @@ const parts = fragments.map((f) => {
 const name = basename(file);
 const range = (r: { start: number; end: number }) => `${r.end - r.start}@${r.start}`;
 const segmentDurations: number[] = [];
-for (let s = 0; s < parts.length; s += perSegment) segmentDurations.push(parts.slice(s, s + perSegment).reduce((sum, p) => sum + p.duration, 0));
+for (let s = 0; s < parts.length; s += perSegment)
+  segmentDurations.push(parts.slice(s, s + perSegment).reduce((sum, p) => sum + p.duration, 0));
 const lines = [
   '#EXTM3U',
   '#EXT-X-VERSION:7',
@@ -86,9 +87,15 @@ for (let s = 0; s < parts.length; s += perSegment) {
   const own = parts.slice(s, s + perSegment);
   if (!own[0].independent) throw new Error(`segment ${s / perSegment} does not start with a key frame`);
   for (const p of own) {
-    lines.push(`#EXT-X-PART:DURATION=${p.duration.toFixed(5)},URI="${name}",BYTERANGE="${range(p)}"${p.independent ? ',INDEPENDENT=YES' : ''}`);
+    lines.push(
+      `#EXT-X-PART:DURATION=${p.duration.toFixed(5)},URI="${name}",BYTERANGE="${range(p)}"${p.independent ? ',INDEPENDENT=YES' : ''}`,
+    );
   }
-  lines.push(`#EXTINF:${segmentDurations[s / perSegment].toFixed(3)},`, `#EXT-X-BYTERANGE:${range({ start: own[0].start, end: own.at(-1)!.end })}`, name);
+  lines.push(
+    `#EXTINF:${segmentDurations[s / perSegment].toFixed(3)},`,
+    `#EXT-X-BYTERANGE:${range({ start: own[0].start, end: own.at(-1)!.end })}`,
+    name,
+  );
 }
 lines.push('#EXT-X-ENDLIST', '');
 process.stdout.write(lines.join('\n'));

@@ -57,7 +57,9 @@ function elementProps(element: ElementInfo, fw: Framework): string {
   const indent = '        ';
   const own = [
     ...element.attributes.map((a) => `${doc(a.description, indent)}${indent}${key(a.name)}?: ${propType(element, a)};`),
-    ...element.events.map((e) => `${doc(e.description, indent)}${indent}${key(fw.listener(e.name))}?: (event: EventOf<'${e.name}'>) => void;`),
+    ...element.events.map(
+      (e) => `${doc(e.description, indent)}${indent}${key(fw.listener(e.name))}?: (event: EventOf<'${e.name}'>) => void;`,
+    ),
   ];
   const names = element.attributes.map((a) => `'${a.name}'`).join(' | ') || 'never';
   return `Omit<Base<${element.className}>, ${names}> & {\n${own.join('\n')}\n      }`;
@@ -85,7 +87,11 @@ export {};
 }
 
 /** Attributes the element cannot work without (`drop`; `product` on the card): required in the Vue types. */
-const REQUIRED: Record<string, string[]> = { 'drop-countdown': ['drop'], 'drop-product-card': ['drop', 'product'], 'live-drop-player': ['drop'] };
+const REQUIRED: Record<string, string[]> = {
+  'drop-countdown': ['drop'],
+  'drop-product-card': ['drop', 'product'],
+  'live-drop-player': ['drop'],
+};
 
 /** Vue: each tag as a component in GlobalComponents, so vue-tsc checks its attributes and event payloads. */
 function vueTypes(elements: ElementInfo[]): string {
@@ -94,7 +100,10 @@ function vueTypes(elements: ElementInfo[]): string {
   const entries = elements.map((e) => {
     const indent = '      ';
     const props = [
-      ...e.attributes.map((a) => `${doc(a.description, indent)}${indent}${key(a.name)}${REQUIRED[e.tagName]?.includes(a.name) ? '' : '?'}: ${propType(e, a)};`),
+      ...e.attributes.map(
+        (a) =>
+          `${doc(a.description, indent)}${indent}${key(a.name)}${REQUIRED[e.tagName]?.includes(a.name) ? '' : '?'}: ${propType(e, a)};`,
+      ),
       ...e.events.map((ev) => `${doc(ev.description, indent)}${indent}${camel(ev.name)}?: (event: EventOf<'${ev.name}'>) => void;`),
     ];
     return `${doc(e.summary, '    ')}    '${e.tagName}': DefineComponent<{\n${props.join('\n')}\n    }>;`;

@@ -68,7 +68,10 @@ function collapse(raw: string): string {
 
 /** A selector (list): no space around `,` `>` `+` `~`, attribute values unquoted where they are identifiers. */
 function minifySelector(selector: string): string {
-  return outsideStrings(selector, (code) => code.replace(/ ?([,>+~]) ?/g, '$1')).replace(/(\[[-\w]+[~|^$*]?=)(['"])(-?[_a-zA-Z][-\w]*)\2\]/g, '$1$3]');
+  return outsideStrings(selector, (code) => code.replace(/ ?([,>+~]) ?/g, '$1')).replace(
+    /(\[[-\w]+[~|^$*]?=)(['"])(-?[_a-zA-Z][-\w]*)\2\]/g,
+    '$1$3]',
+  );
 }
 
 /** A property value, or a media / container condition. */
@@ -118,7 +121,8 @@ function minifyStylesheet(css: string): string {
       if (delimiter === '{') {
         if (text.startsWith('@')) {
           const name = /^@[-\w]+/.exec(text)![0];
-          if (/^@(media|container|supports|layer)$/.test(name)) items.push(`${name}${minifyValue(text.slice(name.length))}{${block('rules')}}`);
+          if (/^@(media|container|supports|layer)$/.test(name))
+            items.push(`${name}${minifyValue(text.slice(name.length))}{${block('rules')}}`);
           else if (/^@(-webkit-)?keyframes$/.test(name)) items.push(`${text}{${block('keyframes')}}`);
           else items.push(`${text}{${verbatimBlock()}}`);
         } else if (context === 'keyframes') {

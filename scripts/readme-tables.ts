@@ -42,7 +42,9 @@ function tokensTable(elements: ElementInfo[]): string {
     }
   }
   const rows = [...byName].map(([name, t]) => {
-    const uses = [...t.uses].map(([description, tags]) => (t.uses.size > 1 ? `${tags.join(', ')}: ${cell(description)}` : cell(description)));
+    const uses = [...t.uses].map(([description, tags]) =>
+      t.uses.size > 1 ? `${tags.join(', ')}: ${cell(description)}` : cell(description),
+    );
     const tags = [...t.uses.values()].flat();
     return [code(name), [...t.defaults].map(code).join(', ') || ' ', uses.join('<br>'), tags.join(', ')];
   });

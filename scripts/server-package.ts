@@ -37,7 +37,8 @@ const packagePlugin: Plugin = {
       const range = pkg.dependencies[name];
       if (!range) return { errors: [{ text: `server/ imports "${name}": add it to packages/live-drop-server/package.json dependencies` }] };
       const repoRange = rootPkg.dependencies?.[name] ?? rootPkg.devDependencies?.[name];
-      if (repoRange !== range) return { errors: [{ text: `"${name}" is ${range} in the server package but ${repoRange} in the repository: keep them equal` }] };
+      if (repoRange !== range)
+        return { errors: [{ text: `"${name}" is ${range} in the server package but ${repoRange} in the repository: keep them equal` }] };
       return { path, external: true };
     });
     b.onLoad({ filter: /\.ts$/ }, ({ path }) => {
@@ -50,7 +51,8 @@ const packagePlugin: Plugin = {
         return `new URL('./assets/${target}${rel.endsWith('/') ? '/' : ''}', import.meta.url)`;
       });
       if (path.endsWith(join('server', 'config.ts'))) {
-        if (!source.includes(REPO_COMMAND)) throw new Error(`server/config.ts no longer says "${REPO_COMMAND}" in its usage: update scripts/server-package.ts`);
+        if (!source.includes(REPO_COMMAND))
+          throw new Error(`server/config.ts no longer says "${REPO_COMMAND}" in its usage: update scripts/server-package.ts`);
         source = source.replace(REPO_COMMAND, 'live-drop-server');
       }
       return { contents: source, loader: 'ts' };

@@ -25,7 +25,12 @@ export function templatePieces(code: string, fileName: string, tag: string): Tem
       const pieces = ts.isNoSubstitutionTemplateLiteral(t) ? [t] : [t.head, ...t.templateSpans.map((s) => s.literal)];
       pieces.forEach((piece, index) => {
         const close = ts.isTemplateHead(piece) || ts.isTemplateMiddle(piece) ? 2 : 1;
-        spans.push({ start: piece.getStart(source) + 1, end: piece.getEnd() - close, first: index === 0, last: index === pieces.length - 1 });
+        spans.push({
+          start: piece.getStart(source) + 1,
+          end: piece.getEnd() - close,
+          first: index === 0,
+          last: index === pieces.length - 1,
+        });
       });
     }
     ts.forEachChild(node, visit);
@@ -35,11 +40,17 @@ export function templatePieces(code: string, fileName: string, tag: string): Tem
 }
 
 /** Replaces the text of every piece of every tag`…` template with `rewrite`'s; undefined when the module has none. */
-export function rewriteTemplates(code: string, fileName: string, tag: string, rewrite: (raw: string, piece: TemplatePiece) => string): string | undefined {
+export function rewriteTemplates(
+  code: string,
+  fileName: string,
+  tag: string,
+  rewrite: (raw: string, piece: TemplatePiece) => string,
+): string | undefined {
   const pieces = templatePieces(code, fileName, tag);
   if (!pieces.length) return undefined;
   let result = code;
-  for (const piece of pieces.reverse()) result = result.slice(0, piece.start) + rewrite(code.slice(piece.start, piece.end), piece) + result.slice(piece.end);
+  for (const piece of pieces.reverse())
+    result = result.slice(0, piece.start) + rewrite(code.slice(piece.start, piece.end), piece) + result.slice(piece.end);
   return result;
 }
 

@@ -40,11 +40,13 @@ export function checkDraw(record: LineRecord): string[] {
   if (sha256(seed) !== record.commitment) problems.push(`SHA-256(seed) = ${sha256(seed)}, but the commitment was ${record.commitment}`);
   const places = [...record.places].sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity));
   places.forEach((p, i) => {
-    if (p.position !== i + 1) problems.push(`place ${p.placeId} holds position ${p.position}, expected ${i + 1} (positions must run 1 … ${places.length})`);
+    if (p.position !== i + 1)
+      problems.push(`place ${p.placeId} holds position ${p.position}, expected ${i + 1} (positions must run 1 … ${places.length})`);
   });
   const onTime = places.filter((p) => p.joinedAt <= record.cutoff);
   const late = places.filter((p) => p.joinedAt > record.cutoff);
-  if (onTime.length !== record.onTime) problems.push(`${onTime.length} places joined by the cutoff, but the record says ${record.onTime} were drawn`);
+  if (onTime.length !== record.onTime)
+    problems.push(`${onTime.length} places joined by the cutoff, but the record says ${record.onTime} were drawn`);
   const key = (placeId: string) => sha256(Buffer.concat([seed, Buffer.from(placeId, 'utf8')]));
   const expected = onTime
     .map((p) => ({ id: p.placeId, k: key(p.placeId) }))
@@ -55,8 +57,10 @@ export function checkDraw(record: LineRecord): string[] {
     if (actual !== id) problems.push(`position ${i + 1} should be ${id} by the seed, the record has ${actual}`);
   });
   for (let i = 1; i < late.length; i++)
-    if (late[i].joinedAt < late[i - 1].joinedAt) problems.push(`late place ${late[i].placeId} (joined ${late[i].joinedAt}) is behind a later arrival`);
-  if (late.length && onTime.length && (late[0].position ?? 0) <= (onTime.at(-1)!.position ?? 0)) problems.push('a late place is ahead of an on-time one');
+    if (late[i].joinedAt < late[i - 1].joinedAt)
+      problems.push(`late place ${late[i].placeId} (joined ${late[i].joinedAt}) is behind a later arrival`);
+  if (late.length && onTime.length && (late[0].position ?? 0) <= (onTime.at(-1)!.position ?? 0))
+    problems.push('a late place is ahead of an on-time one');
   return problems;
 }
 
@@ -95,7 +99,9 @@ async function main() {
     for (const p of problems.slice(0, 50)) console.error(`  - ${p}`);
     process.exit(1);
   }
-  console.log(`seed ${record.seed} matches the commitment; all ${record.places.length} positions are the ones the seed gives: the draw checks out`);
+  console.log(
+    `seed ${record.seed} matches the commitment; all ${record.places.length} positions are the ones the seed gives: the draw checks out`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

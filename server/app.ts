@@ -160,7 +160,10 @@ export async function startApp(config: ServerConfig): Promise<App> {
         'draining: unready, event streams told to reconnect, waiting for requests under way',
       );
       let timer: NodeJS.Timeout | undefined;
-      const finished = await Promise.race([drain.idle().then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), budget)))]);
+      const finished = await Promise.race([
+        drain.idle().then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), budget))),
+      ]);
       clearTimeout(timer);
       if (!finished) log.warn({ inFlight: drain.inFlight }, 'draining: requests still under way at the deadline; closing them');
       // Streams whose set-up was under way when the drain began.

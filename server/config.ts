@@ -179,7 +179,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   const chatRetention = pick('chat-retention-days', 'CHAT_RETENTION_DAYS') ?? '30';
 
   const databaseUrl = emptyToUndefined(env.DATABASE_URL) ?? null;
-  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
 
   const logLevel = pick('log-level', 'LOG_LEVEL') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
@@ -198,10 +199,20 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     hostTokenGenerated: hostToken === undefined,
     allowedOrigins: origins(pick('allowed-origins', 'ALLOWED_ORIGINS') ?? '*'),
     seedDemo: values['seed-demo'] === true || env.SEED_DEMO === '1' || env.SEED_DEMO === 'true',
-    demoStartInSeconds: integer(pick('demo-start-in', 'DEMO_START_IN') ?? '90', 'demo start (--demo-start-in / DEMO_START_IN)', 0, 86_400 * 365),
+    demoStartInSeconds: integer(
+      pick('demo-start-in', 'DEMO_START_IN') ?? '90',
+      'demo start (--demo-start-in / DEMO_START_IN)',
+      0,
+      86_400 * 365,
+    ),
     holdSeconds: integer(pick('hold-seconds', 'HOLD_SECONDS') ?? '600', 'hold (--hold-seconds / HOLD_SECONDS)', 1, 86_400),
     eventBuffer: integer(pick('event-buffer', 'EVENT_BUFFER') ?? '1000', 'event buffer (--event-buffer / EVENT_BUFFER)', 1, 1_000_000),
-    heartbeatSeconds: integer(pick('heartbeat-seconds', 'HEARTBEAT_SECONDS') ?? '15', 'heartbeat (--heartbeat-seconds / HEARTBEAT_SECONDS)', 1, 300),
+    heartbeatSeconds: integer(
+      pick('heartbeat-seconds', 'HEARTBEAT_SECONDS') ?? '15',
+      'heartbeat (--heartbeat-seconds / HEARTBEAT_SECONDS)',
+      1,
+      300,
+    ),
     logLevel: logLevel as LogLevel,
     logFormat,
     metricsPort: metricsPort === undefined ? null : integer(metricsPort, 'metrics port (--metrics-port / METRICS_PORT)', 0, 65535),
@@ -225,7 +236,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       86_400 * 365,
     ),
     chatIdentitySecret: chatIdentitySecret ?? null,
-    chatRetentionDays: chatRetention === 'off' ? null : integer(chatRetention, 'chat retention (--chat-retention-days / CHAT_RETENTION_DAYS)', 1, 36_500),
+    chatRetentionDays:
+      chatRetention === 'off' ? null : integer(chatRetention, 'chat retention (--chat-retention-days / CHAT_RETENTION_DAYS)', 1, 36_500),
   };
 }
 

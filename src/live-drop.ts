@@ -15,7 +15,8 @@ export { DropCountdown } from './elements/drop-countdown/drop-countdown.js';
 export { DropProductCard } from './elements/drop-product-card/drop-product-card.js';
 export { configure };
 
-const own = [...document.scripts].find((s) => s.src === import.meta.url) ?? document.querySelector<HTMLScriptElement>('script[data-backend]');
+const own =
+  [...document.scripts].find((s) => s.src === import.meta.url) ?? document.querySelector<HTMLScriptElement>('script[data-backend]');
 if (own) {
   const { backend, lang, currency } = own.dataset;
   configure({ ...(backend && { backend }), ...(lang && { lang }), ...(currency && { currency }) });

@@ -26,8 +26,11 @@ const scan = (node: ParentNode) => {
 // A server has no page to watch: server rendering imports the elements' own modules itself.
 if (!isServer) {
   scan(document);
-  new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach((n) => n instanceof Element && scan(n)))).observe(document, {
-    childList: true,
-    subtree: true,
-  });
+  new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach((n) => n instanceof Element && scan(n)))).observe(
+    document,
+    {
+      childList: true,
+      subtree: true,
+    },
+  );
 }

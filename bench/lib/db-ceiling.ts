@@ -73,7 +73,9 @@ export async function conditionalUpdateCeiling(storage: Storage, updates: number
   try {
     await insertCeilingDrop(db, dropId, variants, Math.ceil(updates / 2 / variants));
     const loops = db.kind === 'postgres' ? PG_POOL : 1;
-    const updatesPerSec = await perSecond(updates, loops, (i) => db.transaction((tx) => takeStock(tx, dropId, 'sneaker', `v${(i % variants) + 1}`, 1)));
+    const updatesPerSec = await perSecond(updates, loops, (i) =>
+      db.transaction((tx) => takeStock(tx, dropId, 'sneaker', `v${(i % variants) + 1}`, 1)),
+    );
     return { updatesPerSec, loops };
   } finally {
     await deleteDrop(db, dropId).catch(() => {});

@@ -32,5 +32,8 @@ export async function memoryAfterGc(pid: number, file: string, timeoutMs = 10_00
 
 /** Node flags and environment that make a server answer `memoryAfterGc` through `file`. */
 export function gcProbe(file: string): { nodeArgs: string[]; env: Record<string, string> } {
-  return { nodeArgs: ['--expose-gc', '--import', fileURLToPath(new URL('./gc-probe.ts', import.meta.url))], env: { LIVE_DROP_GC_PROBE: file } };
+  return {
+    nodeArgs: ['--expose-gc', '--import', fileURLToPath(new URL('./gc-probe.ts', import.meta.url))],
+    env: { LIVE_DROP_GC_PROBE: file },
+  };
 }

@@ -56,11 +56,14 @@ export function problem(status: number, code: ProblemCode, detail?: string, erro
 
 /** The problem for anything thrown while handling a request; null when it is a bug (a 500). */
 export function problemFor(error: unknown): { problem: Problem; headers: Record<string, string> } | null {
-  if (error instanceof HttpError) return { problem: problem(error.status, error.code, error.message, error.errors), headers: error.headers };
+  if (error instanceof HttpError)
+    return { problem: problem(error.status, error.code, error.message, error.errors), headers: error.headers };
   if (error instanceof DomainError) return { problem: problem(error.status, error.code, error.message), headers: error.headers };
   if (error instanceof ProtocolError)
     return {
-      problem: problem(422, 'validation-failed', `${error.path}: expected ${error.expected}`, [{ field: error.path, message: `expected ${error.expected}` }]),
+      problem: problem(422, 'validation-failed', `${error.path}: expected ${error.expected}`, [
+        { field: error.path, message: `expected ${error.expected}` },
+      ]),
       headers: {},
     };
   return null;

@@ -57,7 +57,9 @@ export function createRateLimits(limits: Record<RateLimitedAction, RateLimit>, t
         const limit = limits[action]!;
         metrics.rateLimited(action);
         const detail = `at most ${limit.points} ${WHAT[action]} per ${limit.seconds} s from one ${key ? 'shopper' : 'address'}; try again later`;
-        throw new HttpError(429, 'too-many-requests', detail, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000))) });
+        throw new HttpError(429, 'too-many-requests', detail, undefined, {
+          'Retry-After': String(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000))),
+        });
       }
     },
   };

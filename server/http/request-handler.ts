@@ -50,9 +50,15 @@ export function createRequestHandler({ router, allowedOrigins, stream, log, heal
     }
     if (drain?.draining) {
       label.route = 'draining';
-      throw new HttpError(503, 'unavailable', 'this node is shutting down; retry (the load balancer sends you to another node)', undefined, {
-        'Retry-After': DRAIN_RETRY_AFTER_S,
-      });
+      throw new HttpError(
+        503,
+        'unavailable',
+        'this node is shutting down; retry (the load balancer sends you to another node)',
+        undefined,
+        {
+          'Retry-After': DRAIN_RETRY_AFTER_S,
+        },
+      );
     }
     let url: URL | null = null;
     try {
@@ -103,8 +109,13 @@ export function createRequestHandler({ router, allowedOrigins, stream, log, heal
       }
       if (res.headersSent) return void res.destroy();
       // While draining, no connection is kept alive: the client's next request opens one the load balancer can send elsewhere.
-      const close: Record<string, string> = (error as { closeConnection?: boolean }).closeConnection || drain?.draining ? { Connection: 'close' } : {};
-      sendJson(res, answer.problem.status, answer.problem, { ...answer.headers, ...close, 'Content-Type': 'application/problem+json; charset=utf-8' });
+      const close: Record<string, string> =
+        (error as { closeConnection?: boolean }).closeConnection || drain?.draining ? { Connection: 'close' } : {};
+      sendJson(res, answer.problem.status, answer.problem, {
+        ...answer.headers,
+        ...close,
+        'Content-Type': 'application/problem+json; charset=utf-8',
+      });
     });
     drain?.track(work);
   };

@@ -39,10 +39,14 @@ export class Router {
     for (const route of this.routes) {
       const params = matchSegments(route.segments, parts);
       if (!params) continue;
-      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { handler: route.handler, params, pattern: route.pattern };
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET'))
+        return { handler: route.handler, params, pattern: route.pattern };
       allowed.add(route.method);
     }
-    if (allowed.size) throw new HttpError(405, 'method-not-allowed', `${method} is not allowed here`, undefined, { Allow: [...allowed, 'OPTIONS'].join(', ') });
+    if (allowed.size)
+      throw new HttpError(405, 'method-not-allowed', `${method} is not allowed here`, undefined, {
+        Allow: [...allowed, 'OPTIONS'].join(', '),
+      });
     throw new HttpError(404, 'not-found', `no route for ${pathname}`);
   }
 }

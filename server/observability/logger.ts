@@ -17,7 +17,8 @@ const SECRET_KEYS = ['authorization', 'token', 'hostToken', 'shopperToken', 'pas
 const REDACT = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `req.headers.${k}`]);
 
 /** A request on one readable line: `request POST /v1/drops/:dropId/reservations → 201 in 14.2 ms [3f0c…]`. */
-const PRETTY_LINE = '{msg}{if method} {method}{end}{if route} {route}{end}{if status} → {status}{end}{if ms} in {ms} ms{end}{if reqId} [{reqId}]{end}';
+const PRETTY_LINE =
+  '{msg}{if method} {method}{end}{if route} {route}{end}{if status} → {status}{end}{if ms} in {ms} ms{end}{if reqId} [{reqId}]{end}';
 
 export function createLogger({
   level = 'info',

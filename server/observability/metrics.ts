@@ -174,7 +174,9 @@ export const renderMetrics = () => registry.metrics();
 /** Every metric name the server exports (the dashboard test checks queries against it). */
 export const metricNames = async () => (await registry.getMetricsAsJSON()).map((m) => m.name);
 /** The label names a metric is declared with (none for an unknown name). */
-export const metricLabelNames = (name: string): string[] => [...((registry.getSingleMetric(name) as { labelNames?: string[] } | undefined)?.labelNames ?? [])];
+export const metricLabelNames = (name: string): string[] => [
+  ...((registry.getSingleMetric(name) as { labelNames?: string[] } | undefined)?.labelNames ?? []),
+];
 
 const methodLabel = (method: string) => (METHODS.has(method) ? method : 'other');
 

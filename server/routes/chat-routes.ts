@@ -22,7 +22,10 @@ async function authorOf(req: IncomingMessage, post: ChatPost, services: Services
 
 export function addChatRoutes(router: Router, services: Services): void {
   const { chat } = services;
-  router.add('GET', pattern(routes.chat, 'dropId'), async ({ params }) => ({ status: 200, body: await chat.current(pathId(params, 'dropId')) }));
+  router.add('GET', pattern(routes.chat, 'dropId'), async ({ params }) => ({
+    status: 200,
+    body: await chat.current(pathId(params, 'dropId')),
+  }));
 
   router.add('POST', pattern(routes.chat, 'dropId'), async ({ req, params }) => {
     const dropId = pathId(params, 'dropId');
@@ -32,7 +35,11 @@ export function addChatRoutes(router: Router, services: Services): void {
     return { status: 201, body: await chat.post(dropId, author, post.text) };
   });
 
-  const host = (method: string, path: string, handle: (ctx: RequestContext, dropId: string) => Promise<{ status: number; body?: unknown }>) =>
+  const host = (
+    method: string,
+    path: string,
+    handle: (ctx: RequestContext, dropId: string) => Promise<{ status: number; body?: unknown }>,
+  ) =>
     router.add(method, path, async (ctx) => {
       requireHost(ctx.req, services);
       return handle(ctx, pathId(ctx.params, 'dropId'));

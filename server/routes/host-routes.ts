@@ -35,18 +35,30 @@ export function addHostRoutes(router: Router, services: Services): void {
 
   host('PUT', pattern(routes.host.stock, 'dropId', 'productId', 'variantId'), async ({ req, params }) => {
     const available = parseStockInput(await readJson(req));
-    return { status: 200, body: await drops.setStock(pathId(params, 'dropId'), pathId(params, 'productId'), pathId(params, 'variantId'), available) };
+    return {
+      status: 200,
+      body: await drops.setStock(pathId(params, 'dropId'), pathId(params, 'productId'), pathId(params, 'variantId'), available),
+    };
   });
 
-  host('POST', pattern(routes.host.start, 'dropId'), async ({ params }) => ({ status: 200, body: await drops.start(pathId(params, 'dropId')) }));
-  host('POST', pattern(routes.host.end, 'dropId'), async ({ params }) => ({ status: 200, body: await drops.end(pathId(params, 'dropId')) }));
+  host('POST', pattern(routes.host.start, 'dropId'), async ({ params }) => ({
+    status: 200,
+    body: await drops.start(pathId(params, 'dropId')),
+  }));
+  host('POST', pattern(routes.host.end, 'dropId'), async ({ params }) => ({
+    status: 200,
+    body: await drops.end(pathId(params, 'dropId')),
+  }));
 
   host('POST', pattern(routes.host.feature, 'dropId'), async ({ req, params }) => {
     const productId = parseFeatureInput(await readJson(req));
     return { status: 200, body: await drops.feature(pathId(params, 'dropId'), productId) };
   });
 
-  host('GET', pattern(routes.host.sales, 'dropId'), async ({ params }) => ({ status: 200, body: await services.sales.report(pathId(params, 'dropId')) }));
+  host('GET', pattern(routes.host.sales, 'dropId'), async ({ params }) => ({
+    status: 200,
+    body: await services.sales.report(pathId(params, 'dropId')),
+  }));
   host('GET', pattern(routes.host.reservations, 'dropId'), async ({ params }) => ({
     status: 200,
     body: await services.sales.reservations(pathId(params, 'dropId')),

@@ -29,7 +29,10 @@ export function addLineRoutes(router: Router, services: Services): void {
     return { status: 204 };
   });
 
-  router.add('GET', pattern(routes.linePlaces, 'dropId'), async ({ params }) => ({ status: 200, body: await line.record(pathId(params, 'dropId')) }));
+  router.add('GET', pattern(routes.linePlaces, 'dropId'), async ({ params }) => ({
+    status: 200,
+    body: await line.record(pathId(params, 'dropId')),
+  }));
 
   for (const [route, paused] of [
     [routes.host.linePause, true],

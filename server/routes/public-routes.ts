@@ -11,7 +11,10 @@ import { pattern, routes } from '../../src/protocol/routes.js';
 export function addPublicRoutes(router: Router, services: Services): void {
   router.add('GET', pattern(routes.time), () => ({ status: 200, body: { now: Date.now() } satisfies ServerTime }));
 
-  router.add('GET', pattern(routes.drop, 'dropId'), async ({ params }) => ({ status: 200, body: await services.drops.get(pathId(params, 'dropId')) }));
+  router.add('GET', pattern(routes.drop, 'dropId'), async ({ params }) => ({
+    status: 200,
+    body: await services.drops.get(pathId(params, 'dropId')),
+  }));
 
   router.add('POST', pattern(routes.reactions, 'dropId'), async ({ req, params }) => {
     const dropId = pathId(params, 'dropId');

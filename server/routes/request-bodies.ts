@@ -16,7 +16,14 @@ import {
   type VariantInput,
 } from '../../src/protocol/types.js';
 import type { DropPatch } from '../services/drop-service.js';
-import { CHAT_MESSAGE_MAX, CHAT_NAME_MAX, CHAT_SLOW_MODE_MAX, chatText, type ChatPost, type ChatSettingsPatch } from '../../src/protocol/chat.js';
+import {
+  CHAT_MESSAGE_MAX,
+  CHAT_NAME_MAX,
+  CHAT_SLOW_MODE_MAX,
+  chatText,
+  type ChatPost,
+  type ChatSettingsPatch,
+} from '../../src/protocol/chat.js';
 
 const body = (v: unknown) => obj(v, 'body');
 /**
@@ -74,7 +81,8 @@ export function parseProductInput(v: unknown, path = 'body'): ProductInput {
     images: arr(o.images ?? [], `${path}.images`, image, 20),
     prices,
     variants,
-    limitPerCustomer: o.limitPerCustomer === undefined ? undefined : int(o.limitPerCustomer, `${path}.limitPerCustomer`, { min: 1, max: 1000 }),
+    limitPerCustomer:
+      o.limitPerCustomer === undefined ? undefined : int(o.limitPerCustomer, `${path}.limitPerCustomer`, { min: 1, max: 1000 }),
   };
 }
 
@@ -113,7 +121,8 @@ function dropFields(o: Record<string, unknown>): DropPatch {
   if (o.checkoutUrl !== undefined) patch.checkoutUrl = urlOrNull(o.checkoutUrl, 'body.checkoutUrl');
   if (o.holdMs !== undefined) patch.holdMs = holdMs(o.holdMs, 'body.holdMs');
   if (o.queue !== undefined) patch.queue = o.queue === null ? null : queueInput(o.queue, 'body.queue');
-  if (patch.startsAt !== undefined && patch.endsAt != null && patch.endsAt <= patch.startsAt) throw new ProtocolError('body.endsAt', 'a time after startsAt');
+  if (patch.startsAt !== undefined && patch.endsAt != null && patch.endsAt <= patch.startsAt)
+    throw new ProtocolError('body.endsAt', 'a time after startsAt');
   return patch;
 }
 
@@ -177,7 +186,8 @@ export function parseChatSettingsPatch(v: unknown): ChatSettingsPatch {
     if (typeof o.enabled !== 'boolean') throw new ProtocolError('body.enabled', 'true or false');
     patch.enabled = o.enabled;
   }
-  if (o.slowModeSeconds !== undefined) patch.slowModeSeconds = int(o.slowModeSeconds, 'body.slowModeSeconds', { min: 0, max: CHAT_SLOW_MODE_MAX });
+  if (o.slowModeSeconds !== undefined)
+    patch.slowModeSeconds = int(o.slowModeSeconds, 'body.slowModeSeconds', { min: 0, max: CHAT_SLOW_MODE_MAX });
   if (o.blockedTerms !== undefined) patch.blockedTerms = arr(o.blockedTerms, 'body.blockedTerms', (t, path) => chatText(t, path, 100), 500);
   if (o.pinnedMessageId !== undefined) patch.pinnedMessageId = nullable(o.pinnedMessageId, 'body.pinnedMessageId', id);
   return patch;

@@ -20,7 +20,11 @@ const refused = (detail: string) => new DomainError('unauthorized', 401, detail,
 
 export const hostAuthor = (name: string | undefined): ChatAuthor => ({ id: 'host', name: name ?? 'Host', mark: 'host' });
 
-export const shopperAuthor = (shopperToken: string, name: string): ChatAuthor => ({ id: publicId('s_', `shopper:${shopperToken}`), name, mark: null });
+export const shopperAuthor = (shopperToken: string, name: string): ChatAuthor => ({
+  id: publicId('s_', `shopper:${shopperToken}`),
+  name,
+  mark: null,
+});
 
 /** Signs an identity (the site's side; the reference server uses it only in tests and the demo). */
 export function signIdentity(secret: string, identity: { sub: string; name: string; exp: number }): string {
@@ -35,7 +39,8 @@ export function verifiedAuthor(secret: string | null, token: string, now = Date.
   if (extra !== undefined || !payload || !signature || payload.length > 2048) throw refused('malformed identity token');
   const expected = createHmac('sha256', secret).update(payload).digest();
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused('identity token not signed with this server’s secret');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw refused('identity token not signed with this server’s secret');
   let claims: { sub?: unknown; name?: unknown; exp?: unknown };
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

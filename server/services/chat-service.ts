@@ -165,7 +165,9 @@ export function createChatService(
         const last = Math.max(-Infinity, ...own.map((r) => r.at));
         if (!isHost && slowMs && now - last < slowMs) {
           const wait = Math.max(1, Math.ceil((last + slowMs - now) / 1000));
-          return new DomainError('slow-mode', 429, `slow mode: one message every ${settings.slowModeSeconds} s`, { 'Retry-After': String(wait) });
+          return new DomainError('slow-mode', 429, `slow mode: one message every ${settings.slowModeSeconds} s`, {
+            'Retry-After': String(wait),
+          });
         }
         if (own.some((r) => r.bodyKey === bodyKey && r.at > now - DUPLICATE_WINDOW_MS))
           return new DomainError('duplicate-message', 409, 'the same message was posted less than 30 s ago');
@@ -210,7 +212,10 @@ export function createChatService(
     },
 
     async state(tx, dropId) {
-      return { messages: await recentMessages(tx, dropId, CHAT_HISTORY), settings: await settingsOf(tx, dropId, await readSettings(tx, dropId)) };
+      return {
+        messages: await recentMessages(tx, dropId, CHAT_HISTORY),
+        settings: await settingsOf(tx, dropId, await readSettings(tx, dropId)),
+      };
     },
 
     async current(dropId) {
@@ -244,7 +249,8 @@ export function createChatService(
           after.pinnedId = rowId;
         }
         await writeSettings(tx, dropId, after);
-        const shown = after.enabled !== before.enabled || after.slowModeSeconds !== before.slowModeSeconds || after.pinnedId !== before.pinnedId;
+        const shown =
+          after.enabled !== before.enabled || after.slowModeSeconds !== before.slowModeSeconds || after.pinnedId !== before.pinnedId;
         return shown ? { messages: [], removed: [], settings: await settingsOf(tx, dropId, after) } : null;
       });
       return service.moderation(dropId);

@@ -6,7 +6,8 @@ import type { DropInput, ProductInput } from '../../src/protocol/types.js';
 
 export const DEMO_DROP_ID = 'demo';
 
-const sizes = (stock: [number, number, number, number]) => (['s', 'm', 'l', 'xl'] as const).map((id, i) => ({ id, label: id.toUpperCase(), stock: stock[i] }));
+const sizes = (stock: [number, number, number, number]) =>
+  (['s', 'm', 'l', 'xl'] as const).map((id, i) => ({ id, label: id.toUpperCase(), stock: stock[i] }));
 
 const price = (usd: number, eur: number) => [
   { currency: 'USD', amount: usd },
@@ -37,7 +38,8 @@ const products: ProductInput[] = [
   {
     id: 'tee-signal',
     title: 'Signal Tee',
-    description: 'Boxy 240 gsm jersey tee in signal orange with a tonal back print of the drop date. Pre-shrunk, so the fit you try is the fit you keep.',
+    description:
+      'Boxy 240 gsm jersey tee in signal orange with a tonal back print of the drop date. Pre-shrunk, so the fit you try is the fit you keep.',
     images: [{ url: 'media/tee-signal.svg', alt: 'Bright orange boxy t-shirt' }],
     prices: price(4_900, 4_500),
     variants: sizes([6, 4, 5, 3]),

@@ -90,7 +90,9 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
 
   /** The replay of our own simulated stream covers the show's wall-clock window. */
   const replayFor = (row: DropRow) =>
-    row.stream.hls !== null && row.endedAt !== null ? stream.replayOf(row.stream.hls, row.liveStartedAt ?? row.startsAt, row.endedAt) : null;
+    row.stream.hls !== null && row.endedAt !== null
+      ? stream.replayOf(row.stream.hls, row.liveStartedAt ?? row.startsAt, row.endedAt)
+      : null;
 
   async function insertWithProducts(tx: Queryable, input: DropInput & { id: string }) {
     const now = Date.now();
@@ -121,7 +123,10 @@ export function createDropService({ db, bus, stock, stream, defaultHoldMs, onSch
   const service: DropService = {
     get: (id) => mustRead(db, id),
     snapshot: (id, extra) =>
-      readSnapshot(db, async (tx) => ({ at: await latestDropEventId(tx, id), drop: { ...(await mustRead(tx, id)), ...(await extra?.(tx, id)) } })),
+      readSnapshot(db, async (tx) => ({
+        at: await latestDropEventId(tx, id),
+        drop: { ...(await mustRead(tx, id)), ...(await extra?.(tx, id)) },
+      })),
     exists: (id) => dropExists(db, id),
     isShowWindow: (fromMs, toMs) => endedShowCovers(db, fromMs, toMs),
 

@@ -14,7 +14,16 @@ type StreamEventType = keyof StreamEventMap;
 import type { Database, Queryable } from '../storage/database.js';
 import { errorFields, log } from '../observability/logger.js';
 import { metrics } from '../observability/metrics.js';
-import { dropEventsAfter, eventsAfter, findEvent, insertEvent, latestEventId, lockDropEvents, notify, type StoredEvent } from '../storage/event-store.js';
+import {
+  dropEventsAfter,
+  eventsAfter,
+  findEvent,
+  insertEvent,
+  latestEventId,
+  lockDropEvents,
+  notify,
+  type StoredEvent,
+} from '../storage/event-store.js';
 
 export interface BusEvent {
   id: number;
@@ -28,7 +37,11 @@ export interface EventBus {
    * event lock: whatever `build` reads or writes is consistent with the id.
    * `build` returning null publishes nothing.
    */
-  publish<K extends StreamEventType>(dropId: string, type: K, build: (tx: Queryable) => Promise<StreamEventMap[K] | null>): Promise<BusEvent | null>;
+  publish<K extends StreamEventType>(
+    dropId: string,
+    type: K,
+    build: (tx: Queryable) => Promise<StreamEventMap[K] | null>,
+  ): Promise<BusEvent | null>;
   subscribe(dropId: string, listener: (event: BusEvent) => void): () => void;
   /** Events of the drop after `lastId`, or null when they are no longer all in the buffer. */
   since(dropId: string, lastId: number): BusEvent[] | null;
@@ -84,7 +97,8 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
   const inOrder = (work: () => Promise<void> | void) => {
     queue = queue.then(work).catch((error) => log.error(errorFields(error), 'event bus: delivering a notification failed'));
   };
-  const deliverStored = (stored: StoredEvent) => deliver(stored.dropId, { id: stored.id, type: stored.type as StreamEventType, data: stored.data });
+  const deliverStored = (stored: StoredEvent) =>
+    deliver(stored.dropId, { id: stored.id, type: stored.type as StreamEventType, data: stored.data });
   await db.listen(
     CHANNEL,
     (payload) =>
@@ -98,7 +112,8 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
     // first: an event of one drop may have committed below another drop's newer id.
     () =>
       inOrder(async () => {
-        for (const [dropId, ring] of rings) (await dropEventsAfter(db, dropId, ring.events.at(-1)?.id ?? ring.floor)).forEach(deliverStored);
+        for (const [dropId, ring] of rings)
+          (await dropEventsAfter(db, dropId, ring.events.at(-1)?.id ?? ring.floor)).forEach(deliverStored);
         (await eventsAfter(db, latest)).forEach(deliverStored);
       }),
   );

@@ -32,11 +32,16 @@ export const fingerprintOf = (request: unknown) => createHash('sha256').update(J
 
 /** The answer to a request whose key was used before: the stored answer, or a conflict when the request differs. */
 export function replayOf<T>(earlier: StoredAnswer, fingerprint: string): Answer<T> {
-  if (earlier.fingerprint !== fingerprint) throw new DomainError('idempotency-conflict', 409, 'this Idempotency-Key was already used with a different request');
+  if (earlier.fingerprint !== fingerprint)
+    throw new DomainError('idempotency-conflict', 409, 'this Idempotency-Key was already used with a different request');
   return { status: earlier.status, body: earlier.body as T, replayed: true };
 }
 
-export async function idempotent<T>(tx: Queryable, scope: IdempotencyScope, run: () => Promise<{ status: number; body: T }>): Promise<Answer<T>> {
+export async function idempotent<T>(
+  tx: Queryable,
+  scope: IdempotencyScope,
+  run: () => Promise<{ status: number; body: T }>,
+): Promise<Answer<T>> {
   if (scope.key === null) return { ...(await run()), replayed: false };
   const fingerprint = fingerprintOf(scope.request);
   const earlier = await claimKey(tx, scope.principal, scope.key, fingerprint, Date.now());

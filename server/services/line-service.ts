@@ -181,9 +181,18 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250, s
    * when the previous one has committed): one transaction holds the line row FOR SHARE and inserts the whole
    * batch with one statement. Each join learns whether its place was new, or that the draw ran meanwhile.
    */
-  type Join = { placeId: string; shopper: string; joinedAt: number; resolve(result: boolean | 'drawn' | 'unknown'): void; reject(error: unknown): void };
+  type Join = {
+    placeId: string;
+    shopper: string;
+    joinedAt: number;
+    resolve(result: boolean | 'drawn' | 'unknown'): void;
+    reject(error: unknown): void;
+  };
   const joining = new Map<string, { open: Join[]; running: boolean }>();
-  function joinBeforeDraw(dropId: string, place: { placeId: string; shopper: string; joinedAt: number }): Promise<boolean | 'drawn' | 'unknown'> {
+  function joinBeforeDraw(
+    dropId: string,
+    place: { placeId: string; shopper: string; joinedAt: number },
+  ): Promise<boolean | 'drawn' | 'unknown'> {
     return new Promise((resolve, reject) => {
       let state = joining.get(dropId);
       if (!state) joining.set(dropId, (state = { open: [], running: false }));
@@ -211,7 +220,8 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250, s
               };
             });
             // The same shopper twice in one batch: the first is new, the second finds it.
-            for (const j of batch) j.resolve(result === 'drawn' ? 'drawn' : !result.known.has(j.shopper) ? 'unknown' : result.inserted.delete(j.placeId));
+            for (const j of batch)
+              j.resolve(result === 'drawn' ? 'drawn' : !result.known.has(j.shopper) ? 'unknown' : result.inserted.delete(j.placeId));
           } catch (error) {
             batch.forEach((j) => j.reject(error));
           }
@@ -239,9 +249,11 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250, s
     async join(dropId, token) {
       const { drop, line } = await lineForJoin(dropId);
       const now = Date.now();
-      if (drop.status === 'ended' || (drop.endsAt !== null && drop.endsAt <= now)) throw new DomainError('drop-ended', 409, `drop "${dropId}" has ended`);
+      if (drop.status === 'ended' || (drop.endsAt !== null && drop.endsAt <= now))
+        throw new DomainError('drop-ended', 409, `drop "${dropId}" has ended`);
       const opens = drop.startsAt - line.joinWindowMs;
-      if (now < opens) throw new DomainError('line-not-open', 409, `the line of drop "${dropId}" opens at ${new Date(opens).toISOString()}`);
+      if (now < opens)
+        throw new DomainError('line-not-open', 409, `the line of drop "${dropId}" opens at ${new Date(opens).toISOString()}`);
       const shopper = shopperDigest(token);
       const place = { placeId: placeIdOf(dropId, token), shopper, joinedAt: now };
       const existing = async () => ({ created: false, place: await mine(dropId, token) });
@@ -255,7 +267,8 @@ export function createLineService(db: Database, bus: EventBus, { tickMs = 250, s
         if (created === 'unknown') throw new DomainError('unauthorized', 401, 'unknown or expired shopper token');
         if (created !== 'drawn') return created ? joined(null, now <= drop.startsAt + line.graceMs) : existing();
       }
-      if (!(await findShoppers(db, [shopper], Date.now() - shopperTtlMs)).size) throw new DomainError('unauthorized', 401, 'unknown or expired shopper token');
+      if (!(await findShoppers(db, [shopper], Date.now() - shopperTtlMs)).size)
+        throw new DomainError('unauthorized', 401, 'unknown or expired shopper token');
       // After the draw: behind everyone, in arrival order (the line row's lock orders the positions).
       if (await findPlace(db, dropId, shopper)) return existing();
       const position = await db

@@ -129,16 +129,23 @@ export function createReservationBatcher(
     let failure: unknown;
     for (let attempt = 0; attempt < 2 && !verdicts; attempt++) {
       try {
-        verdicts = readOnly ? await judge(db, dropId, batch, levels, false) : await db.transaction((tx) => commit(tx, dropId, batch, levels));
+        verdicts = readOnly
+          ? await judge(db, dropId, batch, levels, false)
+          : await db.transaction((tx) => commit(tx, dropId, batch, levels));
       } catch (error) {
         failure = error;
       }
     }
     if (!verdicts) {
       log.error({ dropId, batch: batch.length, ...errorFields(failure) }, 'reservations: a batch failed twice');
-      const busy = new DomainError('unavailable', 503, 'the reservation could not be stored; nothing was taken: retry with the same Idempotency-Key', {
-        'Retry-After': '1',
-      });
+      const busy = new DomainError(
+        'unavailable',
+        503,
+        'the reservation could not be stored; nothing was taken: retry with the same Idempotency-Key',
+        {
+          'Retry-After': '1',
+        },
+      );
       batch.forEach((m) => m.reject(busy));
       return [];
     }
@@ -173,7 +180,8 @@ export function createReservationBatcher(
       t.quantity += r.quantity;
       taken.set(k, t);
     }
-    for (const level of await takeGranted(tx, dropId, [...taken.values()])) levels.set(variantKey(level.productId, level.variantId), level.available);
+    for (const level of await takeGranted(tx, dropId, [...taken.values()]))
+      levels.set(variantKey(level.productId, level.variantId), level.available);
     await insertReservations(tx, granted);
     const answers: { principal: string; key: string; status: number; body: unknown }[] = [];
     const refused: { principal: string; key: string }[] = [];
@@ -237,7 +245,8 @@ export function createReservationBatcher(
     // Not locked: requests from one address on several nodes may pass the cap by a few; the rate limit bounds how many.
     const holds = new Map<string, { count: number; firstEnds: number | null }>();
     if (maxHoldsPerIp !== null)
-      for (const ip of new Set(members.flatMap((m) => (m.clientIp === null ? [] : [m.clientIp])))) holds.set(ip, await holdsOfClient(q, ip, now));
+      for (const ip of new Set(members.flatMap((m) => (m.clientIp === null ? [] : [m.clientIp]))))
+        holds.set(ip, await holdsOfClient(q, ip, now));
     const drop = await findDropRow(q, dropId);
     const status = drop && effectiveStatus(drop, now);
     // The waiting line: while the drop has one, only shoppers with a valid pass may reserve.
@@ -260,11 +269,13 @@ export function createReservationBatcher(
           }),
         );
       else if (!drop) refuse(notFound(`drop "${dropId}"`));
-      else if (status === 'scheduled') refuse(new DomainError('drop-not-started', 409, `drop "${dropId}" starts at ${new Date(drop.startsAt).toISOString()}`));
+      else if (status === 'scheduled')
+        refuse(new DomainError('drop-not-started', 409, `drop "${dropId}" starts at ${new Date(drop.startsAt).toISOString()}`));
       else if (status === 'ended') refuse(new DomainError('drop-ended', 409, `drop "${dropId}" has ended`));
       else if (passes && !passes.get(m.shopper)) refuse(passRequired(dropId));
       else if (!limits.has(m.productId)) refuse(notFound(`product "${m.productId}" in drop "${dropId}"`));
-      else if (!variants.has(variantKey(m.productId, m.variantId))) refuse(notFound(`variant "${m.variantId}" of product "${m.productId}"`));
+      else if (!variants.has(variantKey(m.productId, m.variantId)))
+        refuse(notFound(`variant "${m.variantId}" of product "${m.productId}"`));
       else if (deferredShoppers.has(m.shopper)) verdicts[i] = { defer: true };
       else {
         const limit = limits.get(m.productId)!;
@@ -276,7 +287,8 @@ export function createReservationBatcher(
         if (already + m.quantity > limit)
           refuse(new DomainError('limit-exceeded', 409, `at most ${limit} per customer; you already hold or bought ${already}`));
         else if (available === 0) refuse(new DomainError('sold-out', 409, `${m.productId} / ${label} is sold out`));
-        else if (available < m.quantity) refuse(new DomainError('insufficient-stock', 409, `only ${available} left of ${m.productId} / ${label}`));
+        else if (available < m.quantity)
+          refuse(new DomainError('insufficient-stock', 409, `only ${available} left of ${m.productId} / ${label}`));
         else if (!write) {
           verdicts[i] = { defer: true };
           deferredShoppers.add(m.shopper);

@@ -44,7 +44,13 @@ export interface ReservationService {
   createShopper(): Promise<string>;
   isShopper(token: string): Promise<boolean>;
   /** `clientIp`: where the request came from, for the per-address cap on holds (null: not counted). */
-  reserve(shopperToken: string, dropId: string, request: ReserveRequest, idempotencyKey: string | null, clientIp?: string | null): Promise<Answer<Reservation>>;
+  reserve(
+    shopperToken: string,
+    dropId: string,
+    request: ReserveRequest,
+    idempotencyKey: string | null,
+    clientIp?: string | null,
+  ): Promise<Answer<Reservation>>;
   get(caller: Caller, id: string): Promise<Reservation>;
   cancel(caller: Caller, id: string): Promise<Reservation>;
   /** Turns a hold into an order: only the site may (its checkout, after payment), so there is no shopper caller. */
@@ -79,7 +85,12 @@ export function createReservationService(
 ): ReservationService {
   const validSince = () => Date.now() - shopperTtlMs;
   const batcher = batching
-    ? createReservationBatcher(db, { newId: () => newId('rsv'), onStockChanged: (dropId, keys) => stock.changed(dropId, keys), maxHoldsPerIp, shopperTtlMs })
+    ? createReservationBatcher(db, {
+        newId: () => newId('rsv'),
+        onStockChanged: (dropId, keys) => stock.changed(dropId, keys),
+        maxHoldsPerIp,
+        shopperTtlMs,
+      })
     : null;
   async function owned(q: Queryable, caller: Caller, id: string, now: number, lock = false) {
     const r = await findReservation(q, id, now, { lock });
@@ -100,11 +111,20 @@ export function createReservationService(
       const { productId, variantId, quantity } = request;
       const shopper = digest(token);
       if (batcher)
-        return batcher.reserve(dropId, { shopper, productId, variantId, quantity, key, fingerprint: fingerprintOf(reserveRequest(dropId, request)), clientIp });
+        return batcher.reserve(dropId, {
+          shopper,
+          productId,
+          variantId,
+          quantity,
+          key,
+          fingerprint: fingerprintOf(reserveRequest(dropId, request)),
+          clientIp,
+        });
       const answer = await db.transaction((tx) =>
         idempotent(tx, { principal: `shopper:${shopper}`, key, request: reserveRequest(dropId, request) }, async () => {
           const now = Date.now();
-          if (!(await lockShopper(tx, shopper, now - shopperTtlMs))) throw new DomainError('unauthorized', 401, 'unknown or expired shopper token');
+          if (!(await lockShopper(tx, shopper, now - shopperTtlMs)))
+            throw new DomainError('unauthorized', 401, 'unknown or expired shopper token');
           if (clientIp !== null && maxHoldsPerIp !== null) {
             // Not locked: requests from one address racing here may pass the cap by a few; the rate limit bounds how many.
             const holds = await holdsOfClient(tx, clientIp, now);
@@ -116,7 +136,8 @@ export function createReservationService(
           const drop = await findDropRow(tx, dropId);
           if (!drop) throw notFound(`drop "${dropId}"`);
           const status = effectiveStatus(drop, now);
-          if (status === 'scheduled') throw new DomainError('drop-not-started', 409, `drop "${dropId}" starts at ${new Date(drop.startsAt).toISOString()}`);
+          if (status === 'scheduled')
+            throw new DomainError('drop-not-started', 409, `drop "${dropId}" starts at ${new Date(drop.startsAt).toISOString()}`);
           if (status === 'ended') throw new DomainError('drop-ended', 409, `drop "${dropId}" has ended`);
           const passes = await passesOf(tx, dropId, [shopper], now);
           if (passes && !passes.get(shopper)) throw passRequired(dropId);
@@ -125,7 +146,8 @@ export function createReservationService(
           const variant = await findVariant(tx, dropId, productId, variantId);
           if (!variant) throw notFound(`variant "${variantId}" of product "${productId}"`);
           const already = await unitsOfShopper(tx, shopper, dropId, productId, now);
-          if (already + quantity > limit) throw new DomainError('limit-exceeded', 409, `at most ${limit} per customer; you already hold or bought ${already}`);
+          if (already + quantity > limit)
+            throw new DomainError('limit-exceeded', 409, `at most ${limit} per customer; you already hold or bought ${already}`);
           if ((await takeStock(tx, dropId, productId, variantId, quantity)) === null) {
             const left = (await findVariant(tx, dropId, productId, variantId))!.available;
             if (left === 0) throw new DomainError('sold-out', 409, `${productId} / ${variant.label} is sold out`);

@@ -11,7 +11,15 @@ export interface StoredSettings {
   pinnedId: number | null;
 }
 
-type MessageRow = { id: unknown; author_id: string; author_name: string; author_mark: string | null; body: string; created_at: unknown; state?: string };
+type MessageRow = {
+  id: unknown;
+  author_id: string;
+  author_name: string;
+  author_mark: string | null;
+  body: string;
+  created_at: unknown;
+  state?: string;
+};
 const COLUMNS = 'id, author_id, author_name, author_mark, body, created_at, state';
 
 /** Wire ids of messages are `m` + the row id, so they are never mistaken for event ids. */
@@ -37,7 +45,12 @@ export async function readSettings(q: Queryable, dropId: string): Promise<Stored
   );
   if (!row) return { enabled: true, slowModeSeconds: 0, blockedTerms: [], pinnedId: null };
   const terms = typeof row.blocked_terms === 'string' ? JSON.parse(row.blocked_terms) : row.blocked_terms;
-  return { enabled: row.enabled, slowModeSeconds: num(row.slow_mode_seconds), blockedTerms: terms as string[], pinnedId: numOrNull(row.pinned_id) };
+  return {
+    enabled: row.enabled,
+    slowModeSeconds: num(row.slow_mode_seconds),
+    blockedTerms: terms as string[],
+    pinnedId: numOrNull(row.pinned_id),
+  };
 }
 
 export async function writeSettings(q: Queryable, dropId: string, s: StoredSettings): Promise<void> {
@@ -61,7 +74,10 @@ export async function recentOfAuthors(q: Queryable, dropId: string, authorIds: s
 
 /** Which of these authors are muted in the drop. */
 export async function mutedAmong(q: Queryable, dropId: string, authorIds: string[]): Promise<Set<string>> {
-  const rows = await q.query<{ author_id: string }>('SELECT author_id FROM chat_mutes WHERE drop_id = $1 AND author_id = ANY($2::text[])', [dropId, authorIds]);
+  const rows = await q.query<{ author_id: string }>('SELECT author_id FROM chat_mutes WHERE drop_id = $1 AND author_id = ANY($2::text[])', [
+    dropId,
+    authorIds,
+  ]);
   return new Set(rows.map((r) => r.author_id));
 }
 
@@ -108,10 +124,10 @@ export async function takePending(q: Queryable, dropId: string): Promise<ChatMes
 
 /** The newest `limit` published messages, oldest first. */
 export async function recentMessages(q: Queryable, dropId: string, limit: number): Promise<ChatMessage[]> {
-  const rows = await q.query<MessageRow>(`SELECT ${COLUMNS} FROM chat_messages WHERE drop_id = $1 AND state = 'published' ORDER BY id DESC LIMIT $2`, [
-    dropId,
-    limit,
-  ]);
+  const rows = await q.query<MessageRow>(
+    `SELECT ${COLUMNS} FROM chat_messages WHERE drop_id = $1 AND state = 'published' ORDER BY id DESC LIMIT $2`,
+    [dropId, limit],
+  );
   return rows.reverse().map(toMessage);
 }
 
@@ -126,17 +142,27 @@ export async function removeMessage(q: Queryable, dropId: string, id: number): P
 }
 
 export async function setMuted(q: Queryable, dropId: string, authorId: string, muted: boolean, now: number): Promise<void> {
-  if (muted) await q.query('INSERT INTO chat_mutes (drop_id, author_id, muted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [dropId, authorId, now]);
+  if (muted)
+    await q.query('INSERT INTO chat_mutes (drop_id, author_id, muted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+      dropId,
+      authorId,
+      now,
+    ]);
   else await q.query('DELETE FROM chat_mutes WHERE drop_id = $1 AND author_id = $2', [dropId, authorId]);
 }
 
 export async function mutedAuthors(q: Queryable, dropId: string): Promise<string[]> {
-  return (await q.query<{ author_id: string }>('SELECT author_id FROM chat_mutes WHERE drop_id = $1 ORDER BY muted_at', [dropId])).map((r) => r.author_id);
+  return (await q.query<{ author_id: string }>('SELECT author_id FROM chat_mutes WHERE drop_id = $1 ORDER BY muted_at', [dropId])).map(
+    (r) => r.author_id,
+  );
 }
 
 /** Drops with messages committed more than `olderThan` ago and not published yet (a node died inside its window). */
 export async function dropsWithPendingChat(q: Queryable, olderThan: number): Promise<string[]> {
-  const rows = await q.query<{ drop_id: string }>("SELECT DISTINCT drop_id FROM chat_messages WHERE state = 'pending' AND created_at < $1", [olderThan]);
+  const rows = await q.query<{ drop_id: string }>(
+    "SELECT DISTINCT drop_id FROM chat_messages WHERE state = 'pending' AND created_at < $1",
+    [olderThan],
+  );
   return rows.map((r) => r.drop_id);
 }
 

@@ -46,9 +46,10 @@ export async function findDropRow(q: Queryable, id: string): Promise<DropRow | n
 export async function readDrop(q: Queryable, id: string): Promise<Drop | null> {
   const row = await findDropRow(q, id);
   if (!row) return null;
-  const products = await q.query('SELECT id, title, description, images, prices, limit_per_customer FROM products WHERE drop_id = $1 ORDER BY position, id', [
-    id,
-  ]);
+  const products = await q.query(
+    'SELECT id, title, description, images, prices, limit_per_customer FROM products WHERE drop_id = $1 ORDER BY position, id',
+    [id],
+  );
   const variants = await q.query<{ product_id: string; id: string; label: string; available: number }>(
     'SELECT product_id, id, label, available FROM variants WHERE drop_id = $1 ORDER BY position, id',
     [id],
@@ -171,7 +172,9 @@ export async function upsertProduct(q: Queryable, dropId: string, p: ProductDefi
   // Reservations under way finish first; the count below then sees them.
   await lockProductVariants(q, dropId, p.id);
   const committed = await committedUnits(q, dropId, p.id);
-  const short = p.variants.map((v) => ({ variantId: v.id, stock: v.stock, committed: committed.get(v.id) ?? 0 })).filter((v) => v.stock < v.committed);
+  const short = p.variants
+    .map((v) => ({ variantId: v.id, stock: v.stock, committed: committed.get(v.id) ?? 0 }))
+    .filter((v) => v.stock < v.committed);
   if (short.length) return short;
   await q.query(
     `INSERT INTO products (drop_id, id, position, title, description, images, prices, limit_per_customer)
@@ -180,7 +183,11 @@ export async function upsertProduct(q: Queryable, dropId: string, p: ProductDefi
        images = EXCLUDED.images, prices = EXCLUDED.prices, limit_per_customer = EXCLUDED.limit_per_customer`,
     [dropId, p.id, position ?? null, p.title, p.description, JSON.stringify(p.images), JSON.stringify(p.prices), p.limitPerCustomer],
   );
-  await q.query('DELETE FROM variants WHERE drop_id = $1 AND product_id = $2 AND NOT (id = ANY($3::text[]))', [dropId, p.id, p.variants.map((v) => v.id)]);
+  await q.query('DELETE FROM variants WHERE drop_id = $1 AND product_id = $2 AND NOT (id = ANY($3::text[]))', [
+    dropId,
+    p.id,
+    p.variants.map((v) => v.id),
+  ]);
   for (const [i, v] of p.variants.entries()) {
     await q.query(
       `INSERT INTO variants (drop_id, product_id, id, position, label, stock, available)
@@ -216,7 +223,13 @@ export async function findVariant(q: Queryable, dropId: string, productId: strin
  * Takes `quantity` units if at least that many are left: the one statement
  * that makes overselling impossible. Returns the new level, or null when refused.
  */
-export async function takeStock(q: Queryable, dropId: string, productId: string, variantId: string, quantity: number): Promise<number | null> {
+export async function takeStock(
+  q: Queryable,
+  dropId: string,
+  productId: string,
+  variantId: string,
+  quantity: number,
+): Promise<number | null> {
   const [row] = await q.query(
     `UPDATE variants SET available = available - $4
      WHERE drop_id = $1 AND product_id = $2 AND id = $3 AND available >= $4
@@ -227,14 +240,25 @@ export async function takeStock(q: Queryable, dropId: string, productId: string,
 }
 
 export async function returnStock(q: Queryable, dropId: string, productId: string, variantId: string, quantity: number): Promise<void> {
-  await q.query('UPDATE variants SET available = available + $4 WHERE drop_id = $1 AND product_id = $2 AND id = $3', [dropId, productId, variantId, quantity]);
+  await q.query('UPDATE variants SET available = available + $4 WHERE drop_id = $1 AND product_id = $2 AND id = $3', [
+    dropId,
+    productId,
+    variantId,
+    quantity,
+  ]);
 }
 
 /**
  * Sets what can be reserved now; held and sold units stay as they are, so the
  * stock becomes `available` plus those. Run it in a transaction.
  */
-export async function setStock(q: Queryable, dropId: string, productId: string, variantId: string, available: number): Promise<VariantRow | null> {
+export async function setStock(
+  q: Queryable,
+  dropId: string,
+  productId: string,
+  variantId: string,
+  available: number,
+): Promise<VariantRow | null> {
   await lockProductVariants(q, dropId, productId);
   const committed = (await committedUnits(q, dropId, productId)).get(variantId) ?? 0;
   const [row] = await q.query<{ id: string; label: string; available: unknown }>(
@@ -269,7 +293,12 @@ export async function markLiveNow(q: Queryable, id: string, now: number): Promis
 }
 
 /** Ends the show at `endedAt` (its `endsAt` when scheduled, now when the host ends it). */
-export async function markEnded(q: Queryable, id: string, endedAt: number, replay: (row: DropRow) => string | null): Promise<DropRow | null> {
+export async function markEnded(
+  q: Queryable,
+  id: string,
+  endedAt: number,
+  replay: (row: DropRow) => string | null,
+): Promise<DropRow | null> {
   const current = await findDropRow(q, id);
   if (!current || current.status === 'ended') return null;
   const [row] = await q.query(
@@ -323,9 +352,9 @@ export async function productExists(q: Queryable, dropId: string, productId: str
 
 /** Whether [fromMs, toMs] lies within the live window of a show that has ended (what a replay may cover). */
 export async function endedShowCovers(q: Queryable, fromMs: number, toMs: number): Promise<boolean> {
-  const rows = await q.query(`SELECT 1 FROM drops WHERE status = 'ended' AND COALESCE(live_started_at, starts_at) <= $1 AND ended_at >= $2 LIMIT 1`, [
-    fromMs,
-    toMs,
-  ]);
+  const rows = await q.query(
+    `SELECT 1 FROM drops WHERE status = 'ended' AND COALESCE(live_started_at, starts_at) <= $1 AND ended_at >= $2 LIMIT 1`,
+    [fromMs, toMs],
+  );
   return rows.length > 0;
 }

@@ -41,11 +41,10 @@ export async function eventsAfter(q: Queryable, id: number, limit = 10_000): Pro
 }
 
 export async function dropEventsAfter(q: Queryable, dropId: string, id: number, limit = 10_000): Promise<StoredEvent[]> {
-  const rows = await q.query<EventRow>('SELECT id, drop_id, type, data FROM drop_events WHERE drop_id = $1 AND id > $2 ORDER BY id LIMIT $3', [
-    dropId,
-    id,
-    limit,
-  ]);
+  const rows = await q.query<EventRow>(
+    'SELECT id, drop_id, type, data FROM drop_events WHERE drop_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+    [dropId, id, limit],
+  );
   return rows.map(toStored);
 }
 

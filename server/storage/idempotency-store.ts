@@ -12,7 +12,13 @@ export interface StoredAnswer {
  * (go on, then `saveAnswer`), or the earlier request's record. On PostgreSQL a
  * concurrent claim of the same key waits here for the first to commit.
  */
-export async function claimKey(q: Queryable, principal: string, key: string, fingerprint: string, now: number): Promise<StoredAnswer | null> {
+export async function claimKey(
+  q: Queryable,
+  principal: string,
+  key: string,
+  fingerprint: string,
+  now: number,
+): Promise<StoredAnswer | null> {
   const claimed = await q.query(
     `INSERT INTO idempotency_keys (principal, key, fingerprint, status, body, created_at)
      VALUES ($1, $2, $3, 0, 'null', $4) ON CONFLICT (principal, key) DO NOTHING RETURNING key`,
@@ -27,7 +33,12 @@ export async function claimKey(q: Queryable, principal: string, key: string, fin
 }
 
 export async function saveAnswer(q: Queryable, principal: string, key: string, status: number, body: unknown): Promise<void> {
-  await q.query('UPDATE idempotency_keys SET status = $3, body = $4 WHERE principal = $1 AND key = $2', [principal, key, status, JSON.stringify(body)]);
+  await q.query('UPDATE idempotency_keys SET status = $3, body = $4 WHERE principal = $1 AND key = $2', [
+    principal,
+    key,
+    status,
+    JSON.stringify(body),
+  ]);
 }
 
 /** Keys are kept a day: long enough for any client's retries. */

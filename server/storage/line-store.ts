@@ -138,7 +138,11 @@ export async function insertPlace(
 }
 
 /** Inserts places before the draw (no position yet), in the given order; returns the place ids that were new. */
-export async function insertPlaces(q: Queryable, dropId: string, places: { placeId: string; shopper: string; joinedAt: number }[]): Promise<Set<string>> {
+export async function insertPlaces(
+  q: Queryable,
+  dropId: string,
+  places: { placeId: string; shopper: string; joinedAt: number }[],
+): Promise<Set<string>> {
   const rows = await q.query<{ place_id: string }>(
     `INSERT INTO line_places (drop_id, place_id, shopper, joined_at)
      SELECT $1, t.place_id, t.shopper, t.joined_at FROM unnest($2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS t(place_id, shopper, joined_at, n)
@@ -151,16 +155,17 @@ export async function insertPlaces(q: Queryable, dropId: string, places: { place
 
 /** The next position after the draw (locks the line row until the transaction ends: late joins queue). */
 export async function takeNextPosition(q: Queryable, dropId: string): Promise<number> {
-  const [row] = await q.query('UPDATE drop_lines SET last_position = last_position + 1 WHERE drop_id = $1 RETURNING last_position', [dropId]);
+  const [row] = await q.query('UPDATE drop_lines SET last_position = last_position + 1 WHERE drop_id = $1 RETURNING last_position', [
+    dropId,
+  ]);
   return num(row.last_position);
 }
 
 export async function leavePlace(q: Queryable, dropId: string, shopper: string, now: number): Promise<boolean> {
-  const rows = await q.query('UPDATE line_places SET left_at = COALESCE(left_at, $3) WHERE drop_id = $1 AND shopper = $2 RETURNING place_id', [
-    dropId,
-    shopper,
-    now,
-  ]);
+  const rows = await q.query(
+    'UPDATE line_places SET left_at = COALESCE(left_at, $3) WHERE drop_id = $1 AND shopper = $2 RETURNING place_id',
+    [dropId, shopper, now],
+  );
   return rows.length > 0;
 }
 
@@ -172,11 +177,10 @@ export async function unplacedPlaces(q: Queryable, dropId: string): Promise<{ pl
 
 /** Marks the draw: only one caller gets the row back (the others see it drawn already). */
 export async function markDrawn(q: Queryable, dropId: string, now: number): Promise<boolean> {
-  const rows = await q.query('UPDATE drop_lines SET drawn_at = $2, admit_clock = $3 WHERE drop_id = $1 AND drawn_at IS NULL RETURNING drop_id', [
-    dropId,
-    now,
-    now,
-  ]);
+  const rows = await q.query(
+    'UPDATE drop_lines SET drawn_at = $2, admit_clock = $3 WHERE drop_id = $1 AND drawn_at IS NULL RETURNING drop_id',
+    [dropId, now, now],
+  );
   return rows.length > 0;
 }
 
@@ -211,7 +215,11 @@ export async function admit(
 }
 
 export async function setPaused(q: Queryable, dropId: string, paused: boolean, now: number): Promise<boolean> {
-  const rows = await q.query('UPDATE drop_lines SET paused = $2, admit_clock = $3 WHERE drop_id = $1 RETURNING drop_id', [dropId, paused, now]);
+  const rows = await q.query('UPDATE drop_lines SET paused = $2, admit_clock = $3 WHERE drop_id = $1 RETURNING drop_id', [
+    dropId,
+    paused,
+    now,
+  ]);
   return rows.length > 0;
 }
 
@@ -220,7 +228,12 @@ export async function markPublished(q: Queryable, dropId: string, state: string,
 }
 
 /** Units on sale now, and passes still open (admitted, valid, not left, and not yet used for a reservation). */
-export async function stockAndOpenPasses(q: Queryable, dropId: string, passMs: number, now: number): Promise<{ available: number; open: number }> {
+export async function stockAndOpenPasses(
+  q: Queryable,
+  dropId: string,
+  passMs: number,
+  now: number,
+): Promise<{ available: number; open: number }> {
   const [row] = await q.query(
     `SELECT (SELECT COALESCE(SUM(available), 0) FROM variants WHERE drop_id = $1) AS available,
        (SELECT COUNT(*) FROM line_places p WHERE p.drop_id = $1 AND p.admitted_at > $2 AND p.left_at IS NULL
@@ -233,7 +246,9 @@ export async function stockAndOpenPasses(q: Queryable, dropId: string, passMs: n
 
 /** Lines that need the admission tick: drops with a line that have not ended. */
 export async function activeLines(q: Queryable): Promise<string[]> {
-  const rows = await q.query<{ drop_id: string }>(`SELECT l.drop_id FROM drop_lines l JOIN drops d ON d.id = l.drop_id WHERE d.status <> 'ended'`);
+  const rows = await q.query<{ drop_id: string }>(
+    `SELECT l.drop_id FROM drop_lines l JOIN drops d ON d.id = l.drop_id WHERE d.status <> 'ended'`,
+  );
   return rows.map((r) => r.drop_id);
 }
 
@@ -260,6 +275,8 @@ export async function passesOf(q: Queryable, dropId: string, shoppers: string[],
 
 /** The public record: every place by position (unplaced ones, before the draw, by arrival). */
 export async function listPlaces(q: Queryable, dropId: string): Promise<{ placeId: string; position: number | null; joinedAt: number }[]> {
-  const rows = await q.query('SELECT place_id, position, joined_at FROM line_places WHERE drop_id = $1 ORDER BY position NULLS LAST, seq', [dropId]);
+  const rows = await q.query('SELECT place_id, position, joined_at FROM line_places WHERE drop_id = $1 ORDER BY position NULLS LAST, seq', [
+    dropId,
+  ]);
   return rows.map((r) => ({ placeId: r.place_id as string, position: numOrNull(r.position), joinedAt: num(r.joined_at) }));
 }

@@ -9,8 +9,9 @@ export async function schemaVersion(q: Queryable): Promise<number> {
 
 /** Unexpired holds and their units, over the partial index on held reservations. */
 export async function activeHolds(q: Queryable, now: number): Promise<{ holds: number; units: number }> {
-  const [row] = await q.query("SELECT COUNT(*) AS holds, COALESCE(SUM(quantity), 0) AS units FROM reservations WHERE status = 'held' AND expires_at > $1", [
-    now,
-  ]);
+  const [row] = await q.query(
+    "SELECT COUNT(*) AS holds, COALESCE(SUM(quantity), 0) AS units FROM reservations WHERE status = 'held' AND expires_at > $1",
+    [now],
+  );
   return { holds: num(row?.holds), units: num(row?.units) };
 }

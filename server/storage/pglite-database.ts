@@ -51,7 +51,9 @@ function lockDataDir(dataDir: string): () => void {
     /* no lock */
   }
   if (holder !== null && holder !== process.pid && isAlive(holder))
-    throw new Error(`the PGlite data directory ${dataDir} is in use by process ${holder}; use another --data-dir, or PostgreSQL for several processes`);
+    throw new Error(
+      `the PGlite data directory ${dataDir} is in use by process ${holder}; use another --data-dir, or PostgreSQL for several processes`,
+    );
   writeFileSync(file, String(process.pid));
   return () => rmSync(file, { force: true });
 }

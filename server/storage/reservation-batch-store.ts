@@ -46,7 +46,9 @@ export async function findKeys(q: Queryable, keys: Pick<KeyClaim, 'principal' | 
      JOIN unnest($1::text[], $2::text[]) AS t(principal, key) ON k.principal = t.principal AND k.key = t.key`,
     [keys.map((c) => c.principal), keys.map((c) => c.key)],
   );
-  return new Map(rows.map((r) => [pairKey(r.principal, r.key), { fingerprint: r.fingerprint, status: num(r.status), body: JSON.parse(r.body) }]));
+  return new Map(
+    rows.map((r) => [pairKey(r.principal, r.key), { fingerprint: r.fingerprint, status: num(r.status), body: JSON.parse(r.body) }]),
+  );
 }
 
 export const keyOf = pairKey;
@@ -95,7 +97,13 @@ export async function readBatchVariants(
   const variants = new Map(
     rows.map((r) => [
       variantKey(r.product_id, r.id),
-      { productId: r.product_id, variantId: r.id, label: r.label, available: num(r.available), limitPerCustomer: limits.get(r.product_id) ?? 0 },
+      {
+        productId: r.product_id,
+        variantId: r.id,
+        label: r.label,
+        available: num(r.available),
+        limitPerCustomer: limits.get(r.product_id) ?? 0,
+      },
     ]),
   );
   return { limits, variants };
@@ -104,7 +112,13 @@ export async function readBatchVariants(
 export const variantKey = (productId: string, variantId: string) => `${productId}/${variantId}`;
 
 /** Units of each (shopper, product) held (unexpired) or bought, by `shopper\nproduct`, for the batch's shoppers. */
-export async function unitsOfShoppers(q: Queryable, dropId: string, shoppers: string[], products: string[], now: number): Promise<Map<string, number>> {
+export async function unitsOfShoppers(
+  q: Queryable,
+  dropId: string,
+  shoppers: string[],
+  products: string[],
+  now: number,
+): Promise<Map<string, number>> {
   const rows = await q.query<{ shopper_token: string; product_id: string; units: unknown }>(
     `SELECT shopper_token, product_id, SUM(quantity) AS units FROM reservations
      WHERE shopper_token = ANY($2::text[]) AND drop_id = $1 AND product_id = ANY($3::text[])
@@ -151,7 +165,10 @@ export async function insertReservations(q: Queryable, rows: ReservationRow[]): 
 }
 
 /** Stores the answers of the granted members' keys in one statement. */
-export async function saveAnswers(q: Queryable, answers: { principal: string; key: string; status: number; body: unknown }[]): Promise<void> {
+export async function saveAnswers(
+  q: Queryable,
+  answers: { principal: string; key: string; status: number; body: unknown }[],
+): Promise<void> {
   if (!answers.length) return;
   await q.query(
     `UPDATE idempotency_keys k SET status = t.status, body = t.body

@@ -109,10 +109,10 @@ export async function findReservation(q: Queryable, id: string, now: number, { l
 
 /** held → released/confirmed only while the hold is current; null when it was not. */
 export async function releaseHeld(q: Queryable, id: string, now: number): Promise<ReservationRow | null> {
-  const [row] = await q.query(`UPDATE reservations SET status = 'released' WHERE id = $1 AND status = 'held' AND expires_at > $2 RETURNING ${COLUMNS}`, [
-    id,
-    now,
-  ]);
+  const [row] = await q.query(
+    `UPDATE reservations SET status = 'released' WHERE id = $1 AND status = 'held' AND expires_at > $2 RETURNING ${COLUMNS}`,
+    [id, now],
+  );
   return row ? toRow(row, now) : null;
 }
 
@@ -146,7 +146,10 @@ export async function expireLapsedHolds(q: Queryable, now: number) {
 }
 
 export async function listReservations(q: Queryable, dropId: string, now: number, limit = 200): Promise<ReservationRow[]> {
-  const rows = await q.query(`SELECT ${COLUMNS} FROM reservations WHERE drop_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [dropId, limit]);
+  const rows = await q.query(`SELECT ${COLUMNS} FROM reservations WHERE drop_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [
+    dropId,
+    limit,
+  ]);
   return rows.map((r) => toRow(r, now));
 }
 

@@ -64,8 +64,9 @@ export async function variantLedger(q: Queryable, dropId: string): Promise<Ledge
 
 /** The invariant as one query: variants (of one drop, or of all) where available + held + sold ≠ stock. Empty when the rule holds. */
 export async function unbalancedVariants(q: Queryable, dropId: string | null = null): Promise<LedgerRow[]> {
-  const rows = await q.query(`SELECT * FROM (${LEDGER}) l WHERE l.available + l.held + l.sold <> l.stock ORDER BY l.drop_id, l.product_id, l.variant_id`, [
-    dropId,
-  ]);
+  const rows = await q.query(
+    `SELECT * FROM (${LEDGER}) l WHERE l.available + l.held + l.sold <> l.stock ORDER BY l.drop_id, l.product_id, l.variant_id`,
+    [dropId],
+  );
   return rows.map(toLedgerRow);
 }

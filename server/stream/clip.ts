@@ -112,7 +112,8 @@ function readPartsPlaylist(dir: string, name: string): Pick<Clip, 'segmentMs' | 
       range = line.slice(17);
     } else if (line && !line.startsWith('#') && duration !== null && range !== null) {
       const bytes = slice(file(line), range, where);
-      if (!bytes.equals(Buffer.concat(parts.map((p) => p.bytes)))) throw new Error(`${where}: segment ${segments.length} is not its parts in order`);
+      if (!bytes.equals(Buffer.concat(parts.map((p) => p.bytes))))
+        throw new Error(`${where}: segment ${segments.length} is not its parts in order`);
       if (!parts[0]?.independent) throw new Error(`${where}: segment ${segments.length} does not start with an independent part`);
       durations.add(duration);
       segments.push({ parts, bytes });

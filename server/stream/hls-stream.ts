@@ -207,7 +207,13 @@ export function createHlsStream(options: HlsStreamOptions = {}): HlsStream {
   }
 
   /** A media playlist of one rendition: live without a window (unless `needsWindow`), VOD of the window with one. */
-  function mediaPlaylist(req: IncomingMessage, res: ServerResponse, rendition: Rendition, query: URLSearchParams, needsWindow: boolean): void {
+  function mediaPlaylist(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rendition: Rendition,
+    query: URLSearchParams,
+    needsWindow: boolean,
+  ): void {
     if (!needsWindow && !query.has('from') && !query.has('to')) {
       return send(req, res, 200, PLAYLIST_TYPE, NO_CACHE, livePlaylist(timeline, now(), window, rendition, independent));
     }
@@ -319,9 +325,14 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, type: s
 
 function problem(res: ServerResponse, status: number, code: ProblemCode, detail: string): void {
   const title =
-    { 400: 'Bad request', 404: 'Not found', 405: 'Method not allowed', 416: 'Range not satisfiable', 500: 'Internal server error', 503: 'Service unavailable' }[
-      status
-    ] ?? 'Error';
+    {
+      400: 'Bad request',
+      404: 'Not found',
+      405: 'Method not allowed',
+      416: 'Range not satisfiable',
+      500: 'Internal server error',
+      503: 'Service unavailable',
+    }[status] ?? 'Error';
   res.writeHead(status, { ...CORS, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify({ type: problemType(code), code, title, status, detail }));
 }

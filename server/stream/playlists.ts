@@ -193,7 +193,8 @@ export function blockingReload(t: Timeline, nowMs: number, msnParam: string, par
   if (part !== null) {
     const lastPart = recording * t.parts + partsDone(t, recording, nowMs) - 1;
     const limit = Math.floor(3 / partTarget(t));
-    if (msn * t.parts + part - lastPart > limit) return { error: `_HLS_part ${part} of segment ${msn} is more than ${limit} parts past the playlist's last` };
+    if (msn * t.parts + part - lastPart > limit)
+      return { error: `_HLS_part ${part} of segment ${msn} is more than ${limit} parts past the playlist's last` };
     return { at: partEnd(t, msn, part) };
   }
   return { at: segmentStart(t, msn + 1) };
@@ -221,7 +222,9 @@ export interface Variant {
 export function multivariantPlaylist(v: Variant): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:6', '#EXT-X-INDEPENDENT-SEGMENTS'];
   if (v.captionsUri) {
-    lines.push(`#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,URI="${v.captionsUri}"`);
+    lines.push(
+      `#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en",DEFAULT=NO,AUTOSELECT=YES,FORCED=NO,URI="${v.captionsUri}"`,
+    );
   }
   const subtitles = v.captionsUri ? ',SUBTITLES="subs"' : '';
   lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${v.bandwidth},CODECS="${v.codecs}",RESOLUTION=${v.resolution}${subtitles}`, v.uri, '');

@@ -34,7 +34,12 @@ export type ChatArrival = (messages: ChatMessage[]) => void;
 const initial: ChatView = { messages: [], settings: { enabled: true, slowModeSeconds: 0, pinned: null }, ready: false };
 
 /** Adds messages not seen yet (by id, so a resume or the echo of one's own post is never shown twice), drops removed ones, keeps the newest MAX_MESSAGES. */
-export function reduceChat(view: ChatView, add: ChatMessage[], removed: string[] = [], settings?: ChatSettings): { view: ChatView; added: ChatMessage[] } {
+export function reduceChat(
+  view: ChatView,
+  add: ChatMessage[],
+  removed: string[] = [],
+  settings?: ChatSettings,
+): { view: ChatView; added: ChatMessage[] } {
   const known = new Set(view.messages.map((m) => m.id));
   const added = add.filter((m) => !known.has(m.id) && !removed.includes(m.id));
   const gone = new Set(removed);

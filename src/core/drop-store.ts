@@ -36,7 +36,13 @@ export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | und
     case 'line':
       return drop.queue ? { ...drop, queue: { ...drop.queue, ...event.data } } : drop;
     case 'status':
-      return { ...drop, status: event.data.status, startsAt: event.data.startsAt, endsAt: event.data.endsAt, stream: event.data.stream ?? drop.stream };
+      return {
+        ...drop,
+        status: event.data.status,
+        startsAt: event.data.startsAt,
+        endsAt: event.data.endsAt,
+        stream: event.data.stream ?? drop.stream,
+      };
     default:
       return drop;
   }
@@ -95,7 +101,8 @@ export class DropStore {
       error: (error, fatal) => {
         if (!fatal) console.warn(`[live-drop] skipped an event of drop "${this.dropId}":`, error);
         // Say it once per outage, not on every background retry.
-        else if (!this.#error.get()) console.error(`[live-drop] could not load drop "${this.dropId}" from ${this.backend}: ${error.message}`);
+        else if (!this.#error.get())
+          console.error(`[live-drop] could not load drop "${this.dropId}" from ${this.backend}: ${error.message}`);
         this.#error.set(error);
       },
     });

@@ -27,7 +27,8 @@ export const dropStatus = (store: DropStore): ReadableAtom<DropStatus | undefine
 export const dropProducts = (store: DropStore): ReadableAtom<Product[]> => view(store, 'products', (d) => d?.products ?? []);
 
 /** The product the host features now (null: none; undefined until loaded). */
-export const featuredProduct = (store: DropStore): ReadableAtom<FeaturedProduct | null | undefined> => view(store, 'featured', (d) => d?.featured);
+export const featuredProduct = (store: DropStore): ReadableAtom<FeaturedProduct | null | undefined> =>
+  view(store, 'featured', (d) => d?.featured);
 
 /** One product as it changes; undefined until loaded or when the drop has no such product. */
 export const dropProduct = (store: DropStore, productId: string): ReadableAtom<Product | undefined> =>
@@ -35,7 +36,11 @@ export const dropProduct = (store: DropStore, productId: string): ReadableAtom<P
 
 /** Units of one variant available now; undefined until loaded or when unknown. */
 export const variantStock = (store: DropStore, productId: string, variantId: string): ReadableAtom<number | undefined> =>
-  view(store, `stock ${productId}/${variantId}`, (d) => d?.products.find((p) => p.id === productId)?.variants.find((v) => v.id === variantId)?.available);
+  view(
+    store,
+    `stock ${productId}/${variantId}`,
+    (d) => d?.products.find((p) => p.id === productId)?.variants.find((v) => v.id === variantId)?.available,
+  );
 
 /** Units available of every variant, by `productId/variantId`. */
 export const dropStock = (store: DropStore): ReadableAtom<Record<string, number>> =>

@@ -51,7 +51,12 @@ export class LinePlaceStore {
       const token = await shopperToken(this.backend);
       // Joining twice answers the place as it is, so a POST is safe to repeat.
       this.#place.set(
-        await apiClient(this.backend).request(`${clientRoutes.drop(this.dropId)}/line`, { method, token, repeatable: true, parse: parseLinePlace }),
+        await apiClient(this.backend).request(`${clientRoutes.drop(this.dropId)}/line`, {
+          method,
+          token,
+          repeatable: true,
+          parse: parseLinePlace,
+        }),
       );
       this.#error.set(undefined);
     } catch (error) {

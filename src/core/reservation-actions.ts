@@ -35,7 +35,8 @@ export interface HoldKeeper {
 export async function restore(store: HoldKeeper, remembered: string): Promise<void> {
   for (const id of remembered.split(' ').filter((id) => ID_PATTERN.test(id))) {
     const reservation = await getReservation(store.backend, id, await shopperToken(store.backend)).catch(() => undefined);
-    if (reservation?.status === 'held' && !store.$holds.get()[reservation.productId]) store.set(reservation.productId, { phase: 'held', reservation });
+    if (reservation?.status === 'held' && !store.$holds.get()[reservation.productId])
+      store.set(reservation.productId, { phase: 'held', reservation });
   }
 }
 
@@ -104,7 +105,11 @@ export async function expire(store: HoldKeeper, productId: string): Promise<Rese
 }
 
 /** See `ReservationStore.checkout` (reservation-store.ts). */
-export async function checkout(store: HoldKeeper, productId: string, urlTemplate: string | null): Promise<DropEventDetails['drop-checkout'] | undefined> {
+export async function checkout(
+  store: HoldKeeper,
+  productId: string,
+  urlTemplate: string | null,
+): Promise<DropEventDetails['drop-checkout'] | undefined> {
   const reservation = store.held(productId);
   if (!reservation) return undefined;
   const url = urlTemplate && backendUrl(store.backend, urlTemplate.replaceAll('{reservationId}', encodeURIComponent(reservation.id)));

@@ -27,7 +27,13 @@ export function createShopper(backend: string): Promise<ShopperSession> {
 
 /** Holds stock for the shopper; the idempotency key makes repeating it safe. */
 export function reserve(backend: string, dropId: string, req: ReserveRequest, idempotencyKey: string, token: string): Promise<Reservation> {
-  return apiClient(backend).request(clientRoutes.reservations(dropId), { method: 'POST', body: req, idempotencyKey, token, parse: parseReservation });
+  return apiClient(backend).request(clientRoutes.reservations(dropId), {
+    method: 'POST',
+    body: req,
+    idempotencyKey,
+    token,
+    parse: parseReservation,
+  });
 }
 
 export function getReservation(backend: string, id: string, token: string): Promise<Reservation> {

@@ -51,7 +51,11 @@ export function formatDateTime(ms: number, locale: string, now: number): string 
   const soon = Math.abs(ms - now) < 6 * 86_400_000;
   const f = cached(
     `d ${locale} ${soon}`,
-    () => new Intl.DateTimeFormat(locale, soon ? { weekday: 'short', hour: 'numeric', minute: '2-digit' } : { dateStyle: 'medium', timeStyle: 'short' }),
+    () =>
+      new Intl.DateTimeFormat(
+        locale,
+        soon ? { weekday: 'short', hour: 'numeric', minute: '2-digit' } : { dateStyle: 'medium', timeStyle: 'short' },
+      ),
   );
   return f.format(ms);
 }
@@ -65,7 +69,12 @@ export function formatRelative(ms: number, locale: string): string {
 /** Splits a duration into whole days, hours, minutes and seconds. */
 export function splitDuration(ms: number): { days: number; hours: number; minutes: number; seconds: number } {
   const total = Math.max(0, Math.ceil(ms / 1000));
-  return { days: Math.floor(total / 86_400), hours: Math.floor(total / 3600) % 24, minutes: Math.floor(total / 60) % 60, seconds: total % 60 };
+  return {
+    days: Math.floor(total / 86_400),
+    hours: Math.floor(total / 3600) % 24,
+    minutes: Math.floor(total / 60) % 60,
+    seconds: total % 60,
+  };
 }
 
 /** A short clock-style duration: `4:09`, `1:04:09`, `2d 1:04:09`. */

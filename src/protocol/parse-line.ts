@@ -36,7 +36,8 @@ const count = whole(0);
 const time = whole(0);
 const flag = check<boolean>((v) => typeof v === 'boolean', 'true or false');
 const rate = check<number>((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'a number ≥ 0');
-const hex = (length: number) => check<string>((v) => typeof v === 'string' && new RegExp(`^[0-9a-f]{${length}}$`).test(v), `${length} hex digits`);
+const hex = (length: number) =>
+  check<string>((v) => typeof v === 'string' && new RegExp(`^[0-9a-f]{${length}}$`).test(v), `${length} hex digits`);
 
 const lineState = {
   admittedThrough: count,
@@ -61,7 +62,14 @@ export const parseDropQueue = (v: unknown, path = 'drop.queue'): DropQueue | nul
 const lineEvent = shape<DropEventMap['line']>({ ...lineState, at: time });
 export const parseLineEvent = (v: unknown, path = 'event line'): DropEventMap['line'] => lineEvent(v, path);
 
-const linePlace = shape<LinePlace>({ placeId: hex(32), joinedAt: time, onTime: flag, position: orNull(whole(1)), passExpiresAt: orNull(time), reserved: flag });
+const linePlace = shape<LinePlace>({
+  placeId: hex(32),
+  joinedAt: time,
+  onTime: flag,
+  position: orNull(whole(1)),
+  passExpiresAt: orNull(time),
+  reserved: flag,
+});
 export const parseLinePlace = (v: unknown, path = 'place'): LinePlace => linePlace(v, path);
 
 const place = shape<LineRecord['places'][number]>({ placeId: hex(32), position: orNull(whole(1)), joinedAt: time });

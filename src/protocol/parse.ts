@@ -217,7 +217,13 @@ const eventParsers: { [K in DropEventType]: Check<DropEventMap[K]> } = {
   snapshot: drop,
   stock: shape<DropEventMap['stock']>({ levels: list(stockLevel, 10_000) }),
   featured: shape<DropEventMap['featured']>({ productId: orNull(id), at: time }),
-  status: shape<DropEventMap['status']>({ status: dropStatus, startsAt: time, endsAt: orNull(time), stream: optional(dropStream), at: time }),
+  status: shape<DropEventMap['status']>({
+    status: dropStatus,
+    startsAt: time,
+    endsAt: orNull(time),
+    stream: optional(dropStream),
+    at: time,
+  }),
   viewers: shape<DropEventMap['viewers']>({ count }),
   reactions: shape<DropEventMap['reactions']>({ counts: reactionCounts, at: time }),
   // Checked by parse-line.ts where it is read (the line's chunk), like the drop's `queue`.

@@ -71,7 +71,8 @@ export const routes = {
     drops: () => '/v1/host/drops',
     drop: (dropId: string) => `/v1/host/drops/${e(dropId)}`,
     product: (dropId: string, productId: string) => `/v1/host/drops/${e(dropId)}/products/${e(productId)}`,
-    stock: (dropId: string, productId: string, variantId: string) => `/v1/host/drops/${e(dropId)}/products/${e(productId)}/variants/${e(variantId)}/stock`,
+    stock: (dropId: string, productId: string, variantId: string) =>
+      `/v1/host/drops/${e(dropId)}/products/${e(productId)}/variants/${e(variantId)}/stock`,
     start: (dropId: string) => `/v1/host/drops/${e(dropId)}/start`,
     end: (dropId: string) => `/v1/host/drops/${e(dropId)}/end`,
     feature: (dropId: string) => `/v1/host/drops/${e(dropId)}/feature`,

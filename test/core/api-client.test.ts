@@ -23,7 +23,9 @@ describe('ApiClient', () => {
     const { url } = await testBackend();
     const t = await createDrop({ live: false });
     const { shopperToken } = await createShopper(url);
-    const error = await reserve(url, t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, crypto.randomUUID(), shopperToken).catch((e: unknown) => e);
+    const error = await reserve(url, t.id, { productId: 'tee', variantId: 'm', quantity: 1 }, crypto.randomUUID(), shopperToken).catch(
+      (e: unknown) => e,
+    );
     expect((error as ApiError).code).to.equal('drop-not-started');
   });
 
@@ -77,7 +79,8 @@ describe('ApiClient against a server that never answers', () => {
     api.retries = 0;
     api.timeoutMs = 300;
     // Fault injection: a connection that stays silent until aborted.
-    const silent = (): typeof fetch => (_input, init) => new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    const silent = (): typeof fetch => (_input, init) =>
+      new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
     const error = await withFetch(silent, () => api.getTime().catch((e: unknown) => e));
     expect(error).to.be.instanceOf(NetworkError);
   });

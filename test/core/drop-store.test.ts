@@ -56,7 +56,9 @@ describe('dropStore', function () {
 
   it('reconnects after a cut connection and resumes with Last-Event-ID, catching up on what it missed', async () => {
     const t = await createDrop({ products: [productInput('tee', { m: 10 })] });
-    const proxy = await executeServerCommand<{ id: string; url: string }, { target: string }>('fault-proxy:start', { target: t.backend.url });
+    const proxy = await executeServerCommand<{ id: string; url: string }, { target: string }>('fault-proxy:start', {
+      target: t.backend.url,
+    });
     const spy = spyOnEventSource();
     const store = dropStore(proxy.url, t.id);
     const $m = variantStock(store, 'tee', 'm');

@@ -36,7 +36,16 @@ describe('formatting', () => {
   });
 
   it('knows the usual currency of the regions a drop is likely to price in, and of no others', () => {
-    const usual = { 'en-US': 'USD', 'en-GB': 'GBP', 'fr-CA': 'CAD', 'en-AU': 'AUD', 'en-NZ': 'NZD', 'de-CH': 'CHF', 'de-LI': 'CHF', ja: 'JPY' };
+    const usual = {
+      'en-US': 'USD',
+      'en-GB': 'GBP',
+      'fr-CA': 'CAD',
+      'en-AU': 'AUD',
+      'en-NZ': 'NZD',
+      'de-CH': 'CHF',
+      'de-LI': 'CHF',
+      ja: 'JPY',
+    };
     const more = { sv: 'SEK', nb: 'NOK', da: 'DKK', pl: 'PLN', fr: 'EUR', 'nl-BE': 'EUR', el: 'EUR', 'hr-HR': 'EUR' };
     for (const [locale, currency] of Object.entries({ ...usual, ...more })) expect(localeCurrency(locale), locale).to.equal(currency);
     for (const locale of ['hi-IN', 'pt-BR', 'es-419', 'zh', 'not a locale']) expect(localeCurrency(locale), locale).to.equal(undefined);

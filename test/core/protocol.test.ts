@@ -14,7 +14,9 @@ describe('protocol', () => {
   it('gives the server its route patterns from the same functions the client calls', () => {
     expect(pattern(routes.time)).to.equal('/v1/time');
     expect(pattern(routes.confirm, 'id')).to.equal('/v1/reservations/:id/confirm');
-    expect(pattern(routes.host.stock, 'dropId', 'productId', 'variantId')).to.equal('/v1/host/drops/:dropId/products/:productId/variants/:variantId/stock');
+    expect(pattern(routes.host.stock, 'dropId', 'productId', 'variantId')).to.equal(
+      '/v1/host/drops/:dropId/products/:productId/variants/:variantId/stock',
+    );
     // Ids are still encoded when the client builds a path.
     expect(routes.drop('a:b/c')).to.equal('/v1/drops/a%3Ab%2Fc');
   });

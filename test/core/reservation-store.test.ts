@@ -117,7 +117,8 @@ describe('reservationStore at the start moment', function () {
       (realFetch) => async (input, init) => {
         if (init?.method === 'POST' && String(input).endsWith('/reservations')) {
           keys.push(new Headers(init.headers).get('idempotency-key')!);
-          if (keys.length === 1) return new Response(JSON.stringify(notStarted), { status: 409, headers: { 'content-type': 'application/problem+json' } });
+          if (keys.length === 1)
+            return new Response(JSON.stringify(notStarted), { status: 409, headers: { 'content-type': 'application/problem+json' } });
         }
         return realFetch(input, init);
       },

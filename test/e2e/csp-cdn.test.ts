@@ -56,7 +56,9 @@ describe('the script tag from a versioned CDN path, under the documented Content
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'live-drop-cdn-'));
     // What the CDN serves is what npm publishes: the packed tarball, unpacked.
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' })) as { filename: string }[];
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' })) as {
+      filename: string;
+    }[];
     execFileSync('tar', ['-xzf', join(dir, packed[0].filename), '-C', dir]);
     cdn = await startStaticServer({
       port: 0,
@@ -104,7 +106,11 @@ describe('the script tag from a versioned CDN path, under the documented Content
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     await page.addInitScript(() => {
       const seen: string[] = ((window as unknown as { violations: string[] }).violations = []);
-      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`), true);
+      document.addEventListener(
+        'securitypolicyviolation',
+        (e) => seen.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`),
+        true,
+      );
     });
     const refused: string[] = [];
     page.on('console', (m) => /Content Security Policy/i.test(m.text()) && refused.push(m.text()));
@@ -118,9 +124,13 @@ describe('the script tag from a versioned CDN path, under the documented Content
     await page.locator('drop-countdown[state="live"]').waitFor({ timeout: 30_000 });
     const card = page.locator('drop-product-card');
     await card.locator('[part~="title"]').waitFor({ timeout: 30_000 });
-    await page.waitForFunction(() => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > 0.5, undefined, {
-      timeout: 60_000,
-    });
+    await page.waitForFunction(
+      () => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > 0.5,
+      undefined,
+      {
+        timeout: 60_000,
+      },
+    );
     await card.locator('[part~="size-button"]').click();
     await card.locator('[part~="size-option"][aria-disabled="false"]').first().click();
     await card.locator('[part~="button"][data-primary]').click();

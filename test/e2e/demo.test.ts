@@ -107,13 +107,21 @@ describe('the demo, end to end', () => {
   it('plays the live video: its current time advances', async () => {
     const video = shopper.locator('live-drop-player video');
     await video.waitFor({ state: 'attached', timeout: 20_000 });
-    await shopper.waitForFunction(() => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > 0.5, undefined, {
-      timeout: 45_000,
-    });
+    await shopper.waitForFunction(
+      () => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > 0.5,
+      undefined,
+      {
+        timeout: 45_000,
+      },
+    );
     const first = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-    await shopper.waitForFunction((t) => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > t + 1, first, {
-      timeout: 20_000,
-    });
+    await shopper.waitForFunction(
+      (t) => (document.querySelector('live-drop-player')?.shadowRoot?.querySelector('video')?.currentTime ?? 0) > t + 1,
+      first,
+      {
+        timeout: 20_000,
+      },
+    );
     await shot(shopper, '03-playing');
   });
 
@@ -155,12 +163,21 @@ describe('the demo, end to end', () => {
     await card(shopper).locator('[part~="size-button"]').click();
     await option(shopper).click();
     // The button shows the picked size: the click on the option landed.
-    await eventually(() => cardLook(shopper).then((c) => c.sizeButton), `Size ${size.label}`, 10_000, 'the size button after picking a size');
+    await eventually(
+      () => cardLook(shopper).then((c) => c.sizeButton),
+      `Size ${size.label}`,
+      10_000,
+      'the size button after picking a size',
+    );
     await card(shopper).locator('[part~="button"][data-primary]').click();
-    await eventually(() => cardLook(shopper).then((c) => c.state), 'reserved', 15_000, 'the card after Reserve').catch(async (error: Error) => {
-      await shot(shopper, '06-not-reserved');
-      throw new Error(`${error.message}; the card: ${JSON.stringify(await cardLook(shopper))}; page errors: ${errors.join(' | ') || 'none'}`);
-    });
+    await eventually(() => cardLook(shopper).then((c) => c.state), 'reserved', 15_000, 'the card after Reserve').catch(
+      async (error: Error) => {
+        await shot(shopper, '06-not-reserved');
+        throw new Error(
+          `${error.message}; the card: ${JSON.stringify(await cardLook(shopper))}; page errors: ${errors.join(' | ') || 'none'}`,
+        );
+      },
+    );
     await shot(shopper, '06-reserved');
 
     await card(shopper).locator('[part~="button"][data-primary]').click(); // Checkout
@@ -190,7 +207,10 @@ describe('the demo, end to end', () => {
     const refused = await shopper.evaluate(
       async ({ backend, id }) => {
         const token = Object.entries(sessionStorage).find(([k]) => k.startsWith('live-drop:shopper:'))?.[1];
-        const res = await fetch(`${backend}/v1/reservations/${id}/confirm`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+        const res = await fetch(`${backend}/v1/reservations/${id}/confirm`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        });
         return { status: res.status, code: (await res.json()).code };
       },
       { backend: demo.backend, id: reservationId },
@@ -233,7 +253,8 @@ describe('the demo, end to end', () => {
     for (const page of [shopper, host, ...theming]) {
       await page.addScriptTag({ content: axe });
       const violations = await page.evaluate(async () => {
-        const run = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
+        const run = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe
+          .run;
         return (await run()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
       });
       found.push(...violations.map((v) => `${page.url()} ${v}`));

@@ -38,7 +38,11 @@ describe('layout shift of the demo page', () => {
       await page.addInitScript(() => {
         const shifts: { value: number; nodes: string[] }[] = ((window as unknown as { shifts: typeof shifts }).shifts = []);
         new PerformanceObserver((list) => {
-          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node }[] })[])
+          for (const entry of list.getEntries() as (PerformanceEntry & {
+            value: number;
+            hadRecentInput: boolean;
+            sources?: { node?: Node }[];
+          })[])
             if (!entry.hadRecentInput)
               shifts.push({
                 value: entry.value,

@@ -42,7 +42,13 @@ const REACTS: { major: string; alias: Record<string, string> }[] = [
  */
 async function serverRender(dir: string, alias: Record<string, string>, props: AppProps): Promise<{ version: string; markup: string }> {
   const common = { bundle: true, jsx: 'automatic', alias, logLevel: 'error' } as const;
-  await build({ ...common, entryPoints: [join(here, 'react/server.tsx')], platform: 'node', format: 'cjs', outfile: join(dir, 'server.cjs') });
+  await build({
+    ...common,
+    entryPoints: [join(here, 'react/server.tsx')],
+    platform: 'node',
+    format: 'cjs',
+    outfile: join(dir, 'server.cjs'),
+  });
   await build({
     ...common,
     entryPoints: [join(here, 'react/client.tsx')],

@@ -105,7 +105,11 @@ describe('the script-tag build on another origin', () => {
       assert.ok(l && b);
       const against = Math.abs(l.y - (b.y + b.height + 6)) <= 1 || Math.abs(l.y + l.height - (b.y - 6)) <= 1;
       assert.ok(against && Math.abs(l.x - b.x) <= 1, `the list sits against its button: ${JSON.stringify({ l, b })}`);
-      assert.equal(chunks.length, anchoring ? 0 : 1, anchoring ? 'no fallback chunk where CSS places the list' : 'the fallback chunk, once');
+      assert.equal(
+        chunks.length,
+        anchoring ? 0 : 1,
+        anchoring ? 'no fallback chunk where CSS places the list' : 'the fallback chunk, once',
+      );
       await page.close();
     }
   });

@@ -31,7 +31,9 @@ const texts = (el: DropChat) => [...root(el).querySelectorAll('.messages .messag
 const field = (el: DropChat, name: string) => root(el).querySelector<HTMLInputElement>(`input[name=${name}]`)!;
 
 async function chat(drop: TestDrop, backend = drop.backend.url, attrs: { name?: string; lang?: string } = {}) {
-  const el = await fixture<DropChat>(html`<drop-chat backend=${backend} drop=${drop.id} name=${attrs.name ?? 'Ada'} lang=${attrs.lang ?? 'en'}></drop-chat>`);
+  const el = await fixture<DropChat>(
+    html`<drop-chat backend=${backend} drop=${drop.id} name=${attrs.name ?? 'Ada'} lang=${attrs.lang ?? 'en'}></drop-chat>`,
+  );
   await until(() => el.state !== 'loading', 'the chat has loaded', 15_000);
   return el;
 }
@@ -226,11 +228,15 @@ describe('<live-drop-player> chat', () => {
       }
     };
     try {
-      const player = await fixture<LiveDropPlayer>(html`<live-drop-player backend=${drop.backend.url} drop=${drop.id} playback="native"></live-drop-player>`);
+      const player = await fixture<LiveDropPlayer>(
+        html`<live-drop-player backend=${drop.backend.url} drop=${drop.id} playback="native"></live-drop-player>`,
+      );
       const inner = await until(() => player.shadowRoot!.querySelector('drop-chat'), 'the chat inside the player', 15_000);
       await until(() => texts(inner).includes('hello from the show'), 'its messages', 15_000);
       expect(inner.getAttribute('variant')).to.equal('overlay');
-      expect(sources.filter((u) => u.includes(`/drops/${drop.id}/events`)).length, 'one event stream for the player and its chat').to.equal(1);
+      expect(sources.filter((u) => u.includes(`/drops/${drop.id}/events`)).length, 'one event stream for the player and its chat').to.equal(
+        1,
+      );
       player.setAttribute('chat', 'off');
       await player.updateComplete;
       expect(player.shadowRoot!.querySelector('drop-chat')).to.equal(null);

@@ -85,7 +85,9 @@ describe('<drop-countdown>', function () {
     const original = console.error;
     console.error = (...args: unknown[]) => errors.push(args);
     try {
-      const el = await fixture<DropCountdown>(html`<drop-countdown target=${String(Date.now() + 2 * 3_600_000 + 30_000)} lang="en"></drop-countdown>`);
+      const el = await fixture<DropCountdown>(
+        html`<drop-countdown target=${String(Date.now() + 2 * 3_600_000 + 30_000)} lang="en"></drop-countdown>`,
+      );
       await untilState(el, 'counting');
       expect(values(el).slice(0, 2)).to.deep.equal(['02', '00']);
       expect(errors, 'console errors').to.deep.equal([]);

@@ -35,7 +35,9 @@ describe('<drop-line> in the card and the countdown', function () {
   it('joins with one click, shows the commitment, then the place behind the others and the turn, and the card reserves with the pass', async () => {
     const t = await lineDrop();
     await othersJoin(t, 3);
-    const card = await fixture<DropProductCard>(html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en"></drop-product-card>`);
+    const card = await fixture<DropProductCard>(
+      html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en"></drop-product-card>`,
+    );
     const line = await lineOf(card);
     await untilState(line, 'open');
     expect(lineText(line)).to.contain('joining early gives no advantage');
@@ -72,7 +74,9 @@ describe('<drop-line> in the card and the countdown', function () {
 
   it('says the turn was missed when the pass lapses unused', async () => {
     const t = await lineDrop({ passMs: 2000 });
-    const card = await fixture<DropProductCard>(html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee"></drop-product-card>`);
+    const card = await fixture<DropProductCard>(
+      html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee"></drop-product-card>`,
+    );
     const line = await lineOf(card);
     await untilState(line, 'open');
     button(line, 'Join the line').click();
@@ -98,7 +102,9 @@ describe('<drop-line> in the card and the countdown', function () {
     const t = await lineDrop();
     configure({ lineAutoJoin: true });
     try {
-      const card = await fixture<DropProductCard>(html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee"></drop-product-card>`);
+      const card = await fixture<DropProductCard>(
+        html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee"></drop-product-card>`,
+      );
       const line = await lineOf(card);
       await untilState(line, 'joined', 10_000);
       expect(lineText(line)).to.contain("You're in the line");
@@ -109,7 +115,9 @@ describe('<drop-line> in the card and the countdown', function () {
 
   it('shows nothing for a drop without a line, and the card works as before', async () => {
     const t = await createDrop();
-    const card = await fixture<DropProductCard>(html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee"></drop-product-card>`);
+    const card = await fixture<DropProductCard>(
+      html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee"></drop-product-card>`,
+    );
     await untilState(card, 'available');
     expect(card.shadowRoot!.querySelector('drop-line')).to.equal(null);
     expect(textOf(card)).not.to.contain('line');

@@ -12,7 +12,9 @@ describe('<drop-product-card> on a visitor clock that is hours off', function ()
   it('unlocks at the server start time, and times the hold by the server clock', async () => {
     expect(Math.abs(Date.now() - trueNow() - SKEW_MS)).to.be.lessThan(50, 'the page clock is skewed');
     const t = await createDrop({ startsAt: (await serverTime()) + 3_000, holdMs: 90_000, products: [productInput('tee', { m: 9 })] });
-    const el = await fixture<DropProductCard>(html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en"></drop-product-card>`);
+    const el = await fixture<DropProductCard>(
+      html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en"></drop-product-card>`,
+    );
     await untilState(el, 'locked');
     // The start time in the visitor's zone, with the weekday because the server says it is soon.
     const unlocks = new Intl.DateTimeFormat('en', { weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(t.drop.startsAt);

@@ -12,7 +12,11 @@ import { until } from '../helpers/until.js';
  * against the size button, its start edge on the button's (left, or right in
  * a right-to-left page), placed by the path under test.
  */
-async function expectPlacedOnEveryFrame(el: DropProductCard, open: () => Promise<unknown> | void, side: 'below' | 'above' | 'either' = 'either') {
+async function expectPlacedOnEveryFrame(
+  el: DropProductCard,
+  open: () => Promise<unknown> | void,
+  side: 'below' | 'above' | 'either' = 'either',
+) {
   const { list, sizeButton } = parts(el);
   const placed = () => {
     const l = list.getBoundingClientRect();
@@ -71,7 +75,9 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
     before(() => {
       floating = path.startsWith('Floating');
       // The one fake here: a browser without anchor positioning (Chromium has it).
-      if (floating) CSS.supports = (...args: [string, string?]) => (/^(position|anchor)-/.test(args[0]) ? false : supports.apply(CSS, args as [string]));
+      if (floating)
+        CSS.supports = (...args: [string, string?]) =>
+          /^(position|anchor)-/.test(args[0]) ? false : supports.apply(CSS, args as [string]);
     });
 
     after(() => {
@@ -146,7 +152,8 @@ for (const path of ['CSS anchor positioning', 'Floating UI, where CSS anchor pos
       const row = await fixture<HTMLDivElement>(
         html`<div style="display: flex; gap: 24px">
           ${['tee', 'hoodie', 'tee'].map(
-            (p) => html`<drop-product-card style="width: 220px" backend=${t.backend.url} drop=${t.id} product=${p} lang="en-US"></drop-product-card>`,
+            (p) =>
+              html`<drop-product-card style="width: 220px" backend=${t.backend.url} drop=${t.id} product=${p} lang="en-US"></drop-product-card>`,
           )}
         </div>`,
       );

@@ -32,7 +32,9 @@ describe('<drop-product-card> over the server’s rate limit', function () {
   ]) {
     it(`shows “${message}” on a 429 and reserves by itself after Retry-After (${lang})`, async () => {
       const t = await createDrop({ backend: await testBackend('tight') });
-      const el = await fixture<DropProductCard>(html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang=${lang}></drop-product-card>`);
+      const el = await fixture<DropProductCard>(
+        html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang=${lang}></drop-product-card>`,
+      );
       await untilState(el, 'available');
       await pickSize(el, 'M');
 

@@ -14,7 +14,9 @@ describe('<drop-product-card> theming', function () {
   it('has no axe violations in dark mode, available, low on stock, reserved and sold out', async () => {
     await emulateMedia({ colorScheme: 'dark' });
     const t = await createDrop({ products: [productInput('tee', { s: 0, m: 2, l: 9 })] });
-    const el = await fixture<DropProductCard>(html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en"></drop-product-card>`);
+    const el = await fixture<DropProductCard>(
+      html`<drop-product-card backend=${t.backend.url} drop=${t.id} product="tee" lang="en"></drop-product-card>`,
+    );
     await untilState(el, 'available');
     expect(getComputedStyle(el.shadowRoot!.querySelector('[part~="base"]')!).backgroundColor).to.equal('rgb(23, 23, 26)');
     await expectNoAxeViolations(el, 'dark, available');
@@ -68,12 +70,16 @@ describe('<drop-product-card> theming', function () {
     window.fetch = () => new Promise(() => {});
     try {
       await emulateMedia({ reducedMotion: 'reduce' });
-      const still = await fixture<DropProductCard>(html`<drop-product-card backend="https://silent.example" drop="a" product="p"></drop-product-card>`);
+      const still = await fixture<DropProductCard>(
+        html`<drop-product-card backend="https://silent.example" drop="a" product="p"></drop-product-card>`,
+      );
       await new Promise(requestAnimationFrame);
       expect(still.state).to.equal('loading');
       expect(still.shadowRoot!.getAnimations()).to.deep.equal([]);
       await emulateMedia({ reducedMotion: 'no-preference' });
-      const moving = await fixture<DropProductCard>(html`<drop-product-card backend="https://silent.example" drop="b" product="p"></drop-product-card>`);
+      const moving = await fixture<DropProductCard>(
+        html`<drop-product-card backend="https://silent.example" drop="b" product="p"></drop-product-card>`,
+      );
       await new Promise(requestAnimationFrame);
       expect(moving.state).to.equal('loading');
       expect(moving.shadowRoot!.getAnimations().length, 'the skeleton pulses otherwise').to.be.greaterThan(0);

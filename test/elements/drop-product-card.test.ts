@@ -159,7 +159,9 @@ describe('<drop-product-card>', function () {
 
   it('tells the site when the product was seen and which size was picked', async () => {
     const t = await createDrop();
-    const viewed = new Promise<CustomEvent>((resolve) => document.addEventListener('drop-product-viewed', resolve as EventListener, { once: true }));
+    const viewed = new Promise<CustomEvent>((resolve) =>
+      document.addEventListener('drop-product-viewed', resolve as EventListener, { once: true }),
+    );
     const el = await card(t);
     expect((await viewed).detail).to.deep.equal({ dropId: t.id, productId: 'tee' });
     await untilState(el, 'available');
@@ -242,7 +244,9 @@ describe('<drop-product-card>', function () {
   it('shows an error with a retry button for a backend that cannot be reached, and says so in the console', async () => {
     let el!: DropProductCard;
     const errors = await consoleLines('error', async () => {
-      el = await fixture<DropProductCard>(html`<drop-product-card backend="http://127.0.0.1:9" drop="unreachable" product="tee"></drop-product-card>`);
+      el = await fixture<DropProductCard>(
+        html`<drop-product-card backend="http://127.0.0.1:9" drop="unreachable" product="tee"></drop-product-card>`,
+      );
       await untilState(el, 'error');
     });
     expect(errors.join('\n')).to.contain('could not load drop "unreachable" from http://127.0.0.1:9');
@@ -256,7 +260,8 @@ describe('<drop-product-card>', function () {
     const malformed = { ...t.drop, products: [{ ...t.drop.products[0], prices: [{ currency: 'USD', amount: 'cheap' }] }] };
     // Fault injection: the drop comes back with a price that is not a number.
     const el = await withFetch(
-      (realFetch) => async (input, init) => (String(input).endsWith(`/v1/drops/${t.id}`) ? new Response(JSON.stringify(malformed)) : realFetch(input, init)),
+      (realFetch) => async (input, init) =>
+        String(input).endsWith(`/v1/drops/${t.id}`) ? new Response(JSON.stringify(malformed)) : realFetch(input, init),
       async () => {
         const el = await card(t);
         await untilState(el, 'error');
@@ -292,7 +297,9 @@ describe('<drop-product-card>', function () {
       await untilState(el, 'error');
       expect(textOf(el)).to.contain('not set up');
     });
-    expect(errors.join('\n')).to.contain('backend="https://…" attribute, data-backend on the live-drop script tag, or call configure({ backend })');
+    expect(errors.join('\n')).to.contain(
+      'backend="https://…" attribute, data-backend on the live-drop script tag, or call configure({ backend })',
+    );
   });
 
   it('speaks German with euro prices under lang="de", English with dollars under lang="en-US"', async () => {
@@ -329,7 +336,11 @@ describe('<drop-product-card>', function () {
   });
 
   it('has no axe violations in any state', async () => {
-    const t = await createDrop({ startsAt: (await serverTime()) + 2_000, holdMs: 2_000, products: [productInput('tee', { s: 0, m: 3, l: 9 })] });
+    const t = await createDrop({
+      startsAt: (await serverTime()) + 2_000,
+      holdMs: 2_000,
+      products: [productInput('tee', { s: 0, m: 3, l: 9 })],
+    });
     const el = await card(t);
     await untilState(el, 'locked');
     await expectNoAxeViolations(el, 'locked');
@@ -354,7 +365,9 @@ describe('<drop-product-card>', function () {
     await untilState(el, 'sold-out');
     await expectNoAxeViolations(el, 'sold out');
 
-    const broken = await fixture<DropProductCard>(html`<drop-product-card backend="http://127.0.0.1:9" drop="x" product="y"></drop-product-card>`);
+    const broken = await fixture<DropProductCard>(
+      html`<drop-product-card backend="http://127.0.0.1:9" drop="x" product="y"></drop-product-card>`,
+    );
     await expectNoAxeViolations(broken, 'loading');
     await untilState(broken, 'error');
     await expectNoAxeViolations(broken, 'error');

@@ -49,11 +49,15 @@ async function expectInert(el: Element) {
 }
 
 async function card(backend: string, dropId: string, productId: string) {
-  return fixture<DropProductCard>(html`<drop-product-card backend=${backend} drop=${dropId} product=${productId} lang="en-US"></drop-product-card>`);
+  return fixture<DropProductCard>(
+    html`<drop-product-card backend=${backend} drop=${dropId} product=${productId} lang="en-US"></drop-product-card>`,
+  );
 }
 
 async function countdown(backend: string, dropId: string, target?: string) {
-  return fixture<DropCountdown>(html`<drop-countdown backend=${backend} drop=${dropId} target=${target ?? ''} lang="en-US"></drop-countdown>`);
+  return fixture<DropCountdown>(
+    html`<drop-countdown backend=${backend} drop=${dropId} target=${target ?? ''} lang="en-US"></drop-countdown>`,
+  );
 }
 
 // ------------------------------------------------------------ fake backend
@@ -81,10 +85,15 @@ function fakeBackend(drops: Record<string, unknown>) {
     const headers = { 'content-type': 'application/json', 'x-server-time': String(Date.now()) };
     if (path === '/v1/time') return new Response(JSON.stringify({ now: Date.now() }), { headers });
     const method = init?.method ?? 'GET';
-    if (method === 'POST' && path === '/v1/shoppers') return new Response(JSON.stringify({ shopperToken: 'fake-shopper-token' }), { status: 201, headers });
+    if (method === 'POST' && path === '/v1/shoppers')
+      return new Response(JSON.stringify({ shopperToken: 'fake-shopper-token' }), { status: 201, headers });
     const reserveIn = /^\/v1\/drops\/([^/]+)\/reservations$/.exec(path)?.[1];
     if (method === 'POST' && reserveIn) {
-      const { productId, variantId, quantity } = JSON.parse(String(init?.body)) as { productId: string; variantId: string; quantity: number };
+      const { productId, variantId, quantity } = JSON.parse(String(init?.body)) as {
+        productId: string;
+        variantId: string;
+        quantity: number;
+      };
       const now = Date.now();
       const reservation = {
         id: `r${serial++}`,

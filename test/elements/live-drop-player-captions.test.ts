@@ -90,7 +90,11 @@ async function togglesCaptions(el: LiveDropPlayer) {
 
 /** A captions track is showing, and mid-segment its active cue is the line the server has for the segment on screen. */
 async function isShowingTheLineOfTheSegmentOnScreen(el: LiveDropPlayer) {
-  const track = await until('a captions track is showing a cue', () => (showingTrack(el)?.activeCues?.length ? showingTrack(el) : null), 20_000);
+  const track = await until(
+    'a captions track is showing a cue',
+    () => (showingTrack(el)?.activeCues?.length ? showingTrack(el) : null),
+    20_000,
+  );
   expect(['subtitles', 'captions']).to.include(track.kind);
   expect(track.language).to.equal('en');
   // Segments start on the 2 s wall-clock grid; mid-segment, the cue change of the last boundary has surely happened.

@@ -38,7 +38,9 @@ const createDrop = () =>
   });
 
 const player = async (playback: string) =>
-  fixture<LiveDropPlayer>(html`<live-drop-player backend=${backend.url} drop=${(await createDrop()).id} playback=${playback}></live-drop-player>`);
+  fixture<LiveDropPlayer>(
+    html`<live-drop-player backend=${backend.url} drop=${(await createDrop()).id} playback=${playback}></live-drop-player>`,
+  );
 
 /** How far (ms) the frame on screen is behind the wall clock (server and browser share this machine's clock). */
 const distance = (el: LiveDropPlayer) => Date.now() - el.playheadTime!;

@@ -37,7 +37,8 @@ function createDrop(input: Partial<DropInput> = {}): Promise<Drop> {
   });
 }
 
-const feature = (dropId: string, productId: string | null) => host<FeaturedProduct | null>('POST', routes.host.feature(dropId), { productId });
+const feature = (dropId: string, productId: string | null) =>
+  host<FeaturedProduct | null>('POST', routes.host.feature(dropId), { productId });
 
 /**
  * Waits for the card of `productId` to appear and reads the playhead's
@@ -207,7 +208,9 @@ describe('<live-drop-player> states', () => {
     await host('POST', routes.host.end(drop.id));
     configure({ strings: { 'en-GB': { showEnded: 'That was the show', ended: 'Card text only' } } });
     try {
-      const el = await fixture<LiveDropPlayer>(html`<live-drop-player lang="en-GB" backend=${backend.url} drop=${drop.id}></live-drop-player>`);
+      const el = await fixture<LiveDropPlayer>(
+        html`<live-drop-player lang="en-GB" backend=${backend.url} drop=${drop.id}></live-drop-player>`,
+      );
       await until('ended', () => el.state === 'ended');
       await el.updateComplete;
       const message = $(el, '[part="message"]')!.textContent!;

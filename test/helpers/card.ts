@@ -31,7 +31,9 @@ export async function untilState(card: DropProductCard | (HTMLElement & { state:
 export async function pickSize(card: DropProductCard, label: string) {
   shadow(card).querySelector<HTMLButtonElement>('[part~="size-button"]')!.click();
   await until(() => !shadow(card).querySelector('[part~="size-list"]')!.hasAttribute('hidden'), 'the size list opens');
-  const option = [...shadow(card).querySelectorAll<HTMLElement>('[part~="size-option"]')].find((o) => o.firstElementChild!.textContent === label);
+  const option = [...shadow(card).querySelectorAll<HTMLElement>('[part~="size-option"]')].find(
+    (o) => o.firstElementChild!.textContent === label,
+  );
   option!.click();
   await card.updateComplete;
 }

@@ -9,7 +9,13 @@ import type { Drop, DropInput, ProductInput, Reservation, SalesReport } from '..
 import { testBackend, type TestBackend } from './backend.js';
 
 /** One request to the reference server as the host (or as `token`); throws with the status and body unless it is 2xx. */
-export async function hostCall<T>(backend: TestBackend, method: string, path: string, body?: unknown, token = backend.hostToken): Promise<T> {
+export async function hostCall<T>(
+  backend: TestBackend,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = backend.hostToken,
+): Promise<T> {
   const res = await fetch(joinUrl(backend.url, path), {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -24,7 +30,11 @@ let serial = 0;
 const uniqueId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(serial++).toString(36)}`;
 
 /** One product with sizes S, M, L and the given stock per size. */
-export function productInput(id = 'tee', stock: Record<string, number> = { s: 10, m: 10, l: 10 }, extra: Partial<ProductInput> = {}): ProductInput {
+export function productInput(
+  id = 'tee',
+  stock: Record<string, number> = { s: 10, m: 10, l: 10 },
+  extra: Partial<ProductInput> = {},
+): ProductInput {
   return {
     id,
     title: 'Signal Tee',

@@ -92,7 +92,15 @@ const onCheckout = (event: HTMLElementEventMap['drop-checkout']) => event.detail
       writeFileSync(
         join(dir, 'tsconfig.json'),
         JSON.stringify({
-          compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2023', 'DOM'], strict: true, noEmit: true, types: [] },
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'ESNext',
+            moduleResolution: 'Bundler',
+            lib: ['ES2023', 'DOM'],
+            strict: true,
+            noEmit: true,
+            types: [],
+          },
           // docs/frameworks.md: strictTemplates makes unknown attributes and events errors.
           vueCompilerOptions: { strictTemplates: true },
           include: ['*.vue'],
@@ -111,7 +119,11 @@ const onCheckout = (event: HTMLElementEventMap['drop-checkout']) => event.detail
     for (const [what, bad, error] of [
       ['a misspelt attribute', good.replace('<drop-countdown drop="demo"', '<drop-countdown dropp="demo"'), /'drop' is missing|dropp/],
       ['a misspelt event', good.replace('@drop-checkout', '@drop-chekout'), /[Cc]hekout/],
-      ['a handler for another payload', good.replace("HTMLElementEventMap['drop-checkout']", "HTMLElementEventMap['drop-started']"), /not assignable/],
+      [
+        'a handler for another payload',
+        good.replace("HTMLElementEventMap['drop-checkout']", "HTMLElementEventMap['drop-started']"),
+        /not assignable/,
+      ],
     ] as const) {
       it(`rejects ${what}`, async () => {
         const out = await check(what.replace(/\W+/g, '-'), bad);

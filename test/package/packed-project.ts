@@ -35,13 +35,19 @@ export async function packedProject(): Promise<PackedProject> {
   const project = join(dir, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh-shop', private: true, type: 'module' }));
-  await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, packed.filename)], { cwd: project });
+  await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(dir, packed.filename)], {
+    cwd: project,
+  });
   return { project, files: packed.files.map((f) => f.path), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** `vite build` of a folder's index.html into `<folder>/out`, with relative asset URLs. */
 export async function viteBuild(folder: string): Promise<void> {
-  await run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--base', './', '--outDir', 'out'], {
-    cwd: folder,
-  });
+  await run(
+    process.execPath,
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--base', './', '--outDir', 'out'],
+    {
+      cwd: folder,
+    },
+  );
 }

@@ -34,10 +34,18 @@ describe('npm publish --dry-run', () => {
   it('live-drop: no warnings; the builds, types and manifest, and no sources, tests or source maps of the npm build', async () => {
     const { warnings, files } = await dryRun();
     assert.deepEqual(warnings, []);
-    for (const f of ['dist/live-drop.js', 'dist/npm/index.js', 'dist/npm/drop-countdown.js', 'dist/npm/live-drop-player.js', 'custom-elements.json'])
+    for (const f of [
+      'dist/live-drop.js',
+      'dist/npm/index.js',
+      'dist/npm/drop-countdown.js',
+      'dist/npm/live-drop-player.js',
+      'custom-elements.json',
+    ])
       assert.ok(files.includes(f), `${f} is published`);
     // The script tag keeps its maps (sources inlined) for debugging from a CDN; the npm build has none to point at missing sources.
-    const strays = files.filter((f) => /^(src|server|test|demo|scripts|bench|examples|packages|media|\.tmp)\/|^dist\/npm\/.*\.map$|hls.*\.map$/.test(f));
+    const strays = files.filter((f) =>
+      /^(src|server|test|demo|scripts|bench|examples|packages|media|\.tmp)\/|^dist\/npm\/.*\.map$|hls.*\.map$/.test(f),
+    );
     assert.deepEqual(strays, [], 'nothing but the builds');
   });
 
@@ -46,7 +54,13 @@ describe('npm publish --dry-run', () => {
     await run(npm, ['run', 'build', '-w', 'live-drop-server'], { cwd: root });
     const { warnings, files } = await dryRun('live-drop-server');
     assert.deepEqual(warnings, []);
-    for (const f of ['dist/main.js', 'dist/assets/server/storage/migrations/001_init.sql', 'dist/assets/media/clip/clip.m3u8', 'package.json', 'README.md'])
+    for (const f of [
+      'dist/main.js',
+      'dist/assets/server/storage/migrations/001_init.sql',
+      'dist/assets/media/clip/clip.m3u8',
+      'package.json',
+      'README.md',
+    ])
       assert.ok(files.includes(f), `${f} is published`);
     assert.deepEqual(
       files.filter((f) => !/^(dist\/|package\.json$|README\.md$)/.test(f)),

@@ -53,7 +53,18 @@ describe('abuse controls with tight limits', () => {
   let api: Api;
   before(async () => {
     server = await startReferenceServer({
-      args: ['--rate-shoppers', '3/60', '--rate-reserve', '4/60', '--rate-react', '3/60', '--rate-streams', '2/60', '--max-holds-per-ip', '2'],
+      args: [
+        '--rate-shoppers',
+        '3/60',
+        '--rate-reserve',
+        '4/60',
+        '--rate-react',
+        '3/60',
+        '--rate-streams',
+        '2/60',
+        '--max-holds-per-ip',
+        '2',
+      ],
     });
     api = apiFor(server);
   });
@@ -70,7 +81,8 @@ describe('abuse controls with tight limits', () => {
     const dropId = await api.createDrop({ products: [tee('tee', { s: 50 }, { limitPerCustomer: 50 })] });
     const from = loopbackAddress(20);
     const token = await api.newShopper(from);
-    const reserve = () => api.call('POST', `/v1/drops/${dropId}/reservations`, { from, token, body: { productId: 'tee', variantId: 's', quantity: 1 } });
+    const reserve = () =>
+      api.call('POST', `/v1/drops/${dropId}/reservations`, { from, token, body: { productId: 'tee', variantId: 's', quantity: 1 } });
     assert.equal((await api.call('POST', `/v1/drops/${dropId}/reservations`, { from, token: 'shp_not-a-token', body: {} })).status, 401);
     for (let i = 0; i < 2; i++) assert.equal((await reserve()).status, 201);
     // Third request: the hold cap (2) answers first; fourth... the window (4) is spent.
@@ -83,7 +95,8 @@ describe('abuse controls with tight limits', () => {
   it('limits reactions per address', async () => {
     const dropId = await api.createDrop();
     const from = loopbackAddress(30);
-    for (let i = 0; i < 3; i++) assert.equal((await api.call('POST', `/v1/drops/${dropId}/reactions`, { from, body: { kind: 'heart' } })).status, 202);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await api.call('POST', `/v1/drops/${dropId}/reactions`, { from, body: { kind: 'heart' } })).status, 202);
     assertTooMany(await api.call('POST', `/v1/drops/${dropId}/reactions`, { from, body: { kind: 'heart' } }), 'too-many-requests', 60);
   });
 
@@ -124,7 +137,11 @@ describe('abuse controls with tight limits', () => {
       const res = await api.call('POST', '/v1/shoppers', { from, headers: { 'x-forwarded-for': `203.0.113.${i}` } });
       assert.equal(res.status, 201);
     }
-    assertTooMany(await api.call('POST', '/v1/shoppers', { from, headers: { 'x-forwarded-for': '203.0.113.99' } }), 'too-many-requests', 60);
+    assertTooMany(
+      await api.call('POST', '/v1/shoppers', { from, headers: { 'x-forwarded-for': '203.0.113.99' } }),
+      'too-many-requests',
+      60,
+    );
   });
 });
 
@@ -192,14 +209,24 @@ describe('defaults', () => {
       const s = apiFor(short);
       const dropId = await s.createDrop();
       const token = await s.newShopper(loopbackAddress(90));
-      const held = await s.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } });
+      const held = await s.call('POST', `/v1/drops/${dropId}/reservations`, {
+        token,
+        body: { productId: 'tee', variantId: 's', quantity: 1 },
+      });
       assert.equal(held.status, 201);
       await sleep(2300);
-      const late = await s.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 'm', quantity: 1 } });
+      const late = await s.call('POST', `/v1/drops/${dropId}/reservations`, {
+        token,
+        body: { productId: 'tee', variantId: 'm', quantity: 1 },
+      });
       assert.equal(late.status, 401);
       assert.equal(late.body.code, 'unauthorized');
       assert.equal((await s.call('GET', `/v1/reservations/${held.body.id}`, { token })).status, 401);
-      assert.equal((await s.host('GET', `/v1/host/drops/${dropId}/sales`)).body.reservations.held, 1, 'the hold itself stays until it expires');
+      assert.equal(
+        (await s.host('GET', `/v1/host/drops/${dropId}/sales`)).body.reservations.held,
+        1,
+        'the hold itself stays until it expires',
+      );
     } finally {
       await short.stop();
     }
@@ -219,8 +246,13 @@ describe('the confirm-only key (--confirm-key)', () => {
   it('confirms a hold (201) and can do nothing else', async () => {
     const dropId = await api.createDrop();
     const token = await api.newShopper();
-    const r = (await api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })).body;
-    const confirmed = await api.call('POST', `/v1/reservations/${r.id}/confirm`, { token: confirmKey, headers: { 'idempotency-key': 'order-1' } });
+    const r = (
+      await api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })
+    ).body;
+    const confirmed = await api.call('POST', `/v1/reservations/${r.id}/confirm`, {
+      token: confirmKey,
+      headers: { 'idempotency-key': 'order-1' },
+    });
     assert.equal(confirmed.status, 201);
     assert.equal(confirmed.body.reservation.status, 'confirmed');
     assert.equal((await api.call('GET', `/v1/host/drops/${dropId}/sales`, { token: confirmKey })).status, 401, 'not a host token');
@@ -240,10 +272,16 @@ describe('housekeeping of expired shoppers', () => {
     const db = await openPgliteDatabase(dir);
     try {
       await migrate(db);
-      const service = createReservationService(db, { changed() {}, flush: async () => {}, close: async () => {} }, { shopperTtlMs: 2000, maxHoldsPerIp: 10 });
+      const service = createReservationService(
+        db,
+        { changed() {}, flush: async () => {}, close: async () => {} },
+        { shopperTtlMs: 2000, maxHoldsPerIp: 10 },
+      );
       await db.query(`INSERT INTO drops (id, title, starts_at, status, hold_ms, created_at) VALUES ('d', 'D', 0, 'live', 60000, 0)`);
       await db.query(`INSERT INTO products (drop_id, id, position, title, prices, limit_per_customer) VALUES ('d', 'p', 0, 'P', '[]', 5)`);
-      await db.query(`INSERT INTO variants (drop_id, product_id, id, position, label, stock, available) VALUES ('d', 'p', 'v', 0, 'V', 5, 5)`);
+      await db.query(
+        `INSERT INTO variants (drop_id, product_id, id, position, label, stock, available) VALUES ('d', 'p', 'v', 0, 'V', 5, 5)`,
+      );
       const old = await service.createShopper();
       const held = await service.reserve(old, 'd', { productId: 'p', variantId: 'v', quantity: 1 }, null, '127.0.0.9');
       const ended = await service.reserve(old, 'd', { productId: 'p', variantId: 'v', quantity: 1 }, null, '127.0.0.9');

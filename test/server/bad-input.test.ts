@@ -34,7 +34,14 @@ describe('bad input is refused with a problem, never a 5xx', () => {
     ['unknown route', 'GET', '/v2/drops', {}, 404, 'not-found'],
     ['wrong method', 'DELETE', '/v1/time', {}, 405, 'method-not-allowed'],
     ['unknown reservation', 'GET', '/v1/reservations/rsv_nope', { token: shopper }, 404, 'not-found'],
-    ['reserve without a token', 'POST', `/v1/drops/${dropId}/reservations`, { body: { productId: 'tee', variantId: 's', quantity: 1 } }, 401, 'unauthorized'],
+    [
+      'reserve without a token',
+      'POST',
+      `/v1/drops/${dropId}/reservations`,
+      { body: { productId: 'tee', variantId: 's', quantity: 1 } },
+      401,
+      'unauthorized',
+    ],
     [
       'reserve with an unknown token',
       'POST',
@@ -102,7 +109,14 @@ describe('bad input is refused with a problem, never a 5xx', () => {
       404,
       'not-found',
     ],
-    ['drop without a title', 'POST', '/v1/host/drops', { host: true, body: { startsAt: Date.now(), products: [] } }, 422, 'validation-failed'],
+    [
+      'drop without a title',
+      'POST',
+      '/v1/host/drops',
+      { host: true, body: { startsAt: Date.now(), products: [] } },
+      422,
+      'validation-failed',
+    ],
     [
       'startsAt as a date string',
       'POST',
@@ -164,7 +178,14 @@ describe('bad input is refused with a problem, never a 5xx', () => {
     ['start of an unknown drop', 'POST', '/v1/host/drops/nope/start', { host: true }, 404, 'not-found'],
     ['feature without productId', 'POST', `/v1/host/drops/${dropId}/feature`, { host: true, body: {} }, 422, 'validation-failed'],
     ['sales of an unknown drop', 'GET', '/v1/host/drops/nope/sales', { host: true }, 404, 'not-found'],
-    ['a NUL character in a title', 'PATCH', `/v1/host/drops/${dropId}`, { host: true, body: { title: 'a\u0000b' } }, 422, 'validation-failed'],
+    [
+      'a NUL character in a title',
+      'PATCH',
+      `/v1/host/drops/${dropId}`,
+      { host: true, body: { title: 'a\u0000b' } },
+      422,
+      'validation-failed',
+    ],
     [
       'a NUL character in a key',
       'POST',
@@ -225,7 +246,14 @@ describe('bad input is refused with a problem, never a 5xx', () => {
       422,
       'validation-failed',
     ],
-    ['a lone surrogate in a title', 'PATCH', `/v1/host/drops/${dropId}`, { host: true, raw: '{"title":"a\\ud800b"}' }, 422, 'validation-failed'],
+    [
+      'a lone surrogate in a title',
+      'PATCH',
+      `/v1/host/drops/${dropId}`,
+      { host: true, raw: '{"title":"a\\ud800b"}' },
+      422,
+      'validation-failed',
+    ],
     [
       'a lone surrogate 30 000 levels deep',
       'POST',
@@ -234,7 +262,14 @@ describe('bad input is refused with a problem, never a 5xx', () => {
       422,
       'validation-failed',
     ],
-    ['a lone surrogate in a key', 'POST', `/v1/drops/${dropId}/reactions`, { raw: '{"kind":"heart","\\udbff":1}' }, 422, 'validation-failed'],
+    [
+      'a lone surrogate in a key',
+      'POST',
+      `/v1/drops/${dropId}/reactions`,
+      { raw: '{"kind":"heart","\\udbff":1}' },
+      422,
+      'validation-failed',
+    ],
     [
       'a javascript: image URL',
       'POST',
@@ -268,7 +303,10 @@ describe('bad input is refused with a problem, never a 5xx', () => {
   });
 
   it('names the string that is not well-formed Unicode', async () => {
-    const res = await api.call('PATCH', `/v1/host/drops/${dropId}`, { token: api.hostToken, raw: '{"stream":{"hls":"a.m3u8"},"brand":"\\udc00x"}' });
+    const res = await api.call('PATCH', `/v1/host/drops/${dropId}`, {
+      token: api.hostToken,
+      raw: '{"stream":{"hls":"a.m3u8"},"brand":"\\udc00x"}',
+    });
     assert.deepEqual(
       res.body.errors?.map((e: { field: string }) => e.field),
       ['body.brand'],
@@ -276,7 +314,10 @@ describe('bad input is refused with a problem, never a 5xx', () => {
   });
 
   it('names the offending field of a validation failure', async () => {
-    const res = await api.call('POST', `/v1/drops/${dropId}/reservations`, { token: shopper, body: { productId: 'tee', variantId: 's', quantity: 'two' } });
+    const res = await api.call('POST', `/v1/drops/${dropId}/reservations`, {
+      token: shopper,
+      body: { productId: 'tee', variantId: 's', quantity: 'two' },
+    });
     assert.deepEqual(
       res.body.errors.map((e: { field: string }) => e.field),
       ['body.quantity'],
@@ -285,16 +326,26 @@ describe('bad input is refused with a problem, never a 5xx', () => {
 
   it('refuses a body over 64 KB with 413, whether it says its length or not', async () => {
     const big = JSON.stringify({ title: 'x'.repeat(70_000), startsAt: 0, products: [] });
-    assertProblem(await api.call('POST', '/v1/host/drops', { token: api.hostToken, raw: big }), 413, 'payload-too-large', 'with Content-Length');
+    assertProblem(
+      await api.call('POST', '/v1/host/drops', { token: api.hostToken, raw: big }),
+      413,
+      'payload-too-large',
+      'with Content-Length',
+    );
     const chunked = await new Promise<Answer>((resolve, reject) => {
       const url = new URL('/v1/host/drops', server.url);
       const req = request(
         url,
-        { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.hostToken}`, 'transfer-encoding': 'chunked' } },
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${api.hostToken}`, 'transfer-encoding': 'chunked' },
+        },
         (res) => {
           let text = '';
           res.on('data', (c) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode!, headers: new Headers(res.headers as Record<string, string>), body: JSON.parse(text) }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, headers: new Headers(res.headers as Record<string, string>), body: JSON.parse(text) }),
+          );
         },
       );
       req.on('error', reject);

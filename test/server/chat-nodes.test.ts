@@ -40,7 +40,8 @@ describe('live chat on two server nodes sharing one PostgreSQL', { skip: skipWit
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body as { id: string };
   };
-  const messageIds = (c: EventClient) => c.events.filter((e) => e.type === 'chat').flatMap((e) => e.data.messages.map((m: { id: string }) => m.id));
+  const messageIds = (c: EventClient) =>
+    c.events.filter((e) => e.type === 'chat').flatMap((e) => e.data.messages.map((m: { id: string }) => m.id));
 
   it('delivers messages posted on both nodes to viewers of both, each once, in the same events with the same ids', async () => {
     const dropId = await a.createDrop();

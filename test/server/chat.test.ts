@@ -35,7 +35,8 @@ describe('live chat', () => {
     const token = await api.newShopper(from);
     return {
       token,
-      post: (text: unknown, name: unknown = 'Ada', dropId = '') => api.call('POST', `/v1/drops/${dropId}/chat`, { token, from, body: { text, name } }),
+      post: (text: unknown, name: unknown = 'Ada', dropId = '') =>
+        api.call('POST', `/v1/drops/${dropId}/chat`, { token, from, body: { text, name } }),
     };
   };
   const post = async (dropId: string, text: unknown, name: unknown = 'Ada') => {
@@ -195,7 +196,10 @@ describe('live chat', () => {
     }
     const host = await api.call('POST', `/v1/drops/${dropId}/chat`, { token: server.hostToken, body: { text: 'Welcome!' } });
     assert.deepEqual(host.body.author, { id: 'host', name: 'Host', mark: 'host' });
-    assert.equal((await api.call('POST', `/v1/drops/${dropId}/chat`, { token: server.hostToken, body: { text: 'No limit for me' } })).status, 201);
+    assert.equal(
+      (await api.call('POST', `/v1/drops/${dropId}/chat`, { token: server.hostToken, body: { text: 'No limit for me' } })).status,
+      201,
+    );
     assert.equal((await api.call('POST', `/v1/drops/${dropId}/chat`, { body: { text: 'anonymous', name: 'X' } })).status, 401);
     assert.equal((await post('no-such-drop', 'hello')).status, 404);
   });
@@ -230,7 +234,9 @@ describe('live chat', () => {
     await post(dropId, 'a real question');
     await viewer.next('chat', (e) => e.data.messages.some((m: { text: string }) => m.text === 'a real question'));
     assert.ok(!chatMessages(viewer).some((m) => m.text === 'you cannot stop me'));
-    assert.ok(!(await (await events(dropId)).next('snapshot')).data.chat.messages.some((m: { text: string }) => m.text === 'you cannot stop me'));
+    assert.ok(
+      !(await (await events(dropId)).next('snapshot')).data.chat.messages.some((m: { text: string }) => m.text === 'you cannot stop me'),
+    );
     assert.equal((await api.host('DELETE', `/v1/host/drops/${dropId}/chat/mutes/${first.author.id}`)).status, 204);
     await sleep(2100);
     assert.equal((await troll.post('sorry', 'Troll', dropId)).status, 201);
@@ -261,7 +267,11 @@ describe('live chat', () => {
     await viewer.next('snapshot');
     const settings = (e: SseEvent) => e.data.settings;
     await api.host('PATCH', `/v1/host/drops/${dropId}/chat`, { slowModeSeconds: 10 });
-    assert.deepEqual(settings(await viewer.next('chat', (e) => settings(e)?.slowModeSeconds === 10)), { enabled: true, slowModeSeconds: 10, pinned: null });
+    assert.deepEqual(settings(await viewer.next('chat', (e) => settings(e)?.slowModeSeconds === 10)), {
+      enabled: true,
+      slowModeSeconds: 10,
+      pinned: null,
+    });
     const s = await shopper();
     const m = (await s.post('first', 'Ada', dropId)).body;
     await sleep(2100);
@@ -282,7 +292,10 @@ describe('live chat', () => {
     const off = await post(dropId, 'hello?');
     assert.equal(off.status, 409);
     assert.equal(off.body.code, 'chat-off');
-    assert.equal((await api.call('POST', `/v1/drops/${dropId}/chat`, { token: server.hostToken, body: { text: 'back soon' } })).status, 201);
+    assert.equal(
+      (await api.call('POST', `/v1/drops/${dropId}/chat`, { token: server.hostToken, body: { text: 'back soon' } })).status,
+      201,
+    );
 
     // Removing the pinned message unpins it, in the same event.
     await api.host('DELETE', `/v1/host/drops/${dropId}/chat/messages/${m.id}`);

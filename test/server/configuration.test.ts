@@ -40,19 +40,34 @@ describe('configuration', () => {
     ['a short host token', ['--host-token', 'abc'], {}, /host token .* must be 16–512 visible ASCII characters/],
     ['a DATABASE_URL that is not PostgreSQL', [], { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres:\/\//],
     ['a zero hold', ['--hold-seconds', '0'], {}, /hold .* must be an integer from 1/],
-    ['an unknown log level', ['--log-level', 'loud'], {}, /log level .* must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/],
+    [
+      'an unknown log level',
+      ['--log-level', 'loud'],
+      {},
+      /log level .* must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/,
+    ],
     ['an unknown log format', [], { LOG_FORMAT: 'xml' }, /log format .* must be json or pretty, got "xml"/],
     ['a metrics port out of range', ['--metrics-port', '99999'], {}, /metrics port .* must be an integer from 0 to 65535/],
     ['a zero drain deadline', ['--drain-seconds', '0'], {}, /drain deadline .* must be an integer from 1/],
     ['a rate limit without its window', ['--rate-reserve', '200'], {}, /rate limit \(--rate-reserve \/ RATE_RESERVE\) must be n\/s/],
-    ['a rate limit of zero from the environment', [], { RATE_SHOPPERS: '0/60' }, /rate limit \(--rate-shoppers \/ RATE_SHOPPERS\) must be n\/s/],
+    [
+      'a rate limit of zero from the environment',
+      [],
+      { RATE_SHOPPERS: '0/60' },
+      /rate limit \(--rate-shoppers \/ RATE_SHOPPERS\) must be n\/s/,
+    ],
     [
       'a confirm key equal to the host token',
       ['--host-token', 'same-key-0123456789', '--confirm-key', 'same-key-0123456789'],
       {},
       /confirm key must differ from the host token/,
     ],
-    ['a proxy count that is not a number', ['--trust-proxy', 'yes'], {}, /trusted proxies \(--trust-proxy \/ TRUST_PROXY\) must be an integer from 0 to 10/],
+    [
+      'a proxy count that is not a number',
+      ['--trust-proxy', 'yes'],
+      {},
+      /trusted proxies \(--trust-proxy \/ TRUST_PROXY\) must be an integer from 0 to 10/,
+    ],
   ];
   for (const [what, args, env, message] of bad) {
     it(`refuses to start with ${what}: a clear message and exit code 2`, async () => {
@@ -104,11 +119,15 @@ describe('configuration', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'live-drop-config-'));
     after(() => rmSync(dataDir, { recursive: true, force: true }));
     await copyPgliteTemplate(dataDir);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: '', HOST_TOKEN: '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/main.ts', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: '', HOST_TOKEN: '' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     let printed = '';
     await new Promise<void>((resolve, reject) => {
@@ -125,7 +144,10 @@ describe('configuration', () => {
     assert.equal(await exited, 0);
     assert.match(printed, /storage +PGlite /);
     assert.match(printed, /allowed origins +\*/);
-    assert.match(printed, /limits per addr +shoppers 300\/600s, reserve 200\/60s, react 1800\/60s, streams 300\/60s, join 300\/60s; holds 150/);
+    assert.match(
+      printed,
+      /limits per addr +shoppers 300\/600s, reserve 200\/60s, react 1800\/60s, streams 300\/60s, join 300\/60s; holds 150/,
+    );
     assert.match(printed, /client address +the connection \(X-Forwarded-For ignored\)/);
     assert.match(printed, /chat +1\/2s per shopper; identity tokens not accepted; kept 30 days/);
     const token = /host token +(\S+) \(generated/.exec(printed);

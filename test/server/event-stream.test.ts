@@ -62,7 +62,9 @@ describe('drop event stream (SSE)', () => {
     const socket = connect(Number(port), hostname);
     await once(socket, 'connect');
     const started = Date.now();
-    socket.write(`POST /v1/drops/${dropId}/reactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"a":1,   `);
+    socket.write(
+      `POST /v1/drops/${dropId}/reactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"a":1,   `,
+    );
     let answer = '';
     socket.on('data', (c) => (answer += c));
     socket.on('error', () => {});
@@ -95,7 +97,9 @@ describe('drop event stream (SSE)', () => {
     await stream.next('snapshot');
     const tokens = await Promise.all(Array.from({ length: 40 }, () => api.newShopper()));
     await Promise.all(
-      tokens.map((token) => api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })),
+      tokens.map((token) =>
+        api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } }),
+      ),
     );
     const final = await stream.next('stock', (e) => e.data.levels.some((l: StockLevel) => l.variantId === 's' && l.available === 20));
     const stockEvents = stream.events.filter((e) => e.type === 'stock');
@@ -181,7 +185,10 @@ describe('drop event stream (SSE)', () => {
     const second = await events(dropId);
     await first.next('viewers', (e) => e.data.count === 2);
     second.close();
-    await first.next('viewers', (e) => e.data.count === 1 && Number(e.id) > 0 && first.events.some((x) => x.type === 'viewers' && x.data.count === 2));
+    await first.next(
+      'viewers',
+      (e) => e.data.count === 1 && Number(e.id) > 0 && first.events.some((x) => x.type === 'viewers' && x.data.count === 2),
+    );
   });
 
   it('gives every event an id larger than the one before', async () => {
@@ -221,7 +228,8 @@ describe('drop event stream (SSE)', () => {
     try {
       await watcher.next('viewers', (e) => e.data.count === 2);
       // Each restructuring sends a ~60 KB snapshot to both viewers, until the stalled one is let go.
-      for (let i = 0; i < 400 && !countsAfterBoth().includes(1); i++) await api.host('PATCH', `/v1/host/drops/${dropId}`, { title: `Take ${i}` });
+      for (let i = 0; i < 400 && !countsAfterBoth().includes(1); i++)
+        await api.host('PATCH', `/v1/host/drops/${dropId}`, { title: `Take ${i}` });
       await eventually(() => countsAfterBoth().includes(1), { what: 'the stalled viewer to be dropped' });
     } finally {
       stalled.destroy();

@@ -142,7 +142,9 @@ for (const [storage, serverOptions, skip] of storages) {
         socket.on('close', () => {
           const m = /^HTTP\/1\.1 (\d{3})[^\r]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(received);
           if (!m) return resolve(null);
-          const hdrs = Object.fromEntries(m[2].split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+          const hdrs = Object.fromEntries(
+            m[2].split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+          );
           const length = Number(hdrs['content-length'] ?? m[3].length);
           resolve({ status: Number(m[1]), headers: hdrs, text: Buffer.from(m[3], 'latin1').subarray(0, length).toString(), ms: 0 });
         });
@@ -169,7 +171,12 @@ for (const [storage, serverOptions, skip] of storages) {
       released = await reserve('bad-input-setup-2');
       const d = target.drop.id;
       const reserveBody = { productId: 'sneaker', variantId: 'v1', quantity: 1 };
-      const productBody = { id: 'sneaker', title: 'T', prices: [{ currency: 'USD', amount: 100 }], variants: [{ id: 'v1', label: 'M', stock: 5 }] };
+      const productBody = {
+        id: 'sneaker',
+        title: 'T',
+        prices: [{ currency: 'USD', amount: 100 }],
+        variants: [{ id: 'v1', label: 'M', stock: 5 }],
+      };
       endpoints = [
         { method: 'GET', path: routes.time(), auth: 'none' },
         { method: 'GET', path: routes.drop(d), auth: 'none' },
@@ -208,7 +215,19 @@ for (const [storage, serverOptions, skip] of storages) {
         const token = tokenFor(e);
         const key = () => ({ 'idempotency-key': `bad-${Math.random().toString(36).slice(2)}` });
         const json = { 'content-type': 'application/json', ...(e.idempotent ? key() : {}) };
-        for (const raw of ['{"a":', '{', '', 'null', '[]', '"text"', '42', '{"a":1}}', '\u0000\u0001', nested, '{"__proto__":{"admin":true}}']) {
+        for (const raw of [
+          '{"a":',
+          '{',
+          '',
+          'null',
+          '[]',
+          '"text"',
+          '42',
+          '{"a":1}}',
+          '\u0000\u0001',
+          nested,
+          '{"__proto__":{"admin":true}}',
+        ]) {
           await send(`raw body ${JSON.stringify(raw.slice(0, 20))}`, e.method, e.path, {
             token,
             body: raw,
@@ -218,7 +237,11 @@ for (const [storage, serverOptions, skip] of storages) {
         for (const field of Object.keys(e.body ?? {})) {
           for (const wrong of WRONG_VALUES) {
             const body = { ...e.body, [field]: wrong };
-            await send(`${field} = ${JSON.stringify(wrong)?.slice(0, 20)}`, e.method, e.path, { token, body, headers: e.idempotent ? key() : {} });
+            await send(`${field} = ${JSON.stringify(wrong)?.slice(0, 20)}`, e.method, e.path, {
+              token,
+              body,
+              headers: e.idempotent ? key() : {},
+            });
           }
           const rest = { ...e.body };
           delete rest[field];
@@ -246,7 +269,13 @@ for (const [storage, serverOptions, skip] of storages) {
           if (e.body) assert.equal(res.status, 413, what);
         }
         if (!e.body) continue;
-        for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/jsonp']) {
+        for (const type of [
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/xml',
+          'application/jsonp',
+        ]) {
           const res = await send(`content-type ${type}`, e.method, e.path, {
             token,
             body: JSON.stringify(e.body),
@@ -311,11 +340,25 @@ for (const [storage, serverOptions, skip] of storages) {
         const res = await send('raw dot segments', 'GET', `${prefix}../../package.json`);
         assert.ok(!res.text.includes('"name": "live-drop"'), `GET ${prefix}../../package.json leaked package.json`);
       }
-      for (const range of ['bytes=999999999-', 'bytes=5-1', 'bytes=-0', 'bytes=0-0,1-1', 'bytes=abc', 'lines=1-2', `bytes=${'9'.repeat(400)}-`]) {
+      for (const range of [
+        'bytes=999999999-',
+        'bytes=5-1',
+        'bytes=-0',
+        'bytes=0-0,1-1',
+        'bytes=abc',
+        'lines=1-2',
+        `bytes=${'9'.repeat(400)}-`,
+      ]) {
         await send(`Range ${range.slice(0, 20)}`, 'GET', '/stream/poster.jpg', { headers: { range } });
         await send(`Range ${range.slice(0, 20)}`, 'GET', '/stream/live.m3u8', { headers: { range } });
       }
-      for (const query of ['from=abc&to=def', 'from=-1&to=1e400', `from=0&to=${Number.MAX_SAFE_INTEGER}`, 'from=9007199254740993&to=1', 'from=%00']) {
+      for (const query of [
+        'from=abc&to=def',
+        'from=-1&to=1e400',
+        `from=0&to=${Number.MAX_SAFE_INTEGER}`,
+        'from=9007199254740993&to=1',
+        'from=%00',
+      ]) {
         await send('replay window', 'GET', `/stream/replay.m3u8?${query}`);
       }
     });
@@ -339,7 +382,14 @@ for (const [storage, serverOptions, skip] of storages) {
 
     it('refuses missing, wrong and hostile credentials', async () => {
       for (const e of endpoints.filter((e) => e.auth !== 'none')) {
-        const wrongs = ['', 'Bearer', 'Bearer ', 'Bearer nope', `Basic ${Buffer.from('a:b').toString('base64')}`, `Bearer ${'x'.repeat(8000)}`];
+        const wrongs = [
+          '',
+          'Bearer',
+          'Bearer ',
+          'Bearer nope',
+          `Basic ${Buffer.from('a:b').toString('base64')}`,
+          `Bearer ${'x'.repeat(8000)}`,
+        ];
         if (e.auth === 'host') wrongs.push(`Bearer ${shopper}`);
         for (const authorization of wrongs) {
           const res = await send(`authorization ${authorization.slice(0, 20)}`, e.method, e.path, {
@@ -356,19 +406,35 @@ for (const [storage, serverOptions, skip] of storages) {
         for (const key of ['', ' ', 'a'.repeat(256), 'a'.repeat(10_000), 'ключ', '\t', 'key with spaces', 'ü']) {
           // Node sends header values as latin1: UTF-8 bytes arrive as they would from a hostile client.
           const headers = { 'idempotency-key': Buffer.from(key).toString('latin1') };
-          const res = await send(`idempotency key ${JSON.stringify(key).slice(0, 20)}`, e.method, e.path, { token: tokenFor(e), body: e.body, headers });
+          const res = await send(`idempotency key ${JSON.stringify(key).slice(0, 20)}`, e.method, e.path, {
+            token: tokenFor(e),
+            body: e.body,
+            headers,
+          });
           assert.equal(res.status, 400, `${e.path} with key ${JSON.stringify(key.slice(0, 20))}`);
         }
       }
       const fresh = await createRushDrop(client, server.hostToken, { stock: 10, variants: 2 });
       const path = routes.reservations(fresh.drop.id);
       const headers = { 'idempotency-key': 'bad-input-reuse' };
-      const first = await send('first use', 'POST', path, { token: shopper, headers, body: { productId: 'sneaker', variantId: 'v2', quantity: 1 } });
+      const first = await send('first use', 'POST', path, {
+        token: shopper,
+        headers,
+        body: { productId: 'sneaker', variantId: 'v2', quantity: 1 },
+      });
       assert.equal(first.status, 201, first.text);
-      const again = await send('same key, same body', 'POST', path, { token: shopper, headers, body: { productId: 'sneaker', variantId: 'v2', quantity: 1 } });
+      const again = await send('same key, same body', 'POST', path, {
+        token: shopper,
+        headers,
+        body: { productId: 'sneaker', variantId: 'v2', quantity: 1 },
+      });
       assert.equal(again.status, 201);
       assert.equal((JSON.parse(again.text) as Reservation).id, (JSON.parse(first.text) as Reservation).id, 'the first answer is replayed');
-      const other = await send('same key, other body', 'POST', path, { token: shopper, headers, body: { productId: 'sneaker', variantId: 'v2', quantity: 2 } });
+      const other = await send('same key, other body', 'POST', path, {
+        token: shopper,
+        headers,
+        body: { productId: 'sneaker', variantId: 'v2', quantity: 2 },
+      });
       assert.equal(other.status, 409);
     });
 
@@ -378,9 +444,14 @@ for (const [storage, serverOptions, skip] of storages) {
           headers: { 'last-event-id': lastEventId },
           headersOnly: true,
         });
-        await send(`?lastEventId=${lastEventId.slice(0, 20)}`, 'GET', `${routes.events(target.drop.id)}?lastEventId=${encodeURIComponent(lastEventId)}`, {
-          headersOnly: true,
-        });
+        await send(
+          `?lastEventId=${lastEventId.slice(0, 20)}`,
+          'GET',
+          `${routes.events(target.drop.id)}?lastEventId=${encodeURIComponent(lastEventId)}`,
+          {
+            headersOnly: true,
+          },
+        );
       }
     });
 
@@ -419,7 +490,12 @@ for (const [storage, serverOptions, skip] of storages) {
           bad.push(`${what} → ${res.status}: body is not JSON`);
           continue;
         }
-        if (typeof p.code !== 'string' || p.status !== res.status || typeof p.title !== 'string' || !String(p.type).startsWith('urn:live-drop:problem:'))
+        if (
+          typeof p.code !== 'string' ||
+          p.status !== res.status ||
+          typeof p.title !== 'string' ||
+          !String(p.type).startsWith('urn:live-drop:problem:')
+        )
           bad.push(`${what} → ${res.status}: ${res.text.slice(0, 200)}`);
       }
       assert.deepEqual(bad.slice(0, 20), [], `${bad.length} answers were not problems`);

@@ -53,7 +53,9 @@ describe('SIGKILL and batches', () => {
         'every shopper got a final answer',
       );
       const retried = results.filter((a) => a.tries > 1).length;
-      t.diagnostic(`killed after ${grantsBeforeKill} grant; ${retried} shoppers retried, ${results.filter((a) => a.replayed).length} answers replayed`);
+      t.diagnostic(
+        `killed after ${grantsBeforeKill} grant; ${retried} shoppers retried, ${results.filter((a) => a.replayed).length} answers replayed`,
+      );
       assert.ok(retried > 0, 'some requests were cut by the kill');
 
       const host = new HttpClient(server.url, { maxSockets: 1 });
@@ -90,7 +92,8 @@ describe('SIGKILL and batches', () => {
         await viewer.next('snapshot');
         const [alice, bob] = [await api.newShopper(), await api.newShopper()];
         const reserve = async (token: string) =>
-          (await api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })).status;
+          (await api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } }))
+            .status;
         // The first change goes out at once and opens the coalescing window; the second waits in it, and dies with the server.
         assert.equal(await reserve(alice), 201);
         assert.equal(await reserve(bob), 201);

@@ -92,7 +92,11 @@ async function crashMidRush(storage: { dataDir: string } | { databaseUrl: string
     const stored = await host.json<Reservation[]>('GET', routes.host.reservations(target.drop.id), { token: server.hostToken });
     const storedIds = stored.map((r) => r.id);
     assert.equal(new Set(storedIds).size, storedIds.length, 'no reservation is stored twice');
-    assert.deepEqual([...storedIds].sort(), seen.map((r) => r.id).sort(), 'the stored reservations are exactly those the shoppers saw granted');
+    assert.deepEqual(
+      [...storedIds].sort(),
+      seen.map((r) => r.id).sort(),
+      'the stored reservations are exactly those the shoppers saw granted',
+    );
 
     const sales = await host.json<SalesReport>('GET', routes.host.sales(target.drop.id), { token: server.hostToken });
     host.close();
@@ -103,7 +107,11 @@ async function crashMidRush(storage: { dataDir: string } | { databaseUrl: string
       const reserved = stored
         .filter((r) => r.variantId === v.variantId && (r.status === 'held' || r.status === 'confirmed'))
         .reduce((n, r) => n + r.quantity, 0);
-      assert.equal(reserved + level.available, v.stock, `variant ${v.variantId}: reserved ${reserved} + remaining ${level.available} == ${v.stock}`);
+      assert.equal(
+        reserved + level.available,
+        v.stock,
+        `variant ${v.variantId}: reserved ${reserved} + remaining ${level.available} == ${v.stock}`,
+      );
     }
     assert.equal(seen.length, STOCK, 'with ten times the demand, every unit was reserved');
   } finally {

@@ -59,7 +59,9 @@ async function cutStreams(t: TestContext, nodes: RunningServer[]): Promise<void>
     });
     await client.json('POST', routes.host.start(drop.id), { token: a.hostToken });
     for (let i = 0; i < VIEWERS; i++)
-      viewers.push(new DropViewer({ backend: proxy.url, dropId: drop.id, agent, maxReconnectMs: 250, localAddress: loopbackAddress(i) }).connect());
+      viewers.push(
+        new DropViewer({ backend: proxy.url, dropId: drop.id, agent, maxReconnectMs: 250, localAddress: loopbackAddress(i) }).connect(),
+      );
     await Promise.all(viewers.map((v) => v.ready));
     const shoppers = await createShoppers(client, 40);
 
@@ -82,7 +84,10 @@ async function cutStreams(t: TestContext, nodes: RunningServer[]): Promise<void>
       const variant = ['s', 'm', 'l'][(step * 7) % 3];
       if (step % 5 === 0) await feature(product);
       else if (step % 2 === 0) {
-        await client.json('PUT', routes.host.stock(drop.id, product, variant), { token: a.hostToken, body: { available: 100 + ((step * 37) % 400) } });
+        await client.json('PUT', routes.host.stock(drop.id, product, variant), {
+          token: a.hostToken,
+          body: { available: 100 + ((step * 37) % 400) },
+        });
       } else {
         const res = await client.request('POST', routes.reservations(drop.id), {
           token: shoppers[step % shoppers.length],

@@ -25,7 +25,10 @@ describe('history checker', { timeout: 600_000 }, () => {
     const result = await historyRun({ ...size, seed, log: (m) => t.diagnostic(m) });
     t.diagnostic(`seed ${seed}: ${JSON.stringify(tally(result.run))} in ${Math.round(result.totalMs)} ms`);
     assert.deepEqual(result.violations, [], explain(result.run, result.violations, { rerun }));
-    assert.ok(tally(result.run).kills === 1 && tally(result.run).reserved >= 5, 'the run did what it is meant to: a kill, and holds to lapse');
+    assert.ok(
+      tally(result.run).kills === 1 && tally(result.run).reserved >= 5,
+      'the run did what it is meant to: a kill, and holds to lapse',
+    );
   });
 
   it('finds none on two PostgreSQL nodes while one is killed and restarted', { skip: skipWithoutPostgres }, async (t) => {
@@ -34,7 +37,10 @@ describe('history checker', { timeout: 600_000 }, () => {
       const result = await historyRun({ ...size, seed, databaseUrl: database.url, log: (m) => t.diagnostic(m) });
       t.diagnostic(`seed ${seed}: ${JSON.stringify(tally(result.run))} in ${Math.round(result.totalMs)} ms`);
       assert.deepEqual(result.violations, [], explain(result.run, result.violations, { rerun }));
-      assert.ok(tally(result.run).kills === 1 && tally(result.run).reserved >= 5, 'the run did what it is meant to: a kill, and holds to lapse');
+      assert.ok(
+        tally(result.run).kills === 1 && tally(result.run).reserved >= 5,
+        'the run did what it is meant to: a kill, and holds to lapse',
+      );
     } finally {
       await database.drop();
     }

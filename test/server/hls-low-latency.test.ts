@@ -30,7 +30,18 @@ const bytesOf = async (url: string | URL) => {
 
 /** ffprobe's view of an fMP4 byte stream: its video packets' times and key-frame flags, and any errors. */
 async function probe(bytes: Buffer) {
-  const p = run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', '-i', 'pipe:0']);
+  const p = run('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'packet=pts_time,flags',
+    '-of',
+    'csv=p=0',
+    '-i',
+    'pipe:0',
+  ]);
   p.child.stdin!.end(bytes);
   const { stdout, stderr } = await p;
   const packets = stdout

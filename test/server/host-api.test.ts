@@ -48,7 +48,11 @@ describe('host API', () => {
   it('patches top-level fields and leaves the rest alone', async () => {
     const id = await api.createDrop({ startsAt: Date.now() + 60_000, description: 'before' });
     const startsAt = Date.now() + 120_000;
-    const res = await api.host('PATCH', `/v1/host/drops/${id}`, { title: 'Renamed', startsAt, checkoutUrl: 'https://shop.example/checkout/{reservationId}' });
+    const res = await api.host('PATCH', `/v1/host/drops/${id}`, {
+      title: 'Renamed',
+      startsAt,
+      checkoutUrl: 'https://shop.example/checkout/{reservationId}',
+    });
     assert.equal(res.status, 200);
     assert.equal(res.body.title, 'Renamed');
     assert.equal(res.body.startsAt, startsAt);
@@ -97,15 +101,27 @@ describe('host API', () => {
   it('counts held and sold units against a re-sent product’s stock, so editing it mid-show oversells nothing', async () => {
     const id = await api.createDrop({ products: [tee('tee', { s: 5 }, { limitPerCustomer: 5 })] });
     const token = await api.newShopper();
-    const held = (await api.call('POST', `/v1/drops/${id}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 2 } })).body;
-    const sold = (await api.call('POST', `/v1/drops/${id}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })).body;
+    const held = (
+      await api.call('POST', `/v1/drops/${id}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 2 } })
+    ).body;
+    const sold = (
+      await api.call('POST', `/v1/drops/${id}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })
+    ).body;
     await api.host('POST', `/v1/reservations/${sold.id}/confirm`);
-    const same = await api.host('PUT', `/v1/host/drops/${id}/products/tee`, tee('tee', { s: 5 }, { title: 'Renamed tee', limitPerCustomer: 5 }));
+    const same = await api.host(
+      'PUT',
+      `/v1/host/drops/${id}/products/tee`,
+      tee('tee', { s: 5 }, { title: 'Renamed tee', limitPerCustomer: 5 }),
+    );
     assert.equal(same.body.variants[0].available, 2, '5 on sale − 2 held − 1 sold');
     const more = await api.host('PUT', `/v1/host/drops/${id}/products/tee`, tee('tee', { s: 10 }, { limitPerCustomer: 5 }));
     assert.equal(more.body.variants[0].available, 7);
     await api.call('DELETE', `/v1/reservations/${held.id}`, { token });
-    assert.equal((await api.call('GET', `/v1/drops/${id}`)).body.products[0].variants[0].available, 9, 'a released hold returns to the new total');
+    assert.equal(
+      (await api.call('GET', `/v1/drops/${id}`)).body.products[0].variants[0].available,
+      9,
+      'a released hold returns to the new total',
+    );
   });
 
   it('sets a variant’s stock', async () => {
@@ -149,13 +165,15 @@ describe('host API', () => {
       assert.equal(await status(`${path}.m3u8?from=${from + 60_000}&to=${to - 60_000}`), 200, `a part of the show's ${path} playlist`);
     }
     // The day before the show: a day-long playlist (4 MB) the server would build for anyone, on every request.
-    for (const path of ['main', 'replay', 'captions']) assert.equal(await status(`${path}.m3u8?from=${from - 24 * hour}&to=${from}`), 404, `no show: ${path}`);
+    for (const path of ['main', 'replay', 'captions'])
+      assert.equal(await status(`${path}.m3u8?from=${from - 24 * hour}&to=${from}`), 404, `no show: ${path}`);
     assert.equal(await status(`replay.m3u8?from=${from - hour}&to=${to}`), 404, 'reaching before the show');
   });
 
   it('adds no history entry for featuring the product already featured, so the history stays short', async () => {
     const id = await api.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
-    for (const productId of ['a', 'a', 'b', 'b', 'b', null, 'b', 'a']) await api.host('POST', `/v1/host/drops/${id}/feature`, { productId });
+    for (const productId of ['a', 'a', 'b', 'b', 'b', null, 'b', 'a'])
+      await api.host('POST', `/v1/host/drops/${id}/feature`, { productId });
     const drop = parseDrop((await api.call('GET', `/v1/drops/${id}`)).body);
     // b featured again after being cleared is an entry: a replay cannot show the clear, a live viewer saw it.
     assert.deepEqual(

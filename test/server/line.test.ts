@@ -108,9 +108,15 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
     const joined = await joinLine(api, dropId, who);
     assert.equal(new Set(joined.map((p) => p.placeId)).size, 2000);
     joined.forEach((p, i) => assert.equal(p.placeId, placeIdOf(dropId, who[i].token), 'the place id is the one the shopper can compute'));
-    assert.equal((await api.call('POST', `/v1/drops/${dropId}/line`, { token: who[0].token, from: who[0].from })).status, 200, 'one place per shopper token');
+    assert.equal(
+      (await api.call('POST', `/v1/drops/${dropId}/line`, { token: who[0].token, from: who[0].from })).status,
+      200,
+      'one place per shopper token',
+    );
     const [twin] = await newShoppers(api, 1, 1, 2500);
-    const twice = await Promise.all([1, 2, 3].map(() => api.call('POST', `/v1/drops/${dropId}/line`, { token: twin.token, from: twin.from })));
+    const twice = await Promise.all(
+      [1, 2, 3].map(() => api.call('POST', `/v1/drops/${dropId}/line`, { token: twin.token, from: twin.from })),
+    );
     assert.deepEqual(twice.map((r) => r.status).sort(), [200, 200, 201], 'joining three times at once makes one place');
     assert.equal(new Set(twice.map((r) => r.body.placeId)).size, 1);
 
@@ -226,7 +232,9 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
       'total',
     ]);
     // Each place was admitted no earlier than the one before it.
-    const places = await Promise.all(who.map(async (s) => parseLinePlace((await api.call('GET', `/v1/drops/${dropId}/line`, { token: s.token })).body)));
+    const places = await Promise.all(
+      who.map(async (s) => parseLinePlace((await api.call('GET', `/v1/drops/${dropId}/line`, { token: s.token })).body)),
+    );
     const byPosition = places.sort((a, b) => a.position! - b.position!);
     for (let i = 1; i < byPosition.length; i++)
       assert.ok(byPosition[i].passExpiresAt! >= byPosition[i - 1].passExpiresAt!, `position ${i + 1} admitted before ${i}`);
@@ -241,7 +249,9 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
     await eventually(async () => (await through()) === 2, { what: 'two admitted for two units' });
     await new Promise((r) => setTimeout(r, 600));
     assert.equal(await through(), 2, 'no more while both passes are open');
-    const positions = await Promise.all(who.map(async (s) => (await api.call('GET', `/v1/drops/${dropId}/line`, { token: s.token })).body.position));
+    const positions = await Promise.all(
+      who.map(async (s) => (await api.call('GET', `/v1/drops/${dropId}/line`, { token: s.token })).body.position),
+    );
     const first = who[positions.indexOf(1)];
     assert.equal((await api.call('DELETE', `/v1/drops/${dropId}/line`, { token: first.token })).status, 204);
     assert.deepEqual((await reserveOne(api, dropId, first)).body.code, 'pass-required', 'a shopper who left has no pass');
@@ -261,7 +271,9 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
     await new Promise((r) => setTimeout(r, 800));
     assert.equal((await api.call('GET', `/v1/drops/${dropId}`)).body.queue.admittedThrough, 0, 'paused: nobody admitted');
     await api.host('POST', `/v1/host/drops/${dropId}/line/resume`);
-    await eventually(async () => (await api.call('GET', `/v1/drops/${dropId}`)).body.queue.admittedThrough === 4, { what: 'admission after resume' });
+    await eventually(async () => (await api.call('GET', `/v1/drops/${dropId}`)).body.queue.admittedThrough === 4, {
+      what: 'admission after resume',
+    });
 
     const plain = await api.createDrop();
     const s = who[0];
@@ -362,7 +374,10 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
   it('makes verify-draw fail on a tampered draw: two positions swapped, or another seed revealed', async () => {
     // Tampered in the database behind the running servers, as a dishonest operator could.
     const a = apiFor(nodes[0]);
-    const dropId = await a.createDrop({ startsAt: Date.now() + 3_600_000, queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 1 } });
+    const dropId = await a.createDrop({
+      startsAt: Date.now() + 3_600_000,
+      queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 1 },
+    });
     await joinLine(a, dropId, await newShoppers(a, 20, 8, 9000));
     await a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
     await eventually(async () => (await a.call('GET', `/v1/drops/${dropId}`)).body.queue.drawnAt !== null, { what: 'the draw' });
@@ -372,14 +387,18 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
     try {
       await db.query('BEGIN');
       await db.query('UPDATE line_places SET position = -position WHERE drop_id = $1 AND position IN (1, 2)', [dropId]);
-      await db.query('UPDATE line_places SET position = CASE position WHEN -1 THEN 2 ELSE 1 END WHERE drop_id = $1 AND position < 0', [dropId]);
+      await db.query('UPDATE line_places SET position = CASE position WHEN -1 THEN 2 ELSE 1 END WHERE drop_id = $1 AND position < 0', [
+        dropId,
+      ]);
       await db.query('COMMIT');
       const swapped = await verifyDraw(nodes[0].url, dropId);
       assert.equal(swapped.code, 1, swapped.out);
       assert.match(swapped.out, /position 1 should be/);
       // Swapped back: it checks out again, so the failure above was the swap.
       await db.query('UPDATE line_places SET position = -position WHERE drop_id = $1 AND position IN (1, 2)', [dropId]);
-      await db.query('UPDATE line_places SET position = CASE position WHEN -1 THEN 2 ELSE 1 END WHERE drop_id = $1 AND position < 0', [dropId]);
+      await db.query('UPDATE line_places SET position = CASE position WHEN -1 THEN 2 ELSE 1 END WHERE drop_id = $1 AND position < 0', [
+        dropId,
+      ]);
       assert.equal((await verifyDraw(nodes[0].url, dropId)).code, 0);
       await db.query('UPDATE drop_lines SET seed = $2 WHERE drop_id = $1', [dropId, 'cd'.repeat(32)]);
       const reseeded = await verifyDraw(nodes[1].url, dropId);
@@ -392,7 +411,10 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
 
   it('goes on admitting in order on the other node when one is killed (SIGKILL) mid-admission', async () => {
     const [a, b] = nodes.map(apiFor);
-    const dropId = await a.createDrop({ startsAt: Date.now() + 3_600_000, queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 10, passMs: 60_000 } });
+    const dropId = await a.createDrop({
+      startsAt: Date.now() + 3_600_000,
+      queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 10, passMs: 60_000 },
+    });
     const who = await newShoppers(a, 60, 8, 9500);
     await Promise.all([joinLine(a, dropId, who.slice(0, 30), 8), joinLine(b, dropId, who.slice(30), 8)]);
     await a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
@@ -410,7 +432,8 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
       rows.map((r) => r.position),
       Array.from({ length: 60 }, (_, i) => i + 1),
     );
-    for (let i = 1; i < rows.length; i++) assert.ok(Number(rows[i].admitted_at) >= Number(rows[i - 1].admitted_at), `position ${i + 1} admitted before ${i}`);
+    for (let i = 1; i < rows.length; i++)
+      assert.ok(Number(rows[i].admitted_at) >= Number(rows[i - 1].admitted_at), `position ${i + 1} admitted before ${i}`);
     const ok = await verifyDraw(nodes[1].url, dropId);
     assert.equal(ok.code, 0, ok.out);
   });

@@ -37,9 +37,10 @@ describe('migrations', () => {
       `INSERT INTO reservations (id, drop_id, product_id, variant_id, shopper_token, quantity, status, created_at, expires_at) VALUES ('sold', 'd', 'p', 'v', $1, 3, 'confirmed', 0, 1), ('gone', 'd', 'p', 'v', $1, 5, 'expired', 0, 1)`,
       [token],
     );
-    await db.query(`INSERT INTO idempotency_keys (principal, key, fingerprint, status, body, created_at) VALUES ($1, 'k', 'f', 201, '{}', 0)`, [
-      `shopper:${token}`,
-    ]);
+    await db.query(
+      `INSERT INTO idempotency_keys (principal, key, fingerprint, status, body, created_at) VALUES ($1, 'k', 'f', 201, '{}', 0)`,
+      [`shopper:${token}`],
+    );
 
     const applied = [...(await migrate(db, { upTo: 4 }))];
     await assert.rejects(

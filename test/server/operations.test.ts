@@ -84,7 +84,10 @@ describe('operating a node', () => {
     assert.equal(given.headers.get('x-request-id'), 'trace-4bf92f35.b7ad:6b');
     assert.match((await api.call('GET', '/v1/time')).headers.get('x-request-id') ?? '', UUID);
     assert.match((await api.call('GET', '/v1/time', { headers: { 'x-request-id': 'a b"c' } })).headers.get('x-request-id') ?? '', UUID);
-    assert.match((await api.call('GET', '/v1/time', { headers: { 'x-request-id': 'x'.repeat(129) } })).headers.get('x-request-id') ?? '', UUID);
+    assert.match(
+      (await api.call('GET', '/v1/time', { headers: { 'x-request-id': 'x'.repeat(129) } })).headers.get('x-request-id') ?? '',
+      UUID,
+    );
     const problem = await api.call('GET', '/v1/nothing-here', { headers: { 'x-request-id': 'on-errors-too' } });
     assert.equal(problem.status, 404);
     assert.equal(problem.headers.get('x-request-id'), 'on-errors-too');
@@ -104,7 +107,10 @@ describe('operating a node', () => {
     ids.push(granted.body.id);
     assert.equal((await reserve(shoppers[1])).body.code, 'sold-out');
     assert.equal((await reserve(shoppers[2], 0)).body.code, 'validation-failed');
-    assert.equal((await api.call('POST', `/v1/drops/${dropId}/reservations`, { token: 'shp_not-a-real-token-0123456789', body: {} })).status, 401);
+    assert.equal(
+      (await api.call('POST', `/v1/drops/${dropId}/reservations`, { token: 'shp_not-a-real-token-0123456789', body: {} })).status,
+      401,
+    );
     secrets.push('shp_not-a-real-token-0123456789');
     const order = await api.call('POST', `/v1/reservations/${granted.body.id}/confirm`, { token: server.hostToken });
     assert.equal(order.status, 201);
@@ -128,8 +134,12 @@ describe('operating a node', () => {
   });
 
   it('counts requests by route pattern and status, reservations by outcome, confirmations, streams and events', async () => {
-    assert.ok(sum(samples, 'livedrop_http_requests_total', { method: 'POST', route: '/v1/drops/:dropId/reservations', status: '201' }) >= 1);
-    assert.ok(sum(samples, 'livedrop_http_request_duration_seconds_count', { method: 'POST', route: '/v1/drops/:dropId/reservations' }) >= 4);
+    assert.ok(
+      sum(samples, 'livedrop_http_requests_total', { method: 'POST', route: '/v1/drops/:dropId/reservations', status: '201' }) >= 1,
+    );
+    assert.ok(
+      sum(samples, 'livedrop_http_request_duration_seconds_count', { method: 'POST', route: '/v1/drops/:dropId/reservations' }) >= 4,
+    );
     assert.equal(
       sum(samples, 'livedrop_http_request_duration_seconds_count', { route: '/v1/drops/:dropId/events' }),
       0,
@@ -253,7 +263,9 @@ describe('draining on SIGTERM', () => {
       const finished = Date.now();
       finishBody();
       const answer = await slow.catch((error) => {
-        throw new Error(`the reservation under way failed ${error.at - signalled} ms after SIGTERM: ${error.message}\n${server.output.slice(-3000)}`);
+        throw new Error(
+          `the reservation under way failed ${error.at - signalled} ms after SIGTERM: ${error.message}\n${server.output.slice(-3000)}`,
+        );
       });
       assert.equal(answer.status, 201, `the reservation under way finished: ${answer.text}`);
       assert.equal(answer.headers.connection, 'close');

@@ -58,7 +58,10 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
     const viewer = await events(nodeB, dropId);
     await viewer.next('snapshot');
     const token = await a.newShopper();
-    assert.equal((await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 2 } })).status, 201);
+    assert.equal(
+      (await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 2 } })).status,
+      201,
+    );
     const stock = await viewer.next('stock');
     assert.deepEqual(stock.data.levels, [{ productId: 'tee', variantId: 's', available: 3 }]);
   });
@@ -66,7 +69,8 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
   it('accepts a shopper token from node A on node B, and the reservation is the same everywhere', async () => {
     const dropId = await a.createDrop();
     const token = await a.newShopper();
-    const r = (await b.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })).body;
+    const r = (await b.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } }))
+      .body;
     assert.deepEqual((await a.call('GET', `/v1/reservations/${r.id}`, { token })).body, r);
   });
 
@@ -108,7 +112,9 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
     const dropId = await a.createDrop({ holdMs: 1200, products: [tee('tee', { s: 4 }, { limitPerCustomer: 4 })] });
     const token = await a.newShopper();
     await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 3 } });
-    await eventually(async () => (await b.call('GET', `/v1/drops/${dropId}`)).body.products[0].variants[0].available === 4, { what: 'the units to return' });
+    await eventually(async () => (await b.call('GET', `/v1/drops/${dropId}`)).body.products[0].variants[0].available === 4, {
+      what: 'the units to return',
+    });
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await b.call('GET', `/v1/drops/${dropId}`)).body.products[0].variants[0].available, 4, 'returned exactly once');
   });
@@ -191,7 +197,8 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
     const dropId = await a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
-    const stored = async () => Number((await admin.query('SELECT COUNT(*) AS n FROM featured_history WHERE drop_id = $1', [dropId])).rows[0].n);
+    const stored = async () =>
+      Number((await admin.query('SELECT COUNT(*) AS n FROM featured_history WHERE drop_id = $1', [dropId])).rows[0].n);
     try {
       // Longer than the protocol allows, as a long show under an older version left it.
       await admin.query(

@@ -86,9 +86,11 @@ describe('public API', () => {
     const events = await openEvents(`${server.url}/v1/drops/demo/events`);
     try {
       await events.next('snapshot');
-      for (const kind of ['heart', 'heart', 'fire']) assert.equal((await api.call('POST', '/v1/drops/demo/reactions', { body: { kind } })).status, 202);
+      for (const kind of ['heart', 'heart', 'fire'])
+        assert.equal((await api.call('POST', '/v1/drops/demo/reactions', { body: { kind } })).status, 202);
       // Summed over every reactions event so far (next() looks at all events again each time one arrives).
-      const total = (kind: string) => events.events.filter((e) => e.type === 'reactions').reduce((sum, e) => sum + (e.data.counts[kind] ?? 0), 0);
+      const total = (kind: string) =>
+        events.events.filter((e) => e.type === 'reactions').reduce((sum, e) => sum + (e.data.counts[kind] ?? 0), 0);
       await events.next('reactions', () => total('heart') === 2 && total('fire') === 1);
       assert.equal((await api.call('POST', '/v1/drops/demo/reactions', { body: { kind: 'meh' } })).status, 422);
       assert.equal((await api.call('POST', '/v1/drops/nope/reactions', { body: { kind: 'heart' } })).status, 404);

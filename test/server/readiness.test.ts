@@ -60,7 +60,10 @@ describe('readiness', () => {
     const health = createHealth(fakeDatabase({}).db, drain);
     assert.equal((await health.readiness()).status, 'ready');
     drain.start();
-    assert.deepEqual(await health.readiness(), { status: 'unready', checks: { database: 'ok', migrations: 'ok', listener: 'ok', draining: true } });
+    assert.deepEqual(await health.readiness(), {
+      status: 'unready',
+      checks: { database: 'ok', migrations: 'ok', listener: 'ok', draining: true },
+    });
   });
 
   it('answers a burst of probes with one query', async () => {

@@ -33,7 +33,10 @@ interface Member {
  */
 async function setUpBurst(api: Api) {
   const dropId = await api.createDrop({
-    products: [tee('tee', { plenty: 50, five: 5, one: 1, none: 0 }, { limitPerCustomer: 2 }), tee('cap', { one: 10 }, { limitPerCustomer: 1 })],
+    products: [
+      tee('tee', { plenty: 50, five: 5, one: 1, none: 0 }, { limitPerCustomer: 2 }),
+      tee('cap', { one: 10 }, { limitPerCustomer: 1 }),
+    ],
   });
   const later = await api.createDrop({ startsAt: Date.now() + 3_600_000 });
   const shoppers = await Promise.all(Array.from({ length: 24 }, () => api.newShopper()));
@@ -47,7 +50,12 @@ async function setUpBurst(api: Api) {
   const members: (Member & { dropId?: string })[] = [
     { label: 'over its limit', shopper: shoppers[0], body: { productId: 'cap', variantId: 'one', quantity: 1 } },
     { label: 'replay', shopper: shoppers[1], body: { productId: 'tee', variantId: 'plenty', quantity: 1 }, key: 'k-done' },
-    { label: 'key reused for another body', shopper: shoppers[1], body: { productId: 'tee', variantId: 'plenty', quantity: 2 }, key: 'k-done' },
+    {
+      label: 'key reused for another body',
+      shopper: shoppers[1],
+      body: { productId: 'tee', variantId: 'plenty', quantity: 2 },
+      key: 'k-done',
+    },
     { label: 'nothing left', shopper: shoppers[2], body: { productId: 'tee', variantId: 'none', quantity: 1 } },
     { label: 'more than left', shopper: shoppers[3], body: { productId: 'tee', variantId: 'one', quantity: 2 } },
     { label: 'no such product', shopper: shoppers[4], body: { productId: 'hat', variantId: 'x', quantity: 1 } },
@@ -62,14 +70,29 @@ async function setUpBurst(api: Api) {
       key: `k-thrice-${i}`,
     })),
     // Two members of one shopper on `cap` (limit 1): one grant, one limit-exceeded.
-    ...[0, 1].map(() => ({ label: 'one shopper twice on cap', shopper: shoppers[8], body: { productId: 'cap', variantId: 'one', quantity: 1 } })),
+    ...[0, 1].map(() => ({
+      label: 'one shopper twice on cap',
+      shopper: shoppers[8],
+      body: { productId: 'cap', variantId: 'one', quantity: 1 },
+    })),
     // Twelve shoppers for five units: five grants, seven sold-out.
-    ...shoppers.slice(9, 21).map((s) => ({ label: 'twelve for five', shopper: s, body: { productId: 'tee', variantId: 'five', quantity: 1 } })),
+    ...shoppers
+      .slice(9, 21)
+      .map((s) => ({ label: 'twelve for five', shopper: s, body: { productId: 'tee', variantId: 'five', quantity: 1 } })),
     // One click retried at once: both answers are the same reservation.
-    ...[0, 1].map(() => ({ label: 'same key twice', shopper: shoppers[21], body: { productId: 'tee', variantId: 'plenty', quantity: 1 }, key: 'k-twice' })),
+    ...[0, 1].map(() => ({
+      label: 'same key twice',
+      shopper: shoppers[21],
+      body: { productId: 'tee', variantId: 'plenty', quantity: 1 },
+      key: 'k-twice',
+    })),
   ];
   const send = (m: (typeof members)[number]) =>
-    api.call('POST', `/v1/drops/${m.dropId ?? dropId}/reservations`, { token: m.shopper, body: m.body, headers: m.key ? { 'idempotency-key': m.key } : {} });
+    api.call('POST', `/v1/drops/${m.dropId ?? dropId}/reservations`, {
+      token: m.shopper,
+      body: m.body,
+      headers: m.key ? { 'idempotency-key': m.key } : {},
+    });
   return { dropId, members, send, replayed: done.body as Reservation };
 }
 
@@ -140,8 +163,12 @@ describe('batched reservations', () => {
         `reservation ${id} is stored`,
       );
     const drop = (await host.call('GET', `/v1/drops/${burst.dropId}`)).body;
-    const level = (p: string, v: string) => drop.products.find((x: Product) => x.id === p)!.variants.find((x: Variant) => x.id === v).available;
-    assert.deepEqual([level('tee', 'plenty'), level('tee', 'five'), level('tee', 'one'), level('cap', 'one')], [50 - 1 - 2 - 2 - 1, 0, 1, 10 - 1 - 1]);
+    const level = (p: string, v: string) =>
+      drop.products.find((x: Product) => x.id === p)!.variants.find((x: Variant) => x.id === v).available;
+    assert.deepEqual(
+      [level('tee', 'plenty'), level('tee', 'five'), level('tee', 'one'), level('cap', 'one')],
+      [50 - 1 - 2 - 2 - 1, 0, 1, 10 - 1 - 1],
+    );
   });
 
   it('offers units that come back to the next batch, even after the variant was seen sold out', async () => {
@@ -216,13 +243,16 @@ describe('a batch the database fails', () => {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const levelOfS = async () => Number((await db.query<{ available: number }>(`SELECT available FROM variants WHERE id = 's'`))[0].available);
+  const levelOfS = async () =>
+    Number((await db.query<{ available: number }>(`SELECT available FROM variants WHERE id = 's'`))[0].available);
 
   it('is retried once without the members noticing', async () => {
     const service = createReservationService(flaky, { changed() {}, flush: async () => {}, close: async () => {} });
     const shoppers = await Promise.all([1, 2, 3].map(() => service.createShopper()));
     failures = 1;
-    const answers = await Promise.all(shoppers.map((s, i) => service.reserve(s, 'd', { productId: 'tee', variantId: 's', quantity: 1 }, `retry-${i}`)));
+    const answers = await Promise.all(
+      shoppers.map((s, i) => service.reserve(s, 'd', { productId: 'tee', variantId: 's', quantity: 1 }, `retry-${i}`)),
+    );
     assert.deepEqual(
       answers.map((a) => a.status),
       [201, 201, 201],
@@ -235,7 +265,9 @@ describe('a batch the database fails', () => {
     const shoppers = await Promise.all([1, 2].map(() => service.createShopper()));
     const before = await levelOfS();
     failures = 2;
-    const outcomes = await Promise.allSettled(shoppers.map((s, i) => service.reserve(s, 'd', { productId: 'tee', variantId: 's', quantity: 1 }, `fail-${i}`)));
+    const outcomes = await Promise.allSettled(
+      shoppers.map((s, i) => service.reserve(s, 'd', { productId: 'tee', variantId: 's', quantity: 1 }, `fail-${i}`)),
+    );
     for (const o of outcomes) {
       assert.equal(o.status, 'rejected');
       const error = (o as PromiseRejectedResult).reason;

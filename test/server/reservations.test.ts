@@ -102,7 +102,11 @@ describe('reservations', () => {
     assert.equal(again.status, 200, 'confirming twice answers the same order');
     assert.equal(again.body.id, order.id);
     assert.equal((await api.call('DELETE', `/v1/reservations/${mine.id}`, { token })).body.code, 'reservation-not-held');
-    assert.equal((await api.call('GET', `/v1/reservations/${mine.id}`, { token })).body.status, 'confirmed', 'the shopper reads the order’s reservation');
+    assert.equal(
+      (await api.call('GET', `/v1/reservations/${mine.id}`, { token })).body.status,
+      'confirmed',
+      'the shopper reads the order’s reservation',
+    );
     assert.equal(await available(dropId), 2, 'sold units stay off sale');
   });
 
@@ -119,7 +123,11 @@ describe('reservations', () => {
     assert.equal((await api.call('GET', `/v1/reservations/${mine.id}`, { token })).body.status, 'held');
     const sales = (await api.host('GET', `/v1/host/drops/${dropId}/sales`)).body;
     assert.deepEqual(sales.reservations, { held: 1, confirmed: 0, released: 0, expired: 0 }, 'no sale was counted');
-    assert.equal((await api.call('DELETE', `/v1/reservations/${mine.id}`, { token })).body.status, 'released', 'the shopper may still cancel it');
+    assert.equal(
+      (await api.call('DELETE', `/v1/reservations/${mine.id}`, { token })).body.status,
+      'released',
+      'the shopper may still cancel it',
+    );
   });
 
   it('hides a reservation from other shoppers', async () => {
@@ -143,7 +151,9 @@ describe('reservations', () => {
     const r = parseReservation((await reserve(dropId, token, { productId: 'tee', variantId: 's', quantity: 2 })).body);
     const during = await available(dropId);
     if (Date.now() < r.expiresAt - 250) assert.equal(during, 1, 'held units are off sale'); // unless the machine was too slow to look in time
-    await eventually(async () => (await api.call('GET', `/v1/reservations/${r.id}`, { token })).body.status === 'expired', { what: 'the hold to expire' });
+    await eventually(async () => (await api.call('GET', `/v1/reservations/${r.id}`, { token })).body.status === 'expired', {
+      what: 'the hold to expire',
+    });
     assert.ok(Date.now() >= r.expiresAt - 1000, 'not before its time (allowing for clock reads)');
     await eventually(async () => (await available(dropId)) === 3, { what: 'the units to come back' });
     const confirm = await api.host('POST', `/v1/reservations/${r.id}/confirm`);
@@ -208,8 +218,14 @@ describe('reservations', () => {
       const dropId = await api.createDrop();
       const token = await api.newShopper();
       const r = (await reserve(dropId, token, { productId: 'tee', variantId: 's', quantity: 1 })).body;
-      const first = await api.call('POST', `/v1/reservations/${r.id}/confirm`, { token: api.hostToken, headers: { 'idempotency-key': 'pay-1' } });
-      const retry = await api.call('POST', `/v1/reservations/${r.id}/confirm`, { token: api.hostToken, headers: { 'idempotency-key': 'pay-1' } });
+      const first = await api.call('POST', `/v1/reservations/${r.id}/confirm`, {
+        token: api.hostToken,
+        headers: { 'idempotency-key': 'pay-1' },
+      });
+      const retry = await api.call('POST', `/v1/reservations/${r.id}/confirm`, {
+        token: api.hostToken,
+        headers: { 'idempotency-key': 'pay-1' },
+      });
       assert.equal(first.status, 201);
       assert.equal(retry.status, 201);
       assert.deepEqual(retry.body, first.body);

@@ -142,7 +142,11 @@ describe('rolling restart', { skip: skipWithoutPostgres, timeout: 300_000 }, () 
       assert.ok(retries > 0, 'the restarts were felt: some requests had to be retried');
       assert.ok(acknowledged.length > 200, 'a rush, not a trickle');
       const stored = await db.query<{ id: string }>('SELECT id FROM reservations WHERE drop_id = $1', [dropId]);
-      assert.deepEqual(stored.rows.map((r) => r.id).sort(), acknowledged.map((a) => a.id).sort(), 'the reservations stored are exactly those acknowledged');
+      assert.deepEqual(
+        stored.rows.map((r) => r.id).sort(),
+        acknowledged.map((a) => a.id).sort(),
+        'the reservations stored are exactly those acknowledged',
+      );
       for (const a of acknowledged.slice(0, 40)) {
         const res = await client.request('GET', routes.reservation(a.id), { token: a.token });
         assert.equal(res.status, 200);
@@ -159,7 +163,9 @@ describe('rolling restart', { skip: skipWithoutPostgres, timeout: 300_000 }, () 
 
       // Every viewer: one snapshot, then every event of the drop after it, in order, none twice.
       const expected = async () =>
-        (await db.query<{ id: string }>('SELECT id FROM drop_events WHERE drop_id = $1 ORDER BY id', [dropId])).rows.map((r) => Number(r.id));
+        (await db.query<{ id: string }>('SELECT id FROM drop_events WHERE drop_id = $1 ORDER BY id', [dropId])).rows.map((r) =>
+          Number(r.id),
+        );
       let complaint = '';
       for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(200)) {
         const ids = await expected();
@@ -168,8 +174,10 @@ describe('rolling restart', { skip: skipWithoutPostgres, timeout: 300_000 }, () 
           const snapshot = v.seen.find((e) => e.type === 'snapshot');
           const wrongStock = [...truth].find(([key, available]) => v.stock.get(key) !== available);
           if (!snapshot) complaint = `viewer ${n} has no snapshot`;
-          else if (wrongStock) complaint = `viewer ${n} shows ${wrongStock[0]} = ${v.stock.get(wrongStock[0])}, the server ${wrongStock[1]}`;
-          else if (v.snapshots() !== 1) complaint = `viewer ${n} needed ${v.snapshots()} snapshots: a resume was not served from the buffer`;
+          else if (wrongStock)
+            complaint = `viewer ${n} shows ${wrongStock[0]} = ${v.stock.get(wrongStock[0])}, the server ${wrongStock[1]}`;
+          else if (v.snapshots() !== 1)
+            complaint = `viewer ${n} needed ${v.snapshots()} snapshots: a resume was not served from the buffer`;
           else {
             const got = v.seen.filter((e) => e.type !== 'snapshot').map((e) => e.id);
             const want = ids.filter((id) => id > snapshot.id);

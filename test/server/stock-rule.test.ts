@@ -43,7 +43,9 @@ describe('one rule for stock', () => {
 
     const [b, c] = [await api.newShopper(), await api.newShopper()];
     const held = await Promise.all([reserve(dropId, b), reserve(dropId, c)]);
-    const orders = await Promise.all(held.filter((r) => r.status === 201).map((r) => api.host('POST', `/v1/reservations/${r.body.id}/confirm`)));
+    const orders = await Promise.all(
+      held.filter((r) => r.status === 201).map((r) => api.host('POST', `/v1/reservations/${r.body.id}/confirm`)),
+    );
     assert.equal(orders.filter((o) => o.status === 201).length, 1, 'one unit, one order');
     const report = await sales(dropId);
     assert.equal(report.variants[0].sold, 1);
@@ -70,7 +72,11 @@ describe('one rule for stock', () => {
     const sold = await reserve(dropId, token);
     await api.host('POST', `/v1/reservations/${sold.body.id}/confirm`);
     const before = await sales(dropId);
-    const res = await api.host('PUT', `/v1/host/drops/${dropId}/products/tee`, tee('tee', { s: 1, m: 0 }, { title: 'Renamed', limitPerCustomer: 3 }));
+    const res = await api.host(
+      'PUT',
+      `/v1/host/drops/${dropId}/products/tee`,
+      tee('tee', { s: 1, m: 0 }, { title: 'Renamed', limitPerCustomer: 3 }),
+    );
     assert.equal(res.status, 409);
     assert.equal(res.body.code, 'stock-below-committed');
     assert.match(res.body.detail, /s: stock 1 < 2/);

@@ -60,7 +60,9 @@ async function firstVideoPts(bytes: Buffer): Promise<number> {
 
 /** Segment n of the video with the initialisation section in front: a file ffprobe can read. */
 async function playableSegment(url: string, n: number): Promise<Buffer> {
-  const [init, segment] = await Promise.all([`${url}init.mp4`, `${url}segments/${n}.m4s`].map(async (u) => Buffer.from(await (await fetch(u)).arrayBuffer())));
+  const [init, segment] = await Promise.all(
+    [`${url}init.mp4`, `${url}segments/${n}.m4s`].map(async (u) => Buffer.from(await (await fetch(u)).arrayBuffer())),
+  );
   return Buffer.concat([init, segment]);
 }
 
@@ -99,10 +101,22 @@ describe('simulated live stream: captions', () => {
     if (!(await hasFfprobe)) return t.skip('ffprobe is not installed');
     const { variant } = parseMultivariant(await text(`${pinned.url}main.m3u8`));
     const segment = await playableSegment(pinned.url, 1_000_000);
-    const probe = run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,profile,level,width,height', '-of', 'json', '-i', 'pipe:0']);
+    const probe = run('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=codec_name,profile,level,width,height',
+      '-of',
+      'json',
+      '-i',
+      'pipe:0',
+    ]);
     probe.child.stdin!.end(segment);
-    const streams = (JSON.parse((await probe).stdout) as { streams: { codec_name: string; profile: string; level: number; width?: number; height?: number }[] })
-      .streams;
+    const streams = (
+      JSON.parse((await probe).stdout) as {
+        streams: { codec_name: string; profile: string; level: number; width?: number; height?: number }[];
+      }
+    ).streams;
     const video = streams.find((s) => s.codec_name === 'h264')!;
     const audio = streams.find((s) => s.codec_name === 'aac')!;
     assert.equal(variant.RESOLUTION, `${video.width}x${video.height}`);
@@ -149,10 +163,18 @@ describe('simulated live stream: captions', () => {
       const vtt = parseVtt(await res.text());
       assert.equal(vtt.signature, 'WEBVTT');
       const segment = await playableSegment(pinned.url, e.seq);
-      assert.equal(vtt.mpegts, await firstVideoPts(segment), `captions/${e.seq}.vtt maps its local 0 to the first frame of segments/${e.seq}.m4s`);
+      assert.equal(
+        vtt.mpegts,
+        await firstVideoPts(segment),
+        `captions/${e.seq}.vtt maps its local 0 to the first frame of segments/${e.seq}.m4s`,
+      );
       assert.equal(vtt.local, '00:00:00.000');
       assert.equal(vtt.cues.length, 1);
-      assert.deepEqual([vtt.cues[0].start, vtt.cues[0].end], ['00:00:00.000', `00:00:0${e.duration}.000`], 'one line for the whole segment');
+      assert.deepEqual(
+        [vtt.cues[0].start, vtt.cues[0].end],
+        ['00:00:00.000', `00:00:0${e.duration}.000`],
+        'one line for the whole segment',
+      );
       lines.add(vtt.cues[0].text);
     }
     assert.equal(lines.size, 4, 'a different line for each of the four segments of the loop');

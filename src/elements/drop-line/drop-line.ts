@@ -120,7 +120,8 @@ export class DropLine extends DropElement<LineUiState> {
     const due =
       queue &&
       place &&
-      ((place.position === null && queue.drawnAt !== null) || (place.position !== null && !place.passExpiresAt && queue.admittedThrough >= place.position));
+      ((place.position === null && queue.drawnAt !== null) ||
+        (place.position !== null && !place.passExpiresAt && queue.admittedThrough >= place.position));
     const key = `${queue?.drawnAt}/${queue?.admittedThrough}`;
     if (due && key !== this.#readFor) {
       this.#readFor = key;
@@ -140,7 +141,8 @@ export class DropLine extends DropElement<LineUiState> {
   #announce() {
     const ahead = this.#ahead();
     const last = this.#announced;
-    const step = !last || last.state !== this.state || (ahead < last.ahead && (ahead <= last.ahead * 0.75 || (ahead <= 10 && last.ahead > 10)));
+    const step =
+      !last || last.state !== this.state || (ahead < last.ahead && (ahead <= last.ahead * 0.75 || (ahead <= 10 && last.ahead > 10)));
     if (!step) return;
     this.#announced = { state: this.state, ahead };
     this.#announcement = this.state === 'loading' ? '' : this.#status();
@@ -190,7 +192,8 @@ export class DropLine extends DropElement<LineUiState> {
     if (this.state === 'loading' || this.state === 'done') return nothing;
     const label = html`<span part="title">${this.#t('lineTitle')}</span>`;
     const live = html`<span class="visually-hidden" role="status">${this.#announcement}</span>`;
-    if (this.state === 'error') return html`<div part="base">${label}<span part="status" class="missed">${this.problemText()}</span>${live}</div>`;
+    if (this.state === 'error')
+      return html`<div part="base">${label}<span part="status" class="missed">${this.problemText()}</span>${live}</div>`;
     const queue = this.#queue()!;
     const place = this.#place.value;
     const busy = this.#busy.value;

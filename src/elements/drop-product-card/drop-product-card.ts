@@ -14,7 +14,8 @@ import { DropElement, type DropProblem } from '../drop-element.js';
 import { cardStyles } from './drop-product-card.styles.js';
 import { SizePicker, type SizeOption } from './size-picker.js';
 
-export type CardState = 'loading' | 'locked' | 'available' | 'low-stock' | 'sold-out' | 'ended' | 'reserving' | 'reserved' | 'expired' | 'error';
+export type CardState =
+  'loading' | 'locked' | 'available' | 'low-stock' | 'sold-out' | 'ended' | 'reserving' | 'reserved' | 'expired' | 'error';
 
 /** At or below this many units the card says "Only n left". */
 const LOW_STOCK = 5;
@@ -147,7 +148,9 @@ export class DropProductCard extends DropElement<CardState> {
     const ready = this.source.drop && this.source.clockSynced && this.locale.ready;
     return (
       super.problem ??
-      (ready && !this.#product ? { code: 'product-not-found', message: `Product "${this.product}" is not part of drop "${this.drop}".` } : undefined)
+      (ready && !this.#product
+        ? { code: 'product-not-found', message: `Product "${this.product}" is not part of drop "${this.drop}".` }
+        : undefined)
     );
   }
 
@@ -296,7 +299,9 @@ export class DropProductCard extends DropElement<CardState> {
         return html`<span class="danger">${t('expired')}</span> <span class="muted">${t('expiredHint')}</span>`;
     }
     const left = this.#left(product);
-    return left <= LOW_STOCK ? html`<span class="low">${t('onlyLeft', { n: left })}</span>` : html`<span class="success">${t('inStock')}</span>`;
+    return left <= LOW_STOCK
+      ? html`<span class="low">${t('onlyLeft', { n: left })}</span>`
+      : html`<span class="success">${t('inStock')}</span>`;
   }
 
   #actions(product: Product) {
@@ -322,7 +327,8 @@ export class DropProductCard extends DropElement<CardState> {
       </div>`;
     }
     // While the drop's line does not let this shopper in (`<drop-line>` says), Reserve waits too.
-    const closed = this.state === 'locked' || this.state === 'ended' || !!this.renderRoot.querySelector<DropLine>('drop-line')?.blocksReserve;
+    const closed =
+      this.state === 'locked' || this.state === 'ended' || !!this.renderRoot.querySelector<DropLine>('drop-line')?.blocksReserve;
     const reserving = this.state === 'reserving';
     const soldOutPick = this.state === 'sold-out';
     const options: SizeOption[] = product.variants.map((v) => {
@@ -335,7 +341,13 @@ export class DropProductCard extends DropElement<CardState> {
     return html`<div class="row">
       ${
         product.variants.length > 1
-          ? this.#sizes.render({ options, selected: this.selected, disabled: closed || reserving, caption: t('size'), placeholder: t('chooseSize') })
+          ? this.#sizes.render({
+              options,
+              selected: this.selected,
+              disabled: closed || reserving,
+              caption: t('size'),
+              placeholder: t('chooseSize'),
+            })
           : nothing
       }
       <button

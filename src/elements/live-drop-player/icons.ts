@@ -25,7 +25,9 @@ export const icons = {
   captions: icon(
     svg`<rect x="3" y="5" width="18" height="14" rx="2.5" fill="none" stroke="currentColor" stroke-width="1.8"/><path d="M10.5 10.2a2.3 2.3 0 1 0 0 3.6m6-3.6a2.3 2.3 0 1 0 0 3.6" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/>`,
   ),
-  heart: icon(svg`<path d="M12 20.5s-7.5-4.6-9.3-9.3C1.4 7.7 3.7 4.5 7 4.5c2 0 3.6 1.1 5 3 1.4-1.9 3-3 5-3 3.3 0 5.6 3.2 4.3 6.7-1.8 4.7-9.3 9.3-9.3 9.3Z"/>`),
+  heart: icon(
+    svg`<path d="M12 20.5s-7.5-4.6-9.3-9.3C1.4 7.7 3.7 4.5 7 4.5c2 0 3.6 1.1 5 3 1.4-1.9 3-3 5-3 3.3 0 5.6 3.2 4.3 6.7-1.8 4.7-9.3 9.3-9.3 9.3Z"/>`,
+  ),
   eye: icon(
     svg`<path d="M12 5.5C7 5.5 3.3 9 2 12c1.3 3 5 6.5 10 6.5S20.7 15 22 12c-1.3-3-5-6.5-10-6.5Z" fill="none" stroke="currentColor" stroke-width="1.8"/><circle cx="12" cy="12" r="3"/>`,
   ),

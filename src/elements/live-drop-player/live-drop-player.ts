@@ -192,7 +192,8 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     this.#media.play(this.#streamUrl(), this.source.drop?.status === 'live', this.playback);
     if (changed.has('controlsHidden')) this.#media.playback?.placeCaptions();
     // The first render is no change of state (an error in it still fires drop-error, below).
-    if (changed.has('state') && changed.get('state') !== undefined) this.emit('drop-player-state', { dropId: this.drop ?? '', state: this.state });
+    if (changed.has('state') && changed.get('state') !== undefined)
+      this.emit('drop-player-state', { dropId: this.drop ?? '', state: this.state });
     super.updated(changed);
   }
 

@@ -131,7 +131,18 @@ export class MediaController implements ReactiveController {
     patch: Partial<
       Pick<
         MediaController,
-        'health' | 'retryAt' | 'paused' | 'muted' | 'volume' | 'fullscreen' | 'pip' | 'captionsOn' | 'hasCaptions' | 'behind' | 'time' | 'duration'
+        | 'health'
+        | 'retryAt'
+        | 'paused'
+        | 'muted'
+        | 'volume'
+        | 'fullscreen'
+        | 'pip'
+        | 'captionsOn'
+        | 'hasCaptions'
+        | 'behind'
+        | 'time'
+        | 'duration'
       >
     >,
   ) {

@@ -125,7 +125,10 @@ function send(url: string, method: string, headers: Record<string, string>, body
 }
 
 /** Polls `check` until it returns something truthy or the deadline passes (generous: the machine may be busy). */
-export async function eventually<T>(check: () => Promise<T> | T, { timeoutMs = 15_000, intervalMs = 100, what = 'condition' } = {}): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  check: () => Promise<T> | T,
+  { timeoutMs = 15_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -71,14 +71,22 @@ export async function fairnessRun(
     units: number;
     line: boolean;
     offset?: number;
-    openEvents: (url: string) => Promise<{ next(type: string, match?: (e: { data: Json }) => boolean, timeoutMs?: number): Promise<unknown>; close(): void }>;
+    openEvents: (
+      url: string,
+    ) => Promise<{ next(type: string, match?: (e: { data: Json }) => boolean, timeoutMs?: number): Promise<unknown>; close(): void }>;
   },
 ): Promise<FairnessResult> {
   const startsAt = Date.now() + (line ? 3_600_000 : 10_000 + group * 20);
   const dropId = await near.createDrop({
     startsAt,
     products: [
-      { id: 'tee', title: 'Tee', prices: [{ currency: 'EUR', amount: 4500 }], variants: [{ id: 's', label: 'S', stock: units }], limitPerCustomer: 1 },
+      {
+        id: 'tee',
+        title: 'Tee',
+        prices: [{ currency: 'EUR', amount: 4500 }],
+        variants: [{ id: 's', label: 'S', stock: units }],
+        limitPerCustomer: 1,
+      },
     ],
     ...(line ? { queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: null, passMs: 60_000 } as never } : {}),
   });
@@ -95,7 +103,9 @@ export async function fairnessRun(
     await new Promise((r) => setTimeout(r, startsAt - Date.now() + 5));
     return count(
       await Promise.all(
-        [...nearGroup.map((s) => reserveOne(near, dropId, s)), ...farGroup.map((s) => reserveOne(far, dropId, s))].map(async (r) => (await r).status),
+        [...nearGroup.map((s) => reserveOne(near, dropId, s)), ...farGroup.map((s) => reserveOne(far, dropId, s))].map(
+          async (r) => (await r).status,
+        ),
       ),
     );
   }
@@ -110,13 +120,19 @@ export async function fairnessRun(
       await events.next('line', (e) => e.data.drawnAt !== null, 60_000);
       const place = (await api.call('GET', `/v1/drops/${dropId}/line`, { token: s.token, from: s.from })).body;
       const admitted = events.next('line', (e) => e.data.admittedThrough >= place.position, 120_000).then(() => true);
-      const soldOut = events.next('stock', (e) => e.data.levels.some((l: { available: number }) => l.available === 0), 120_000).then(() => false);
+      const soldOut = events
+        .next('stock', (e) => e.data.levels.some((l: { available: number }) => l.available === 0), 120_000)
+        .then(() => false);
       admitted.catch(() => {});
       soldOut.catch(() => {});
       if (!(await Promise.race([admitted, soldOut]))) return 0;
       return (await reserveOne(api, dropId, s)).status;
     };
-    return count(await pool(2 * group, 2 * group, (i) => (i < group ? shop(near, nearEvents, nearGroup[i]) : shop(far, farEvents, farGroup[i - group]))));
+    return count(
+      await pool(2 * group, 2 * group, (i) =>
+        i < group ? shop(near, nearEvents, nearGroup[i]) : shop(far, farEvents, farGroup[i - group]),
+      ),
+    );
   } finally {
     nearEvents.close();
     farEvents.close();

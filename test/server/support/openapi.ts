@@ -50,11 +50,14 @@ export function openapiMismatch(method: string, url: string, status: number, con
   const route = routes.find((r) => r.pattern.test(path));
   if (!route) return null; // not an API route (the stream, images): outside the description
   // HEAD is GET without the body (RFC 9110 §9.3.2): a path described for GET answers HEAD the same way.
-  const op = doc.paths[route.template][method.toLowerCase()] ?? (method.toUpperCase() === 'HEAD' ? doc.paths[route.template].get : undefined);
+  const op =
+    doc.paths[route.template][method.toLowerCase()] ?? (method.toUpperCase() === 'HEAD' ? doc.paths[route.template].get : undefined);
   if (!op) return status === 405 ? null : `${method} ${route.template} is not described`;
-  const key = String(status) in op.responses ? String(status) : `${String(status)[0]}XX` in op.responses ? `${String(status)[0]}XX` : 'default';
+  const key =
+    String(status) in op.responses ? String(status) : `${String(status)[0]}XX` in op.responses ? `${String(status)[0]}XX` : 'default';
   let response = op.responses[key];
-  if (!response) return `${method} ${route.template} answered ${status}, which is not among its responses (${Object.keys(op.responses).join(', ')})`;
+  if (!response)
+    return `${method} ${route.template} answered ${status}, which is not among its responses (${Object.keys(op.responses).join(', ')})`;
   let at = pointer('paths', route.template, method.toLowerCase(), 'responses', key);
   if (response.$ref) {
     at = response.$ref;
@@ -62,7 +65,8 @@ export function openapiMismatch(method: string, url: string, status: number, con
   }
   if (!response.content) return null;
   const type = (contentType ?? '').split(';')[0].trim();
-  if (!(type in response.content)) return `${method} ${route.template} ${status} came as "${type}", described as ${Object.keys(response.content).join(' or ')}`;
+  if (!(type in response.content))
+    return `${method} ${route.template} ${status} came as "${type}", described as ${Object.keys(response.content).join(' or ')}`;
   if (!type.endsWith('json') || !response.content[type].schema || method.toUpperCase() === 'HEAD') return null;
   const ref = `${DOC_ID}${at}/content/${pointer(type).slice(2)}/schema`;
   let validate = compiled.get(ref);

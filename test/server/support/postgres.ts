@@ -6,7 +6,9 @@
 import pg from 'pg';
 
 export const postgresUrl = process.env.TEST_DATABASE_URL ?? null;
-export const skipWithoutPostgres = postgresUrl ? false : 'TEST_DATABASE_URL is not set (source .ci/postgres.sh to run the PostgreSQL tests)';
+export const skipWithoutPostgres = postgresUrl
+  ? false
+  : 'TEST_DATABASE_URL is not set (source .ci/postgres.sh to run the PostgreSQL tests)';
 
 export async function freshDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = new pg.Client({ connectionString: postgresUrl! });

@@ -21,7 +21,9 @@ export function parseMetrics(text: string): Sample[] {
 
 /** The sum of the samples named `name` whose labels include `labels`. */
 export function sum(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
-  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
+  return samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((n, s) => n + s.value, 0);
 }
 
 export async function scrape(url: string): Promise<Sample[]> {

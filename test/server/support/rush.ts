@@ -18,7 +18,9 @@ export async function rush(apis: Api[], { shoppers = 300 } = {}) {
   const tokens: string[] = [];
   // Each shopper has a source address of its own cycle (shopper i comes from loopbackAddress(i)), as in the field.
   for (let i = 0; i < shoppers; i += 50)
-    tokens.push(...(await Promise.all(Array.from({ length: Math.min(50, shoppers - i) }, (_, j) => host.newShopper(loopbackAddress(i + j))))));
+    tokens.push(
+      ...(await Promise.all(Array.from({ length: Math.min(50, shoppers - i) }, (_, j) => host.newShopper(loopbackAddress(i + j))))),
+    );
 
   const started = Date.now();
   const answers = await Promise.all(
@@ -26,7 +28,11 @@ export async function rush(apis: Api[], { shoppers = 300 } = {}) {
       const variantId = variants[i % variants.length];
       const quantity = 1 + (i % 2);
       return apis[i % apis.length]
-        .call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId, quantity }, from: loopbackAddress(i) })
+        .call('POST', `/v1/drops/${dropId}/reservations`, {
+          token,
+          body: { productId: 'tee', variantId, quantity },
+          from: loopbackAddress(i),
+        })
         .then((res) => ({ res, variantId, quantity }));
     }),
   );
@@ -44,7 +50,11 @@ export async function rush(apis: Api[], { shoppers = 300 } = {}) {
   const remaining: Record<string, number> = Object.fromEntries(drop.products[0].variants.map((v: Variant) => [v.id, v.available]));
   for (const v of variants) {
     assert.ok(remaining[v] >= 0, `${v} is not negative`);
-    assert.equal(reserved[v] + remaining[v], RUSH_STOCK[v as keyof typeof RUSH_STOCK], `${v}: reserved ${reserved[v]} + remaining ${remaining[v]}`);
+    assert.equal(
+      reserved[v] + remaining[v],
+      RUSH_STOCK[v as keyof typeof RUSH_STOCK],
+      `${v}: reserved ${reserved[v]} + remaining ${remaining[v]}`,
+    );
   }
   const sales = (await host.host('GET', `/v1/host/drops/${dropId}/sales`)).body;
   for (const row of sales.variants) assert.equal(row.held, reserved[row.variantId], `sales report agrees for ${row.variantId}`);

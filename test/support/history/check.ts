@@ -32,7 +32,8 @@ const n = (v: unknown) => Number(v ?? 0);
 
 export async function checkHistory(run: WorkloadResult, db: Queryable): Promise<Violation[]> {
   const out: Violation[] = [];
-  const hasStock = (await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'variants' AND column_name = 'stock'`)).length > 0;
+  const hasStock =
+    (await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'variants' AND column_name = 'stock'`)).length > 0;
 
   // 1. The ledger, per variant.
   const variants = await db.query<Record<string, unknown>>(
@@ -54,8 +55,13 @@ export async function checkHistory(run: WorkloadResult, db: Queryable): Promise<
     if (known !== null && stock !== null && stock !== known)
       out.push({ rule: 'ledger', variant, message: `${variant}: stock ${stock}, but the host last set ${known}` });
     if (known !== null && stock === null && available + held + sold !== known)
-      out.push({ rule: 'ledger', variant, message: `${variant}: ${units} = ${available + held + sold} ≠ the ${known} units the host put on sale` });
-    if (held > 0) out.push({ rule: 'sweep', variant, message: `${variant}: ${held} units still held after every hold lapsed and the sweeper ran` });
+      out.push({
+        rule: 'ledger',
+        variant,
+        message: `${variant}: ${units} = ${available + held + sold} ≠ the ${known} units the host put on sale`,
+      });
+    if (held > 0)
+      out.push({ rule: 'sweep', variant, message: `${variant}: ${held} units still held after every hold lapsed and the sweeper ran` });
   }
   for (const sample of run.samples)
     for (const u of sample.unbalanced)
@@ -105,11 +111,13 @@ export async function checkHistory(run: WorkloadResult, db: Queryable): Promise<
       });
   }
   for (const [key, ids] of idsByKey)
-    if (ids.size > 1) out.push({ rule: 'acknowledged', message: `key ${key} was granted ${ids.size} different reservations: ${[...ids].join(', ')}` });
+    if (ids.size > 1)
+      out.push({ rule: 'acknowledged', message: `key ${key} was granted ${ids.size} different reservations: ${[...ids].join(', ')}` });
 
-  const keys = await db.query<Record<string, unknown>>('SELECT principal, key, status, body FROM idempotency_keys WHERE principal = ANY($1::text[])', [
-    principals,
-  ]);
+  const keys = await db.query<Record<string, unknown>>(
+    'SELECT principal, key, status, body FROM idempotency_keys WHERE principal = ANY($1::text[])',
+    [principals],
+  );
   const keysOfReservation = new Map<string, string[]>();
   for (const k of keys) {
     if (n(k.status) !== 201) continue;
@@ -235,7 +243,8 @@ export function shortestHistory(run: WorkloadResult, v: Violation): Op[] {
     const holdInWindow = (op: Op) => op.expiresAt !== undefined && op.expiresAt - run.epoch0 >= from - 1000 && op.start <= v.at!;
     ops = ops.filter(
       (op) =>
-        window.includes(op) || ((op.kind === 'reserve' || op.kind === 'retry') && op.status === 201 && (referenced.has(op.reservationId) || holdInWindow(op))),
+        window.includes(op) ||
+        ((op.kind === 'reserve' || op.kind === 'retry') && op.status === 201 && (referenced.has(op.reservationId) || holdInWindow(op))),
     );
   }
   return ops.sort((a, b) => a.start - b.start || a.n - b.n);

@@ -14,7 +14,10 @@ import { copyPgliteTemplate } from '../pglite-template.js';
 import { checkHistory, type Violation } from './check.js';
 import { runWorkload, type WorkloadOptions, type WorkloadResult } from './workload.js';
 
-export interface HistoryRunOptions extends Pick<WorkloadOptions, 'seed' | 'maxOps' | 'durationMs' | 'clients' | 'shoppers' | 'kills' | 'log'> {
+export interface HistoryRunOptions extends Pick<
+  WorkloadOptions,
+  'seed' | 'maxOps' | 'durationMs' | 'clients' | 'shoppers' | 'kills' | 'log'
+> {
   /** A database of its own for the run (PostgreSQL), or none for PGlite. */
   databaseUrl?: string;
 }
@@ -94,9 +97,13 @@ export function tally(run: WorkloadResult) {
     /** Reservations granted (a first try or a retry; each id once) that were neither confirmed nor cancelled: their holds lapsed. */
     lapsed: (() => {
       const ended = new Set(
-        shopperOps.filter((op) => (op.kind === 'confirm' && op.status === 201) || (op.kind === 'cancel' && op.status === 200)).map((op) => op.reservationId),
+        shopperOps
+          .filter((op) => (op.kind === 'confirm' && op.status === 201) || (op.kind === 'cancel' && op.status === 200))
+          .map((op) => op.reservationId),
       );
-      const granted = new Set(shopperOps.filter((op) => (op.kind === 'reserve' || op.kind === 'retry') && op.status === 201).map((op) => op.reservationId));
+      const granted = new Set(
+        shopperOps.filter((op) => (op.kind === 'reserve' || op.kind === 'retry') && op.status === 201).map((op) => op.reservationId),
+      );
       return [...granted].filter((id) => id !== undefined && !ended.has(id)).length;
     })(),
   };

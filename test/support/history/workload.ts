@@ -30,7 +30,8 @@ export function rng(seed: number): () => number {
   };
 }
 
-export type OpKind = 'reserve' | 'retry' | 'cancel' | 'confirm' | 'put-product-same' | 'put-product-changed' | 'put-stock' | 'patch-hold' | 'kill' | 'restart';
+export type OpKind =
+  'reserve' | 'retry' | 'cancel' | 'confirm' | 'put-product-same' | 'put-product-changed' | 'put-stock' | 'patch-hold' | 'kill' | 'restart';
 
 /** One operation as it happened. Times are ms since the run began. */
 export interface Op {
@@ -94,7 +95,13 @@ export const PRODUCTS: ProductInput[] = [
       { id: 'm', label: 'M', stock: 2 },
     ],
   },
-  { id: 'cap', title: 'Cap', prices: [{ currency: 'USD', amount: 2000 }], limitPerCustomer: 2, variants: [{ id: 'one', label: 'One size', stock: 1 }] },
+  {
+    id: 'cap',
+    title: 'Cap',
+    prices: [{ currency: 'USD', amount: 2000 }],
+    limitPerCustomer: 2,
+    variants: [{ id: 'one', label: 'One size', stock: 1 }],
+  },
 ];
 export const LIMIT = 2;
 const HOLD_MIN_MS = 1000; // the protocol's shortest hold
@@ -176,10 +183,18 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
   const setup = nodes[0].client;
   const drop = await setup.json<Drop>('POST', routes.host.drops(), {
     token: hostToken,
-    body: { id: `history-${o.seed}-${randomUUID().slice(0, 8)}`, title: 'History', startsAt: Date.now() - 1000, holdMs: HOLD_MIN_MS, products: PRODUCTS },
+    body: {
+      id: `history-${o.seed}-${randomUUID().slice(0, 8)}`,
+      title: 'History',
+      startsAt: Date.now() - 1000,
+      holdMs: HOLD_MIN_MS,
+      products: PRODUCTS,
+    },
   });
   const products = new Map(PRODUCTS.map((p) => [p.id, structuredClone(p)]));
-  const knownStock = new Map<string, number | null>(PRODUCTS.flatMap((p) => p.variants.map((v) => [`${p.id}/${v.id}`, v.stock] as [string, number])));
+  const knownStock = new Map<string, number | null>(
+    PRODUCTS.flatMap((p) => p.variants.map((v) => [`${p.id}/${v.id}`, v.stock] as [string, number])),
+  );
   const variantKeys = [...knownStock.keys()];
   const shoppers: ShopperModel[] = [];
   for (let i = 0; i < o.shoppers; i++) {
@@ -239,7 +254,10 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
     } else if (roll < 0.65) {
       const id = shopper.reservations[Math.floor(random() * shopper.reservations.length)];
       const res = await call(node, 'DELETE', routes.reservation(id), as);
-      const body = record({ client, node: node.index, kind: 'cancel', start, shopper: s, variant: reservations.get(id)!.variant, reservationId: id }, res);
+      const body = record(
+        { client, node: node.index, kind: 'cancel', start, shopper: s, variant: reservations.get(id)!.variant, reservationId: id },
+        res,
+      );
       if (res?.status === 200) history[history.length - 1].resultStatus = body.status;
     } else {
       const id = shopper.reservations[Math.floor(random() * shopper.reservations.length)];
@@ -255,7 +273,14 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
     return lastStatus.get(client) !== 0;
   }
 
-  async function reserve(client: string, node: Node, s: number, entry: ShopperModel['keys'][number], kind: 'reserve' | 'retry', start: number) {
+  async function reserve(
+    client: string,
+    node: Node,
+    s: number,
+    entry: ShopperModel['keys'][number],
+    kind: 'reserve' | 'retry',
+    start: number,
+  ) {
     const shopper = shoppers[s];
     const res = await call(node, 'POST', routes.reservations(drop.id), {
       token: shopper.token,
@@ -319,7 +344,10 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
       const v = current.variants[Math.floor(random() * current.variants.length)];
       const available = Math.floor(random() * 4);
       const res = await call(node, 'PUT', routes.host.stock(drop.id, product, v.id), { token: hostToken, body: { available } });
-      record({ client: 'host', node: node.index, kind: 'put-stock', start, variant: `${product}/${v.id}`, detail: `available ${available}` }, res);
+      record(
+        { client: 'host', node: node.index, kind: 'put-stock', start, variant: `${product}/${v.id}`, detail: `available ${available}` },
+        res,
+      );
       // The new stock is `available` plus what is held and sold at that moment: unknown to the model.
       knownStock.set(`${product}/${v.id}`, null);
     } else {
@@ -379,7 +407,13 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
             source: 'sales',
             unbalanced: report.variants
               .filter((v) => v.available + v.held + v.sold !== v.stock)
-              .map((v) => ({ variant: `${v.productId}/${v.variantId}`, stock: v.stock, available: v.available, held: v.held, sold: v.sold })),
+              .map((v) => ({
+                variant: `${v.productId}/${v.variantId}`,
+                stock: v.stock,
+                available: v.available,
+                held: v.held,
+                sold: v.sold,
+              })),
           });
       }
       if (o.sampleSql) samples.push({ at: now(), source: 'sql', unbalanced: await o.sampleSql(drop.id) });
