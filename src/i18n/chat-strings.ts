@@ -4,7 +4,7 @@
  */
 import { baseLanguage, localText } from './locale-controller.js';
 import type { PlayerStringKey } from './player-strings.js';
-import type { StringKey } from './strings.js';
+import type { NoSharedKeys, StringKey } from './strings.js';
 
 export const chatEn = {
   chatLabel: 'Live chat',
@@ -37,8 +37,7 @@ declare module '../core/config.js' {
   interface LiveDropTexts extends ChatStrings {}
 }
 
-// One `configure({ strings })` override reaches every element, so no key may name two texts.
-type NoSharedKeys<T extends never> = T;
+// One `configure({ strings })` override reaches every element: see NoSharedKeys.
 export type ChatKeysDistinct = NoSharedKeys<ChatStringKey & (StringKey | PlayerStringKey)>;
 
 export const chatDe: ChatStrings = {

@@ -5,7 +5,7 @@
  */
 import { baseLanguage, localText } from './locale-controller.js';
 import type { PlayerStringKey } from './player-strings.js';
-import type { StringKey } from './strings.js';
+import type { NoSharedKeys, StringKey } from './strings.js';
 
 export const lineEn = {
   lineTitle: 'Waiting line',
@@ -35,8 +35,7 @@ declare module '../core/config.js' {
   interface LiveDropTexts extends LineStrings {}
 }
 
-// One `configure({ strings })` override reaches every element, so no key may name two texts.
-type NoSharedKeys<T extends never> = T;
+// One `configure({ strings })` override reaches every element: see NoSharedKeys.
 export type LineKeysDistinct = NoSharedKeys<LineStringKey & (StringKey | PlayerStringKey)>;
 
 export const lineDe: LineStrings = {

@@ -3,7 +3,7 @@
  * the core's, per language: `configure({ strings: { de: { unmute: 'Ton an' } } })`.
  */
 import { baseLanguage, localText } from './locale-controller.js';
-import type { StringKey } from './strings.js';
+import type { NoSharedKeys, StringKey } from './strings.js';
 
 export const playerEn = {
   playerLabel: 'Live show: {title}',
@@ -45,8 +45,7 @@ declare module '../core/config.js' {
   interface LiveDropTexts extends PlayerStrings {}
 }
 
-// One `configure({ strings })` override reaches every element, so no key may name two texts.
-type NoSharedKeys<T extends never> = T;
+// One `configure({ strings })` override reaches every element: see NoSharedKeys.
 export type PlayerKeysDistinct = NoSharedKeys<PlayerStringKey & StringKey>;
 
 export const playerDe: typeof playerEn = {

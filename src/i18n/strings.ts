@@ -51,6 +51,12 @@ export const en = {
 export type Strings = typeof en;
 export type StringKey = keyof Strings;
 
+/**
+ * One `configure({ strings })` override reaches every element, so no key may name two texts: the texts of the
+ * player, the chat and the line check their keys with this, which compiles only when the intersection is empty.
+ */
+export type NoSharedKeys<T extends never> = T;
+
 declare module '../core/config.js' {
   // `configure({ strings })` takes these texts.
   interface LiveDropTexts extends Strings {}
