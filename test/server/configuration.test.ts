@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from '../../server/config.js';
 import { copyPgliteTemplate } from '../support/pglite-template.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,7 +31,8 @@ function runServer(args: string[], env: Record<string, string> = {}): Promise<{ 
   });
 }
 
-describe('configuration', () => {
+// Concurrent: the tests that spawn a server mostly wait on its start-up.
+describe('configuration', { concurrency: true }, () => {
   const bad: [string, string[], Record<string, string>, RegExp][] = [
     ['a port that is not a number', ['--port', 'eighty'], {}, /port .* must be an integer from 0 to 65535, got "eighty"/],
     ['a port out of range from the environment', [], { PORT: '70000' }, /port \(--port \/ PORT\) must be an integer/],
@@ -69,15 +71,23 @@ describe('configuration', () => {
       /trusted proxies \(--trust-proxy \/ TRUST_PROXY\) must be an integer from 0 to 10/,
     ],
   ];
+  // The table runs in-process: `loadConfig` is what main.ts calls before it
+  // opens anything, and spawning a server per row cost half a minute.
   for (const [what, args, env, message] of bad) {
-    it(`refuses to start with ${what}: a clear message and exit code 2`, async () => {
-      const { code, output } = await runServer(args, env);
-      assert.equal(code, 2, output);
-      assert.match(output, /bad configuration/);
-      assert.match(output, message);
-      assert.doesNotMatch(output, /listening on/);
+    it(`refuses ${what} with a clear message`, () => {
+      assert.throws(
+        () => loadConfig(args, { DATABASE_URL: '', HOST_TOKEN: '', PORT: '', ...env }),
+        (error) => error instanceof ConfigError && message.test(error.message),
+      );
     });
   }
+
+  it('exits with code 2 and "bad configuration" before listening or opening a database', async () => {
+    const { code, output } = await runServer(['--port', 'eighty']);
+    assert.equal(code, 2, output);
+    assert.match(output, /bad configuration: port .* must be an integer from 0 to 65535, got "eighty"/);
+    assert.doesNotMatch(output, /listening on/);
+  });
 
   it('exits 1 with the reason when the database cannot be reached', async () => {
     const { code, output } = await runServer(['--port', '0'], { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none' });
