@@ -224,9 +224,8 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
   };
 
   /**
-   * The site's checkout confirms a paid hold, server to server. Today the
-   * server lets the host token (and the owner's shopper token) confirm;
-   * confirmation is about to require the host's, so it goes through here alone.
+   * The site's checkout confirms a paid hold, server to server, with the
+   * host token (a shopper's token gets 403: only the site confirms a sale).
    */
   const confirmAsSite = (node: Node, reservationId: string, key: string) =>
     call(node, 'POST', routes.confirm(reservationId), { token: hostToken, headers: { 'idempotency-key': key } });
