@@ -7,11 +7,16 @@
  * to its `listening` line and to the first answered GET of the drop. Then it opens
  * copies of the crashed directory in this process to split a start into PGlite's
  * own open (which replays the write-ahead log after a crash), the migrations check
- * and the first query; and the same for a directory closed cleanly.
+ * and the first query; and the same for a directory closed cleanly. Last, two more
+ * copies of the crashed directory are started side by side, one from source
+ * (tsx) and one as operators run it, the packaged server's bundled `dist/main.js`
+ * (built first with `npm run build -w live-drop-server` when missing).
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { routes } from '../src/protocol/routes.js';
 import { migrate } from '../server/storage/migrate.js';
@@ -22,6 +27,7 @@ import { intFlags } from './lib/args.js';
 import { createRushDrop, createShoppers } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
 import { rush } from './lib/rush.js';
+import { median } from './lib/stats.js';
 import { printTable } from './lib/table.js';
 
 const flags = intFlags({ shoppers: 2000, stock: 200 }, 'usage: bench/recovery.ts [--shoppers N] [--stock S]');
@@ -31,9 +37,10 @@ async function timedStart(
   dataDir: string,
   dropId: string | null,
   port?: number,
+  script?: string,
 ): Promise<{ server: RunningServer; listening: number; answering: number }> {
   const started = performance.now();
-  const server = await startReferenceServer({ dataDir, port, startTimeoutMs: 300_000 });
+  const server = await startReferenceServer({ dataDir, port, script, startTimeoutMs: 300_000 });
   const listening = performance.now() - started;
   if (dropId) {
     const client = new HttpClient(server.url, { maxSockets: 1 });
@@ -63,8 +70,29 @@ async function phases(dir: string) {
   }
 }
 
+const packaged = fileURLToPath(new URL('../packages/live-drop-server/dist/main.js', import.meta.url));
+if (!existsSync(packaged)) execFileSync('npm', ['run', '--silent', 'build', '-w', 'live-drop-server'], { stdio: 'inherit' });
+
+/** Copies of the crashed directory started from source and packaged, alternately, `runs` times each. */
+async function sourceVersusPackaged(crashed: string, dropId: string, runs = 3) {
+  const times = { source: [] as number[], packaged: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    for (const kind of ['source', 'packaged'] as const) {
+      const copy = mkdtempSync(join(tmpdir(), 'live-drop-recovery-copy-'));
+      cpSync(crashed, copy, { recursive: true });
+      rmSync(join(copy, 'live-drop.lock'), { force: true });
+      const start = await timedStart(copy, dropId, undefined, kind === 'packaged' ? packaged : undefined);
+      times[kind].push(start.answering);
+      await start.server.kill();
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }
+  return times;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'live-drop-recovery-'));
 const rows: (string | number)[][] = [];
+let side: { source: number[]; packaged: number[] } | undefined;
 try {
   await copyPgliteTemplate(dir);
   const first = await timedStart(dir, null);
@@ -96,6 +124,7 @@ try {
 
   const crashPhases = await phases(crashed);
   const cleanPhases = await phases(clean);
+  side = await sourceVersusPackaged(crashed, target.drop.id);
   rmSync(crashed, { recursive: true, force: true });
   rmSync(clean, { recursive: true, force: true });
 
@@ -125,6 +154,22 @@ printTable(
   'recovery: PGlite server, ms from spawning the process',
   ['start', 'listening ms', 'first answer ms', 'PGlite open ms', 'migrations ms', 'first query ms'],
   rows,
+);
+if (!side) throw new Error('recovery: the side-by-side starts did not run');
+const src = median(side.source);
+const pkg = median(side.packaged);
+printTable(
+  '\nthe same crashed directory, started alternately from source and packaged (3 runs each)',
+  ['server', 'first answer ms (median)', 'runs ms', 'packaged / source'],
+  [
+    ['from source: node --import tsx server/main.ts', src, side.source.map((t) => Math.round(t)).join(', '), '–'],
+    [
+      'packaged: node packages/live-drop-server/dist/main.js',
+      pkg,
+      side.packaged.map((t) => Math.round(t)).join(', '),
+      (pkg / src).toFixed(2),
+    ],
+  ],
 );
 console.log(
   '\nlistening / first answer: from spawning `node --import tsx server/main.ts` to its `listening` line / to the first answered GET of the drop;' +

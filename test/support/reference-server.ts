@@ -18,6 +18,8 @@ export interface ServerOptions {
   hostToken?: string;
   /** Extra CLI flags. */
   args?: string[];
+  /** The server's entry: `server/main.ts` through tsx by default; a `.js` file (the packaged server's `dist/main.js`) runs without tsx. */
+  script?: string;
   /** Extra flags for Node itself (before the script), e.g. `--expose-gc`. */
   nodeArgs?: string[];
   env?: Record<string, string>;
@@ -51,11 +53,11 @@ export async function startReferenceServer(options: ServerOptions = {}): Promise
   const dataDir = options.dataDir ?? tempDir!;
   if (tempDir && !options.databaseUrl) await copyPgliteTemplate(tempDir);
   const hostToken = options.hostToken ?? 'test-host-token-0123456789';
+  const script = options.script ?? join(root, 'server/main.ts');
   const args = [
-    '--import',
-    'tsx',
+    ...(script.endsWith('.ts') ? ['--import', 'tsx'] : []),
     ...(options.nodeArgs ?? []),
-    join(root, 'server/main.ts'),
+    script,
     '--port',
     String(options.port ?? 0),
     '--host',
