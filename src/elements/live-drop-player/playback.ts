@@ -10,6 +10,7 @@
  */
 import type Hls from 'hls.js';
 import type { ErrorData } from 'hls.js';
+import { HlsPrefetch, prefetchLoader } from './hls-prefetch.js';
 
 export type PlaybackMode = 'auto' | 'hlsjs' | 'native';
 export type Engine = 'hlsjs' | 'native';
@@ -70,6 +71,7 @@ export function pickEngine(mode: PlaybackMode, video: HTMLVideoElement | null): 
 export class Playback {
   readonly engine: Engine | null;
   #hls: Hls | undefined;
+  #prefetch: HlsPrefetch | undefined;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #watchdog: ReturnType<typeof setInterval> | undefined;
@@ -204,9 +206,16 @@ export class Playback {
     if (this.engine === 'native') {
       this.video.src = this.url;
     } else {
-      const { default: HlsClass } = await loadHls();
-      if (this.#destroyed) return;
+      // The playlists, init section and first part load while hls.js itself still loads and starts.
+      const prefetch = (this.#prefetch = new HlsPrefetch(this.url));
+      const [{ default: HlsClass }, startPosition] = await Promise.all([loadHls(), prefetch.startPosition]);
+      if (this.#destroyed || prefetch !== this.#prefetch) return;
       const hls = new HlsClass({
+        loader: prefetchLoader(HlsClass.DefaultConfig.loader, prefetch),
+        // A live low-latency stream starts on a key frame (see HlsPrefetch), else where hls.js would.
+        startPosition: startPosition ?? -1,
+        // And at the start of the first part or segment it buffers (a key frame), not a little into it.
+        startOnSegmentBoundary: true,
         // Parts and blocking reloads where the stream has them (EXT-X-PART, CAN-BLOCK-RELOAD): the target latency is
         // then the stream's PART-HOLD-BACK. hls.js's own rate control (maxLiveSyncPlaybackRate) stays off: the
         // player's LiveEdgeController catches up for both engines alike.
@@ -251,6 +260,8 @@ export class Playback {
   }
 
   #teardown(): void {
+    this.#prefetch?.destroy();
+    this.#prefetch = undefined;
     this.#hls?.destroy();
     this.#hls = undefined;
     if (this.engine === 'native') {
