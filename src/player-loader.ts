@@ -7,12 +7,7 @@
 import { isServer } from 'lit';
 
 const chunks: Record<string, () => Promise<unknown>> = {
-  'live-drop-player': () => {
-    // hls.js downloads beside the player's chunk, not after it, where a player will play through it (MSE, not native).
-    if (self.MediaSource && !document.querySelector('[playback=native]'))
-      import('./elements/live-drop-player/live-drop-hls.js').catch(() => {}); // the player reports a failed load
-    return import('./elements/live-drop-player/live-drop-player.js');
-  },
+  'live-drop-player': () => import('./elements/live-drop-player/live-drop-player.js'),
   'drop-chat': () => import('./elements/drop-chat/drop-chat.js'),
 };
 const loading: Record<string, Promise<unknown>> = {};
