@@ -208,12 +208,13 @@ export class Playback {
     } else {
       // The playlists, init section and first part load while hls.js itself still loads and starts.
       const prefetch = (this.#prefetch = new HlsPrefetch(this.url));
-      const [{ default: HlsClass }, startPosition] = await Promise.all([loadHls(), prefetch.startPosition]);
+      const { default: HlsClass } = await loadHls();
       if (this.#destroyed || prefetch !== this.#prefetch) return;
       const hls = new HlsClass({
         loader: prefetchLoader(HlsClass.DefaultConfig.loader, prefetch),
-        // A live low-latency stream starts on a key frame (see HlsPrefetch), else where hls.js would.
-        startPosition: startPosition ?? -1,
+        // hls.js attaches to the video and reads the multivariant playlist meanwhile; it loads media once it knows where
+        // to start: a live low-latency stream on a key frame (see HlsPrefetch), else where hls.js would.
+        autoStartLoad: false,
         // And at the start of the first part or segment it buffers (a key frame), not a little into it.
         startOnSegmentBoundary: true,
         // Parts and blocking reloads where the stream has them (EXT-X-PART, CAN-BLOCK-RELOAD): the target latency is
@@ -231,6 +232,8 @@ export class Playback {
       hls.on(HlsClass.Events.SUBTITLE_TRACKS_UPDATED, () => this.options.onTracks?.());
       hls.loadSource(this.url);
       hls.attachMedia(this.video);
+      const parsed = new Promise((resolve) => hls.once(HlsClass.Events.MANIFEST_PARSED, resolve));
+      void Promise.all([prefetch.startPosition, parsed]).then(([start]) => this.#hls === hls && hls.startLoad(start ?? -1));
     }
     if (this.#resume) this.video.play().catch(() => undefined);
   }
