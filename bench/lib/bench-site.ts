@@ -28,12 +28,13 @@ export const playerPage = (script: string) => `<!doctype html><meta charset="utf
 ${script}
 </script>`;
 
-export async function startSite(page: string): Promise<{ url: string; close(): Promise<void> }> {
+/** Serves `page` at `/` and the files of `root` (the built `dist/` unless told otherwise, e.g. an earlier build to compare with). */
+export async function startSite(page: string, root = dist): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(page);
-    const file = join(dist, path);
-    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
+    const file = join(root, path);
+    if (!file.startsWith(root) || !existsSync(file)) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': path.endsWith('.js') ? 'text/javascript' : 'application/json' }).end(readFileSync(file));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -6,6 +6,7 @@
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import { liveStart } from '../../src/elements/live-drop-player/hls-prefetch.js';
 import '../../src/elements/live-drop-player/live-drop-player.js';
 import type { LiveDropPlayer } from '../../src/elements/live-drop-player/live-drop-player.js';
 import { routes } from '../../src/protocol/routes.js';
@@ -135,5 +136,47 @@ describe('<live-drop-player> at the live edge', () => {
     console.log(`native: ${behindEnd.toFixed(2)} s behind the end of the playlist`);
     // A player without Low-Latency HLS holds back three target durations (HOLD-BACK, 6 s) from the last segment.
     expect(behindEnd).to.be.below(8);
+  });
+});
+
+describe('<live-drop-player> starting fast', () => {
+  it('picks the newest independent part at least PART-HOLD-BACK behind the end of the live playlist', async () => {
+    const playlist = await (await fetch(`${backend.url}/stream/live.m3u8`)).text();
+    const holdBack = Number(/PART-HOLD-BACK=([\d.]+)/.exec(playlist)![1]);
+    const parts = playlist
+      .split('\n')
+      .filter((l) => l.startsWith('#EXT-X-PART:'))
+      .map((l) => ({
+        uri: /URI="([^"]+)"/.exec(l)![1],
+        duration: Number(/DURATION=([\d.]+)/.exec(l)![1]),
+        independent: l.includes('INDEPENDENT=YES'),
+      }));
+    // Seconds from each part's start to the end of the playlist.
+    const behind = parts.map((_, i) => parts.slice(i).reduce((sum, p) => sum + p.duration, 0));
+    const expected = parts.findLast((p, i) => p.independent && behind[i] >= holdBack - 0.001)!;
+    expect(liveStart(playlist)?.uri).to.equal(expected.uri);
+    expect(liveStart(playlist.replace(/#EXT-X-PART:[^\n]*\n/g, '')), 'no parts: left to hls.js').to.be.undefined;
+    expect(liveStart(`${playlist}#EXT-X-ENDLIST\n`), 'not live: left to hls.js').to.be.undefined;
+  });
+
+  it('hands hls.js the playlists, init section and first part it fetched meanwhile, and starts on that key frame', async function () {
+    this.timeout(60_000);
+    performance.setResourceTimingBufferSize(10_000);
+    performance.clearResourceTimings();
+    const el = await player('hlsjs');
+    const v = video(el);
+    const startedAt = await new Promise<number>((resolve) => v.addEventListener('playing', () => resolve(v.currentTime), { once: true }));
+    const asked = (path: RegExp) =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.startsWith(backend.url) && path.test(new URL(e.name).pathname + new URL(e.name).search));
+    // Each asked for once: the prefetch's answer served hls.js (without it hls.js asks for each again).
+    expect(asked(/^\/stream\/main\.m3u8$/), 'multivariant playlist').to.have.length(1);
+    expect(asked(/^\/stream\/live\.m3u8$/), 'media playlist (blocking reloads aside)').to.have.length(1);
+    expect(asked(/^\/stream\/init\.mp4$/), 'init section').to.have.length(1);
+    const firstPart = asked(/^\/stream\/parts\//)[0];
+    expect(asked(new RegExp(`^${new URL(firstPart.name).pathname.replaceAll('.', '\\.')}$`)), 'first part').to.have.length(1);
+    // On the key frame at the start of what is buffered, not a little into the group of pictures.
+    expect(startedAt - v.buffered.start(0), 'started at the buffer start').to.be.below(0.05);
   });
 });

@@ -186,10 +186,16 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     if (this.source.drop?.status !== 'ended') this.replaying = false;
     super.willUpdate(changed);
     this.controlsHidden = this.#idle.idle && this.state === 'live';
+    // The stream starts loading before this render (once the video exists), not after it: a first render with the drop takes a while.
+    if (this.hasUpdated) this.#play();
+  }
+
+  #play() {
+    this.#media.play(this.#streamUrl(), this.source.drop?.status === 'live', this.playback);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    this.#media.play(this.#streamUrl(), this.source.drop?.status === 'live', this.playback);
+    this.#play();
     if (changed.has('controlsHidden')) this.#media.playback?.placeCaptions();
     // The first render is no change of state (an error in it still fires drop-error, below).
     if (changed.has('state') && changed.get('state') !== undefined)

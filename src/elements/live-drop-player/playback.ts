@@ -10,6 +10,7 @@
  */
 import type Hls from 'hls.js';
 import type { ErrorData } from 'hls.js';
+import { HlsPrefetch, prefetchLoader } from './hls-prefetch.js';
 
 export type PlaybackMode = 'auto' | 'hlsjs' | 'native';
 export type Engine = 'hlsjs' | 'native';
@@ -70,6 +71,7 @@ export function pickEngine(mode: PlaybackMode, video: HTMLVideoElement | null): 
 export class Playback {
   readonly engine: Engine | null;
   #hls: Hls | undefined;
+  #prefetch: HlsPrefetch | undefined;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #watchdog: ReturnType<typeof setInterval> | undefined;
@@ -204,9 +206,17 @@ export class Playback {
     if (this.engine === 'native') {
       this.video.src = this.url;
     } else {
+      // The playlists, init section and first part load while hls.js itself still loads and starts.
+      const prefetch = (this.#prefetch = new HlsPrefetch(this.url));
       const { default: HlsClass } = await loadHls();
-      if (this.#destroyed) return;
+      if (this.#destroyed || prefetch !== this.#prefetch) return;
       const hls = new HlsClass({
+        loader: prefetchLoader(HlsClass.DefaultConfig.loader, prefetch),
+        // hls.js attaches to the video and reads the multivariant playlist meanwhile; it loads media once it knows where
+        // to start: a live low-latency stream on a key frame (see HlsPrefetch), else where hls.js would.
+        autoStartLoad: false,
+        // And at the start of the first part or segment it buffers (a key frame), not a little into it.
+        startOnSegmentBoundary: true,
         // Parts and blocking reloads where the stream has them (EXT-X-PART, CAN-BLOCK-RELOAD): the target latency is
         // then the stream's PART-HOLD-BACK. hls.js's own rate control (maxLiveSyncPlaybackRate) stays off: the
         // player's LiveEdgeController catches up for both engines alike.
@@ -222,6 +232,8 @@ export class Playback {
       hls.on(HlsClass.Events.SUBTITLE_TRACKS_UPDATED, () => this.options.onTracks?.());
       hls.loadSource(this.url);
       hls.attachMedia(this.video);
+      const parsed = new Promise((resolve) => hls.once(HlsClass.Events.MANIFEST_PARSED, resolve));
+      void Promise.all([prefetch.startPosition, parsed]).then(([start]) => this.#hls === hls && hls.startLoad(start ?? -1));
     }
     if (this.#resume) this.video.play().catch(() => undefined);
   }
@@ -251,6 +263,8 @@ export class Playback {
   }
 
   #teardown(): void {
+    this.#prefetch?.destroy();
+    this.#prefetch = undefined;
     this.#hls?.destroy();
     this.#hls = undefined;
     if (this.engine === 'native') {
