@@ -4,6 +4,14 @@
  * in the same transaction, under a per-drop advisory lock so that ids commit
  * in order. Every node, the publishing one included, learns of events only
  * through LISTEN, so all nodes hold the same sequence in their ring buffers.
+ *
+ * A ring claims to hold every event of its drop above its floor, so a resume
+ * from there is served from memory. That claim needs to know where the table
+ * stood once the node listened: at start-up and after the listening
+ * connection was lost, notifications wait until the bus has read it (and what
+ * it missed); one handled before would go into a ring whose floor does not
+ * yet say which earlier events it lacks, and a resume from below it would
+ * silently skip them.
  */
 import type { ChatEventMap } from '../../src/protocol/chat.js';
 import type { DropEventMap } from '../../src/protocol/types.js';
@@ -16,7 +24,6 @@ import { errorFields, log } from '../observability/logger.js';
 import { metrics } from '../observability/metrics.js';
 import {
   dropEventsAfter,
-  eventsAfter,
   findEvent,
   insertEvent,
   latestEventId,
@@ -64,6 +71,7 @@ export interface EventBus {
 const CHANNEL = 'live_drop_events';
 /** NOTIFY payloads are limited to 8000 bytes (not characters); larger events are announced by id and read back. */
 const MAX_INLINE_PAYLOAD = 7000;
+const RETRY_MS = 500;
 
 export async function createEventBus(db: Database, { capacity = 1000 } = {}): Promise<EventBus> {
   const listeners = new Map<string, Set<(event: BusEvent) => void>>();
@@ -99,6 +107,35 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
   };
   const deliverStored = (stored: StoredEvent) =>
     deliver(stored.dropId, { id: stored.id, type: stored.type as StreamEventType, data: stored.data });
+
+  /**
+   * Read once listening (again), before any notification is handled: the drops with a ring or a subscriber get the
+   * events they missed from the table (per drop: an event of one drop may commit below another drop's newer id), and
+   * a drop with neither starts its ring above the newest id committed now (what it missed is in the table for `stored`).
+   */
+  const catchUp = async () => {
+    const newest = await latestEventId(db);
+    for (const dropId of new Set([...rings.keys(), ...listeners.keys()])) {
+      const ring = ringOf(dropId);
+      (await dropEventsAfter(db, dropId, ring.events.at(-1)?.id ?? ring.floor)).forEach(deliverStored);
+    }
+    floor = Math.max(floor, newest);
+    latest = Math.max(latest, newest);
+  };
+  /** After a lost listening connection: nothing is delivered until the catch-up succeeded (a database just back may refuse it a while). */
+  const catchUpPatiently = async () => {
+    for (;;) {
+      try {
+        return await catchUp();
+      } catch (error) {
+        log.warn(errorFields(error), 'event bus: catching up after the listening connection was lost failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+      }
+    }
+  };
+
+  let started!: () => void;
+  inOrder(() => new Promise<void>((resolve) => (started = resolve)));
   await db.listen(
     CHANNEL,
     (payload) =>
@@ -108,17 +145,11 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
         const stored = await findEvent(db, message.i);
         if (stored) deliverStored(stored);
       }),
-    // The listening connection was down: whatever was announced meanwhile is in the table. Per drop
-    // first: an event of one drop may have committed below another drop's newer id.
-    () =>
-      inOrder(async () => {
-        for (const [dropId, ring] of rings)
-          (await dropEventsAfter(db, dropId, ring.events.at(-1)?.id ?? ring.floor)).forEach(deliverStored);
-        (await eventsAfter(db, latest)).forEach(deliverStored);
-      }),
+    () => inOrder(catchUpPatiently),
   );
-  // Listening first, then reading the newest id: every later event reaches the rings.
-  latest = floor = await latestEventId(db);
+  // Listening first, then reading the newest id: every later event reaches the rings. Notifications wait until then.
+  await catchUp();
+  started();
 
   return {
     async publish(dropId, type, build) {
