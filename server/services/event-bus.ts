@@ -27,6 +27,7 @@ import {
   findEvent,
   insertEvent,
   latestEventId,
+  otherDropsEventsAfter,
   lockDropEvents,
   notify,
   type StoredEvent,
@@ -109,17 +110,18 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
     deliver(stored.dropId, { id: stored.id, type: stored.type as StreamEventType, data: stored.data });
 
   /**
-   * Read once listening (again), before any notification is handled: the drops with a ring or a subscriber get the
-   * events they missed from the table (per drop: an event of one drop may commit below another drop's newer id), and
-   * a drop with neither starts its ring above the newest id committed now (what it missed is in the table for `stored`).
+   * Read once listening (again), before any notification is handled: each drop with a ring or a subscriber gets the
+   * events it missed from the table (per drop: an event of one drop may commit below another drop's newer id); any
+   * other drop had no event since the start-up floor but those it missed now, read in one go.
    */
   const catchUp = async () => {
     const newest = await latestEventId(db);
-    for (const dropId of new Set([...rings.keys(), ...listeners.keys()])) {
+    const known = [...new Set([...rings.keys(), ...listeners.keys()])];
+    for (const dropId of known) {
       const ring = ringOf(dropId);
       (await dropEventsAfter(db, dropId, ring.events.at(-1)?.id ?? ring.floor)).forEach(deliverStored);
     }
-    floor = Math.max(floor, newest);
+    (await otherDropsEventsAfter(db, floor, known)).forEach(deliverStored);
     latest = Math.max(latest, newest);
   };
   /** After a lost listening connection: nothing is delivered until the catch-up succeeded (a database just back may refuse it a while). */
@@ -135,7 +137,8 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
   };
 
   let started!: () => void;
-  inOrder(() => new Promise<void>((resolve) => (started = resolve)));
+  const start = new Promise<void>((resolve) => (started = resolve));
+  inOrder(() => start);
   await db.listen(
     CHANNEL,
     (payload) =>
@@ -148,7 +151,7 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
     () => inOrder(catchUpPatiently),
   );
   // Listening first, then reading the newest id: every later event reaches the rings. Notifications wait until then.
-  await catchUp();
+  latest = floor = await latestEventId(db);
   started();
 
   return {
