@@ -4,6 +4,14 @@
  * in the same transaction, under a per-drop advisory lock so that ids commit
  * in order. Every node, the publishing one included, learns of events only
  * through LISTEN, so all nodes hold the same sequence in their ring buffers.
+ *
+ * A ring claims to hold every event of its drop above its floor, so a resume
+ * from there is served from memory. That claim needs to know where the table
+ * stood once the node listened: at start-up and after the listening
+ * connection was lost, notifications wait until the bus has read it (and what
+ * it missed); one handled before would go into a ring whose floor does not
+ * yet say which earlier events it lacks, and a resume from below it would
+ * silently skip them.
  */
 import type { ChatEventMap } from '../../src/protocol/chat.js';
 import type { DropEventMap } from '../../src/protocol/types.js';
@@ -16,10 +24,10 @@ import { errorFields, log } from '../observability/logger.js';
 import { metrics } from '../observability/metrics.js';
 import {
   dropEventsAfter,
-  eventsAfter,
   findEvent,
   insertEvent,
   latestEventId,
+  otherDropsEventsAfter,
   lockDropEvents,
   notify,
   type StoredEvent,
@@ -64,6 +72,7 @@ export interface EventBus {
 const CHANNEL = 'live_drop_events';
 /** NOTIFY payloads are limited to 8000 bytes (not characters); larger events are announced by id and read back. */
 const MAX_INLINE_PAYLOAD = 7000;
+const RETRY_MS = 500;
 
 export async function createEventBus(db: Database, { capacity = 1000 } = {}): Promise<EventBus> {
   const listeners = new Map<string, Set<(event: BusEvent) => void>>();
@@ -99,6 +108,37 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
   };
   const deliverStored = (stored: StoredEvent) =>
     deliver(stored.dropId, { id: stored.id, type: stored.type as StreamEventType, data: stored.data });
+
+  /**
+   * Read once listening (again), before any notification is handled: each drop with a ring or a subscriber gets the
+   * events it missed from the table (per drop: an event of one drop may commit below another drop's newer id); any
+   * other drop had no event since the start-up floor but those it missed now, read in one go.
+   */
+  const catchUp = async () => {
+    const newest = await latestEventId(db);
+    const known = [...new Set([...rings.keys(), ...listeners.keys()])];
+    for (const dropId of known) {
+      const ring = ringOf(dropId);
+      (await dropEventsAfter(db, dropId, ring.events.at(-1)?.id ?? ring.floor)).forEach(deliverStored);
+    }
+    (await otherDropsEventsAfter(db, floor, known)).forEach(deliverStored);
+    latest = Math.max(latest, newest);
+  };
+  /** After a lost listening connection: nothing is delivered until the catch-up succeeded (a database just back may refuse it a while). */
+  const catchUpPatiently = async () => {
+    for (;;) {
+      try {
+        return await catchUp();
+      } catch (error) {
+        log.warn(errorFields(error), 'event bus: catching up after the listening connection was lost failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS).unref());
+      }
+    }
+  };
+
+  let started!: () => void;
+  const start = new Promise<void>((resolve) => (started = resolve));
+  inOrder(() => start);
   await db.listen(
     CHANNEL,
     (payload) =>
@@ -108,17 +148,11 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
         const stored = await findEvent(db, message.i);
         if (stored) deliverStored(stored);
       }),
-    // The listening connection was down: whatever was announced meanwhile is in the table. Per drop
-    // first: an event of one drop may have committed below another drop's newer id.
-    () =>
-      inOrder(async () => {
-        for (const [dropId, ring] of rings)
-          (await dropEventsAfter(db, dropId, ring.events.at(-1)?.id ?? ring.floor)).forEach(deliverStored);
-        (await eventsAfter(db, latest)).forEach(deliverStored);
-      }),
+    () => inOrder(catchUpPatiently),
   );
-  // Listening first, then reading the newest id: every later event reaches the rings.
+  // Listening first, then reading the newest id: every later event reaches the rings. Notifications wait until then.
   latest = floor = await latestEventId(db);
+  started();
 
   return {
     async publish(dropId, type, build) {

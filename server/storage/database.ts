@@ -18,7 +18,8 @@ export interface Database extends Queryable {
   /**
    * Calls `onPayload` for every NOTIFY on `channel`, from any connection or
    * node; `onReconnect` after the listening connection was lost and restored
-   * (notifications sent meanwhile are gone: read what you missed).
+   * (notifications sent meanwhile are gone: read what you missed), before
+   * any notification that arrived on the new connection.
    */
   listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<void>;
   close(): Promise<void>;

@@ -35,8 +35,12 @@ export async function findEvent(q: Queryable, id: number): Promise<StoredEvent |
 type EventRow = { id: unknown; drop_id: string; type: string; data: unknown };
 const toStored = (row: EventRow): StoredEvent => ({ id: num(row.id), dropId: row.drop_id, type: row.type, data: row.data });
 
-export async function eventsAfter(q: Queryable, id: number, limit = 10_000): Promise<StoredEvent[]> {
-  const rows = await q.query<EventRow>('SELECT id, drop_id, type, data FROM drop_events WHERE id > $1 ORDER BY id LIMIT $2', [id, limit]);
+/** Events after `id` of the drops not in `except`, in id order. */
+export async function otherDropsEventsAfter(q: Queryable, id: number, except: string[], limit = 10_000): Promise<StoredEvent[]> {
+  const rows = await q.query<EventRow>(
+    'SELECT id, drop_id, type, data FROM drop_events WHERE id > $1 AND drop_id <> ALL($2::text[]) ORDER BY id LIMIT $3',
+    [id, except, limit],
+  );
   return rows.map(toStored);
 }
 

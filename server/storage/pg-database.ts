@@ -23,7 +23,8 @@ export async function openPgDatabase(connectionString: string): Promise<Database
   let closing = false;
   let reconnecting = false;
 
-  async function connectListener(): Promise<void> {
+  /** `listening` runs once the connection listens on every channel, before any of its notifications is handed on. */
+  async function connectListener(listening = () => {}): Promise<void> {
     const client = new pg.Client({ connectionString });
     const lost = (error?: Error) => {
       if (closing || listener !== client) return;
@@ -33,12 +34,24 @@ export async function openPgDatabase(connectionString: string): Promise<Database
     };
     client.on('error', lost);
     client.on('end', () => lost());
-    client.on('notification', (n) => {
+    const dispatch = (n: pg.Notification) => {
       for (const handler of handlers.get(n.channel) ?? []) handler(n.payload ?? '');
-    });
-    await client.connect();
-    for (const channel of handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    };
+    // A notification can arrive right after the first LISTEN, before the others are sent or `listening` ran.
+    let held: pg.Notification[] | null = [];
+    client.on('notification', (n) => (held ? held.push(n) : dispatch(n)));
+    try {
+      await client.connect();
+      for (const channel of handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
     listener = client;
+    listening();
+    const arrived = held;
+    held = null;
+    arrived.forEach(dispatch);
   }
 
   function reconnect() {
@@ -46,9 +59,11 @@ export async function openPgDatabase(connectionString: string): Promise<Database
     reconnecting = true;
     setTimeout(async () => {
       try {
-        await connectListener();
-        reconnecting = false;
-        reconnectHandlers.forEach((handler) => handler());
+        // The listeners are told before this connection's first notification, so their catch-up read comes first.
+        await connectListener(() => {
+          reconnecting = false;
+          reconnectHandlers.forEach((handler) => handler());
+        });
       } catch (error) {
         log.warn(errorFields(error), 'postgres listener: reconnecting failed; trying again');
         reconnecting = false;
@@ -85,12 +100,11 @@ export async function openPgDatabase(connectionString: string): Promise<Database
       await pool.query(sql);
     },
     async listen(channel, onPayload, onReconnect) {
-      if (!handlers.has(channel)) {
-        handlers.set(channel, []);
-        await listener?.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      }
-      handlers.get(channel)!.push(onPayload);
+      // Handlers first: a notification may follow the LISTEN at once.
+      const known = handlers.has(channel);
+      handlers.set(channel, [...(handlers.get(channel) ?? []), onPayload]);
       if (onReconnect) reconnectHandlers.push(onReconnect);
+      if (!known) await listener?.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     },
     listening: () => listener !== null,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: POOL_MAX }),

@@ -9,8 +9,9 @@ import { parseDropQueue, parseLineEvent, parseLinePlace, parseLineRecord } from 
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, eventually, tee, type Api } from './support/api-client.js';
 import { openEvents, type EventClient } from './support/event-client.js';
-import { freshDatabase, postgresUrl, skipWithoutPostgres } from './support/postgres.js';
+import { skipWithoutPostgres } from './support/postgres.js';
 import { joinLine, newShoppers, reserveOne } from './support/line.js';
+import { twoPostgresNodes } from './support/two-nodes.js';
 
 const run = promisify(execFile);
 const verifyDraw = (backend: string, dropId: string, ...extra: string[]) =>
@@ -310,23 +311,10 @@ describe('a drop with a waiting line (one node, PGlite)', () => {
 });
 
 describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }, () => {
-  let database: Awaited<ReturnType<typeof freshDatabase>>;
-  let nodes: RunningServer[] = [];
-  before(async () => {
-    if (!postgresUrl) return;
-    database = await freshDatabase('line');
-    nodes = [
-      await startReferenceServer({ databaseUrl: database.url, captureOutput: true }),
-      await startReferenceServer({ databaseUrl: database.url, captureOutput: true }),
-    ];
-  });
-  after(async () => {
-    for (const n of nodes) await n.stop();
-    await database?.drop();
-  });
+  const cluster = twoPostgresNodes('line', { captureOutput: true });
 
   it('draws once, admits in order through both nodes, and checks passes made on the other node', async () => {
-    const [a, b] = nodes.map(apiFor);
+    const [a, b] = cluster.nodes.map(apiFor);
     const dropId = await a.createDrop({
       startsAt: Date.now() + 3_600_000,
       products: [tee('tee', { s: 400 }, { limitPerCustomer: 1 })],
@@ -358,22 +346,22 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
       record.places.map((p) => p.position),
       Array.from({ length: 300 }, (_, i) => i + 1),
     );
-    const draws = nodes.map((n) => (n.output.match(/line: drawn/g) ?? []).length);
+    const draws = cluster.nodes.map((n) => (n.output.match(/line: drawn/g) ?? []).length);
     assert.equal(draws[0] + draws[1], 1, `exactly one node drew (${draws})`);
     // Admission order: nobody got a unit before a position far ahead of theirs was even admitted.
-    const pg2 = new pg.Client({ connectionString: database.url });
+    const pg2 = new pg.Client({ connectionString: cluster.database.url });
     await pg2.connect();
     const admitted = await pg2.query('SELECT position, admitted_at FROM line_places WHERE drop_id = $1 ORDER BY position', [dropId]);
     await pg2.end();
     for (let i = 1; i < admitted.rows.length; i++)
       assert.ok(Number(admitted.rows[i].admitted_at) >= Number(admitted.rows[i - 1].admitted_at), `position ${i + 1} admitted before ${i}`);
-    const ok = await verifyDraw(nodes[1].url, dropId);
+    const ok = await verifyDraw(cluster.nodes[1].url, dropId);
     assert.equal(ok.code, 0, ok.out);
   });
 
   it('makes verify-draw fail on a tampered draw: two positions swapped, or another seed revealed', async () => {
     // Tampered in the database behind the running servers, as a dishonest operator could.
-    const a = apiFor(nodes[0]);
+    const a = apiFor(cluster.nodes[0]);
     const dropId = await a.createDrop({
       startsAt: Date.now() + 3_600_000,
       queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 1 },
@@ -381,8 +369,8 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
     await joinLine(a, dropId, await newShoppers(a, 20, 8, 9000));
     await a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
     await eventually(async () => (await a.call('GET', `/v1/drops/${dropId}`)).body.queue.drawnAt !== null, { what: 'the draw' });
-    assert.equal((await verifyDraw(nodes[0].url, dropId)).code, 0);
-    const db = new pg.Client({ connectionString: database.url });
+    assert.equal((await verifyDraw(cluster.nodes[0].url, dropId)).code, 0);
+    const db = new pg.Client({ connectionString: cluster.database.url });
     await db.connect();
     try {
       await db.query('BEGIN');
@@ -391,7 +379,7 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
         dropId,
       ]);
       await db.query('COMMIT');
-      const swapped = await verifyDraw(nodes[0].url, dropId);
+      const swapped = await verifyDraw(cluster.nodes[0].url, dropId);
       assert.equal(swapped.code, 1, swapped.out);
       assert.match(swapped.out, /position 1 should be/);
       // Swapped back: it checks out again, so the failure above was the swap.
@@ -399,9 +387,9 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
       await db.query('UPDATE line_places SET position = CASE position WHEN -1 THEN 2 ELSE 1 END WHERE drop_id = $1 AND position < 0', [
         dropId,
       ]);
-      assert.equal((await verifyDraw(nodes[0].url, dropId)).code, 0);
+      assert.equal((await verifyDraw(cluster.nodes[0].url, dropId)).code, 0);
       await db.query('UPDATE drop_lines SET seed = $2 WHERE drop_id = $1', [dropId, 'cd'.repeat(32)]);
-      const reseeded = await verifyDraw(nodes[1].url, dropId);
+      const reseeded = await verifyDraw(cluster.nodes[1].url, dropId);
       assert.equal(reseeded.code, 1, reseeded.out);
       assert.match(reseeded.out, /but the commitment was/);
     } finally {
@@ -410,7 +398,7 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
   });
 
   it('goes on admitting in order on the other node when one is killed (SIGKILL) mid-admission', async () => {
-    const [a, b] = nodes.map(apiFor);
+    const [a, b] = cluster.nodes.map(apiFor);
     const dropId = await a.createDrop({
       startsAt: Date.now() + 3_600_000,
       queue: { joinWindowMs: 7_200_000, graceMs: 0, admitPerSecond: 10, passMs: 60_000 },
@@ -420,11 +408,11 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
     await a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() });
     const through = async () => (await b.call('GET', `/v1/drops/${dropId}`)).body.queue.admittedThrough as number;
     await eventually(async () => (await through()) >= 10, { what: 'admission under way' });
-    await nodes[0].kill();
+    await cluster.nodes[0].kill();
     const atKill = await through();
     await eventually(async () => (await through()) === 60, { what: 'admission finished by the surviving node', timeoutMs: 30_000 });
     assert.ok(atKill < 60, 'the kill came before admission had finished');
-    const db = new pg.Client({ connectionString: database.url });
+    const db = new pg.Client({ connectionString: cluster.database.url });
     await db.connect();
     const rows = (await db.query('SELECT position, admitted_at FROM line_places WHERE drop_id = $1 ORDER BY position', [dropId])).rows;
     await db.end();
@@ -434,7 +422,7 @@ describe('a waiting line on two PostgreSQL nodes', { skip: skipWithoutPostgres }
     );
     for (let i = 1; i < rows.length; i++)
       assert.ok(Number(rows[i].admitted_at) >= Number(rows[i - 1].admitted_at), `position ${i + 1} admitted before ${i}`);
-    const ok = await verifyDraw(nodes[1].url, dropId);
+    const ok = await verifyDraw(cluster.nodes[1].url, dropId);
     assert.equal(ok.code, 0, ok.out);
   });
 });

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import { insertEvent, lockDropEvents, notify } from '../../server/storage/event-store.js';
 import { setFeatured } from '../../server/storage/drop-store.js';
 import { MAX_FEATURED_HISTORY, parseDrop } from '../../src/protocol/parse.js';
-import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
-import { apiFor, eventually, tee, type Api } from './support/api-client.js';
-import { openEvents, type EventClient } from './support/event-client.js';
-import { freshDatabase, postgresUrl, skipWithoutPostgres } from './support/postgres.js';
+import { eventually, tee } from './support/api-client.js';
+import { skipWithoutPostgres } from './support/postgres.js';
 import { rush } from './support/rush.js';
+import { twoPostgresNodes } from './support/two-nodes.js';
 
 /**
  * Publishes "featured `productId`" on `dropId` as a node does, through `publisher`, and stops before COMMIT:
@@ -26,40 +25,17 @@ async function featureUncommitted(publisher: pg.Client, dropId: string, productI
 }
 
 describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, () => {
-  let database: Awaited<ReturnType<typeof freshDatabase>>;
-  let nodeA: RunningServer;
-  let nodeB: RunningServer;
-  let a: Api;
-  let b: Api;
-  const clients: EventClient[] = [];
-  before(async () => {
-    if (!postgresUrl) return;
-    database = await freshDatabase('nodes');
-    // Started one after the other: the second finds the schema migrated and the demo seeded.
-    nodeA = await startReferenceServer({ databaseUrl: database.url });
-    nodeB = await startReferenceServer({ databaseUrl: database.url });
-    a = apiFor(nodeA);
-    b = apiFor(nodeB);
-  });
-  after(async () => {
-    clients.forEach((c) => c.close());
-    await nodeA?.stop();
-    await nodeB?.stop();
-    await database?.drop();
-  });
-  const events = async (node: RunningServer, dropId: string, lastEventId?: string) => {
-    const c = await openEvents(`${node.url}/v1/drops/${dropId}/events`, { lastEventId });
-    clients.push(c);
-    return c;
-  };
+  const cluster = twoPostgresNodes('nodes');
+  const { events } = cluster;
 
   it('shows a reservation made on node A as a stock event to a viewer of node B', async () => {
-    const dropId = await a.createDrop({ products: [tee('tee', { s: 5 })] });
-    const viewer = await events(nodeB, dropId);
+    const dropId = await cluster.a.createDrop({ products: [tee('tee', { s: 5 })] });
+    const viewer = await events(cluster.b, dropId);
     await viewer.next('snapshot');
-    const token = await a.newShopper();
+    const token = await cluster.a.newShopper();
     assert.equal(
-      (await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 2 } })).status,
+      (await cluster.a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 2 } }))
+        .status,
       201,
     );
     const stock = await viewer.next('stock');
@@ -67,63 +43,64 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
   });
 
   it('accepts a shopper token from node A on node B, and the reservation is the same everywhere', async () => {
-    const dropId = await a.createDrop();
-    const token = await a.newShopper();
-    const r = (await b.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } }))
-      .body;
-    assert.deepEqual((await a.call('GET', `/v1/reservations/${r.id}`, { token })).body, r);
+    const dropId = await cluster.a.createDrop();
+    const token = await cluster.a.newShopper();
+    const r = (
+      await cluster.b.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } })
+    ).body;
+    assert.deepEqual((await cluster.a.call('GET', `/v1/reservations/${r.id}`, { token })).body, r);
   });
 
   it('gives the same event the same id on both nodes, so a viewer can resume on the other node', async () => {
-    const dropId = await a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
-    const onA = await events(nodeA, dropId);
-    const onB = await events(nodeB, dropId);
+    const dropId = await cluster.a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    const onA = await events(cluster.a, dropId);
+    const onB = await events(cluster.b, dropId);
     await onA.next('snapshot');
     await onB.next('snapshot');
-    await b.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'a' });
+    await cluster.b.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'a' });
     const [fa, fb] = await Promise.all([onA.next('featured'), onB.next('featured')]);
     assert.equal(fa.id, fb.id);
     onA.close();
-    await a.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'b' });
-    const resumed = await events(nodeB, dropId, fa.id);
+    await cluster.a.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'b' });
+    const resumed = await events(cluster.b, dropId, fa.id);
     const missed = await resumed.next('featured');
     assert.equal(missed.data.productId, 'b');
     assert.ok(!resumed.events.some((e) => e.type === 'snapshot'));
   });
 
   it('counts viewers on every node', async () => {
-    const dropId = await a.createDrop();
-    const onA = await events(nodeA, dropId);
-    await events(nodeB, dropId);
+    const dropId = await cluster.a.createDrop();
+    const onA = await events(cluster.a, dropId);
+    await events(cluster.b, dropId);
     await onA.next('viewers', (e) => e.data.count === 2);
   });
 
   it('turns a scheduled drop live once, whichever node notices first', async () => {
-    const dropId = await a.createDrop({ startsAt: Date.now() + 3_600_000 });
-    const viewer = await events(nodeB, dropId);
+    const dropId = await cluster.a.createDrop({ startsAt: Date.now() + 3_600_000 });
+    const viewer = await events(cluster.b, dropId);
     await viewer.next('snapshot');
-    await a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() + 1000 });
+    await cluster.a.host('PATCH', `/v1/host/drops/${dropId}`, { startsAt: Date.now() + 1000 });
     await viewer.next('status', (e) => e.data.status === 'live');
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(viewer.events.filter((e) => e.type === 'status' && e.data.status === 'live').length, 1);
   });
 
   it('expires holds once even though both nodes sweep', async () => {
-    const dropId = await a.createDrop({ holdMs: 1200, products: [tee('tee', { s: 4 }, { limitPerCustomer: 4 })] });
-    const token = await a.newShopper();
-    await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 3 } });
-    await eventually(async () => (await b.call('GET', `/v1/drops/${dropId}`)).body.products[0].variants[0].available === 4, {
+    const dropId = await cluster.a.createDrop({ holdMs: 1200, products: [tee('tee', { s: 4 }, { limitPerCustomer: 4 })] });
+    const token = await cluster.a.newShopper();
+    await cluster.a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 3 } });
+    await eventually(async () => (await cluster.b.call('GET', `/v1/drops/${dropId}`)).body.products[0].variants[0].available === 4, {
       what: 'the units to return',
     });
     await new Promise((r) => setTimeout(r, 1500));
-    assert.equal((await b.call('GET', `/v1/drops/${dropId}`)).body.products[0].variants[0].available, 4, 'returned exactly once');
+    assert.equal((await cluster.b.call('GET', `/v1/drops/${dropId}`)).body.products[0].variants[0].available, 4, 'returned exactly once');
   });
 
   it('recovers when the database drops the listening connections, catching up on what was announced meanwhile', async () => {
-    const dropId = await a.createDrop({ products: [tee('tee', { s: 9 }, { limitPerCustomer: 9 })] });
-    const viewer = await events(nodeB, dropId);
+    const dropId = await cluster.a.createDrop({ products: [tee('tee', { s: 9 }, { limitPerCustomer: 9 })] });
+    const viewer = await events(cluster.b, dropId);
     await viewer.next('snapshot');
-    const admin = new pg.Client({ connectionString: database.url });
+    const admin = new pg.Client({ connectionString: cluster.database.url });
     await admin.connect();
     try {
       const killed = await admin.query(
@@ -134,31 +111,31 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
       await admin.end();
     }
     // Bought while node B may not be listening yet: it must still learn of it.
-    const token = await a.newShopper();
-    await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 4 } });
+    const token = await cluster.a.newShopper();
+    await cluster.a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 4 } });
     await viewer.next('stock', (e) => e.data.levels[0].available === 5);
-    await a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } });
+    await cluster.a.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } });
     await viewer.next('stock', (e) => e.data.levels[0].available === 4);
   });
 
   it("sends a viewer its drop's event that was still uncommitted when another drop's newer event arrived, also after a resume", async () => {
-    const slow = await a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
-    const busy = await a.createDrop();
+    const slow = await cluster.a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    const busy = await cluster.a.createDrop();
     // A node publishing `slow`'s next event, paused before COMMIT: its id is taken, its row not yet visible.
-    const publisher = new pg.Client({ connectionString: database.url });
+    const publisher = new pg.Client({ connectionString: cluster.database.url });
     await publisher.connect();
     try {
       const id = await featureUncommitted(publisher, slow, 'b');
       // Meanwhile another drop's event commits with a larger id, and node B has seen it.
-      const busyViewer = await events(nodeB, busy);
+      const busyViewer = await events(cluster.b, busy);
       await busyViewer.next('snapshot');
-      await a.host('POST', `/v1/host/drops/${busy}/feature`, { productId: 'tee' });
+      await cluster.a.host('POST', `/v1/host/drops/${busy}/feature`, { productId: 'tee' });
       assert.ok(Number((await busyViewer.next('featured')).id) > id);
 
-      const viewer = await events(nodeB, slow);
+      const viewer = await events(cluster.b, slow);
       const snapshot = await viewer.next('snapshot');
       assert.equal(snapshot.data.featured, null, 'the snapshot cannot see the uncommitted change');
-      const resumed = await events(nodeA, slow, snapshot.id);
+      const resumed = await events(cluster.a, slow, snapshot.id);
       await publisher.query('COMMIT');
       for (const v of [viewer, resumed]) assert.equal((await v.next('featured')).data.productId, 'b');
     } finally {
@@ -167,19 +144,19 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
   });
 
   it("catches up, after the listening connection was lost, on its drop's event that committed below another drop's newer id", async () => {
-    const slow = await a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
-    const busy = await a.createDrop();
-    const viewer = await events(nodeB, slow);
+    const slow = await cluster.a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    const busy = await cluster.a.createDrop();
+    const viewer = await events(cluster.b, slow);
     await viewer.next('snapshot');
-    const busyViewer = await events(nodeB, busy);
+    const busyViewer = await events(cluster.b, busy);
     await busyViewer.next('snapshot');
-    const publisher = new pg.Client({ connectionString: database.url });
-    const admin = new pg.Client({ connectionString: database.url });
+    const publisher = new pg.Client({ connectionString: cluster.database.url });
+    const admin = new pg.Client({ connectionString: cluster.database.url });
     await publisher.connect();
     await admin.connect();
     try {
       await featureUncommitted(publisher, slow, 'b');
-      await a.host('POST', `/v1/host/drops/${busy}/feature`, { productId: 'tee' });
+      await cluster.a.host('POST', `/v1/host/drops/${busy}/feature`, { productId: 'tee' });
       await busyViewer.next('featured');
       // Both nodes stop listening; the paused event commits while nobody hears its NOTIFY.
       await admin.query(
@@ -194,8 +171,8 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
   });
 
   it('keeps only the newest featured history the clients accept, so every element can still load the drop', async () => {
-    const dropId = await a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
-    const admin = new pg.Client({ connectionString: database.url });
+    const dropId = await cluster.a.createDrop({ products: [tee('a', { s: 1 }), tee('b', { s: 1 })] });
+    const admin = new pg.Client({ connectionString: cluster.database.url });
     await admin.connect();
     const stored = async () =>
       Number((await admin.query('SELECT COUNT(*) AS n FROM featured_history WHERE drop_id = $1', [dropId])).rows[0].n);
@@ -205,9 +182,9 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
         `INSERT INTO featured_history (drop_id, product_id, at) SELECT $1, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END, i FROM generate_series(1, $2) i`,
         [dropId, MAX_FEATURED_HISTORY + 5],
       );
-      assert.equal(parseDrop((await b.call('GET', `/v1/drops/${dropId}`)).body).featuredHistory.length, MAX_FEATURED_HISTORY);
-      await a.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'a' });
-      const history = parseDrop((await b.call('GET', `/v1/drops/${dropId}`)).body).featuredHistory;
+      assert.equal(parseDrop((await cluster.b.call('GET', `/v1/drops/${dropId}`)).body).featuredHistory.length, MAX_FEATURED_HISTORY);
+      await cluster.a.host('POST', `/v1/host/drops/${dropId}/feature`, { productId: 'a' });
+      const history = parseDrop((await cluster.b.call('GET', `/v1/drops/${dropId}`)).body).featuredHistory;
       assert.equal(history.length, MAX_FEATURED_HISTORY);
       assert.equal(history.at(-1)!.productId, 'a', 'the newest entry is kept');
       assert.equal(history[0].at, 7, 'the oldest go');
@@ -218,7 +195,7 @@ describe('two server nodes on one PostgreSQL', { skip: skipWithoutPostgres }, ()
   });
 
   it('never oversells in a rush spread over both nodes', async () => {
-    const result = await rush([a, b], { shoppers: 400 });
+    const result = await rush([cluster.a, cluster.b], { shoppers: 400 });
     assert.ok(result.accepted > 0);
     console.log(`# rush on PostgreSQL, two nodes: ${result.answers} reservations in ${result.elapsedMs} ms, ${result.accepted} accepted`);
   });
