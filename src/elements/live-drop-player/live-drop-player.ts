@@ -117,8 +117,7 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     onStop: () => this.#featured.reset(),
   });
   readonly #featured = new FeaturedController(this, {
-    drop: () => this.source.drop,
-    now: () => this.source.clock?.now() ?? Date.now(),
+    store: () => this.source.store,
     onShown: ({ productId, at }, playhead) => this.emit('drop-featured-shown', { dropId: this.drop ?? '', productId, at, playhead }),
   });
   readonly #reactions = new ReactionsController(
