@@ -4,13 +4,11 @@
  * (after nanostores' short unmount delay) when the last one leaves: ten
  * cards of one drop share one connection because they share this store.
  *
- *   SSE line → parseDropEvent → reduceDrop(), reduceFeatured() → one state atom → computed views $drop, $featured, … → elements
- *   (and drop-views.ts for apps)
+ *   SSE line → parseDropEvent → reduceDrop() → $drop, $featured, $reactions, … → elements (and drop-views.ts for apps)
  */
-import { atom, computed, onMount, type ReadableAtom } from 'nanostores';
+import { atom, onMount, type ReadableAtom } from 'nanostores';
 import { sharedBy } from './shared-instances.js';
 import { openDropStream, type ConnectionState } from './event-stream.js';
-import { serverNow } from './server-clock.js';
 import type { Drop, DropEvent, DropEventMap } from '../protocol/types.js';
 
 export type { ConnectionState } from './event-stream.js';
@@ -53,97 +51,72 @@ export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | und
 /** One change of the featured product at the server's moment `at`; `productId` null: nothing featured from then on. */
 export type FeaturedChange = DropEventMap['featured'];
 
-/**
- * The featured product's changes, oldest first, clears included, each at the
- * server's `at`: the player shows a product when its playhead reaches it. A
- * snapshot's history has no clears, so the ones this page saw stay; one it
- * could not see (a resume answered with a snapshot) is put at `now`, as late
- * as it can have been.
- */
-export function reduceFeatured(timeline: readonly FeaturedChange[], event: DropEvent, now: () => number): readonly FeaturedChange[] {
-  if (event.type === 'featured') return [...timeline, event.data];
-  if (event.type !== 'snapshot') return timeline;
-  const next: FeaturedChange[] = [...event.data.featuredHistory, ...timeline.filter((c) => !c.productId)];
-  if (!event.data.featured && timeline.at(-1)?.productId) next.push({ productId: null, at: now() });
-  return next.sort((a, b) => a.at - b.at);
-}
-
-interface DropState {
-  drop?: Drop;
-  featured: readonly FeaturedChange[];
-  viewers?: number;
-  reactions: Readonly<Record<string, number>>;
-  connection: ConnectionState;
-  error?: Error;
-  raw?: MessageEvent<string>;
-}
-
 export class DropStore {
-  // One source: its first listener (through any view below) opens the stream, and the stream closes when the last has left.
-  readonly #state = atom<DropState>({ featured: [], reactions: {}, connection: 'connecting' });
+  readonly #drop = atom<Drop | undefined>();
+  readonly #featured = atom<readonly FeaturedChange[]>([]);
+  readonly #viewers = atom<number | undefined>();
+  readonly #reactions = atom<Readonly<Record<string, number>>>({});
+  readonly #connection = atom<ConnectionState>('connecting');
+  readonly #error = atom<Error | undefined>();
+  readonly #raw = atom<MessageEvent<string> | undefined>();
   #close: (() => void) | undefined;
 
-  // Each view changes only with its piece, so each element re-renders only for what it shows.
-  readonly $drop: ReadableAtom<Drop | undefined> = this.#view((s) => s.drop);
-  /** The featured product's changes as the server stamped them, clears included (`reduceFeatured`). */
-  readonly $featured: ReadableAtom<readonly FeaturedChange[]> = this.#view((s) => s.featured);
-  readonly $viewers: ReadableAtom<number | undefined> = this.#view((s) => s.viewers);
+  // Each piece of state is an atom of its own, so each element re-renders only for what it shows.
+  readonly $drop: ReadableAtom<Drop | undefined> = this.#drop;
+  /**
+   * The `featured` events this page received, each at the server's `at`, clears included (`productId` null): with
+   * the drop's `featuredHistory`, which has no clears, the timeline the player shows products by.
+   */
+  readonly $featured: ReadableAtom<readonly FeaturedChange[]> = this.#featured;
+  readonly $viewers: ReadableAtom<number | undefined> = this.#viewers;
   /** Every reaction since this page opened the stream, summed by kind: no event's counts are lost, however late a reader looks. */
-  readonly $reactions: ReadableAtom<Readonly<Record<string, number>>> = this.#view((s) => s.reactions);
-  readonly $connection: ReadableAtom<ConnectionState> = this.#view((s) => s.connection);
+  readonly $reactions: ReadableAtom<Readonly<Record<string, number>>> = this.#reactions;
+  readonly $connection: ReadableAtom<ConnectionState> = this.#connection;
   /** The latest error: fatal when `$connection` is `error`, else a skipped malformed event. */
-  readonly $error: ReadableAtom<Error | undefined> = this.#view((s) => s.error);
+  readonly $error: ReadableAtom<Error | undefined> = this.#error;
   /** The latest message of the stream as it came (its `type` and `data`): the chat's chunk reads its events from here. */
-  readonly $raw: ReadableAtom<MessageEvent<string> | undefined> = this.#view((s) => s.raw);
+  readonly $raw: ReadableAtom<MessageEvent<string> | undefined> = this.#raw;
 
   constructor(
     readonly backend: string,
     readonly dropId: string,
   ) {
-    onMount(this.#state, () => {
-      this.#connect();
-      return () => {
-        this.#close?.();
-        this.#close = undefined;
-      };
-    });
-  }
-
-  #view<T>(select: (state: DropState) => T): ReadableAtom<T> {
-    return computed(this.#state, select);
-  }
-
-  #set(patch: Partial<DropState>) {
-    this.#state.set({ ...this.#state.get(), ...patch });
-  }
-
-  #apply(event: DropEvent) {
-    const { drop, featured, reactions } = this.#state.get();
-    if (event.type === 'viewers') this.#set({ viewers: event.data.count });
-    else if (event.type === 'reactions') {
-      const sum = { ...reactions };
-      for (const [kind, count] of Object.entries(event.data.counts)) sum[kind] = (sum[kind] ?? 0) + count;
-      this.#set({ reactions: sum });
-    } else
-      this.#set({
-        drop: reduceDrop(drop, event),
-        featured: reduceFeatured(featured, event, () => serverNow(this.backend)),
-        // A snapshot is the whole truth again: a skipped event's error no longer matters.
-        ...(event.type === 'snapshot' && { error: undefined }),
+    // The first listener of any of them opens the stream; it closes when the last one has left them all.
+    let mounted = 0;
+    for (const $store of [this.$drop, this.$featured, this.$viewers, this.$reactions, this.$connection, this.$error, this.$raw])
+      onMount($store, () => {
+        if (!mounted++) this.#connect();
+        return () => {
+          if (--mounted) return;
+          this.#close?.();
+          this.#close = undefined;
+        };
       });
   }
 
   #connect() {
     this.#close = openDropStream(this.backend, this.dropId, {
-      event: (event) => this.#apply(event),
-      state: (connection) => this.#set({ connection }),
-      raw: (raw) => this.#set({ raw }),
+      event: (event) => {
+        if (event.type === 'viewers') this.#viewers.set(event.data.count);
+        else if (event.type === 'reactions') {
+          const sums = { ...this.#reactions.get() };
+          for (const kind in event.data.counts) sums[kind] = (sums[kind] ?? 0) + event.data.counts[kind];
+          this.#reactions.set(sums);
+        } else {
+          if (event.type === 'featured') this.#featured.set([...this.#featured.get(), event.data]);
+          // A snapshot is the whole truth again: a skipped event's error no longer matters.
+          if (event.type === 'snapshot') this.#error.set(undefined);
+          this.#drop.set(reduceDrop(this.#drop.get(), event));
+        }
+      },
+      state: (connection) => this.#connection.set(connection),
+      raw: this.#raw.set,
       error: (error, fatal) => {
         if (!fatal) console.warn(`[live-drop] skipped an event of drop "${this.dropId}":`, error);
         // Say it once per outage, not on every background retry.
-        else if (!this.#state.get().error)
+        else if (!this.#error.get())
           console.error(`[live-drop] could not load drop "${this.dropId}" from ${this.backend}: ${error.message}`);
-        this.#set({ error });
+        this.#error.set(error);
       },
     });
   }
@@ -152,7 +125,8 @@ export class DropStore {
   retry(): void {
     if (!this.#close) return;
     this.#close();
-    this.#set({ connection: 'connecting', error: undefined });
+    this.#connection.set('connecting');
+    this.#error.set(undefined);
     this.#connect();
   }
 }

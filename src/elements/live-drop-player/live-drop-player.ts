@@ -118,6 +118,7 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
   });
   readonly #featured = new FeaturedController(this, {
     store: () => this.source.store,
+    now: () => this.source.clock?.now() ?? Date.now(),
     onShown: ({ productId, at }, playhead) => this.emit('drop-featured-shown', { dropId: this.drop ?? '', productId, at, playhead }),
   });
   readonly #reactions = new ReactionsController(
