@@ -4,7 +4,7 @@
  * (after nanostores' short unmount delay) when the last one leaves: ten
  * cards of one drop share one connection because they share this store.
  *
- *   SSE line → parseDropEvent → reduceDrop() → $drop, $viewers, … → elements (and drop-views.ts for apps)
+ *   SSE line → parseDropEvent → reduceDrop() → $drop, $featured, $reactions, … → elements (and drop-views.ts for apps)
  */
 import { atom, onMount, type ReadableAtom } from 'nanostores';
 import { sharedBy } from './shared-instances.js';
@@ -48,10 +48,14 @@ export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | und
   }
 }
 
+/** One change of the featured product at the server's moment `at`; `productId` null: nothing featured from then on. */
+export type FeaturedChange = DropEventMap['featured'];
+
 export class DropStore {
   readonly #drop = atom<Drop | undefined>();
+  readonly #featured = atom<readonly FeaturedChange[]>([]);
   readonly #viewers = atom<number | undefined>();
-  readonly #reactions = atom<DropEventMap['reactions'] | undefined>();
+  readonly #reactions = atom<Readonly<Record<string, number>>>({});
   readonly #connection = atom<ConnectionState>('connecting');
   readonly #error = atom<Error | undefined>();
   readonly #raw = atom<MessageEvent<string> | undefined>();
@@ -59,9 +63,14 @@ export class DropStore {
 
   // Each piece of state is an atom of its own, so each element re-renders only for what it shows.
   readonly $drop: ReadableAtom<Drop | undefined> = this.#drop;
+  /**
+   * The `featured` events this page received, each at the server's `at`, clears included (`productId` null): with
+   * the drop's `featuredHistory`, which has no clears, the timeline the player shows products by.
+   */
+  readonly $featured: ReadableAtom<readonly FeaturedChange[]> = this.#featured;
   readonly $viewers: ReadableAtom<number | undefined> = this.#viewers;
-  /** The latest aggregated reaction counts. */
-  readonly $reactions: ReadableAtom<DropEventMap['reactions'] | undefined> = this.#reactions;
+  /** Every reaction since this page opened the stream, summed by kind: no event's counts are lost, however late a reader looks. */
+  readonly $reactions: ReadableAtom<Readonly<Record<string, number>>> = this.#reactions;
   readonly $connection: ReadableAtom<ConnectionState> = this.#connection;
   /** The latest error: fatal when `$connection` is `error`, else a skipped malformed event. */
   readonly $error: ReadableAtom<Error | undefined> = this.#error;
@@ -74,7 +83,7 @@ export class DropStore {
   ) {
     // The first listener of any of them opens the stream; it closes when the last one has left them all.
     let mounted = 0;
-    for (const $store of [this.$drop, this.$viewers, this.$reactions, this.$connection, this.$error, this.$raw])
+    for (const $store of [this.$drop, this.$featured, this.$viewers, this.$reactions, this.$connection, this.$error, this.$raw])
       onMount($store, () => {
         if (!mounted++) this.#connect();
         return () => {
@@ -89,8 +98,12 @@ export class DropStore {
     this.#close = openDropStream(this.backend, this.dropId, {
       event: (event) => {
         if (event.type === 'viewers') this.#viewers.set(event.data.count);
-        else if (event.type === 'reactions') this.#reactions.set(event.data);
-        else {
+        else if (event.type === 'reactions') {
+          const sums = { ...this.#reactions.get() };
+          for (const kind in event.data.counts) sums[kind] = (sums[kind] ?? 0) + event.data.counts[kind];
+          this.#reactions.set(sums);
+        } else {
+          if (event.type === 'featured') this.#featured.set([...this.#featured.get(), event.data]);
           // A snapshot is the whole truth again: a skipped event's error no longer matters.
           if (event.type === 'snapshot') this.#error.set(undefined);
           this.#drop.set(reduceDrop(this.#drop.get(), event));

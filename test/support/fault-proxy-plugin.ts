@@ -5,7 +5,8 @@
  *   executeServerCommand('fault-proxy:cut', { id })                        drop open connections
  *   executeServerCommand('fault-proxy:refuse', { id, ms })                 refuse for `ms` (until restore when absent)
  *   executeServerCommand('fault-proxy:fail-answers', { id, method, path, status })  the server acts, the client gets `status`
- *   executeServerCommand('fault-proxy:restore', { id })                    undoes refuse and fail-answers
+ *   executeServerCommand('fault-proxy:delay-answers', { id, path, ms })    answers to matching requests arrive `ms` late
+ *   executeServerCommand('fault-proxy:restore', { id })                    undoes refuse, fail-answers and delay-answers
  *   executeServerCommand('fault-proxy:stop', { id })
  *
  * Proxies left running are closed when the run ends.
@@ -52,6 +53,10 @@ export function faultProxyPlugin(): TestRunnerPlugin {
         case 'fault-proxy:fail-answers':
           if (!p.method || !p.path || !p.status) throw new Error('fault-proxy:fail-answers needs { method, path, status }');
           get(p).failAnswers({ method: p.method, path: p.path, status: p.status });
+          return true;
+        case 'fault-proxy:delay-answers':
+          if (!p.path || !p.ms) throw new Error('fault-proxy:delay-answers needs { path, ms }');
+          get(p).delayAnswers({ path: p.path, ms: p.ms });
           return true;
         case 'fault-proxy:restore':
           get(p).restore();

@@ -29,7 +29,13 @@ export interface FaultProxy {
    * `status` (e.g. 502) instead and the connection closes. Until `restore()`.
    */
   failAnswers(rule: AnswerFault): void;
-  /** Accepts connections again and passes every answer through. */
+  /**
+   * From now on, the answer to a request whose target matches `path` reaches
+   * the client `ms` late, byte for byte in order (a slow link or a buffering
+   * middlebox on, say, the event stream). Until `restore()`.
+   */
+  delayAnswers(rule: AnswerDelay): void;
+  /** Accepts connections again and passes every answer through in time. */
   restore(): void;
   /** Connections accepted and forwarded so far. */
   readonly forwarded: number;
@@ -41,6 +47,12 @@ export interface AnswerFault {
   /** A regular expression (source) for the request target, e.g. `/reservations$`. */
   path: string;
   status: number;
+}
+
+export interface AnswerDelay {
+  /** A regular expression (source) for the request target, e.g. `/events`. */
+  path: string;
+  ms: number;
 }
 
 /** What a gateway answers in place of the server: CORS-readable, so a browser sees the status rather than a network error. */
@@ -65,6 +77,7 @@ export async function startFaultProxy(target: string | string[], { from: fixedFr
   let refuseTimer: ReturnType<typeof setTimeout> | undefined;
   let forwarded = 0;
   let answerFault: AnswerFault | null = null;
+  let answerDelay: AnswerDelay | null = null;
 
   const server: Server = createServer((client) => {
     if (refusing) {
@@ -90,9 +103,17 @@ export async function startFaultProxy(target: string | string[], { from: fixedFr
       a.pipe(b);
     }
     // Requests on a kept-alive connection start at the beginning of a chunk as browsers and Node send them.
+    let delayed = false;
     client.on('data', (chunk: Buffer) => {
       const rule = answerFault;
       const [method, target] = chunk.toString('latin1', 0, 2048).split(' ', 2);
+      const late = answerDelay;
+      if (late && !delayed && new RegExp(late.path).test(target ?? '')) {
+        delayed = true;
+        upstream.unpipe(client);
+        upstream.on('data', (bytes: Buffer) => setTimeout(() => client.writable && client.write(bytes), late.ms));
+        upstream.resume(); // unpipe paused it
+      }
       if (!rule || method !== rule.method || !new RegExp(rule.path).test(target ?? '')) return;
       upstream.unpipe(client);
       upstream.once('data', () => {
@@ -114,6 +135,7 @@ export async function startFaultProxy(target: string | string[], { from: fixedFr
     clearTimeout(refuseTimer);
     refusing = false;
     answerFault = null;
+    answerDelay = null;
   };
 
   return {
@@ -136,6 +158,9 @@ export async function startFaultProxy(target: string | string[], { from: fixedFr
     },
     failAnswers(rule) {
       answerFault = rule;
+    },
+    delayAnswers(rule) {
+      answerDelay = rule;
     },
     restore,
     get forwarded() {

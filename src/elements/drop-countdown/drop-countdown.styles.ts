@@ -5,14 +5,14 @@ export const countdownStyles = css`
     display: inline-block;
   }
 
-  [part~='base'] {
+  .base {
     display: inline-flex;
     flex-direction: column;
     align-items: center;
     gap: calc(var(--_space) * 0.625);
   }
 
-  [part='label'] {
+  .label {
     font-size: 0.75rem;
     font-weight: 600;
     letter-spacing: 0.14em;
@@ -20,12 +20,12 @@ export const countdownStyles = css`
     color: var(--_muted);
   }
 
-  [part='digits'] {
+  .digits {
     display: flex;
     gap: calc(var(--_space) * 0.5);
   }
 
-  [part='unit'] {
+  .unit {
     display: flex;
     flex-direction: column;
     align-items: center;
@@ -36,7 +36,7 @@ export const countdownStyles = css`
     border: 1px solid var(--_line);
   }
 
-  [part='value'] {
+  .value {
     font-size: clamp(1.75rem, 6vw, 2.75rem);
     font-weight: 700;
     line-height: 1;
@@ -44,7 +44,7 @@ export const countdownStyles = css`
     font-variant-numeric: tabular-nums;
   }
 
-  [part='unit-label'] {
+  .unit-label {
     margin-top: 0.4rem;
     font-size: 0.6875rem;
     font-weight: 500;
@@ -53,12 +53,12 @@ export const countdownStyles = css`
     color: var(--_muted);
   }
 
-  :host([state='loading']) [part='value'] {
+  :host([state='loading']) .value {
     color: var(--_muted);
     animation: pulse 1.2s ease-in-out infinite;
   }
 
-  [part='live'] {
+  .live {
     display: inline-flex;
     align-items: center;
     gap: 0.5rem;
@@ -83,13 +83,13 @@ export const countdownStyles = css`
     animation: ping 1.6s ease-out infinite;
   }
 
-  [part~='error'] {
+  .error {
     font-size: 0.875rem;
     color: var(--_danger);
   }
 
   @media (max-width: 400px) {
-    [part='unit'] {
+    .unit {
       min-width: 3.5rem;
     }
   }

@@ -104,11 +104,11 @@ export class DropCountdown extends DropElement<CountdownState> {
     const { t } = this.locale;
     switch (this.state) {
       case 'error':
-        return html`<div part="base error">${this.problemText()}</div>`;
+        return html`<div part="base error" class="base error">${this.problemText()}</div>`;
       case 'live':
-        return html`<div part="base"><span part="live"><span class="dot" aria-hidden="true"></span>${t('liveNow')}</span></div>`;
+        return html`<div part="base" class="base"><span part="live" class="live"><span class="dot" aria-hidden="true"></span>${t('liveNow')}</span></div>`;
       case 'ended':
-        return html`<div part="base"><span part="label">${t('ended')}</span></div>`;
+        return html`<div part="base" class="base"><span part="label" class="label">${t('ended')}</span></div>`;
     }
     const { days, hours, minutes, seconds } = splitDuration(this.#clock.remaining ?? 0);
     const loading = this.state === 'loading';
@@ -118,14 +118,14 @@ export class DropCountdown extends DropElement<CountdownState> {
       [minutes, t('minutes')],
       [seconds, t('seconds')],
     ];
-    return html`<div part="base" aria-busy=${loading ? 'true' : 'false'}>
-      <span part="label">${t('countdownLabel')}</span>
-      <div part="digits" aria-hidden="true">
+    return html`<div part="base" class="base" aria-busy=${loading ? 'true' : 'false'}>
+      <span part="label" class="label">${t('countdownLabel')}</span>
+      <div part="digits" class="digits" aria-hidden="true">
         ${units.map(
           ([value, label]) =>
-            html`<span part="unit"
-              ><span part="value">${loading ? '--' : String(value).padStart(2, '0')}</span
-              ><span part="unit-label">${label}</span></span
+            html`<span part="unit" class="unit"
+              ><span part="value" class="value">${loading ? '--' : String(value).padStart(2, '0')}</span
+              ><span part="unit-label" class="unit-label">${label}</span></span
             >`,
         )}
       </div>

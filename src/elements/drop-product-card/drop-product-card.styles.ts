@@ -7,7 +7,7 @@ export const cardStyles = css`
     min-width: 0;
   }
 
-  [part~='base'] {
+  .base {
     display: flex;
     flex-direction: column;
     height: 100%;
@@ -18,14 +18,14 @@ export const cardStyles = css`
     box-shadow: 0 1px 2px rgb(0 0 0 / 0.04), 0 8px 24px -12px rgb(0 0 0 / 0.12);
   }
 
-  [part='media'] {
+  .media {
     position: relative;
     aspect-ratio: 4 / 5;
     background: var(--_subtle);
     overflow: hidden;
   }
 
-  [part='image'] {
+  .image {
     display: block;
     width: 100%;
     height: 100%;
@@ -33,7 +33,7 @@ export const cardStyles = css`
     transition: filter var(--_speed) ease;
   }
 
-  :host(:is([state='locked'], [state='sold-out'], [state='ended'])) [part='image'] {
+  :host(:is([state='locked'], [state='sold-out'], [state='ended'])) .image {
     filter: grayscale(0.65);
     opacity: 0.8;
   }
@@ -68,7 +68,7 @@ export const cardStyles = css`
     gap: calc(var(--_space) * 0.75);
   }
 
-  [part='title'] {
+  .title {
     margin: 0;
     font-size: 1.0625rem;
     font-weight: 650;
@@ -76,14 +76,14 @@ export const cardStyles = css`
     letter-spacing: -0.01em;
   }
 
-  [part='price'] {
+  .price {
     flex: none;
     font-size: 1rem;
     font-weight: 600;
     font-variant-numeric: tabular-nums;
   }
 
-  [part='description'] {
+  .description {
     margin: 0;
     color: var(--_muted);
     font-size: 0.875rem;
@@ -94,7 +94,7 @@ export const cardStyles = css`
     overflow: hidden;
   }
 
-  [part='stock'] {
+  .stock {
     margin: 0;
     display: flex;
     flex-wrap: wrap;
@@ -102,7 +102,7 @@ export const cardStyles = css`
     font-size: 0.8125rem;
     font-weight: 600;
   }
-  [part='stock'] :is(.success, .low, .danger)::before {
+  .stock :is(.success, .low, .danger)::before {
     content: '';
     display: inline-block;
     width: 0.45rem;
@@ -135,8 +135,7 @@ export const cardStyles = css`
     padding-top: calc(var(--_space) * 0.25);
   }
 
-  [part~='button'],
-  [part='size-button'] {
+  button {
     white-space: nowrap;
     display: inline-flex;
     align-items: center;
@@ -151,7 +150,7 @@ export const cardStyles = css`
     cursor: pointer;
     transition: transform var(--_speed) ease;
   }
-  [part~='button']:active:not([disabled]) {
+  :is(.primary, .secondary):active:not([disabled]) {
     transform: scale(0.98);
   }
   .primary {
@@ -180,7 +179,7 @@ export const cardStyles = css`
     background: var(--_subtle);
   }
 
-  [part='size-button'] {
+  .size-button {
     anchor-name: --size;
     flex: 1 0 auto;
     justify-content: space-between;
@@ -190,7 +189,7 @@ export const cardStyles = css`
     border-color: var(--_line);
     font-weight: 500;
   }
-  [part='size-button'][disabled] {
+  .size-button[disabled] {
     cursor: not-allowed;
     color: var(--_muted);
   }
@@ -216,7 +215,7 @@ export const cardStyles = css`
     transform: rotate(180deg);
   }
 
-  [part='size-list'] {
+  .size-list {
     position: fixed;
     inset: auto;
     margin: 0;
@@ -237,14 +236,14 @@ export const cardStyles = css`
    * the viewport, this popover's containing block, may run the other way); above it when there is no room below.
    * The margins are the 6px gap and, below or above, 8px from the viewport's edge.
    */
-  [part='size-list']:not([data-float]) {
+  .size-list:not([data-float]) {
     position-anchor: --size;
     position-area: self-block-end span-self-inline-end;
     position-try-fallbacks: flip-block;
     margin: 6px 0 8px;
     min-width: anchor-size(width);
   }
-  [part='size-option'] {
+  .size-option {
     display: flex;
     justify-content: space-between;
     gap: 1rem;
@@ -254,19 +253,19 @@ export const cardStyles = css`
     font-weight: 600;
     cursor: pointer;
   }
-  [part='size-option'][data-active] {
+  .size-option[data-active] {
     background: var(--_subtle);
     box-shadow: inset 0 0 0 1.5px color-mix(in srgb, var(--_accent) 55%, transparent);
   }
-  [part='size-option'][aria-selected='true'] {
+  .size-option[aria-selected='true'] {
     background: var(--_accent);
     color: var(--_accent-text);
   }
-  [part='size-option'][aria-disabled='true'] {
+  .size-option[aria-disabled='true'] {
     cursor: not-allowed;
     color: var(--_muted);
   }
-  [part='size-option'][aria-disabled='true'] > span:first-child {
+  .size-option[aria-disabled='true'] > span:first-child {
     text-decoration: line-through;
   }
   .note {
@@ -284,7 +283,7 @@ export const cardStyles = css`
     background: color-mix(in srgb, var(--_success) 10%, var(--_surface));
     border: 1px solid color-mix(in srgb, var(--_success) 30%, transparent);
   }
-  [part='timer'] {
+  .timer {
     display: flex;
     align-items: center;
     gap: 0.5rem;
@@ -302,7 +301,7 @@ export const cardStyles = css`
     font-size: 0.8125rem;
   }
 
-  [part~='error'] {
+  .error {
     margin: 0;
     color: var(--_danger);
     font-size: 0.8125rem;
@@ -314,7 +313,7 @@ export const cardStyles = css`
     padding: calc(var(--_space) * 1.5);
     min-height: 12rem;
   }
-  .error-card [part~='error'] {
+  .error-card .error {
     display: flex;
     flex-direction: column;
     gap: 0.35rem;
@@ -342,23 +341,23 @@ export const cardStyles = css`
     height: 2.75rem;
     margin-top: auto;
   }
-  .skeleton [part='media'],
+  .skeleton .media,
   .skeleton .bone {
     background: var(--_subtle);
     --_pulse: 0.5;
     animation: pulse 1.8s ease-in-out infinite;
   }
 
-  :host([state='reserved']) [part~='base'] {
+  :host([state='reserved']) .base {
     border-color: color-mix(in srgb, var(--_success) 45%, transparent);
   }
 
   /* The player's overlay: a compact horizontal card. */
-  :host([compact]) [part~='base'] {
+  :host([compact]) .base {
     flex-direction: row;
     align-items: stretch;
   }
-  :host([compact]) [part='media'] {
+  :host([compact]) .media {
     flex: none;
     width: 6rem;
     aspect-ratio: auto;
@@ -367,19 +366,18 @@ export const cardStyles = css`
     gap: 0.35rem;
     padding: calc(var(--_space) * 0.65);
   }
-  :host([compact]) [part='title'] {
+  :host([compact]) .title {
     font-size: 0.9375rem;
   }
-  :host([compact]) [part='price'] {
+  :host([compact]) .price {
     font-size: 0.875rem;
   }
-  :host([compact]) [part~='button'],
-  :host([compact]) [part='size-button'] {
+  :host([compact]) button {
     min-height: 2.25rem;
     font-size: 0.8125rem;
     padding: 0 0.7rem;
   }
-  :host([compact]) [part='size-button'] {
+  :host([compact]) .size-button {
     min-width: 0;
   }
   :host([compact]) .size-caption,
@@ -397,7 +395,7 @@ export const cardStyles = css`
   }
 
   @media (prefers-reduced-motion: reduce) {
-    .skeleton [part='media'],
+    .skeleton .media,
     .skeleton .bone {
       animation: none;
     }

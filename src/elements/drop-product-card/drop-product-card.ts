@@ -189,7 +189,7 @@ export class DropProductCard extends DropElement<CardState> {
     this.#markViewed();
     // Keep keyboard focus on the card when this render removed the focused button (Reserve → Checkout).
     if (this.#hadFocus && !this.shadowRoot!.activeElement) {
-      this.renderRoot.querySelector<HTMLElement>('[data-primary]:not([disabled]), [part~="size-button"]:not([disabled])')?.focus();
+      this.renderRoot.querySelector<HTMLElement>('[data-primary]:not([disabled]), .size-button:not([disabled])')?.focus();
     }
   }
 
@@ -230,36 +230,36 @@ export class DropProductCard extends DropElement<CardState> {
     const { t } = this.locale;
     if (this.state === 'loading') return this.#skeleton();
     if (this.state === 'error') {
-      return html`<article part="base" class="error-card">
-        <div part="error" role="alert">
+      return html`<article part="base" class="base error-card">
+        <div part="error" class="error" role="alert">
           <strong>${t('errorTitle')}</strong>
           <span>${this.problemText()}</span>
         </div>
         ${
           this.source.store && this.problem?.code !== 'config'
-            ? html`<button part="button" class="secondary" data-primary type="button" @click=${() => this.source.retry()}>${t('retry')}</button>`
+            ? html`<button part="button" class="secondary" data-primary @click=${() => this.source.retry()}>${t('retry')}</button>`
             : nothing
         }
       </article>`;
     }
     const product = this.#product!;
     const image = product.images[0];
-    return html`<article part="base" aria-labelledby="title">
-      <div part="media">
+    return html`<article part="base" class="base" aria-labelledby="title">
+      <div part="media" class="media">
         ${
           image
-            ? html`<img part="image" src=${backendUrl(this.source.resolution.backend!, image.url)} alt=${image.alt || product.title} loading="lazy" />`
+            ? html`<img part="image" class="image" src=${backendUrl(this.source.resolution.backend!, image.url)} alt=${image.alt || product.title} loading="lazy" />`
             : nothing
         }
         ${this.#badge()}
       </div>
       <div class="body">
         <div class="heading">
-          <h3 part="title" id="title">${product.title}</h3>
-          <span part="price">${this.locale.price(product.prices, this.currency)}</span>
+          <h3 part="title" class="title" id="title">${product.title}</h3>
+          <span part="price" class="price">${this.locale.price(product.prices, this.currency)}</span>
         </div>
-        ${this.compact ? nothing : html`<p part="description">${product.description}</p>`}
-        ${this.state === 'reserved' ? nothing : html`<p part="stock">${this.#stockLine()}</p>`}
+        ${this.compact ? nothing : html`<p part="description" class="description">${product.description}</p>`}
+        ${this.state === 'reserved' ? nothing : html`<p part="stock" class="stock">${this.#stockLine()}</p>`}
         ${this.#actions(product)}
         ${this.#failure()}
         ${this.line(loadLine)}
@@ -269,8 +269,8 @@ export class DropProductCard extends DropElement<CardState> {
   }
 
   #skeleton() {
-    return html`<article part="base" class="skeleton" aria-busy="true" aria-label=${this.locale.t('loading')}>
-      <div part="media"></div>
+    return html`<article part="base" class="base skeleton" aria-busy="true" aria-label=${this.locale.t('loading')}>
+      <div part="media" class="media"></div>
       <div class="body">
         <span class="bone wide"></span><span class="bone"></span><span class="bone short"></span>
         <span class="bone button"></span>
@@ -310,20 +310,20 @@ export class DropProductCard extends DropElement<CardState> {
     if (this.state === 'reserved' && hold?.phase === 'held') {
       const variant = product.variants.find((v) => v.id === hold.reservation.variantId);
       return html`<div class="hold">
-          <span part="timer" role="timer" aria-label=${t('heldFor', { time: formatClock(this.#clock.remaining ?? 0) })}>
+          <span part="timer" class="timer" role="timer" aria-label=${t('heldFor', { time: formatClock(this.#clock.remaining ?? 0) })}>
             <span class="size-chip">${variant?.label}</span>
             ${t('heldFor', { time: formatClock(this.#clock.remaining ?? 0) })}
           </span>
           ${this.compact ? nothing : html`<span class="muted hint">${t('holdHint')}</span>`}
         </div>
         <div class="row">
-          <button part="button" class="primary" data-primary type="button" @click=${this.#checkout}>${t('checkout')}</button>
-          <button part="button" class="secondary" type="button" @click=${() => this.#reservations?.release(product.id)}>${t('cancel')}</button>
+          <button part="button" class="primary" data-primary @click=${this.#checkout}>${t('checkout')}</button>
+          <button part="button" class="secondary" @click=${() => this.#reservations?.release(product.id)}>${t('cancel')}</button>
         </div>`;
     }
     if (this.state === 'expired') {
       return html`<div class="row">
-        <button part="button" class="primary" data-primary type="button" @click=${this.#again}>${t('reserveAgain')}</button>
+        <button part="button" class="primary" data-primary @click=${this.#again}>${t('reserveAgain')}</button>
       </div>`;
     }
     // While the drop's line does not let this shopper in (`<drop-line>` says), Reserve waits too.
@@ -354,7 +354,6 @@ export class DropProductCard extends DropElement<CardState> {
         part="button"
         class="primary"
         data-primary
-        type="button"
         ?disabled=${closed || soldOutPick}
         aria-disabled=${reserving ? 'true' : 'false'}
         @click=${() => !reserving && void this.#reserve()}
@@ -382,7 +381,7 @@ export class DropProductCard extends DropElement<CardState> {
   #failure() {
     const hold = this.#hold;
     if (hold?.phase !== 'failed') return nothing;
-    return html`<p part="error" role="alert" class="inline-error">${this.locale.t(errorTextKey(errorCode(hold.error)))}</p>`;
+    return html`<p part="error" class="error" role="alert">${this.locale.t(errorTextKey(errorCode(hold.error)))}</p>`;
   }
 }
 

@@ -66,11 +66,11 @@ export class SizePicker implements ReactiveController {
   }
 
   get #button() {
-    return this.host.renderRoot.querySelector<HTMLButtonElement>('[part~="size-button"]');
+    return this.host.renderRoot.querySelector<HTMLButtonElement>('.size-button');
   }
 
   get #list() {
-    return this.host.renderRoot.querySelector<HTMLElement>('[part~="size-list"]');
+    return this.host.renderRoot.querySelector<HTMLElement>('.size-list');
   }
 
   async show() {
@@ -165,7 +165,7 @@ export class SizePicker implements ReactiveController {
     const activeId = this.open && options[this.#active] ? `size-${options[this.#active].id}` : '';
     return html`<button
         part="size-button"
-        type="button"
+        class="size-button"
         aria-haspopup="listbox"
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="sizes"
@@ -179,6 +179,7 @@ export class SizePicker implements ReactiveController {
       </button>
       <ul
         part="size-list"
+        class="size-list"
         id="sizes"
         role="listbox"
         popover="manual"
@@ -192,6 +193,7 @@ export class SizePicker implements ReactiveController {
           (o, i) =>
             html`<li
               part="size-option"
+              class="size-option"
               id="size-${o.id}"
               role="option"
               aria-selected=${o.id === selected ? 'true' : 'false'}

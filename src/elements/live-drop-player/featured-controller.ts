@@ -6,42 +6,38 @@
  * replay once the replay's playlist maps dates to media time, and reports
  * each product that appears (`drop-featured-shown`, fired by the player).
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
+import type { DropStore, FeaturedChange } from '../../core/drop-store.js';
 import type { Drop } from '../../protocol/types.js';
+import { StoreController } from '../../core/store-controller.js';
 import type { Playback } from './playback.js';
-import { entryAt, timelineOf, type TimelineEntry } from './product-timeline.js';
+import { entryAt } from './product-timeline.js';
 
 export interface FeaturedOptions {
-  drop(): Drop | undefined;
-  /** Server time now, ms (to stamp a clear, which the stream sends without its moment). */
+  /** The drop's store: its `$drop`'s featured history and its `$featured` (the live changes, clears included) make the timeline. */
+  store(): DropStore | undefined;
+  /** Server time now, ms: the moment of a clear that no event timed. */
   now(): number;
-  /** A product's card appeared: the playhead reached `entry.at`. */
-  onShown(entry: TimelineEntry & { productId: string }, playhead: number | null): void;
+  /** A product's card appeared: the playhead reached `change.at`. */
+  onShown(change: FeaturedChange & { productId: string }, playhead: number | null): void;
 }
 
-export class FeaturedController implements ReactiveController {
+export class FeaturedController {
   /** The product on screen now (with the moment it was featured), or null. */
-  shown: TimelineEntry | null = null;
+  shown: FeaturedChange | null = null;
 
-  /** Moments the host cleared the featured product while this page watched (server time). */
-  #clears: number[] = [];
-  #lastFeatured: Drop['featured'] | undefined;
   /** A program date-time to jump to once the replay's playlist is known. */
   #pendingSeek: number | null = null;
-  #cache: { history: Drop['featuredHistory']; clears: number; entries: TimelineEntry[] } | undefined;
+  readonly #live: StoreController<readonly FeaturedChange[]>;
+  #cache: { drop: Drop; live: readonly FeaturedChange[]; timeline: FeaturedChange[] } | undefined;
+  /** When this page noticed a clear that no event timed. */
+  #noticed: number | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly options: FeaturedOptions,
   ) {
-    host.addController(this);
-  }
-
-  hostUpdate() {
-    const drop = this.options.drop();
-    // A cleared featured product only arrives live: remember when, in server time.
-    if (drop && this.#lastFeatured && drop.featured === null) this.#clears.push(this.options.now());
-    this.#lastFeatured = drop?.featured;
+    this.#live = new StoreController(host, () => options.store()?.$featured);
   }
 
   /** Jumps to the moment `at` (program date-time) as soon as the playing replay can map it; null: no jump. */
@@ -57,8 +53,9 @@ export class FeaturedController implements ReactiveController {
 
   /** One frame: the pending jump, then which product is due at the playhead. */
   tick(playback: Playback): void {
-    const drop = this.options.drop();
-    if (!drop) return;
+    const drop = this.options.store()?.$drop.get();
+    const live = this.#live.value;
+    if (!drop || !live) return;
     const { video } = playback;
     if (this.#pendingSeek !== null && video.readyState >= 1) {
       const time = playback.timeForDate(this.#pendingSeek);
@@ -69,7 +66,7 @@ export class FeaturedController implements ReactiveController {
     }
     const playhead = playback.programDateTime();
     // Before the first frame no date is known yet, and "no date" means "show what arrived" (streams without dates).
-    const due = playhead === null && video.readyState < 2 ? this.shown : entryAt(this.#timeline(drop), playhead);
+    const due = playhead === null && video.readyState < 2 ? this.shown : entryAt(this.#timeline(drop, live), playhead);
     const next = due?.productId ? due : null;
     if (next?.productId === this.shown?.productId && next?.at === this.shown?.at) return;
     this.shown = next;
@@ -77,12 +74,19 @@ export class FeaturedController implements ReactiveController {
     if (next?.productId) this.options.onShown({ productId: next.productId, at: next.at }, playhead);
   }
 
-  /** The product timeline, rebuilt only when the host changed it (this runs on every frame). */
-  #timeline(drop: Drop): TimelineEntry[] {
+  /**
+   * The history the drop came with and the changes since, clears included; rebuilt only when they change (this runs
+   * on every frame). A drop that says nothing is featured while the newest change is a product was cleared where no
+   * event said when (before this page came, or during a gap a snapshot filled): from the moment this page noticed.
+   */
+  #timeline(drop: Drop, live: readonly FeaturedChange[]): FeaturedChange[] {
     const c = this.#cache;
-    if (c && c.history === drop.featuredHistory && c.clears === this.#clears.length) return c.entries;
-    const entries = timelineOf(drop.featuredHistory, this.#clears);
-    this.#cache = { history: drop.featuredHistory, clears: this.#clears.length, entries };
-    return entries;
+    if (c?.drop.featuredHistory === drop.featuredHistory && c.drop.featured === drop.featured && c.live === live) return c.timeline;
+    const timeline = [...drop.featuredHistory, ...live];
+    const newest = timeline.reduce<FeaturedChange | undefined>((n, e) => (n && n.at > e.at ? n : e), undefined);
+    if (!drop.featured && newest?.productId) timeline.push({ productId: null, at: (this.#noticed ??= this.options.now()) });
+    else this.#noticed = undefined;
+    this.#cache = { drop, live, timeline };
+    return timeline;
   }
 }

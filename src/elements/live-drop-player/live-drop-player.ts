@@ -117,7 +117,7 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     onStop: () => this.#featured.reset(),
   });
   readonly #featured = new FeaturedController(this, {
-    drop: () => this.source.drop,
+    store: () => this.source.store,
     now: () => this.source.clock?.now() ?? Date.now(),
     onShown: ({ productId, at }, playhead) => this.emit('drop-featured-shown', { dropId: this.drop ?? '', productId, at, playhead }),
   });

@@ -9,15 +9,15 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DropStore } from '../../core/drop-store.js';
 import { sendReaction } from '../../core/shopper-actions.js';
 import { StoreController } from '../../core/store-controller.js';
-import type { DropEventMap } from '../../protocol/types.js';
 import { FloatingReactions } from './floating-reactions.js';
 
 export class ReactionsController implements ReactiveController {
   /** Reactions seen since this player opened, own ones included. */
   count = 0;
 
-  readonly #reactions: StoreController<DropEventMap['reactions'] | undefined>;
-  #last: DropEventMap['reactions'] | undefined;
+  readonly #reactions: StoreController<Readonly<Record<string, number>>>;
+  /** The store's sums when this controller last looked (from the store it first saw it on), so each reaction counts once. */
+  #seen: { store: DropStore; sums: Readonly<Record<string, number>> } | undefined;
   /** Own reactions the server has not echoed back yet, so they do not float twice. */
   #ownUnechoed = 0;
   #floating: FloatingReactions | undefined;
@@ -45,11 +45,17 @@ export class ReactionsController implements ReactiveController {
   }
 
   hostUpdated() {
-    const reactions = this.#reactions.value;
-    if (!reactions || reactions === this.#last) return;
-    this.#last = reactions;
-    const counts = { ...reactions.counts };
-    let total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const store = this.store();
+    const sums = this.#reactions.value;
+    if (!store || !sums || sums === this.#seen?.sums) return;
+    const before = this.#seen?.store === store ? this.#seen.sums : undefined;
+    this.#seen = { store, sums };
+    // A first look (or another drop): what came before this player opened is not its to float.
+    if (!before) return;
+    // Every reaction since the last look, however many events brought them.
+    const counts: Record<string, number> = {};
+    let total = 0;
+    for (const [kind, sum] of Object.entries(sums)) total += counts[kind] = sum - (before[kind] ?? 0);
     // Our own hearts come back in the aggregate: they already floated.
     const echoed = Math.min(this.#ownUnechoed, counts.heart ?? 0);
     this.#ownUnechoed -= echoed;
