@@ -258,6 +258,36 @@ describe('<live-drop-player> chat', () => {
     }
   });
 
+  it('posts under the site’s signed identity given as chat-identity, with the verified mark and no name to choose', async function () {
+    this.timeout(30_000);
+    sessionStorage.clear();
+    const drop = await createDrop();
+    const identity = await executeServerCommand<string, { sub: string; name: string }>('live-drop:sign-identity', {
+      sub: 'user-7',
+      name: 'Grace H.',
+    });
+    const player = await fixture<LiveDropPlayer>(
+      html`<live-drop-player backend=${drop.backend.url} drop=${drop.id} playback="native" chat-identity=${identity}></live-drop-player>`,
+    );
+    const inner = await until(() => player.shadowRoot!.querySelector('drop-chat'), 'the chat inside the player', 15_000);
+    await until(() => inner.state === 'open', 'the chat open', 15_000);
+    expect(field(inner, 'name'), 'no name field: the site named the user').to.equal(null);
+    await type(inner, 'is the hoodie lined?');
+    const mine = await until(
+      () =>
+        [...root(inner).querySelectorAll('.messages .message')].find(
+          (m) => m.querySelector('.text')?.textContent === 'is the hoodie lined?',
+        ),
+      'the message in the list',
+    );
+    expect(mine.querySelector('.author')!.textContent).to.equal('Grace H.');
+    expect(mine.querySelector('.mark.verified'), 'the verified mark').to.exist;
+    expect(mine.querySelector('.mark.verified')!.textContent).to.include('Verified');
+    // As the server stores and sends it to everyone (not only this page's own copy of what it sent).
+    const state = (await (await fetch(joinUrl(drop.backend.url, routes.chat(drop.id)))).json()) as { messages: ChatMessage[] };
+    expect(state.messages.find((m) => m.text === 'is the hoodie lined?')?.author).to.include({ name: 'Grace H.', mark: 'verified' });
+  });
+
   // A phone's full width (chat over the video), and the demo page's player at a 1280 px window (chat beside it).
   for (const width of [375, 760]) {
     it(`lays the composer out on one row in a ${width} px player, clear of its control bar`, async function () {
