@@ -18,17 +18,24 @@ import { faultProxyPlugin } from './test/support/fault-proxy-plugin.js';
 import { startFaultProxy, type FaultProxy } from './test/support/fault-proxy.js';
 import { loopbackAddress } from './test/support/loopback.js';
 import { startReferenceServer, type RunningServer } from './test/support/reference-server.js';
+import { signIdentity } from './server/services/chat-identity.js';
 import { summaryReporter } from './test/support/summary-reporter.js';
 
 /** The reservation limit of the `tight` server: 3 requests per 4 s from one address. */
 const TIGHT_ARGS = ['--rate-reserve', '3/4'];
+/** The secret the default server checks chat identity tokens with; `live-drop:sign-identity` signs as a site would. */
+const CHAT_IDENTITY_SECRET = 'test-chat-identity-secret-0123456789abcdef';
 
 function referenceServerPlugin(): TestRunnerPlugin {
   const servers = new Map<string, Promise<RunningServer>>();
   const forwarders = new Map<string, Promise<FaultProxy>>();
   const server = (kind: string) => {
     let s = servers.get(kind);
-    if (!s) servers.set(kind, (s = startReferenceServer(kind === 'tight' ? { args: TIGHT_ARGS } : {})));
+    if (!s)
+      servers.set(
+        kind,
+        (s = startReferenceServer({ args: kind === 'tight' ? TIGHT_ARGS : ['--chat-identity-secret', CHAT_IDENTITY_SECRET] })),
+      );
     return s;
   };
   /** One forwarder per test file and server, connecting from the file's own loopback address. */
@@ -52,6 +59,10 @@ function referenceServerPlugin(): TestRunnerPlugin {
       await Promise.all([...servers.values()].map(async (s) => (await s).stop()));
     },
     async executeCommand({ command, payload, session }) {
+      if (command === 'live-drop:sign-identity') {
+        const { sub, name } = payload as { sub: string; name: string };
+        return signIdentity(CHAT_IDENTITY_SECRET, { sub, name, exp: Date.now() + 600_000 });
+      }
       if (command !== 'live-drop:backend') return undefined;
       const kind = (payload as { limits?: string } | undefined)?.limits === 'tight' ? 'tight' : 'default';
       const [s, f] = await Promise.all([server(kind), forwarder(session.testFile, kind)]);

@@ -274,8 +274,13 @@ $('chat-enabled').addEventListener('change', (event) =>
     toast(event.target.checked ? 'Chat is on.' : 'Chat is off.'),
   ),
 );
+// While the host is editing the settings, chat events must not put the saved values back into the fields (a message
+// arriving between typing the slow mode and the blocked terms would undo the first edit).
+let settingsEdited = false;
+$('chat-settings').addEventListener('input', () => (settingsEdited = true));
 $('chat-settings').addEventListener('submit', (event) => {
   event.preventDefault();
+  settingsEdited = false;
   const slowModeSeconds = Math.max(0, Math.min(3600, Math.floor(Number($('chat-slow').value) || 0)));
   const blockedTerms = $('chat-terms')
     .value.split(',')
@@ -301,7 +306,7 @@ $('chat-log').addEventListener('click', (event) => {
 
 function renderChat() {
   $('chat-enabled').checked = chatSettings.enabled;
-  if (document.activeElement !== $('chat-slow')) $('chat-slow').value = String(chatSettings.slowModeSeconds);
+  if (!settingsEdited) $('chat-slow').value = String(chatSettings.slowModeSeconds);
   const pinned = $('chat-pinned');
   pinned.hidden = !chatSettings.pinned;
   pinned.textContent = chatSettings.pinned ? `Pinned · ${chatSettings.pinned.author.name}: ${chatSettings.pinned.text}` : '';
@@ -354,7 +359,7 @@ async function refresh() {
       host('GET', hostRoutes.chat()),
     ]);
     muted = chat.muted;
-    if (document.activeElement !== $('chat-terms')) $('chat-terms').value = chat.blockedTerms.join(', ');
+    if (!settingsEdited) $('chat-terms').value = chat.blockedTerms.join(', ');
     renderChat();
     renderReservations(reservations);
     $('held').textContent = String(sales.variants.reduce((n, v) => n + v.held, 0));

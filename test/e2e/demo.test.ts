@@ -154,6 +154,59 @@ describe('the demo, end to end', () => {
     await shot(shopper, '05c-chat-in-player');
   });
 
+  it('moderates from the console: a muted shopper goes unseen by the others but sees their own, slow mode is said plainly, a blocked term is refused', async () => {
+    const chat = shopper.locator('live-drop-player drop-chat');
+    const watcher = await openPage(demo.site, 'watcher');
+    const theirs = watcher.locator('live-drop-player drop-chat');
+    const message = (where: typeof chat, text: string) => where.locator('.messages .message', { hasText: text });
+    const say = async (where: typeof chat, text: string) => {
+      await where.locator('input[name="text"]').fill(text);
+      await where.locator('input[name="text"]').press('Enter');
+    };
+    await theirs.locator('input[name="name"]').fill('Noah', { timeout: 20_000 });
+
+    // Mute: Mia's next message reaches nobody else, though she sees it; the host's later one reaches everyone.
+    await say(chat, 'Any discount codes?');
+    const item = host.locator('#chat-log .chat-item', { hasText: 'Any discount codes?' });
+    await item.waitFor({ timeout: 15_000 });
+    await message(theirs, 'Any discount codes?').waitFor({ timeout: 15_000 });
+    await item.locator('button[data-action="mute"]').click();
+    await host.locator('#chat-muted', { hasText: '1 muted' }).waitFor({ timeout: 10_000 });
+    await say(chat, 'DISCOUNT CODES NOW');
+    await message(chat, 'DISCOUNT CODES NOW').waitFor({ timeout: 15_000 });
+    await host.locator('#chat-text').fill('Welcome, everyone!');
+    await host.locator('#chat-post button').click();
+    await message(theirs, 'Welcome, everyone!').waitFor({ timeout: 15_000 });
+    assert.equal(await message(theirs, 'DISCOUNT CODES NOW').count(), 0, 'the muted shopper’s message does not reach the others');
+    assert.equal(await message(chat, 'DISCOUNT CODES NOW').count(), 1, 'the muted shopper still sees their own message');
+
+    // Slow mode, set in the console: every viewer is told, and a second message within it is refused with the wait.
+    await host.locator('#chat-slow').fill('10');
+    await host.locator('#chat-settings button[type="submit"]').click();
+    await theirs.locator('[part="status"]', { hasText: 'Slow mode: 10 s' }).waitFor({ timeout: 15_000 });
+    await chat.locator('[part="status"]', { hasText: 'Slow mode: 10 s' }).waitFor({ timeout: 15_000 });
+    await say(theirs, 'Does the tee shrink?');
+    await message(theirs, 'Does the tee shrink?').waitFor({ timeout: 15_000 });
+    await say(theirs, 'Hello?');
+    await theirs.locator('[part="notice"]', { hasText: /Too fast: wait \d+ s/ }).waitFor({ timeout: 15_000 });
+    await shot(watcher, '05d-chat-slow-mode');
+
+    // A blocked term (slow mode off again): the message is refused and never reaches anyone.
+    await host.locator('#chat-slow').fill('0');
+    await host.locator('#chat-terms').fill('knockoff');
+    await host.locator('#chat-settings button[type="submit"]').click();
+    await theirs.locator('[part="status"]').waitFor({ state: 'detached', timeout: 15_000 });
+    await say(theirs, 'Is this a KNÖCKOFF?');
+    await theirs.locator('[part="notice"]', { hasText: 'This message can’t be posted' }).waitFor({ timeout: 15_000 });
+    await host.locator('#chat-text').fill('Thanks for watching!');
+    await host.locator('#chat-post button').click();
+    await message(chat, 'Thanks for watching!').waitFor({ timeout: 15_000 });
+    assert.equal(await message(chat, 'KNÖCKOFF').count(), 0, 'the blocked message reaches no one');
+    assert.equal(await host.locator('#chat-log .chat-item', { hasText: 'KNÖCKOFF' }).count(), 0, 'not even the host');
+    await shot(host, '05e-host-chat-moderation');
+    await watcher.context().close();
+  });
+
   it('reserves a size on the drop page and hands checkout to the page’s cart', async () => {
     secondShopper = await openPage(demo.site, 'second shopper');
     const option = (page: Page) => card(page).locator(`[part~="size-option"]#size-${size.id}`);

@@ -214,6 +214,19 @@ describe('<drop-chat>', () => {
   });
 });
 
+/** Rectangles of the composer's pieces and the player's control bar, as laid out now. */
+function composerLayout(player: LiveDropPlayer) {
+  const inner = player.shadowRoot!.querySelector('drop-chat')!;
+  const rect = (el: Element | null | undefined) => el!.getBoundingClientRect();
+  return {
+    composer: rect(root(inner).querySelector('form')),
+    name: rect(root(inner).querySelector('input[name=name]')),
+    text: rect(root(inner).querySelector('input[name=text]')),
+    send: rect(root(inner).querySelector('form button')),
+    controls: rect(player.shadowRoot!.querySelector('[part~="controls"]')),
+  };
+}
+
 describe('<live-drop-player> chat', () => {
   it('shows the drop’s chat in the player, sharing its one event stream, unless chat="off"', async function () {
     this.timeout(30_000);
@@ -244,4 +257,70 @@ describe('<live-drop-player> chat', () => {
       window.EventSource = Original;
     }
   });
+
+  it('posts under the site’s signed identity given as chat-identity, with the verified mark and no name to choose', async function () {
+    this.timeout(30_000);
+    sessionStorage.clear();
+    const drop = await createDrop();
+    const identity = await executeServerCommand<string, { sub: string; name: string }>('live-drop:sign-identity', {
+      sub: 'user-7',
+      name: 'Grace H.',
+    });
+    const player = await fixture<LiveDropPlayer>(
+      html`<live-drop-player backend=${drop.backend.url} drop=${drop.id} playback="native" chat-identity=${identity}></live-drop-player>`,
+    );
+    const inner = await until(() => player.shadowRoot!.querySelector('drop-chat'), 'the chat inside the player', 15_000);
+    await until(() => inner.state === 'open', 'the chat open', 15_000);
+    expect(field(inner, 'name'), 'no name field: the site named the user').to.equal(null);
+    await type(inner, 'is the hoodie lined?');
+    const mine = await until(
+      () =>
+        [...root(inner).querySelectorAll('.messages .message')].find(
+          (m) => m.querySelector('.text')?.textContent === 'is the hoodie lined?',
+        ),
+      'the message in the list',
+    );
+    expect(mine.querySelector('.author')!.textContent).to.equal('Grace H.');
+    expect(mine.querySelector('.mark.verified'), 'the verified mark').to.exist;
+    expect(mine.querySelector('.mark.verified')!.textContent).to.include('Verified');
+    // As the server stores and sends it to everyone (not only this page's own copy of what it sent).
+    const state = (await (await fetch(joinUrl(drop.backend.url, routes.chat(drop.id)))).json()) as { messages: ChatMessage[] };
+    expect(state.messages.find((m) => m.text === 'is the hoodie lined?')?.author).to.include({ name: 'Grace H.', mark: 'verified' });
+  });
+
+  // A phone's full width (chat over the video), and the demo page's player at a 1280 px window (chat beside it).
+  for (const width of [375, 760]) {
+    it(`lays the composer out on one row in a ${width} px player, clear of its control bar`, async function () {
+      this.timeout(40_000);
+      sessionStorage.clear(); // no name chosen yet: the name field shows
+      const drop = await createDrop({ stream: { hls: 'stream/live.m3u8', poster: 'stream/poster.jpg' } });
+      const player = await fixture<LiveDropPlayer>(
+        html`<div style="width: ${width}px"><live-drop-player backend=${drop.backend.url} drop=${drop.id} playback="hlsjs"></live-drop-player></div>`,
+      ).then((box) => box.querySelector('live-drop-player')!);
+      const inner = await until(() => player.shadowRoot!.querySelector('drop-chat'), 'the chat inside the player', 15_000);
+      await until(
+        () => inner.state === 'open' && player.shadowRoot!.querySelector('[part~="controls"]'),
+        () =>
+          `playing (player ${player.state}, controls ${!!player.shadowRoot!.querySelector('[part~="controls"]')}), chat open (${inner.state})`,
+        30_000,
+      );
+      player.dispatchEvent(new PointerEvent('pointermove', { bubbles: true }));
+      await until(() => !player.controlsHidden, 'controls shown');
+      await new Promise((r) => setTimeout(r, 400)); // the chat's move above the controls (300 ms)
+      const { composer, name, text, send, controls } = composerLayout(player);
+      const row = (r: DOMRect) => Math.round(r.top);
+      expect([row(name), row(text), row(send)], 'name, message and Send on one row').to.deep.equal([row(name), row(name), row(name)]);
+      expect(send.left, 'Send after the message field').to.be.at.least(text.right);
+      expect(name.width, 'the name field is wide enough for "Your name"').to.be.at.least(80);
+      expect(text.width, 'the message field is the wider one').to.be.at.least(name.width);
+      const overlaps =
+        composer.bottom > controls.top &&
+        composer.top < controls.bottom &&
+        composer.right > controls.left &&
+        composer.left < controls.right;
+      expect(overlaps, `composer ${row(composer)}–${Math.round(composer.bottom)} overlaps the control bar from ${row(controls)}`).to.equal(
+        false,
+      );
+    });
+  }
 });

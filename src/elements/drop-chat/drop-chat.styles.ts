@@ -112,32 +112,35 @@ export const chatStyles = css`
     display: none;
   }
 
+  /* One row however narrow: the name (asked once, then gone), the message taking what is left, Send beside them. */
   .composer {
     display: flex;
-    flex-wrap: wrap;
     gap: 0.375rem;
   }
 
   input {
-    flex: 3 1 9rem;
+    flex: 1 1 0;
     min-width: 0;
     font: inherit;
-    font-size: 1rem;
-    padding: 0.5rem 0.625rem;
+    font-size: 0.9375rem;
+    padding: 0.5rem 0.5625rem;
     border-radius: calc(var(--_radius) / 2);
     border: 1px solid var(--_line);
     background: transparent;
     color: inherit;
   }
 
+  /* Wide enough for its placeholder ("Your name", "Dein Name"), never more than a third of the row. */
   input.name {
-    flex: 1 1 5rem;
+    flex: 0 1 6.75em;
+    max-width: 33%;
   }
 
   button {
+    flex: none;
     font: inherit;
     font-weight: 700;
-    padding: 0.5rem 0.875rem;
+    padding: 0.5rem 0.75rem;
     border: 0;
     border-radius: calc(var(--_radius) / 2);
     background: var(--_accent);

@@ -21,14 +21,15 @@ export const playerStyles = css`
 
   /* ---------------------------------------------------------- chat */
 
-  /* Narrow: over the lower part of the video, above the controls, clicks passing through to the video. */
+  /* Narrow: over the lower part of the video, above the control bar (62 px high), clear of the reaction button on the
+     right, clicks passing through to the video. */
   .chat {
     grid-area: 1 / 1;
     align-self: end;
     z-index: 3;
     height: 58%;
     width: min(100% - 64px, 380px);
-    margin-bottom: 52px;
+    margin-bottom: 64px;
     pointer-events: none;
     transition: margin-bottom 300ms;
   }
@@ -41,10 +42,10 @@ export const playerStyles = css`
   :host([controls-hidden]) .chat {
     margin-bottom: 4px;
   }
-  /* Wide (unless chat="overlay"): beside the video, as tall as it. */
+  /* Wide (unless chat="overlay"): beside the video, as tall as it, wide enough for the composer on one row. */
   @container (min-width: 720px) {
     :host(:not([chat='overlay'])) .with-chat {
-      grid-template-columns: minmax(0, 1fr) minmax(260px, 30%);
+      grid-template-columns: minmax(0, 1fr) minmax(300px, 32%);
       column-gap: 12px;
     }
     :host(:not([chat='overlay'])) .chat {

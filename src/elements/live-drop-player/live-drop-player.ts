@@ -76,6 +76,7 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     src: {},
     playback: {},
     chat: { reflect: true },
+    chatIdentity: { attribute: 'chat-identity' },
     state: { reflect: true },
     controlsHidden: { type: Boolean, reflect: true, attribute: 'controls-hidden' },
     replaying: { attribute: false },
@@ -93,6 +94,12 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
    * (always over the video), or `off` (e.g. to put a `<drop-chat>` elsewhere on the page).
    */
   chat: 'auto' | 'overlay' | 'off' = 'auto';
+
+  /**
+   * For a site with accounts: an identity token the site signed for its logged-in user (see `<drop-chat identity>`),
+   * handed to the chat inside, which then posts under the site's name for the user with the verified mark.
+   */
+  chatIdentity: string | null = null;
 
   /** What the player shows, for CSS: `loading`, `scheduled`, `live`, `offline`, `ended` or `error`. */
   state: PlayerState = 'loading';
@@ -261,6 +268,7 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
             exportparts="base:chat-base,pinned:chat-pinned,status:chat-status,messages:chat-messages,message:chat-message,author:chat-author,mark:chat-mark,text:chat-text,composer:chat-composer,input:chat-input,button:chat-button,notice:chat-notice"
             backend=${this.source.resolution.backend ?? nothing}
             drop=${drop!.id}
+            identity=${this.chatIdentity ?? nothing}
           ></drop-chat>`
           : nothing
       }
