@@ -23,6 +23,7 @@ import type { Database, Queryable } from '../storage/database.js';
 import { errorFields, log } from '../observability/logger.js';
 import { metrics } from '../observability/metrics.js';
 import {
+  allEventsKept,
   dropEventsAfter,
   findEvent,
   insertEvent,
@@ -179,7 +180,10 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
       };
     },
     async stored(dropId, lastId) {
-      if (!(await findEvent(db, lastId).then((e) => e?.dropId === dropId))) return null;
+      // Resuming from 0: the viewer's snapshot was read before the drop had any event, and no event names that point.
+      const anchored =
+        lastId === 0 ? await allEventsKept(db, dropId, Date.now()) : await findEvent(db, lastId).then((e) => e?.dropId === dropId);
+      if (!anchored) return null;
       const rows = await dropEventsAfter(db, dropId, lastId, capacity + 1);
       if (rows.length > capacity) return null;
       return rows.map((e) => ({ id: e.id, type: e.type as StreamEventType, data: e.data }));

@@ -8,7 +8,7 @@
 import { errorFields, log } from '../observability/logger.js';
 import type { Database } from '../storage/database.js';
 import { deleteChatBefore } from '../storage/chat-store.js';
-import { deleteEventsBefore } from '../storage/event-store.js';
+import { deleteEventsBefore, EVENT_RETENTION_MS } from '../storage/event-store.js';
 import { deleteOldKeys } from '../storage/idempotency-store.js';
 import type { ReservationService } from './reservation-service.js';
 
@@ -34,7 +34,7 @@ export function startHousekeeping(
   const cleanup = setInterval(async () => {
     try {
       await deleteOldKeys(db, Date.now() - DAY);
-      await deleteEventsBefore(db, Date.now() - DAY);
+      await deleteEventsBefore(db, Date.now() - EVENT_RETENTION_MS);
       await reservations.forgetExpired();
       if (chatRetentionMs !== null) await deleteChatBefore(db, Date.now() - chatRetentionMs);
     } catch (error) {

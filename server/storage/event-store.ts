@@ -63,6 +63,18 @@ export async function latestDropEventId(q: Queryable, dropId: string): Promise<n
   return num(row?.id);
 }
 
+/** How long events are kept: housekeeping deletes older ones. */
+export const EVENT_RETENTION_MS = 86_400_000;
+
+/**
+ * Whether every event the drop ever had is still stored: true while the drop
+ * is younger than the retention, since none of its events is older than it.
+ */
+export async function allEventsKept(q: Queryable, dropId: string, now: number): Promise<boolean> {
+  const [row] = await q.query<{ created_at: unknown }>('SELECT created_at FROM drops WHERE id = $1', [dropId]);
+  return !!row && num(row.created_at) > now - EVENT_RETENTION_MS;
+}
+
 export async function deleteEventsBefore(q: Queryable, before: number): Promise<void> {
   await q.query('DELETE FROM drop_events WHERE created_at < $1', [before]);
 }
