@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { launchDemo, type RunningDemo } from '../../demo/launch.js';
@@ -159,9 +160,15 @@ describe('the demo, end to end', () => {
     const watcher = await openPage(demo.site, 'watcher');
     const theirs = watcher.locator('live-drop-player drop-chat');
     const message = (where: typeof chat, text: string) => where.locator('.messages .message', { hasText: text });
+    // One message per 2 s per author (the server's default rate): the next one is sent 2 s after the server answered
+    // the last (its message or a notice shows), else it would be refused as too fast.
+    const lastSaid = new Map<typeof chat, number>([[chat, Date.now()]]);
     const say = async (where: typeof chat, text: string) => {
+      await sleep(Math.max(0, (lastSaid.get(where) ?? 0) + 2_100 - Date.now()));
       await where.locator('input[name="text"]').fill(text);
       await where.locator('input[name="text"]').press('Enter');
+      await message(where, text).or(where.locator('[part="notice"]')).first().waitFor({ timeout: 15_000 });
+      lastSaid.set(where, Date.now());
     };
     await theirs.locator('input[name="name"]').fill('Noah', { timeout: 20_000 });
 
