@@ -50,12 +50,18 @@ async function timedStart(
   return { server, listening, answering: performance.now() - started };
 }
 
+/** A copy of a data directory without its process lock, as the next process to open it would find it. */
+function copyOf(dir: string): string {
+  const copy = mkdtempSync(join(tmpdir(), 'live-drop-recovery-copy-'));
+  cpSync(dir, copy, { recursive: true });
+  rmSync(join(copy, 'live-drop.lock'), { force: true });
+  return copy;
+}
+
 /** Opens a copy of `dir` in this process: ms for PGlite's open, the migrations check and a first read. */
 async function phases(dir: string) {
-  const copy = mkdtempSync(join(tmpdir(), 'live-drop-recovery-copy-'));
+  const copy = copyOf(dir);
   try {
-    cpSync(dir, copy, { recursive: true });
-    rmSync(join(copy, 'live-drop.lock'), { force: true });
     const t0 = performance.now();
     const db = await openPgliteDatabase(copy);
     const t1 = performance.now();
@@ -78,9 +84,7 @@ async function sourceVersusPackaged(crashed: string, dropId: string, runs = 3) {
   const times = { source: [] as number[], packaged: [] as number[] };
   for (let i = 0; i < runs; i++) {
     for (const kind of ['source', 'packaged'] as const) {
-      const copy = mkdtempSync(join(tmpdir(), 'live-drop-recovery-copy-'));
-      cpSync(crashed, copy, { recursive: true });
-      rmSync(join(copy, 'live-drop.lock'), { force: true });
+      const copy = copyOf(crashed);
       const start = await timedStart(copy, dropId, undefined, kind === 'packaged' ? packaged : undefined);
       times[kind].push(start.answering);
       await start.server.kill();
