@@ -11,9 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { routes } from '../../src/protocol/routes.js';
 import type { Reservation, SalesReport } from '../../src/protocol/types.js';
-import { createRushDrop, createShoppers } from '../../bench/lib/drop-fixture.js';
+import { createRushDrop, createShoppers, type RushDrop } from '../../bench/lib/drop-fixture.js';
 import { HttpClient } from '../../bench/lib/http-client.js';
-import { REFUSALS, rush } from '../../bench/lib/rush.js';
+import { REFUSALS, rush, type RushAttempt } from '../../bench/lib/rush.js';
 import { copyPgliteTemplate } from '../support/pglite-template.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, tee } from './support/api-client.js';
@@ -27,36 +27,40 @@ describe('SIGKILL and batches', () => {
     const port = Number(new URL(server.url).port);
     const client = new HttpClient(server.url, { maxSockets: 120 });
     try {
-      const target = await createRushDrop(client, server.hostToken, { stock: 60, variants: 2, holdMs: 30 * 60_000 });
       const tokens = await createShoppers(client, 120, 120);
-      let killed: Promise<void> | null = null;
-      let grantsBeforeKill = 0;
-      const results = await rush(client, target, tokens, {
-        retryUntil: performance.now() + 90_000,
-        retryDelayMs: 200,
-        onAnswer: (a) => {
-          if (a.status !== 201 || killed) return;
-          // The first grant: its batch has committed, the next one is in flight.
-          grantsBeforeKill = 1;
-          killed = (async () => {
-            await server.kill();
-            server = await startReferenceServer({ dataDir, port, hostToken: server.hostToken });
-          })();
-        },
-      });
-      assert.ok(killed, 'the server was killed during the burst');
-      await killed;
-      const lost = results.filter((a) => a.status !== 201 && !(a.status === 409 && REFUSALS.has(a.code ?? '')));
-      assert.deepEqual(
-        lost.map((a) => `shopper ${a.shopper}: HTTP ${a.status}`),
-        [],
-        'every shopper got a final answer',
-      );
-      const retried = results.filter((a) => a.tries > 1).length;
-      t.diagnostic(
-        `killed after ${grantsBeforeKill} grant; ${retried} shoppers retried, ${results.filter((a) => a.replayed).length} answers replayed`,
-      );
-      assert.ok(retried > 0, 'some requests were cut by the kill');
+      // On a busy machine every answer can already be on its way when the kill lands (nothing was cut): then try again on a new drop.
+      let target: RushDrop;
+      let results: RushAttempt[];
+      for (let attempt = 1; ; attempt++) {
+        target = await createRushDrop(client, server.hostToken, { stock: 60, variants: 2, holdMs: 30 * 60_000 });
+        let killed: Promise<void> | null = null;
+        results = await rush(client, target, tokens, {
+          retryUntil: performance.now() + 90_000,
+          retryDelayMs: 200,
+          onAnswer: (a) => {
+            if (a.status !== 201 || killed) return;
+            // The first grant: its batch has committed, the next one is in flight.
+            killed = (async () => {
+              await server.kill();
+              server = await startReferenceServer({ dataDir, port, hostToken: server.hostToken });
+            })();
+          },
+        });
+        assert.ok(killed, 'the server was killed during the burst');
+        await killed;
+        const lost = results.filter((a) => a.status !== 201 && !(a.status === 409 && REFUSALS.has(a.code ?? '')));
+        assert.deepEqual(
+          lost.map((a) => `shopper ${a.shopper}: HTTP ${a.status}`),
+          [],
+          'every shopper got a final answer',
+        );
+        const retried = results.filter((a) => a.tries > 1).length;
+        t.diagnostic(
+          `attempt ${attempt}: killed after the first grant; ${retried} shoppers retried, ${results.filter((a) => a.replayed).length} answers replayed`,
+        );
+        if (retried > 0) break;
+        assert.ok(attempt < 4, 'some requests were cut by the kill in one of four attempts');
+      }
 
       const host = new HttpClient(server.url, { maxSockets: 1 });
       const stored = await host.json<Reservation[]>('GET', routes.host.reservations(target.drop.id), { token: server.hostToken });
