@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { createLogger } from '../server/observability/logger.js';
+import { createLogger, flatLogger } from '../server/observability/logger.js';
 import { enableMetrics, metrics } from '../server/observability/metrics.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
@@ -130,6 +130,10 @@ async function compare(label: string, databaseUrl?: string) {
   const ratio = (key: 'perSec' | 'cpuMs') => median(results.on.map((r) => r[key])) / median(results.off.map((r) => r[key]));
   const pct = (r: number) => `${r >= 1 ? '+' : ''}${fmt((r - 1) * 100, 1)} %`;
   console.log(`\n${label}: throughput on / off = ${fmt(ratio('perSec'), 3)} (${pct(ratio('perSec'))}; goal: within 5 %)`);
+  const paired = median(results.on.map((r, i) => r.perSec / results.off[i].perSec));
+  console.log(
+    `${label}: throughput on / off, median of the ${flags.rounds} rounds' own ratios (two adjacent runs each) = ${fmt(paired, 3)}`,
+  );
   console.log(`${label}: server CPU per answer on / off = ${fmt(ratio('cpuMs'), 3)} (${pct(ratio('cpuMs'))})`);
   console.log(`${label}: request log lines written per "on" run: ${results.on.map((r) => r.logLines).join(', ')}`);
 }
@@ -141,7 +145,8 @@ async function compare(label: string, databaseUrl?: string) {
  */
 function perRequestCost(): { logUs: number; metricsUs: number } {
   const n = 200_000;
-  const log = createLogger({ destination: pino.destination({ dest: '/dev/null', sync: false }) });
+  // The request line goes through the flat logger, as in server/http/request-handler.ts.
+  const log = flatLogger(createLogger({ destination: pino.destination({ dest: '/dev/null', sync: false }) }));
   enableMetrics({ activeHolds: async () => ({ holds: 0, units: 0 }), pool: () => null });
   const time = (fn: (i: number) => void) => {
     for (let i = 0; i < 10_000; i++) fn(i); // warm up

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { SERVER_TIME_HEADER } from '../../src/protocol/routes.js';
-import { errorFields, log as processLog, type Logger } from '../observability/logger.js';
+import { errorFields, flatLogger, log as processLog, type Logger } from '../observability/logger.js';
 import { metrics, ROUTE_UNMATCHED } from '../observability/metrics.js';
 import type { Drain } from '../ops/drain.js';
 import type { Health } from '../ops/health.js';
@@ -98,7 +98,7 @@ export function createRequestHandler({ router, allowedOrigins, stream, log, heal
       const status = res.headersSent ? res.statusCode : 499;
       const isStream = String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
       metrics.httpRequest(method, label.route, status, seconds, isStream);
-      logger().info({ reqId, method, route: label.route, status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
+      flatLogger(logger()).info({ reqId, method, route: label.route, status, ms: Math.round(seconds * 10_000) / 10 }, 'request');
     });
 
     const work = handle(req, res, label).catch((error: unknown) => {
