@@ -50,6 +50,21 @@ function cpuMs(pid: number): number {
     return Number.NaN;
   }
 }
+/** The cumulative buckets of livedrop_event_delivery_seconds by their upper bound (seconds). */
+async function deliveryBuckets(url: string): Promise<Map<number, number>> {
+  const text = await (await fetch(url)).text();
+  const buckets = new Map<number, number>();
+  for (const m of text.matchAll(/^livedrop_event_delivery_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm))
+    buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  return buckets;
+}
+/** The upper bound of the bucket holding quantile q of what was observed between two scrapes, as "≤ 250 ms". */
+function bucketQuantile(before: Map<number, number>, after: Map<number, number>, q: number): string {
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  if (!total) return 'none';
+  for (const [le, n] of after) if (n - (before.get(le) ?? 0) >= q * total) return le === Infinity ? '> 5 s' : `≤ ${le * 1000} ms`;
+  return '?';
+}
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 async function run(label: string, databaseUrl?: string): Promise<Cell[]> {
@@ -58,7 +73,16 @@ async function run(label: string, databaseUrl?: string): Promise<Cell[]> {
   const { nodeArgs, env } = gcProbe(probe);
   // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (where its time went).
   if (process.env.BENCH_CPU_PROF) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
-  const server = await startReferenceServer({ ...(databaseUrl ? { databaseUrl } : {}), nodeArgs, env, startTimeoutMs: 300_000 });
+  const server = await startReferenceServer({
+    ...(databaseUrl ? { databaseUrl } : {}),
+    nodeArgs,
+    env,
+    args: ['--metrics-port', '0'],
+    captureOutput: true,
+    startTimeoutMs: 300_000,
+  });
+  const metricsUrl = /metrics on (http:\/\/[^\s"]+)/.exec(server.output)?.[1];
+  if (!metricsUrl) throw new Error('the server did not say where its metrics are');
   const pid = server.process.pid!;
   const host = new HttpClient(server.url, { maxSockets: 64, spreadSources: true });
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
@@ -131,10 +155,12 @@ async function run(label: string, databaseUrl?: string): Promise<Cell[]> {
     lag.enable();
     counting = true;
     crowd.counting(true);
+    const deliveryBefore = await deliveryBuckets(metricsUrl);
     const cpuBefore = cpuMs(pid);
     const started = performance.now();
     let sent = 0;
     let refused = 0;
+    const answered: number[] = [];
     const posts: Promise<void>[] = [];
     for (let n = 0; performance.now() - started < flags.seconds * 1000; n++) {
       const due = started + (n * 1000) / flags.rate;
@@ -145,9 +171,10 @@ async function run(label: string, databaseUrl?: string): Promise<Cell[]> {
       sentAt.set(text, performance.now());
       sent++;
       posts.push(
-        host
-          .request('POST', routes.chat(drop.id), { token: poster.token, body: { text, name: poster.name } })
-          .then((res) => void (res.status === 201 || refused++)),
+        host.request('POST', routes.chat(drop.id), { token: poster.token, body: { text, name: poster.name } }).then((res) => {
+          answered.push(res.ms);
+          if (res.status !== 201) refused++;
+        }),
       );
     }
     await Promise.all(posts);
@@ -160,6 +187,7 @@ async function run(label: string, databaseUrl?: string): Promise<Cell[]> {
     const load = loadavg()[0];
     const counts = await crowd.counts();
     const liveAfter = await memoryAfterGc(pid, probe);
+    const delivery = bucketQuantile(deliveryBefore, await deliveryBuckets(metricsUrl), 0.99);
 
     const s = summarize(latencies);
     const expected = (sent - refused) * sampled;
@@ -176,6 +204,8 @@ async function run(label: string, databaseUrl?: string): Promise<Cell[]> {
       s.p50,
       s.p99,
       s.max,
+      summarize(answered).p99,
+      delivery,
       lag.percentile(99) / 1e6,
       `${Math.round(serverCpu * 100)} %`,
       chatSum / flags.viewers / seconds,
@@ -217,6 +247,8 @@ printTable(
     'p50 ms',
     'p99 ms',
     'max ms',
+    'POST p99 ms',
+    'commit→last write p99',
     'bench lag p99 ms',
     'server CPU',
     'chat ev/viewer/s',
@@ -233,6 +265,8 @@ printTable(
 console.log(
   `\nlatency: from sending a message's POST to the chat event carrying it, at ${Math.min(flags.sampled, flags.viewers)} sampled viewers held by the bench's main thread` +
     "\n  (the rest by a worker thread that only counts); bench lag p99: that thread's own event-loop delay while posting, the part of the latency that is the bench's;" +
+    "\n  POST p99: a message's POST answered (its group commit); commit→last write p99: the server's livedrop_event_delivery_seconds over the posting, from an event's" +
+    '\n  commit to its write to the last viewer, as the bucket it falls in (so the rest of the latency is the window of 150 ms between chat events, and the reading side);' +
     '\n  server CPU: the server process while posting, 100 % = one core (the machine has 2, shared with the bench and other work; load = 1-min load average at the end);' +
     '\nev/viewer/s: events each viewer received per second while messages were posted (chat alone, and every type: viewers, reactions, chat);' +
     "\nlive mem/viewer: growth of the server's V8 heap + external memory after a forced full GC, / V, once connected and after the chat." +

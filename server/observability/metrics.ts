@@ -80,7 +80,7 @@ const eventsPublished = new Counter({
 });
 const eventDelivery = new Histogram({
   name: 'livedrop_event_delivery_seconds',
-  help: "Delay from an event's commit (on any node) to its write to the last of this node's event streams.",
+  help: "Delay from an event's commit (on any node) to the end of the round over this node's event streams in which the last of them was written it.",
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
 });
@@ -212,8 +212,8 @@ export const metrics = {
     if (enabled) eventsPublished.inc({ type: EVENT_TYPES.has(type) ? type : 'other' });
   },
   /** Called once an event was written to every open stream of this node; `committedAt` in epoch ms. */
-  eventDelivered(committedAt: number) {
-    if (enabled) eventDelivery.observe(Math.max(0, Date.now() - committedAt) / 1000);
+  eventDelivered(committedAt: number, now = Date.now()) {
+    if (enabled) eventDelivery.observe(Math.max(0, now - committedAt) / 1000);
   },
   /** A request refused by the rate limit; `action` is one of the limited actions (a fixed set). Called by the rate-limit layer. */
   rateLimited(action: string) {

@@ -25,22 +25,21 @@ const MAX_BACKLOG_BYTES = 1 << 20;
  */
 export type CloseStream = (reconnectMs?: number) => void;
 /** Viewers written to before yielding to the event loop, so reservations keep being answered during a broadcast. */
-const SLICE = 256;
+export const SLICE = 256;
 
 /** A viewer as the room sees it: takes a pass's events (in order) or a heartbeat and decides what to write. */
-interface Viewer {
+export interface Viewer {
   deliver(events: Pass): void;
   beat(): void;
 }
 
 /**
- * The events one pass of the room's pump writes: all that queued up while the
- * previous pass was writing, framed once and joined once, so a viewer gets
- * them in one write to its socket. Writes per viewer, not bytes, are what a
- * broadcast to 10,000 viewers costs (a system call each), so when events come
- * faster than a pass takes, passes carry more events instead of queueing up.
+ * What the room's pump writes to one viewer: the events it has not had yet,
+ * framed once and joined once for every viewer that lacks the same ones, so a
+ * viewer gets them in one write to its socket. Writes per viewer, not bytes,
+ * are what a broadcast to 10,000 viewers costs (a system call each).
  */
-interface Pass {
+export interface Pass {
   events: BusEvent[];
   /** The frames of every event of the pass, for a viewer that has none of them yet (nearly all). */
   joined: Buffer;
@@ -50,31 +49,69 @@ function passOf(events: BusEvent[]): Pass {
   return { events, joined: events.length === 1 ? frameOf(events[0]) : Buffer.concat(events.map(frameOf)) };
 }
 
+interface Room {
+  /** Each viewer with the position in `events` of the first event it has not been written. */
+  viewers: Map<Viewer, number>;
+  /** The events not yet written to every viewer; `events[0]` is at position `base`. */
+  events: BusEvent[];
+  base: number;
+  /** Passes by the position they start at, for the current end of `events`. */
+  passes: Map<number, Pass>;
+  beat: boolean;
+  pumping: boolean;
+  stop(): void;
+}
+
 /**
  * One drop's viewers on this node. The room holds the drop's only bus
- * subscription; each event is encoded once and written to the viewers in
- * slices of SLICE, events strictly in order. Events that arrive while a pass
- * is under way go out together in the next pass (one write per viewer).
+ * subscription; each event is encoded once. The pump goes round the viewers
+ * in slices of SLICE, writing to each, in one write, every event it has not
+ * had yet, up to the newest: an event that arrives while the pump is going
+ * round reaches the viewers it has not reached yet on this round, and the
+ * others on the next, so no viewer waits more than one round for it.
  * Heartbeats go the same way, from one timer per room rather than one per
- * viewer, and are left out of a pass that has events.
+ * viewer, to the viewers that get no event on that round.
  */
-function createRooms(bus: Services['bus'], heartbeatMs: number) {
-  const rooms = new Map<string, { viewers: Set<Viewer>; queue: (BusEvent | null)[]; pumping: boolean; stop(): void }>();
+export function createRooms(bus: Pick<Services['bus'], 'subscribe'>, heartbeatMs: number) {
+  const rooms = new Map<string, Room>();
   const heartbeat = sseComment('heartbeat');
+  const end = (room: Room) => room.base + room.events.length;
 
-  async function pump(room: NonNullable<ReturnType<typeof rooms.get>>) {
+  function passFrom(room: Room, from: number): Pass {
+    let pass = room.passes.get(from);
+    if (!pass) room.passes.set(from, (pass = passOf(room.events.slice(from - room.base))));
+    return pass;
+  }
+
+  async function pump(room: Room) {
     room.pumping = true;
     try {
-      while (room.queue.length) {
-        const queued = room.queue.splice(0);
-        const events = queued.filter((e): e is BusEvent => e !== null);
-        const pass = events.length ? passOf(events) : null;
+      for (;;) {
+        const last = end(room);
+        const beat = room.beat;
+        room.beat = false;
         let i = 0;
-        for (const viewer of [...room.viewers]) {
-          if (pass) viewer.deliver(pass);
-          else viewer.beat();
-          if (++i % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+        for (const viewer of [...room.viewers.keys()]) {
+          const from = room.viewers.get(viewer);
+          if (from === undefined) continue; // left meanwhile
+          const to = end(room);
+          if (from < to) {
+            room.viewers.set(viewer, to); // first: a viewer too slow to keep up leaves while it is written to
+            viewer.deliver(passFrom(room, from));
+            // Written in this slice, so counted for yielding; a viewer already up to date costs nothing.
+            if (++i % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+          } else if (beat) {
+            viewer.beat();
+            if (++i % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+          }
         }
+        // Every viewer has had the events up to `last` (one that joined during the round starts after them).
+        const now = Date.now();
+        for (const e of room.events.splice(0, last - room.base))
+          if (e.publishedAt !== undefined) metrics.eventDelivered(e.publishedAt, now);
+        room.base = last;
+        room.passes.clear();
+        if (end(room) === last && !room.beat) return;
       }
     } finally {
       room.pumping = false;
@@ -85,13 +122,19 @@ function createRooms(bus: Services['bus'], heartbeatMs: number) {
     join(dropId: string, viewer: Viewer): () => void {
       let room = rooms.get(dropId);
       if (!room) {
-        const r = { viewers: new Set<Viewer>(), queue: [] as (BusEvent | null)[], pumping: false, stop: () => {} };
-        const push = (e: BusEvent | null) => {
-          r.queue.push(e);
+        const r: Room = { viewers: new Map(), events: [], base: 0, passes: new Map(), beat: false, pumping: false, stop: () => {} };
+        const wake = () => {
           if (!r.pumping) void pump(r);
         };
-        const unsubscribe = bus.subscribe(dropId, push);
-        const beats = setInterval(() => push(null), heartbeatMs);
+        const unsubscribe = bus.subscribe(dropId, (e) => {
+          r.events.push(e);
+          r.passes.clear();
+          wake();
+        });
+        const beats = setInterval(() => {
+          r.beat = true;
+          wake();
+        }, heartbeatMs);
         r.stop = () => {
           unsubscribe();
           clearInterval(beats);
@@ -99,7 +142,8 @@ function createRooms(bus: Services['bus'], heartbeatMs: number) {
         rooms.set(dropId, (room = r));
       }
       const joined = room;
-      joined.viewers.add(viewer);
+      // From the next event on: those before it come with the viewer's snapshot or resume (read after this join).
+      joined.viewers.set(viewer, end(joined));
       return () => {
         joined.viewers.delete(viewer);
         if (joined.viewers.size === 0 && rooms.get(dropId) === joined) {

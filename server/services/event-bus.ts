@@ -38,6 +38,8 @@ export interface BusEvent {
   id: number;
   type: StreamEventType;
   data: unknown;
+  /** Epoch ms of the publishing node's insert, just before its commit; absent for events read back from the table. */
+  publishedAt?: number;
 }
 
 export interface EventBus {
@@ -88,8 +90,7 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
     return ring;
   };
 
-  /** `publishedAt`: epoch ms at the publishing node's insert, just before its commit (absent for events read back). */
-  const deliver = (dropId: string, event: BusEvent, publishedAt?: number) => {
+  const deliver = (dropId: string, event: BusEvent) => {
     const ring = ringOf(dropId);
     if (ring.events.length && event.id <= ring.events[ring.events.length - 1].id) return;
     ring.events.push(event);
@@ -99,7 +100,6 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
     }
     latest = Math.max(latest, event.id);
     for (const listener of listeners.get(dropId) ?? []) listener(event);
-    if (publishedAt !== undefined) metrics.eventDelivered(publishedAt);
   };
 
   // Notifications are handled strictly in arrival order, even those that need a read.
@@ -145,7 +145,7 @@ export async function createEventBus(db: Database, { capacity = 1000 } = {}): Pr
     (payload) =>
       inOrder(async () => {
         const message = JSON.parse(payload) as { d: string; i: number; t?: StreamEventType; x?: unknown; a?: number };
-        if (message.t !== undefined) return deliver(message.d, { id: message.i, type: message.t, data: message.x }, message.a);
+        if (message.t !== undefined) return deliver(message.d, { id: message.i, type: message.t, data: message.x, publishedAt: message.a });
         const stored = await findEvent(db, message.i);
         if (stored) deliverStored(stored);
       }),
