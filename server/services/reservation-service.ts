@@ -20,7 +20,7 @@ import {
   orderOf,
   publicReservation,
   releaseHeld,
-  shopperExists,
+  shopperCreatedAt,
   unitsOfShopper,
   type ReservationRow,
 } from '../storage/reservation-store.js';
@@ -78,6 +78,9 @@ const ownedBy = (r: ReservationRow, caller: Caller) => caller.kind === 'host' ||
  * without it each reservation is its own transaction (kept for comparison
  * in bench/rush.ts, and as the reference the batcher's answers must match).
  */
+/** How many shoppers' token checks a node keeps (about 100 bytes each). */
+const KNOWN_SHOPPERS = 100_000;
+
 export function createReservationService(
   db: Database,
   stock: StockFeed,
@@ -92,6 +95,14 @@ export function createReservationService(
         shopperTtlMs,
       })
     : null;
+  // Shoppers this node has seen, by token digest, with when they were made. A shopper row is only ever deleted once its
+  // token expired, so a known token needs no query: only its age is checked. Unknown ones are always asked (another
+  // node may just have made them). Bounded: the oldest entry goes first.
+  const known = new Map<string, number>();
+  const remember = (shopper: string, createdAt: number) => {
+    if (known.size >= KNOWN_SHOPPERS) known.delete(known.keys().next().value!);
+    known.set(shopper, createdAt);
+  };
   async function owned(q: Queryable, caller: Caller, id: string, now: number, lock = false) {
     const r = await findReservation(q, id, now, { lock });
     if (!r || !ownedBy(r, caller)) throw notFound(`reservation "${id}"`);
@@ -101,11 +112,22 @@ export function createReservationService(
   return {
     async createShopper() {
       const token = `shp_${randomBytes(24).toString('base64url')}`;
-      await insertShopper(db, digest(token), Date.now());
+      const [shopper, now] = [digest(token), Date.now()];
+      await insertShopper(db, shopper, now);
+      remember(shopper, now);
       return token;
     },
 
-    isShopper: (token) => shopperExists(db, digest(token), validSince()),
+    async isShopper(token) {
+      const shopper = digest(token);
+      let createdAt = known.get(shopper);
+      if (createdAt === undefined) {
+        const stored = await shopperCreatedAt(db, shopper);
+        if (stored === null) return false;
+        remember(shopper, (createdAt = stored));
+      }
+      return createdAt >= validSince();
+    },
 
     async reserve(token, dropId, request, key, clientIp = null) {
       const { productId, variantId, quantity } = request;

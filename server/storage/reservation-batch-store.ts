@@ -53,8 +53,10 @@ export async function findKeys(q: Queryable, keys: Pick<KeyClaim, 'principal' | 
 
 export const keyOf = pairKey;
 
-/** Which of these shoppers exist; with `lock`, their rows are locked in token order (the per-customer limit cannot be raced). */
-/** The batch's shoppers whose tokens are still valid (created at or after `notBefore`). */
+/**
+ * The batch's shoppers whose tokens are still valid (created at or after `notBefore`); with `lock`, their rows are
+ * locked in token order, so the per-customer limit cannot be raced.
+ */
 export async function findShoppers(q: Queryable, tokens: string[], notBefore: number, { lock = false } = {}): Promise<Set<string>> {
   const rows = await q.query<{ token: string }>(
     `SELECT token FROM shoppers WHERE token = ANY($1::text[]) AND created_at >= $2 ORDER BY token${lock ? ' FOR UPDATE' : ''}`,

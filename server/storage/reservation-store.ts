@@ -53,9 +53,10 @@ export async function insertShopper(q: Queryable, token: string, now: number): P
   await q.query('INSERT INTO shoppers (token, created_at) VALUES ($1, $2)', [token, now]);
 }
 
-/** Whether the token exists and was created at or after `notBefore` (older tokens have expired). */
-export async function shopperExists(q: Queryable, token: string, notBefore: number): Promise<boolean> {
-  return (await q.query('SELECT 1 FROM shoppers WHERE token = $1 AND created_at >= $2', [token, notBefore])).length > 0;
+/** When the shopper with this token (digest) was made, or null for none. */
+export async function shopperCreatedAt(q: Queryable, token: string): Promise<number | null> {
+  const [row] = await q.query<{ created_at: unknown }>('SELECT created_at FROM shoppers WHERE token = $1', [token]);
+  return row ? num(row.created_at) : null;
 }
 
 /** Serialises one shopper's reservations so the per-customer limit cannot be raced; false for an unknown or expired token. */
