@@ -2,8 +2,8 @@
  * Checks for a shopper's data: the anonymous session, a reservation and the
  * order it becomes. Kept out of parse.ts because only the card's reservation
  * chunk reads them (and the server's tests): in parse.ts they rode in the
- * script-tag module, which never calls them, and cost its size budget about
- * 80 B gzip. Built from parse.ts's checkers, so the rules are the same.
+ * script-tag module, which never calls them, and cost its size budget
+ * 85 B gzip. Built from parse.ts's checkers, so the rules are the same.
  */
 import { among, id, perCustomer, shape, text, time } from './parse.js';
 import type { Order, Reservation, ReservationStatus, ShopperSession } from './types.js';
