@@ -69,11 +69,6 @@ export function errorCode(error: unknown): string {
   return 'internal';
 }
 
-/** 128 random bits in hex (`crypto.randomUUID` is missing on plain-http pages, `getRandomValues` is not). */
-export function newIdempotencyKey(): string {
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((x) => x.toString(16).padStart(2, '0')).join('');
-}
-
 export class ApiClient {
   /** Retries of a request that is safe to repeat. */
   retries = 4;

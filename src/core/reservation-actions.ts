@@ -6,10 +6,10 @@
  * it, so the server makes at most one reservation however often the answer
  * is lost.
  */
-import { ApiError, newIdempotencyKey, sleep } from './api-client.js';
+import { ApiError, sleep } from './api-client.js';
 import { backendUrl } from './config.js';
 import type { DropEventDetails } from './events.js';
-import { cancelReservation, getReservation, reserve as sendReservation } from './shopper-actions.js';
+import { cancelReservation, getReservation, newIdempotencyKey, reserve as sendReservation } from './shopper-actions.js';
 import { forgetShopper, shopperToken } from './shopper-session.js';
 import { ID_PATTERN } from '../protocol/parse.js';
 import type { Reservation, ReserveRequest } from '../protocol/types.js';

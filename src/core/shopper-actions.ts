@@ -10,8 +10,16 @@
  */
 import { apiClient } from './api-client.js';
 import { clientRoutes } from '../protocol/routes.js';
-import { parseReservation, parseShopperSession } from '../protocol/parse.js';
+import { parseReservation, parseShopperSession } from '../protocol/parse-reservation.js';
 import type { ReactionKind, Reservation, ReserveRequest, ShopperSession } from '../protocol/types.js';
+
+/**
+ * A reservation's idempotency key: 128 random bits in hex (`crypto.randomUUID` is missing on
+ * plain-http pages, `getRandomValues` is not). Here, not in api-client.ts, so it rides in the reservation chunk.
+ */
+export function newIdempotencyKey(): string {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
 
 /** Sends a viewer's reaction to the drop. A lost one is not worth an error message: the next tap sends another. */
 export function sendReaction(backend: string, dropId: string, kind: ReactionKind): Promise<void> {

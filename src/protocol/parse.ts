@@ -19,14 +19,10 @@ import type {
   DropStream,
   FeaturedProduct,
   Money,
-  Order,
   Problem,
   Product,
   ProductImage,
-  Reservation,
-  ReservationStatus,
   ServerTime,
-  ShopperSession,
   StockLevel,
   Variant,
 } from './types.js';
@@ -119,7 +115,7 @@ const description = withDefault('', text(0, 5000));
 const url = text(1, 2048);
 const urlOrNull = orNull(url);
 /** Units of one product in one reservation, and the most a shopper may take. */
-const perCustomer = integer(1, 1000);
+export const perCustomer = integer(1, 1000);
 
 // ------------------------------------------------------------ the objects
 
@@ -181,26 +177,6 @@ export const parseDrop = (v: unknown, path = 'drop'): Drop => drop(v, path);
 
 const serverTime = shape<ServerTime>({ now: time });
 export const parseServerTime = (v: unknown): ServerTime => serverTime(v, 'time');
-
-const shopperSession = shape<ShopperSession>({ shopperToken: text(8, 512) });
-export const parseShopperSession = (v: unknown): ShopperSession => shopperSession(v, 'shopper');
-
-export const RESERVATION_STATUSES: readonly ReservationStatus[] = ['held', 'confirmed', 'released', 'expired'];
-
-const reservation = shape<Reservation>({
-  id,
-  dropId: id,
-  productId: id,
-  variantId: id,
-  quantity: perCustomer,
-  status: among(RESERVATION_STATUSES),
-  createdAt: time,
-  expiresAt: time,
-});
-export const parseReservation = (v: unknown, path = 'reservation'): Reservation => reservation(v, path);
-
-const order = shape<Order>({ id, reservation, confirmedAt: time });
-export const parseOrder = (v: unknown, path = 'order'): Order => order(v, path);
 
 // ----------------------------------------------------------------- events
 

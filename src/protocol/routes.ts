@@ -57,34 +57,39 @@ export const chatRoutes = {
   chat: (dropId: string) => `/v1/drops/${e(dropId)}/chat`,
 } as const;
 
-/** Every route: the client's, and `host` for the host API (the server's tests, admin tools and benches). */
-export const routes = {
-  ...clientRoutes,
-  ...chatRoutes,
-  /** Only the site's server calls it (host token or confirm key): never in the browser bundle. */
-  confirm: (id: string) => `/v1/reservations/${e(id)}/confirm`,
-  /** A shopper's place in the line (in the line's lazy chunk, not the script-tag module). */
-  line: (dropId: string) => `/v1/drops/${e(dropId)}/line`,
-  /** The public record of a line's draw (verify-draw reads it). */
-  linePlaces: (dropId: string) => `/v1/drops/${e(dropId)}/line/places`,
-  host: {
-    drops: () => '/v1/host/drops',
-    drop: (dropId: string) => `/v1/host/drops/${e(dropId)}`,
-    product: (dropId: string, productId: string) => `/v1/host/drops/${e(dropId)}/products/${e(productId)}`,
-    stock: (dropId: string, productId: string, variantId: string) =>
-      `/v1/host/drops/${e(dropId)}/products/${e(productId)}/variants/${e(variantId)}/stock`,
-    start: (dropId: string) => `/v1/host/drops/${e(dropId)}/start`,
-    end: (dropId: string) => `/v1/host/drops/${e(dropId)}/end`,
-    feature: (dropId: string) => `/v1/host/drops/${e(dropId)}/feature`,
-    sales: (dropId: string) => `/v1/host/drops/${e(dropId)}/sales`,
-    reservations: (dropId: string) => `/v1/host/drops/${e(dropId)}/reservations`,
-    chat: (dropId: string) => `/v1/host/drops/${e(dropId)}/chat`,
-    chatMessage: (dropId: string, messageId: string) => `/v1/host/drops/${e(dropId)}/chat/messages/${e(messageId)}`,
-    chatMute: (dropId: string, authorId: string) => `/v1/host/drops/${e(dropId)}/chat/mutes/${e(authorId)}`,
-    linePause: (dropId: string) => `/v1/host/drops/${e(dropId)}/line/pause`,
-    lineResume: (dropId: string) => `/v1/host/drops/${e(dropId)}/line/resume`,
-  },
-} as const;
+/**
+ * Every route: the client's, and `host` for the host API (the server's tests, admin tools and benches).
+ * Built in a pure-marked call: a bare object with spreads stays in a bundle that never reads it (a spread may run
+ * getters), and the script-tag module does not.
+ */
+export const routes = /* @__PURE__ */ (() =>
+  ({
+    ...clientRoutes,
+    ...chatRoutes,
+    /** Only the site's server calls it (host token or confirm key): never in the browser bundle. */
+    confirm: (id: string) => `/v1/reservations/${e(id)}/confirm`,
+    /** A shopper's place in the line (in the line's lazy chunk, not the script-tag module). */
+    line: (dropId: string) => `/v1/drops/${e(dropId)}/line`,
+    /** The public record of a line's draw (verify-draw reads it). */
+    linePlaces: (dropId: string) => `/v1/drops/${e(dropId)}/line/places`,
+    host: {
+      drops: () => '/v1/host/drops',
+      drop: (dropId: string) => `/v1/host/drops/${e(dropId)}`,
+      product: (dropId: string, productId: string) => `/v1/host/drops/${e(dropId)}/products/${e(productId)}`,
+      stock: (dropId: string, productId: string, variantId: string) =>
+        `/v1/host/drops/${e(dropId)}/products/${e(productId)}/variants/${e(variantId)}/stock`,
+      start: (dropId: string) => `/v1/host/drops/${e(dropId)}/start`,
+      end: (dropId: string) => `/v1/host/drops/${e(dropId)}/end`,
+      feature: (dropId: string) => `/v1/host/drops/${e(dropId)}/feature`,
+      sales: (dropId: string) => `/v1/host/drops/${e(dropId)}/sales`,
+      reservations: (dropId: string) => `/v1/host/drops/${e(dropId)}/reservations`,
+      chat: (dropId: string) => `/v1/host/drops/${e(dropId)}/chat`,
+      chatMessage: (dropId: string, messageId: string) => `/v1/host/drops/${e(dropId)}/chat/messages/${e(messageId)}`,
+      chatMute: (dropId: string, authorId: string) => `/v1/host/drops/${e(dropId)}/chat/mutes/${e(authorId)}`,
+      linePause: (dropId: string) => `/v1/host/drops/${e(dropId)}/line/pause`,
+      lineResume: (dropId: string) => `/v1/host/drops/${e(dropId)}/line/resume`,
+    },
+  }) as const)();
 
 /**
  * A route as the server's router matches it, built by the same function the

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { ApiClient, ApiError, NetworkError, newIdempotencyKey } from '../../src/core/api-client.js';
+import { ApiClient, ApiError, NetworkError } from '../../src/core/api-client.js';
+import { newIdempotencyKey } from '../../src/core/shopper-actions.js';
 import { createShopper, reserve } from '../../src/core/shopper-actions.js';
 import { ProtocolError } from '../../src/protocol/parse.js';
 import { clientRoutes } from '../../src/protocol/routes.js';

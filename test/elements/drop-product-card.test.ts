@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/drop-product-card/drop-product-card.js';
 import type { DropProductCard } from '../../src/elements/drop-product-card/drop-product-card.js';
 import { expectNoAxeViolations } from '../helpers/axe.js';
@@ -200,6 +200,46 @@ describe('<drop-product-card>', function () {
     const reservations = await t.reservations();
     expect(reservations.map((r) => r.status)).to.deep.equal(['held']);
     expect((await t.sales()).variants.find((v) => v.variantId === 'm')!.held).to.equal(1);
+  });
+
+  it('shows Reserve as busy, with a pulsing dot, while the reservation is on its way', async () => {
+    const t = await createDrop();
+    const proxy = await executeServerCommand<{ id: string; url: string }, { target: string }>('fault-proxy:start', {
+      target: t.backend.url,
+    });
+    try {
+      // The reservation's answer arrives 1.5 s late, so the card stays reserving long enough to look at.
+      await executeServerCommand('fault-proxy:delay-answers', { id: proxy.id, path: '/reservations$', ms: 1500 });
+      const el = await fixture<DropProductCard>(
+        html`<drop-product-card backend=${proxy.url} drop=${t.id} product="tee" lang="en-US"></drop-product-card>`,
+      );
+      await untilState(el, 'available');
+      await pickSize(el, 'M');
+      const reserve = button(el, 'Reserve');
+      expect(reserve.getAttribute('aria-busy')).to.equal('false');
+      expect(getComputedStyle(reserve, '::before').content, 'no dot while idle').to.equal('none');
+      reserve.click();
+      await untilState(el, 'reserving');
+      expect(reserve.getAttribute('aria-busy')).to.equal('true');
+      expect(reserve.textContent!.trim()).to.equal('Reserving…');
+      const dot = getComputedStyle(reserve, '::before');
+      expect(dot.content).to.equal('""');
+      expect(parseFloat(dot.width)).to.be.greaterThan(0);
+      expect(dot.animationName).to.equal('pulse');
+      expect(parseFloat(dot.animationDuration)).to.be.greaterThan(0);
+      // Under reduced motion the dot stays, still.
+      await emulateMedia({ reducedMotion: 'reduce' });
+      try {
+        const still = getComputedStyle(reserve, '::before');
+        expect(still.content).to.equal('""');
+        expect(still.animationDuration).to.equal('0s');
+      } finally {
+        await emulateMedia({ reducedMotion: 'no-preference' });
+      }
+      await untilState(el, 'reserved', 10_000);
+    } finally {
+      await executeServerCommand('fault-proxy:stop', { id: proxy.id });
+    }
   });
 
   it('says why a reservation was refused and stays usable', async () => {
@@ -413,6 +453,41 @@ describe('<drop-product-card> with the keyboard alone', function () {
     el.addEventListener('drop-checkout', (e) => e.preventDefault(), { once: true });
     await sendKeys({ press: 'Enter' });
     expect((await checkout).detail.reservation.variantId).to.equal('m');
+  });
+
+  it('moves to a size by typing its first letters (type-ahead)', async () => {
+    const t = await createDrop({ products: [productInput('tee', { xs: 3, s: 3, m: 3, l: 3, xl: 3, xxl: 3 })] });
+    const el = await card(t);
+    await untilState(el, 'available');
+    shadow(el).querySelector<HTMLButtonElement>('[part~="size-button"]')!.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await until(() => focused(el)?.getAttribute('role') === 'listbox', 'the listbox takes focus');
+    const list = focused(el)!;
+    const active = () => list.getAttribute('aria-activedescendant');
+    /** Past the half second in which typed letters add up. */
+    const pause = () => new Promise((r) => setTimeout(r, 600));
+    expect(active()).to.equal('size-xs');
+    await sendKeys({ press: 'm' });
+    expect(active()).to.equal('size-m');
+    // The same letter again steps through the sizes it starts, and wraps.
+    await pause();
+    await sendKeys({ press: 'x' });
+    expect(active()).to.equal('size-xl');
+    await pause();
+    await sendKeys({ press: 'x' });
+    expect(active()).to.equal('size-xxl');
+    await pause();
+    await sendKeys({ press: 'x' });
+    expect(active()).to.equal('size-xs');
+    // Letters typed in quick succession find the size that starts with all of them: "xs" from M is XS, not S.
+    await pause();
+    await sendKeys({ press: 'm' });
+    await pause();
+    await sendKeys({ type: 'xs' });
+    expect(active()).to.equal('size-xs');
+    await sendKeys({ press: 'Enter' });
+    await until(() => list.hidden, 'the list closes');
+    expect(focused(el)!.textContent).to.contain('XS');
   });
 
   it('leaves focus where the shopper is when live stock changes the card', async () => {

@@ -3,7 +3,8 @@
  * and the levers a host pulls during a show (start, end, feature, stock).
  * Talks plain HTTP to the reference server, like the host console would.
  */
-import { parseDrop, parseReservation } from '../../src/protocol/parse.js';
+import { parseDrop } from '../../src/protocol/parse.js';
+import { parseReservation } from '../../src/protocol/parse-reservation.js';
 import { joinUrl, routes } from '../../src/protocol/routes.js';
 import type { Drop, DropInput, ProductInput, Reservation, SalesReport } from '../../src/protocol/types.js';
 import { testBackend, type TestBackend } from './backend.js';

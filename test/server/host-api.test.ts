@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MAX_PRODUCTS, parseDrop, parseProduct, parseReservation } from '../../src/protocol/parse.js';
+import { MAX_PRODUCTS, parseDrop, parseProduct } from '../../src/protocol/parse.js';
+import { parseReservation } from '../../src/protocol/parse-reservation.js';
 import type { Product, SalesReport, Variant } from '../../src/protocol/types.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, tee, uniqueId, type Api } from './support/api-client.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseDrop, parseServerTime, parseShopperSession } from '../../src/protocol/parse.js';
+import { parseDrop, parseServerTime } from '../../src/protocol/parse.js';
+import { parseShopperSession } from '../../src/protocol/parse-reservation.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, type Api } from './support/api-client.js';
 import { openEvents } from './support/event-client.js';

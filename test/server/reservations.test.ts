@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseOrder, parseReservation } from '../../src/protocol/parse.js';
+import { parseOrder, parseReservation } from '../../src/protocol/parse-reservation.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, eventually, tee, type Api } from './support/api-client.js';
 import type { Product, Variant } from '../../src/protocol/types.js';

@@ -118,7 +118,7 @@ export class DropCountdown extends DropElement<CountdownState> {
       [minutes, t('minutes')],
       [seconds, t('seconds')],
     ];
-    return html`<div part="base" class="base" aria-busy=${loading ? 'true' : 'false'}>
+    return html`<div part="base" class="base" aria-busy=${loading}>
       <span part="label" class="label">${t('countdownLabel')}</span>
       <div part="digits" class="digits" aria-hidden="true">
         ${units.map(

@@ -171,6 +171,15 @@ export const cardStyles = css`
     cursor: progress;
     opacity: 0.8;
   }
+  /* Busy while the reservation is on its way: a pulsing dot before the label (still, under reduced motion: --_speed is 0). */
+  .primary[aria-busy='true']::before {
+    content: '';
+    width: 0.5em;
+    height: 0.5em;
+    border-radius: 50%;
+    background: currentColor;
+    animation: pulse calc(var(--_speed) * 5) ease-in-out infinite;
+  }
   .secondary {
     background: transparent;
     border-color: var(--_line);

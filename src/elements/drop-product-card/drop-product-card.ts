@@ -355,7 +355,8 @@ export class DropProductCard extends DropElement<CardState> {
         class="primary"
         data-primary
         ?disabled=${closed || soldOutPick}
-        aria-disabled=${reserving ? 'true' : 'false'}
+        aria-disabled=${reserving}
+        aria-busy=${reserving}
         @click=${() => !reserving && void this.#reserve()}
       >
         ${label}

@@ -4,9 +4,11 @@
  * the list with CSS anchor positioning (Baseline 2026); older browsers fetch
  * `size-list-float.ts`, which places it with Floating UI. Keyboard: Enter,
  * Space or ↓ opens; ↑ ↓ Home End move; Enter or Space picks; Escape or Tab
- * closes. No type-ahead: a drop has a handful of sizes, which the arrows
- * reach as fast. Sold-out sizes can be reached (so a screen reader hears
- * them) but not picked.
+ * closes. Type-ahead (the WAI-ARIA listbox pattern): a letter moves to the
+ * next size whose label starts with it (again: the one after), letters typed
+ * within half a second to the size that starts with all of them ("XXL").
+ * Sold-out sizes can be reached (so a screen reader hears them) but not
+ * picked.
  */
 import { html, type ReactiveController, type ReactiveElement } from 'lit';
 
@@ -152,11 +154,26 @@ export class SizePicker implements ReactiveController {
       Tab: () => this.close(false),
     };
     const action = keys[e.key];
-    if (!action) return;
+    if (!action) return this.#typeAhead(e);
     if (e.key !== 'Tab') e.preventDefault();
     e.stopPropagation();
     action();
   };
+
+  #typed = '';
+  #typedAt = 0;
+
+  #typeAhead(e: KeyboardEvent) {
+    if (e.key[1] || e.ctrlKey || e.metaKey || e.altKey) return;
+    const typed = (this.#typed = (e.timeStamp - this.#typedAt < 500 ? this.#typed : '') + e.key.toLowerCase());
+    this.#typedAt = e.timeStamp;
+    // One letter looks from the next size on, so pressing it again steps through the sizes it starts; more letters from this one.
+    const o = this.#options;
+    for (let k = +!typed[1]; k < o.length; k++) {
+      const i = (this.#active + k) % o.length;
+      if (o[i].label.toLowerCase().startsWith(typed)) return this.#move(i);
+    }
+  }
 
   render({ options, selected, disabled, caption, placeholder }: SizePickerView) {
     this.#options = options;
@@ -167,7 +184,7 @@ export class SizePicker implements ReactiveController {
         part="size-button"
         class="size-button"
         aria-haspopup="listbox"
-        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-expanded=${this.open}
         aria-controls="sizes"
         ?disabled=${disabled}
         @click=${() => (this.open ? this.close() : void this.show())}
@@ -196,8 +213,8 @@ export class SizePicker implements ReactiveController {
               class="size-option"
               id="size-${o.id}"
               role="option"
-              aria-selected=${o.id === selected ? 'true' : 'false'}
-              aria-disabled=${o.disabled ? 'true' : 'false'}
+              aria-selected=${o.id === selected}
+              aria-disabled=${o.disabled}
               aria-label=${o.description}
               ?data-active=${this.open && i === this.#active}
               @click=${() => this.#pick(i)}
