@@ -53,6 +53,8 @@ async function runOn(setup: string, storage: Storage, nodeCount: number, batchin
       await startReferenceServer({
         ...(storage.kind === 'postgres' ? { databaseUrl: storage.url } : { dataDir: storage.dir }),
         env,
+        // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (where its time went).
+        ...(process.env.BENCH_CPU_PROF ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] } : {}),
         startTimeoutMs: 300_000,
       }),
     );
