@@ -26,6 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { joinUrl, routes } from '../src/protocol/routes.js';
 import { loopbackAddress } from '../test/support/loopback.js';
 import { startReferenceServer } from '../test/support/reference-server.js';
+import { metricsUrlOf, scrape } from '../test/server/support/prometheus.js';
 import { benchDatabase, intFlags } from './lib/args.js';
 import { createRushDrop } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
@@ -52,10 +53,9 @@ function cpuMs(pid: number): number {
 }
 /** The cumulative buckets of livedrop_event_delivery_seconds by their upper bound (seconds). */
 async function deliveryBuckets(url: string): Promise<Map<number, number>> {
-  const text = await (await fetch(url)).text();
   const buckets = new Map<number, number>();
-  for (const m of text.matchAll(/^livedrop_event_delivery_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm))
-    buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  for (const { name, labels, value } of await scrape(url))
+    if (name === 'livedrop_event_delivery_seconds_bucket') buckets.set(labels.le === '+Inf' ? Infinity : Number(labels.le), value);
   return buckets;
 }
 /** The upper bound of the bucket holding quantile q of what was observed between two scrapes, as "≤ 250 ms". */
@@ -81,8 +81,7 @@ async function run(label: string, databaseUrl?: string): Promise<Cell[]> {
     captureOutput: true,
     startTimeoutMs: 300_000,
   });
-  const metricsUrl = /metrics on (http:\/\/[^\s"]+)/.exec(server.output)?.[1];
-  if (!metricsUrl) throw new Error('the server did not say where its metrics are');
+  const metricsUrl = metricsUrlOf(server);
   const pid = server.process.pid!;
   const host = new HttpClient(server.url, { maxSockets: 64, spreadSources: true });
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });

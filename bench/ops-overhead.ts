@@ -16,6 +16,7 @@ import { enableMetrics, metrics } from '../server/observability/metrics.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { startReferenceServer } from '../test/support/reference-server.js';
+import { metricsUrlOf } from '../test/server/support/prometheus.js';
 import { intFlags, postgresUrl } from './lib/args.js';
 import { createRushDrop, createShoppers } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
@@ -61,8 +62,7 @@ async function run(mode: Mode, databaseUrl: string | undefined): Promise<Run> {
   try {
     const target = await createRushDrop(client, server.hostToken, { stock: flags.stock, variants: flags.variants });
     const tokens = await createShoppers(client, flags.shoppers, 16);
-    const metricsUrl = /metrics on (http:\/\/[^\s"]+)/.exec(server.output)?.[1];
-    if (mode === 'on' && !metricsUrl) throw new Error('the server did not say where its metrics are');
+    const metricsUrl = mode === 'on' ? metricsUrlOf(server) : null;
     // A Prometheus: a scrape at the start, then every --scrape-ms.
     const scraper = (async () => {
       while (scraping) {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, eventually, tee, type Api, type Json } from './support/api-client.js';
 import { openEvents } from './support/event-client.js';
-import { scrape, sum, type Sample } from './support/prometheus.js';
+import { metricsUrlOf, scrape, sum, type Sample } from './support/prometheus.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -40,12 +40,6 @@ const ALLOWED_ROUTES = new Set([
   'unmatched',
   'draining',
 ]);
-
-const metricsUrlOf = (server: RunningServer) => {
-  const m = /metrics on (http:\/\/[^\s"]+)/.exec(server.output);
-  assert.ok(m, `the server prints where its metrics are:\n${server.output}`);
-  return m[1];
-};
 
 /** The JSON lines of the server's output. */
 const logLines = (server: RunningServer): Record<string, Json>[] =>

@@ -31,3 +31,10 @@ export async function scrape(url: string): Promise<Sample[]> {
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
   return parseMetrics(await res.text());
 }
+
+/** Where a server started with `--metrics-port` serves its metrics, read from its log (start it with `captureOutput`). */
+export function metricsUrlOf(server: { output: string }): string {
+  const m = /metrics on (http:\/\/[^\s"]+)/.exec(server.output);
+  if (!m) throw new Error(`the server did not say where its metrics are:\n${server.output}`);
+  return m[1];
+}
