@@ -98,12 +98,9 @@ export function createRooms(bus: Pick<Services['bus'], 'subscribe'>, heartbeatMs
           if (from < to) {
             room.viewers.set(viewer, to); // first: a viewer too slow to keep up leaves while it is written to
             viewer.deliver(passFrom(room, from));
-            // Written in this slice, so counted for yielding; a viewer already up to date costs nothing.
-            if (++i % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-          } else if (beat) {
-            viewer.beat();
-            if (++i % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-          }
+          } else if (beat) viewer.beat();
+          else continue; // up to date: nothing written, so it does not count towards the slice
+          if (++i % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
         }
         // Every viewer has had the events up to `last` (one that joined during the round starts after them).
         const now = Date.now();

@@ -73,14 +73,14 @@ const principalOf = (caller: Caller) => (caller.kind === 'host' ? 'host' : `shop
 /** Another shopper's reservation reads as missing: ids are not secrets worth confirming. */
 const ownedBy = (r: ReservationRow, caller: Caller) => caller.kind === 'host' || r.shopperToken === digest(caller.token);
 
+/** How many shoppers' token checks a node keeps (about 100 bytes each). */
+const KNOWN_SHOPPERS = 100_000;
+
 /**
  * `batching` (the default) reserves through the group-commit batcher;
  * without it each reservation is its own transaction (kept for comparison
  * in bench/rush.ts, and as the reference the batcher's answers must match).
  */
-/** How many shoppers' token checks a node keeps (about 100 bytes each). */
-const KNOWN_SHOPPERS = 100_000;
-
 export function createReservationService(
   db: Database,
   stock: StockFeed,
