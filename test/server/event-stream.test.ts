@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDropEvent } from '../../src/protocol/parse.js';
 import { startReferenceServer, type RunningServer } from '../support/reference-server.js';
 import { apiFor, eventually, tee, type Api } from './support/api-client.js';
@@ -68,7 +69,7 @@ describe('drop event stream (SSE)', () => {
     let answer = '';
     socket.on('data', (c) => (answer += c));
     socket.on('error', () => {});
-    await Promise.race([once(socket, 'close'), new Promise((r) => setTimeout(r, 20_000))]);
+    await Promise.race([once(socket, 'close'), sleep(20_000, undefined, { ref: false })]);
     assert.ok(socket.destroyed || socket.readableEnded, `the stalled request is still open after ${Date.now() - started} ms`);
     assert.match(answer, /^$|^HTTP\/1\.1 408/, 'cut, with a 408 if anything');
     // The event stream, opened before, is older than the request timeout by now and still delivers.

@@ -90,6 +90,8 @@ export async function openEvents(url: string, { lastEventId, query }: { lastEven
           waiters.delete(check);
           reject(new Error(`no "${wanted}" event within ${timeoutMs} ms; got: ${events.map((e) => `${e.id}:${e.type}`).join(', ')}`));
         }, timeoutMs);
+        // A wait nobody needs any more (the loser of a race) must not keep the test file's process alive for its whole timeout.
+        timer.unref();
         waiters.add(check);
         check();
       });
