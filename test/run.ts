@@ -1,9 +1,9 @@
 /**
- * `npm test`: type check, lint (ESLint), format (Prettier), build, server tests (node:test), browser tests
- * (Web Test Runner), the end-to-end tests, and the package tests (npm pack,
- * fresh install, framework type checks, generated docs), in that order; stops at the first
- * step that fails and exits non-zero. Ends with one plain line that sums every
- * suite: `tests: N passed, N failed, N skipped`.
+ * `npm test`: type check, lint (ESLint) and format (Prettier) at once, build, the server tests (node:test)
+ * alongside the package tests (npm pack, fresh install, framework type checks, generated docs), the
+ * browser tests (Web Test Runner), then the end-to-end tests; stops after the first step that fails
+ * (a failed package step lets the others run) and exits non-zero. Ends with one plain line that sums
+ * every suite: `tests: N passed, N failed, N skipped`.
  *
  *   npm test                 everything
  *   npm test -- server       only the steps named (typecheck, lint, format, build, server, browser, e2e, package)
@@ -16,6 +16,8 @@ interface Step {
   cmd: string[];
   /** Reads passed/failed/skipped counts from the step's output. */
   count?: (out: string) => [number, number, number];
+  /** When it fails, the later steps run all the same (npm test still fails). */
+  keepGoing?: boolean;
 }
 
 const last = (out: string, re: RegExp) => {
@@ -42,69 +44,84 @@ const tsFiles = (dir: string) =>
 const node = process.execPath;
 // One file at a time: the suites time bursts and crashes, and two files at once on two cores made them flaky.
 const nodeTests = (dir: string) => [node, '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...tsFiles(dir)];
-const steps: Step[] = [
-  { name: 'typecheck', cmd: [node, 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'] },
-  { name: 'lint', cmd: [node, 'node_modules/eslint/bin/eslint.js', '.'] },
-  // `npm run format` fixes what this finds.
-  { name: 'format', cmd: [node, 'node_modules/prettier/bin/prettier.cjs', '--check', '.'] },
-  { name: 'build', cmd: ['npm', 'run', '--silent', 'build'] },
-  {
-    name: 'server',
-    cmd: nodeTests('test/server'),
-    count: nodeCounts,
-  },
-  {
-    name: 'browser',
-    cmd: [node, '--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js', '--config', 'web-test-runner.config.ts'],
-    count: wtrCounts,
-  },
-  {
-    name: 'e2e',
-    cmd: nodeTests('test/e2e'),
-    count: nodeCounts,
-  },
-  // Last, so a README made stale by someone's uncommitted element docs does not stop the other suites.
-  {
-    name: 'package',
-    cmd: nodeTests('test/package'),
-    count: nodeCounts,
-  },
+// Steps in one inner array run at the same time: the checks only read the sources, and the package step
+// (npm pack, installs, framework builds; nothing timed) fills the cores the server tests leave idle while
+// they wait on their servers. The first step of a group prints as it runs, the others when it is done.
+const steps: Step[][] = [
+  [
+    { name: 'typecheck', cmd: [node, 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'] },
+    { name: 'lint', cmd: [node, 'node_modules/eslint/bin/eslint.js', '.'] },
+    // `npm run format` fixes what this finds.
+    { name: 'format', cmd: [node, 'node_modules/prettier/bin/prettier.cjs', '--check', '.'] },
+  ],
+  [{ name: 'build', cmd: ['npm', 'run', '--silent', 'build'] }],
+  [
+    { name: 'server', cmd: nodeTests('test/server'), count: nodeCounts },
+    // Needs the build only. Its failure stops nothing, so a README made stale by someone's uncommitted
+    // element docs does not hide the browser suites' results.
+    { name: 'package', cmd: nodeTests('test/package'), count: nodeCounts, keepGoing: true },
+  ],
+  [
+    {
+      name: 'browser',
+      cmd: [node, '--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js', '--config', 'web-test-runner.config.ts'],
+      count: wtrCounts,
+    },
+  ],
+  [{ name: 'e2e', cmd: nodeTests('test/e2e'), count: nodeCounts }],
 ];
 
-function run(step: Step): Promise<{ code: number; out: string }> {
+function run(step: Step, live: boolean): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    console.log(`\n▶ ${step.name}: ${step.cmd.slice(1).join(' ')}`);
+    const header = `\n▶ ${step.name}: ${step.cmd.slice(1).join(' ')}\n`;
+    if (live) process.stdout.write(header);
     const child = spawn(step.cmd[0], step.cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const tee = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
       out += chunk.toString();
-      stream.write(chunk);
+      if (live) stream.write(chunk);
     };
     child.stdout.on('data', tee(process.stdout));
     child.stderr.on('data', tee(process.stderr));
-    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+    child.on('close', (code) => resolve({ code: code ?? 1, out: live ? out : header + out }));
   });
 }
 
 const only = process.argv.slice(2);
+const started = Date.now();
 let [passed, failed, skipped] = [0, 0, 0];
 let broken = '';
-for (const step of steps) {
-  if (only.length && !only.includes(step.name)) continue;
-  if ((step.name === 'e2e' || step.name === 'package') && tsFiles(`test/${step.name}`).length === 0) continue;
-  const { code, out } = await run(step);
-  if (step.count) {
-    const [p, f, s] = step.count(out);
-    passed += p;
-    failed += f;
-    skipped += s;
-    if (code !== 0 && f === 0) failed++; // the runner failed outside any test
+let stop = false;
+for (const group of steps) {
+  const chosen = group.filter(
+    (step) =>
+      (!only.length || only.includes(step.name)) &&
+      !((step.name === 'e2e' || step.name === 'package') && tsFiles(`test/${step.name}`).length === 0),
+  );
+  const results = await Promise.all(
+    chosen.map(async (step, i) => {
+      const t = Date.now();
+      const result = await run(step, i === 0);
+      return { ...result, seconds: Math.round((Date.now() - t) / 1000) };
+    }),
+  );
+  for (const [i, step] of chosen.entries()) {
+    const { code, out, seconds } = results[i];
+    if (i > 0) process.stdout.write(out);
+    console.log(`◀ ${step.name}: ${code === 0 ? 'passed' : 'FAILED'} in ${seconds} s`);
+    if (step.count) {
+      const [p, f, s] = step.count(out);
+      passed += p;
+      failed += f;
+      skipped += s;
+      if (code !== 0 && f === 0) failed++; // the runner failed outside any test
+    }
+    if (code !== 0) broken ||= step.name;
+    if (code !== 0 && !step.keepGoing) stop = true;
   }
-  if (code !== 0) {
-    broken = step.name;
-    break;
-  }
+  if (stop) break;
 }
 if (broken) console.log(`\n✖ step "${broken}" failed`);
-console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`\nin ${Math.round((Date.now() - started) / 1000)} s`);
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(broken || failed ? 1 : 0);
