@@ -8,7 +8,6 @@ export const chatStyles = css`
     --_line: color-mix(in srgb, var(--_text) 14%, transparent);
     display: block;
     min-height: 0;
-    font-family: var(--drop-font, system-ui, sans-serif);
     color: var(--_text);
   }
 

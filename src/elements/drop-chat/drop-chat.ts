@@ -47,7 +47,7 @@ const length = (s: string) => [...s].length;
  * @cssprop --drop-surface - Background of the chat box.
  * @cssprop --drop-text - Text colour.
  * @cssprop --drop-radius - Corner radius.
- * @cssprop --drop-font - Font stack.
+ * @cssprop --drop-font - Font stack (default: the page's font family).
  */
 export class DropChat extends DropElement<ChatState> {
   static override properties = {

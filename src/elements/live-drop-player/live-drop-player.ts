@@ -67,7 +67,7 @@ const CAPTION_LINE_LOW = -2;
  * @cssprop --drop-accent - Focus ring and highlights.
  * @cssprop --drop-live - The live badge and the heart (default `#ff2d55`).
  * @cssprop --drop-radius - Corner radius of the player.
- * @cssprop --drop-font - Font stack.
+ * @cssprop --drop-font - Font stack (default: the page's font family).
  * @cssprop --drop-aspect-ratio - The player's aspect ratio (default `16 / 9`).
  */
 export class LiveDropPlayer extends DropElement<PlayerState> {
