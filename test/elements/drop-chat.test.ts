@@ -103,6 +103,20 @@ describe('<drop-chat>', () => {
     await expectNoAxeViolations(mine, 'the chat shows a message');
   });
 
+  it('tells of one’s own message once, as sent, when the chat event comes back before the post is answered', async function () {
+    this.timeout(30_000);
+    const drop = await createDrop();
+    const proxy = await otherConnection();
+    const mine = await chat(drop, proxy.url, { name: 'Mia' });
+    const told: string[][] = [];
+    mine.addEventListener('drop-chat-message', (e) => told.push([e.detail.direction, e.detail.message.text]));
+    // The post's answer comes a second late; the chat event, on the stream's own connection, does not.
+    await executeServerCommand('fault-proxy:delay-answers', { id: proxy.id, path: '/chat$', ms: 1000 });
+    await type(mine, 'Is the tee boxy?');
+    expect(told).to.deep.equal([['sent', 'Is the tee boxy?']]);
+    expect(texts(mine)).to.deep.equal(['Is the tee boxy?']);
+  });
+
   it('shows the whole placeholder of the message field while it asks for a name: beside it where the row has room, below it where not', async function () {
     this.timeout(20_000);
     sessionStorage.clear(); // no name chosen yet: the name field shows
