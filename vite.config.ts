@@ -1,6 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { minifyLitCssPlugin } from './scripts/minify-lit-css.js';
 
 /** dist/ is shared with the npm build, so it is not emptied; old hashed chunks are removed here instead. */
@@ -35,6 +35,17 @@ export function templateMinifiers(): Plugin[] {
 }
 
 /**
+ * How the script-tag build minifies its code (bench/bundle.ts builds with it too): terser's compressor (two passes,
+ * the chunk as one ES module) rewrites the code, then Rolldown's own minifier (Oxc) compresses again, mangles and
+ * prints it. Each finds what the other leaves: dist/live-drop.js came out about 145 B gzip smaller than with Oxc
+ * alone and 300 B smaller than with terser alone (measured for issue 18; terser's passes 1–3 measured alike).
+ */
+export const minify = {
+  minify: 'terser',
+  terserOptions: { module: true, toplevel: true, compress: { passes: 2 }, mangle: false, format: { comments: false } },
+} satisfies UserConfig['build'];
+
+/**
  * The script-tag build: `dist/live-drop.js`, one ES module with lit and
  * nanostores inlined. Beside it, lazy chunks that only some pages fetch: the
  * player (pages with one), hls.js (players where MSE plays HLS), German
@@ -50,7 +61,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: false,
     target: 'es2022',
-    minify: true,
+    ...minify,
     sourcemap: true,
     lib: {
       entry: 'src/live-drop.ts',
@@ -61,6 +72,8 @@ export default defineConfig({
       // Lets the entry export what the lazy player chunk shares with it, instead of
       // moving the shared code into a third chunk behind a facade.
       preserveEntrySignatures: 'allow-extension',
+      // terser takes most of the build's few seconds (hls.js is large): expected, not worth a warning on every build.
+      checks: { pluginTimings: false },
       output: {
         chunkFileNames: ({ name }) => (name.startsWith('live-drop') ? '[name]-[hash].js' : 'live-drop-[name]-[hash].js'),
         // Library mode keeps whitespace in ES output for the next bundler's

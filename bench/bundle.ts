@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { build } from 'vite';
-import { templateMinifiers } from '../vite.config.js';
+import { minify, templateMinifiers } from '../vite.config.js';
 import { BUDGET_GZIP, gzipSize } from './lib/budget.js';
 import { bundleBreakdown } from './lib/bundle-breakdown.js';
 import { printTable } from './lib/table.js';
@@ -74,12 +74,12 @@ try {
     root,
     configFile: false,
     logLevel: 'silent',
-    // The same template minifiers as vite.config.ts, so this page is built like the script-tag module.
+    // The same minifiers (templates and code) as vite.config.ts, so this page is built like the script-tag module.
     plugins: templateMinifiers(),
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: {
       write: false,
-      minify: true,
+      ...minify,
       target: 'es2022',
       lib: { entry, formats: ['es'], fileName: 'page' },
       rolldownOptions: { output: { minify: true, comments: { annotation: false } } },

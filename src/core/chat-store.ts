@@ -116,8 +116,16 @@ export class ChatStore {
   }
 
   #tell(added: ChatMessage[]) {
-    if (added.length) for (const listener of this.#arrivals) listener(added);
+    if (!added.length) return;
+    // One's own message can come back on the stream before its post is answered with its id: hold the
+    // arrivals until then, so it is told once, as sent, and never as received.
+    if (this.#sending) this.#held.push(...added);
+    else for (const listener of this.#arrivals) listener(added);
   }
+
+  /** Posts under way, and the arrivals held meanwhile. */
+  #sending = 0;
+  #held: ChatMessage[] = [];
 
   /** Ids of this page's own posts. */
   readonly #own = new Set<string>();
@@ -136,17 +144,22 @@ export class ChatStore {
         parse: parseChatMessage,
       });
     let message: ChatMessage;
+    this.#sending++;
     try {
-      message = await post();
-    } catch (error) {
-      // An expired shopper token: a new one, once.
-      if (!(error instanceof ApiError && error.status === 401 && !identity)) throw error;
-      forgetShopper(this.backend);
-      message = await post();
+      try {
+        message = await post();
+      } catch (error) {
+        // An expired shopper token: a new one, once.
+        if (!(error instanceof ApiError && error.status === 401 && !identity)) throw error;
+        forgetShopper(this.backend);
+        message = await post();
+      }
+      this.#own.add(message.id);
+      this.#view.set(reduceChat(this.#view.get(), [message]).view);
+      return message;
+    } finally {
+      if (!--this.#sending) this.#tell(this.#held.splice(0).filter((m) => !this.#own.has(m.id)));
     }
-    this.#own.add(message.id);
-    this.#view.set(reduceChat(this.#view.get(), [message]).view);
-    return message;
   }
 }
 

@@ -4,9 +4,10 @@
  * (after nanostores' short unmount delay) when the last one leaves: ten
  * cards of one drop share one connection because they share this store.
  *
- *   SSE line → parseDropEvent → reduceDrop() → $drop, $featured, $reactions, … → elements (and drop-views.ts for apps)
+ *   SSE line → parseDropEvent → reduceDrop() → one state atom → computed views $drop, $featured, $reactions, … → elements
+ *   (and drop-views.ts for apps)
  */
-import { atom, onMount, type ReadableAtom } from 'nanostores';
+import { atom, computed, onMount, type ReadableAtom } from 'nanostores';
 import { sharedBy } from './shared-instances.js';
 import { openDropStream, type ConnectionState } from './event-stream.js';
 import type { Drop, DropEvent, DropEventMap } from '../protocol/types.js';
@@ -51,72 +52,83 @@ export function reduceDrop(drop: Drop | undefined, event: DropEvent): Drop | und
 /** One change of the featured product at the server's moment `at`; `productId` null: nothing featured from then on. */
 export type FeaturedChange = DropEventMap['featured'];
 
+interface DropState {
+  drop?: Drop;
+  featured: readonly FeaturedChange[];
+  viewers?: number;
+  reactions: Readonly<Record<string, number>>;
+  connection: ConnectionState;
+  error?: Error;
+  raw?: MessageEvent<string>;
+}
+
 export class DropStore {
-  readonly #drop = atom<Drop | undefined>();
-  readonly #featured = atom<readonly FeaturedChange[]>([]);
-  readonly #viewers = atom<number | undefined>();
-  readonly #reactions = atom<Readonly<Record<string, number>>>({});
-  readonly #connection = atom<ConnectionState>('connecting');
-  readonly #error = atom<Error | undefined>();
-  readonly #raw = atom<MessageEvent<string> | undefined>();
+  // One source: its first listener (through any view below) opens the stream, which closes when the last has left.
+  readonly #state = atom<DropState>({ featured: [], reactions: {}, connection: 'connecting' });
   #close: (() => void) | undefined;
 
-  // Each piece of state is an atom of its own, so each element re-renders only for what it shows.
-  readonly $drop: ReadableAtom<Drop | undefined> = this.#drop;
+  // Each view changes only with its piece, so each element re-renders only for what it shows.
+  readonly $drop: ReadableAtom<Drop | undefined> = this.#view('drop');
   /**
    * The `featured` events this page received, each at the server's `at`, clears included (`productId` null): with
    * the drop's `featuredHistory`, which has no clears, the timeline the player shows products by.
    */
-  readonly $featured: ReadableAtom<readonly FeaturedChange[]> = this.#featured;
-  readonly $viewers: ReadableAtom<number | undefined> = this.#viewers;
+  readonly $featured: ReadableAtom<readonly FeaturedChange[]> = this.#view('featured');
+  readonly $viewers: ReadableAtom<number | undefined> = this.#view('viewers');
   /** Every reaction since this page opened the stream, summed by kind: no event's counts are lost, however late a reader looks. */
-  readonly $reactions: ReadableAtom<Readonly<Record<string, number>>> = this.#reactions;
-  readonly $connection: ReadableAtom<ConnectionState> = this.#connection;
+  readonly $reactions: ReadableAtom<Readonly<Record<string, number>>> = this.#view('reactions');
+  readonly $connection: ReadableAtom<ConnectionState> = this.#view('connection');
   /** The latest error: fatal when `$connection` is `error`, else a skipped malformed event. */
-  readonly $error: ReadableAtom<Error | undefined> = this.#error;
+  readonly $error: ReadableAtom<Error | undefined> = this.#view('error');
   /** The latest message of the stream as it came (its `type` and `data`): the chat's chunk reads its events from here. */
-  readonly $raw: ReadableAtom<MessageEvent<string> | undefined> = this.#raw;
+  readonly $raw: ReadableAtom<MessageEvent<string> | undefined> = this.#view('raw');
 
   constructor(
     readonly backend: string,
     readonly dropId: string,
   ) {
-    // The first listener of any of them opens the stream; it closes when the last one has left them all.
-    let mounted = 0;
-    for (const $store of [this.$drop, this.$featured, this.$viewers, this.$reactions, this.$connection, this.$error, this.$raw])
-      onMount($store, () => {
-        if (!mounted++) this.#connect();
-        return () => {
-          if (--mounted) return;
-          this.#close?.();
-          this.#close = undefined;
-        };
-      });
+    onMount(this.#state, () => {
+      this.#connect();
+      return () => {
+        this.#close?.();
+        this.#close = undefined;
+      };
+    });
+  }
+
+  #view<K extends keyof DropState>(key: K): ReadableAtom<DropState[K]> {
+    return computed(this.#state, (state) => state[key]);
+  }
+
+  #set(patch: Partial<DropState>) {
+    this.#state.set({ ...this.#state.get(), ...patch });
   }
 
   #connect() {
     this.#close = openDropStream(this.backend, this.dropId, {
       event: (event) => {
-        if (event.type === 'viewers') this.#viewers.set(event.data.count);
+        const { drop, featured, reactions } = this.#state.get();
+        if (event.type === 'viewers') this.#set({ viewers: event.data.count });
         else if (event.type === 'reactions') {
-          const sums = { ...this.#reactions.get() };
+          const sums = { ...reactions };
           for (const kind in event.data.counts) sums[kind] = (sums[kind] ?? 0) + event.data.counts[kind];
-          this.#reactions.set(sums);
-        } else {
-          if (event.type === 'featured') this.#featured.set([...this.#featured.get(), event.data]);
-          // A snapshot is the whole truth again: a skipped event's error no longer matters.
-          if (event.type === 'snapshot') this.#error.set(undefined);
-          this.#drop.set(reduceDrop(this.#drop.get(), event));
-        }
+          this.#set({ reactions: sums });
+        } else
+          this.#set({
+            drop: reduceDrop(drop, event),
+            featured: event.type === 'featured' ? [...featured, event.data] : featured,
+            // A snapshot is the whole truth again: a skipped event's error no longer matters.
+            ...(event.type === 'snapshot' && { error: undefined }),
+          });
       },
-      state: (connection) => this.#connection.set(connection),
-      raw: this.#raw.set,
+      state: (connection) => this.#set({ connection }),
+      raw: (raw) => this.#set({ raw }),
       error: (error, fatal) => {
         if (!fatal) console.warn(`[live-drop] skipped an event of drop "${this.dropId}":`, error);
         // Say it once per outage, not on every background retry.
-        else if (!this.#error.get())
+        else if (!this.#state.get().error)
           console.error(`[live-drop] could not load drop "${this.dropId}" from ${this.backend}: ${error.message}`);
-        this.#error.set(error);
+        this.#set({ error });
       },
     });
   }
@@ -125,8 +137,7 @@ export class DropStore {
   retry(): void {
     if (!this.#close) return;
     this.#close();
-    this.#connection.set('connecting');
-    this.#error.set(undefined);
+    this.#set({ connection: 'connecting', error: undefined });
     this.#connect();
   }
 }

@@ -14,7 +14,7 @@
  * | `--drop-success` | live, reserved, in stock |
  * | `--drop-warning` | low stock |
  * | `--drop-radius` | corner radius (`14px`) |
- * | `--drop-font` | font stack (system UI) |
+ * | `--drop-font` | font stack (the page's font) |
  * | `--drop-space` | base spacing unit (`16px`) |
  */
 import { css } from './css.js';
@@ -30,13 +30,13 @@ export const themeStyles = css`
     --_success: var(--drop-success, #0a7d4b);
     --_warning: var(--drop-warning, #b45309);
     --_radius: var(--drop-radius, 14px);
-    --_font: var(--drop-font, system-ui, sans-serif);
     --_space: var(--drop-space, 16px);
     --_line: color-mix(in srgb, var(--_muted) 22%, transparent);
     --_subtle: color-mix(in srgb, var(--_muted) 9%, var(--_surface));
     --_speed: 180ms;
 
-    font-family: var(--_font);
+    /* No fallback: without --drop-font the declaration is invalid at computed-value time, so the host inherits the page's font. */
+    font-family: var(--drop-font);
     color: var(--_text);
     -webkit-font-smoothing: antialiased;
     box-sizing: border-box;

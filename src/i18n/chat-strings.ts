@@ -2,7 +2,7 @@
  * The chat's texts, in English and German, in the chat's lazy chunk. Sites
  * override them like the others: `configure({ strings: { de: { chatSend: 'Los' } } })`.
  */
-import { baseLanguage, localText } from './locale-controller.js';
+import { textLookup } from './text-lookup.js';
 import type { PlayerStringKey } from './player-strings.js';
 import type { NoSharedKeys, StringKey } from './strings.js';
 
@@ -63,9 +63,5 @@ export const chatDe: ChatStrings = {
   chatNameFirst: 'Wähle zuerst einen Namen',
 };
 
-const builtIn: Record<string, ChatStrings> = { en: chatEn, de: chatDe };
-
 /** A chat text in `lang` (a BCP 47 tag), with the site's overrides and `{name}` placeholders filled in. */
-export function chatText(lang: string, key: ChatStringKey, params: Record<string, string | number> = {}): string {
-  return localText(lang, key, (builtIn[baseLanguage(lang)] ?? chatEn)[key], params);
-}
+export const chatText = textLookup({ en: chatEn, de: chatDe });

@@ -3,7 +3,7 @@
  * lazy chunk). Sites override them like every other text:
  * `configure({ strings: { de: { lineJoin: 'Anstellen' } } })`.
  */
-import { baseLanguage, localText } from './locale-controller.js';
+import { textLookup } from './text-lookup.js';
 import type { PlayerStringKey } from './player-strings.js';
 import type { NoSharedKeys, StringKey } from './strings.js';
 
@@ -58,9 +58,5 @@ export const lineDe: LineStrings = {
   lineError: 'Die Warteschlange ist nicht erreichbar.',
 };
 
-const builtIn: Record<string, LineStrings> = { en: lineEn, de: lineDe };
-
 /** A line text in `lang` (a BCP 47 tag), with the site's overrides and `{name}` placeholders filled in. */
-export function lineText(lang: string, key: LineStringKey, params: Record<string, string | number> = {}): string {
-  return localText(lang, key, (builtIn[baseLanguage(lang)] ?? lineEn)[key], params);
-}
+export const lineText = textLookup({ en: lineEn, de: lineDe });

@@ -5,10 +5,11 @@
  * merged with the site's overrides; numbers and dates go through `Intl`.
  */
 import { isServer, type ReactiveController, type ReactiveElement } from 'lit';
-import { $config, type LiveDropConfig } from '../core/config.js';
+import { $config, type LiveDropTexts } from '../core/config.js';
 import type { Money } from '../protocol/types.js';
 import { formatDateTime, formatMoney, formatRelative, localeCurrency, pickPrice } from './format.js';
-import { builtInStrings, en, loadStrings, type StringKey } from './strings.js';
+import { builtInStrings, loadStrings, text } from './strings.js';
+import { baseLanguage, type TextLookup, type TextParams } from './text-lookup.js';
 
 function closestLang(el: Element): string | undefined {
   for (let node: Element | null = el; node;) {
@@ -18,22 +19,6 @@ function closestLang(el: Element): string | undefined {
     node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host || null);
   }
   return undefined;
-}
-
-/** The base language of a BCP 47 tag: `de` for `de-AT`. */
-export const baseLanguage = (lang: string) => lang.split('-')[0].toLowerCase();
-
-type TextKey = keyof NonNullable<LiveDropConfig['strings']>[string];
-
-/**
- * A text in `lang`: the site's override (`configure({ strings })`, the exact
- * tag first, then the base language), else `builtIn`, with `{name}`
- * placeholders filled in. Every element's texts go through here.
- */
-export function localText(lang: string, key: TextKey, builtIn: string, params: Record<string, string | number> = {}): string {
-  const overrides = $config.get().strings ?? {};
-  const template = overrides[lang]?.[key] ?? overrides[baseLanguage(lang)]?.[key] ?? builtIn;
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 }
 
 export function resolveLang(el: Element): string {
@@ -80,11 +65,13 @@ export class LocaleController implements ReactiveController {
     return false;
   }
 
-  /** A string in the element's language with `{name}` placeholders filled in (bound: `const { t } = locale` works). */
-  t = (key: StringKey, params?: Record<string, string | number>): string => {
-    const lang = this.lang;
-    return localText(lang, key, (builtInStrings(baseLanguage(lang)) ?? en)[key], params);
-  };
+  /** The texts of one lookup (`chatText`, …) in the element's language, as `t` has the card's and the countdown's. */
+  texts<Key extends keyof LiveDropTexts>(lookup: TextLookup<Key>) {
+    return (key: Key, params?: TextParams): string => lookup(this.lang, key, params);
+  }
+
+  /** A text of the card and the countdown in the element's language with `{name}` placeholders filled in (bound: `const { t } = locale` works). */
+  t = this.texts(text);
 
   /** The price in the element's currency, the configured one, the locale's usual one, else the default. */
   price(prices: Money[], currencyAttribute?: string | null): string {

@@ -2,7 +2,7 @@
  * The player's own texts, in English and German. Sites override them like
  * the core's, per language: `configure({ strings: { de: { unmute: 'Ton an' } } })`.
  */
-import { baseLanguage, localText } from './locale-controller.js';
+import { textLookup } from './text-lookup.js';
 import type { NoSharedKeys, StringKey } from './strings.js';
 
 export const playerEn = {
@@ -80,9 +80,5 @@ export const playerDe: typeof playerEn = {
   featuredNow: 'Jetzt vorgestellt',
 };
 
-const builtIn: Record<string, typeof playerEn> = { en: playerEn, de: playerDe };
-
 /** A player text in `lang` (a BCP 47 tag), with the site's overrides and `{name}` placeholders filled in. */
-export function playerText(lang: string, key: PlayerStringKey, params: Record<string, string | number> = {}): string {
-  return localText(lang, key, (builtIn[baseLanguage(lang)] ?? playerEn)[key], params);
-}
+export const playerText = textLookup({ en: playerEn, de: playerDe });

@@ -5,6 +5,8 @@
  * marks a value filled in at runtime. Sites override any text per language
  * with `configure({ strings: { de: { reserve: 'Sichern' } } })`.
  */
+import { textLookup } from './text-lookup.js';
+
 export const en = {
   countdownLabel: 'Drop starts in',
   days: 'Days',
@@ -69,6 +71,9 @@ const packs: Record<string, () => Promise<{ default: Strings }>> = {
 
 const ready: Record<string, Strings> = { en };
 const pending: Record<string, Promise<unknown>> = {};
+
+/** A text of the countdown and the card in `lang` (a BCP 47 tag); English while the language's pack loads. */
+export const text = textLookup(ready);
 
 /** The built-in strings of a base language (`de`), English for a language without a pack, undefined until its pack is loaded. */
 export function builtInStrings(lang: string): Strings | undefined {

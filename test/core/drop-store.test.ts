@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { dropStore } from '../../src/core/drop-store.js';
+import { sendReaction } from '../../src/core/shopper-actions.js';
 import { dropProducts, dropStatus, dropStock, featuredProduct, variantStock } from '../../src/core/drop-views.js';
 import { ProtocolError } from '../../src/protocol/parse.js';
 import { spyOnEventSource } from '../helpers/event-source-spy.js';
@@ -101,6 +102,27 @@ describe('dropStore', function () {
     } finally {
       off();
       spy.restore();
+    }
+  });
+
+  it('tells the listeners of each view only of changes to its own piece', async () => {
+    const t = await createDrop();
+    const store = dropStore(t.backend.url, t.id);
+    const drops: unknown[] = [];
+    const reactions: unknown[] = [];
+    const offs = [store.$drop.listen((d) => drops.push(d)), store.$reactions.listen((r) => reactions.push(r))];
+    try {
+      await until(() => store.$connection.get() === 'open' && drops.length > 0, 'the drop loads');
+      drops.length = 0;
+      await sendReaction(t.backend.url, t.id, 'heart');
+      await until(() => store.$reactions.get().heart === 1, 'the reactions event arrives');
+      expect(reactions).to.deep.equal([{ heart: 1 }]);
+      expect(drops, 'the drop did not change').to.deep.equal([]);
+      await t.setStock('tee', 'm', 3);
+      await until(() => drops.length === 1, 'the stock event arrives');
+      expect(reactions, 'no reaction came').to.have.length(1);
+    } finally {
+      offs.forEach((off) => off());
     }
   });
 

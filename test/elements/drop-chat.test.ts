@@ -103,6 +103,38 @@ describe('<drop-chat>', () => {
     await expectNoAxeViolations(mine, 'the chat shows a message');
   });
 
+  it('tells of one’s own message once, as sent, when the chat event comes back before the post is answered', async function () {
+    this.timeout(30_000);
+    const drop = await createDrop();
+    const proxy = await otherConnection();
+    const mine = await chat(drop, proxy.url, { name: 'Mia' });
+    const told: string[][] = [];
+    mine.addEventListener('drop-chat-message', (e) => told.push([e.detail.direction, e.detail.message.text]));
+    // The post's answer comes a second late; the chat event, on the stream's own connection, does not.
+    await executeServerCommand('fault-proxy:delay-answers', { id: proxy.id, path: '/chat$', ms: 1000 });
+    await type(mine, 'Is the tee boxy?');
+    expect(told).to.deep.equal([['sent', 'Is the tee boxy?']]);
+    expect(texts(mine)).to.deep.equal(['Is the tee boxy?']);
+  });
+
+  it('shows the whole placeholder of the message field while it asks for a name: beside it where the row has room, below it where not', async function () {
+    this.timeout(20_000);
+    sessionStorage.clear(); // no name chosen yet: the name field shows
+    const drop = await createDrop();
+    const box = await fixture<HTMLDivElement>(
+      html`<div style="width: 300px"><drop-chat backend=${drop.backend.url} drop=${drop.id} lang="en"></drop-chat></div>`,
+    );
+    const el = box.querySelector('drop-chat')!;
+    await until(() => el.state === 'open', 'the chat is open', 15_000);
+    const top = (name: string) => Math.round(field(el, name).getBoundingClientRect().top);
+    expect(placeholderCut(el), 'px of "Say something…" cut off at 300 px').to.equal(0);
+    expect(top('name'), 'the name above the message at 300 px').to.be.below(top('text'));
+    box.style.width = '600px';
+    await new Promise(requestAnimationFrame);
+    expect(placeholderCut(el), 'px cut off at 600 px').to.equal(0);
+    expect(top('name'), 'name and message on one row at 600 px').to.equal(top('text'));
+  });
+
   it('keeps markup in names and messages as text', async function () {
     this.timeout(20_000);
     const drop = await createDrop();
@@ -215,6 +247,16 @@ describe('<drop-chat>', () => {
 });
 
 /** Rectangles of the composer's pieces and the player's control bar, as laid out now. */
+/** How much of the message field's placeholder its box leaves out, in px (0: it shows whole). */
+function placeholderCut(chat: Element): number {
+  const input = root(chat).querySelector<HTMLInputElement>('input[name=text]')!;
+  const style = getComputedStyle(input);
+  const context = document.createElement('canvas').getContext('2d')!;
+  context.font = style.font;
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return Math.max(0, Math.ceil(context.measureText(input.placeholder).width - room));
+}
+
 function composerLayout(player: LiveDropPlayer) {
   const inner = player.shadowRoot!.querySelector('drop-chat')!;
   const rect = (el: Element | null | undefined) => el!.getBoundingClientRect();
@@ -290,7 +332,7 @@ describe('<live-drop-player> chat', () => {
 
   // A phone's full width (chat over the video), and the demo page's player at a 1280 px window (chat beside it).
   for (const width of [375, 760]) {
-    it(`lays the composer out on one row in a ${width} px player, clear of its control bar`, async function () {
+    it(`lays the composer out in a ${width} px player with the whole placeholder, clear of its control bar`, async function () {
       this.timeout(40_000);
       sessionStorage.clear(); // no name chosen yet: the name field shows
       const drop = await createDrop({ stream: { hls: 'stream/live.m3u8', poster: 'stream/poster.jpg' } });
@@ -309,10 +351,11 @@ describe('<live-drop-player> chat', () => {
       await new Promise((r) => setTimeout(r, 400)); // the chat's move above the controls (300 ms)
       const { composer, name, text, send, controls } = composerLayout(player);
       const row = (r: DOMRect) => Math.round(r.top);
-      expect([row(name), row(text), row(send)], 'name, message and Send on one row').to.deep.equal([row(name), row(name), row(name)]);
+      expect(row(send), 'message and Send on one row').to.equal(row(text));
       expect(send.left, 'Send after the message field').to.be.at.least(text.right);
+      expect(row(name), 'the name on their row or above it').to.be.at.most(row(text));
       expect(name.width, 'the name field is wide enough for "Your name"').to.be.at.least(80);
-      expect(text.width, 'the message field is the wider one').to.be.at.least(name.width);
+      expect(placeholderCut(inner), 'px of "Say something…" cut off').to.equal(0);
       const overlaps =
         composer.bottom > controls.top &&
         composer.top < controls.bottom &&

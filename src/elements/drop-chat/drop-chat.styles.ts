@@ -8,7 +8,6 @@ export const chatStyles = css`
     --_line: color-mix(in srgb, var(--_text) 14%, transparent);
     display: block;
     min-height: 0;
-    font-family: var(--drop-font, system-ui, sans-serif);
     color: var(--_text);
   }
 
@@ -112,10 +111,12 @@ export const chatStyles = css`
     display: none;
   }
 
-  /* One row however narrow: the name (asked once, then gone), the message taking what is left, Send beside them. */
+  /* One row where it fits: the name (asked once, then gone), the message taking what is left, Send beside them. */
   .composer {
     display: flex;
+    flex-wrap: wrap;
     gap: 0.375rem;
+    container: composer / inline-size;
   }
 
   input {
@@ -134,6 +135,23 @@ export const chatStyles = css`
   input.name {
     flex: 0 1 6.75em;
     max-width: 33%;
+  }
+
+  /*
+   * Too narrow for the message's placeholder whole beside the name and Send: the name takes a row of its own above,
+   * unless the chat is a short overlay (a small player), where a second row would push the message field out of sight.
+   */
+  @container composer (width < 20rem) {
+    input.name {
+      flex-basis: 100%;
+      max-width: none;
+    }
+  }
+  @container chat (height < 12rem) {
+    input.name {
+      flex-basis: 6.75em;
+      max-width: 33%;
+    }
   }
 
   button {
@@ -175,6 +193,8 @@ export const chatStyles = css`
     background: none;
     border: 0;
     padding: 0.5rem;
+    /* The player gives its chat a height, so the composer can ask how tall it is. */
+    container: chat / size;
   }
 
   :host([variant='overlay']) .messages {

@@ -4,7 +4,7 @@ import { chatStore, type ChatStore } from '../../core/chat-store.js';
 import { StoreController } from '../../core/store-controller.js';
 import { readTab, writeTab } from '../../core/tab-storage.js';
 import { themeStyles } from '../../core/theme.styles.js';
-import { chatText, type ChatStringKey } from '../../i18n/chat-strings.js';
+import { chatText } from '../../i18n/chat-strings.js';
 import { CHAT_MESSAGE_MAX, CHAT_NAME_MAX, type ChatMessage } from '../../protocol/chat.js';
 import { DropElement } from '../drop-element.js';
 import { ChatAnnouncer } from './chat-announcer.js';
@@ -47,7 +47,7 @@ const length = (s: string) => [...s].length;
  * @cssprop --drop-surface - Background of the chat box.
  * @cssprop --drop-text - Text colour.
  * @cssprop --drop-radius - Corner radius.
- * @cssprop --drop-font - Font stack.
+ * @cssprop --drop-font - Font stack (default: the page's font family).
  */
 export class DropChat extends DropElement<ChatState> {
   static override properties = {
@@ -76,6 +76,8 @@ export class DropChat extends DropElement<ChatState> {
   private notice = '';
   private sending = false;
 
+  /** This element's texts in its language. */
+  readonly #t = this.locale.texts(chatText);
   readonly #chat = new StoreController(this, () => this.#store()?.$chat);
   readonly #announcer = new ChatAnnouncer(this, (n, last) =>
     n === 1 ? this.#t('chatSays', { name: last.author.name, text: last.text }) : this.#t('chatNew', { n }),
@@ -87,10 +89,6 @@ export class DropChat extends DropElement<ChatState> {
   #store(): ChatStore | undefined {
     const backend = this.source.resolution.backend;
     return backend && this.drop ? chatStore(backend, this.drop) : undefined;
-  }
-
-  #t(key: ChatStringKey, params?: Record<string, string | number>) {
-    return chatText(this.locale.lang, key, params);
   }
 
   protected computeState(): ChatState {

@@ -43,7 +43,7 @@ function parseTarget(target: string | null): number | undefined {
  * @cssprop --drop-muted - Secondary text.
  * @cssprop --drop-danger - The error message.
  * @cssprop --drop-radius - Corner radius of the units.
- * @cssprop --drop-font - Font stack.
+ * @cssprop --drop-font - Font stack (default: the page's font family).
  * @cssprop --drop-space - Base spacing.
  */
 export class DropCountdown extends DropElement<CountdownState> {

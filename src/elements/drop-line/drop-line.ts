@@ -5,7 +5,7 @@ import { linePlaceStore } from '../../core/line-place-store.js';
 import { StoreController } from '../../core/store-controller.js';
 import { themeStyles } from '../../core/theme.styles.js';
 import { formatClock } from '../../i18n/format.js';
-import { lineText, type LineStringKey } from '../../i18n/line-strings.js';
+import { lineText } from '../../i18n/line-strings.js';
 import { parseDropQueue } from '../../protocol/parse-line.js';
 import type { DropQueue } from '../../protocol/types.js';
 import { DropElement } from '../drop-element.js';
@@ -41,6 +41,8 @@ export class DropLine extends DropElement<LineUiState> {
   /** What the line shows now, for CSS: `loading`, `closed`, `open`, `joined`, `waiting`, `turn`, `missed`, `done` (the turn was used) or `error`. */
   state: LineUiState = 'loading';
 
+  /** This element's texts in its language. */
+  readonly #t = this.locale.texts(lineText);
   readonly #store = () => {
     const { backend } = this.source.resolution;
     return backend && this.drop ? linePlaceStore(backend, this.drop) : undefined;
@@ -94,10 +96,6 @@ export class DropLine extends DropElement<LineUiState> {
 
   protected override problemText(): string {
     return this.#t('lineError');
-  }
-
-  #t(key: LineStringKey, params?: Record<string, string | number>) {
-    return lineText(this.locale.lang, key, params);
   }
 
   protected computeState(): LineUiState {

@@ -59,7 +59,7 @@ const LOW_STOCK = 5;
  * @cssprop --drop-success - Reserved and in stock.
  * @cssprop --drop-warning - Low stock.
  * @cssprop --drop-radius - Corner radius.
- * @cssprop --drop-font - Font stack.
+ * @cssprop --drop-font - Font stack (default: the page's font family).
  * @cssprop --drop-space - Base spacing.
  */
 export class DropProductCard extends DropElement<CardState> {

@@ -15,7 +15,7 @@ import { IdleController } from './idle-controller.js';
 import { playerStyles } from './live-drop-player.styles.js';
 import { MediaController } from './media-controller.js';
 import { preloadEngine, type Engine, type PlaybackMode } from './playback.js';
-import { playerText, type PlayerStringKey } from '../../i18n/player-strings.js';
+import { playerText } from '../../i18n/player-strings.js';
 import { ReactionsController } from './reactions-controller.js';
 
 export type { PlayerState };
@@ -67,7 +67,7 @@ const CAPTION_LINE_LOW = -2;
  * @cssprop --drop-accent - Focus ring and highlights.
  * @cssprop --drop-live - The live badge and the heart (default `#ff2d55`).
  * @cssprop --drop-radius - Corner radius of the player.
- * @cssprop --drop-font - Font stack.
+ * @cssprop --drop-font - Font stack (default: the page's font family).
  * @cssprop --drop-aspect-ratio - The player's aspect ratio (default `16 / 9`).
  */
 export class LiveDropPlayer extends DropElement<PlayerState> {
@@ -110,6 +110,8 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
   /** Playing the replay of an ended show (the viewer asked for it). */
   private replaying = false;
 
+  /** This element's texts in its language. */
+  readonly #t = this.locale.texts(playerText);
   readonly #viewers = new StoreController(this, () => this.source.store?.$viewers);
   readonly #media = new MediaController(this, {
     video: () => this.renderRoot.querySelector('video')!,
@@ -143,10 +145,6 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
   /** The program date-time (server wall-clock ms) of the frame on screen, or null when unknown. */
   get playheadTime(): number | null {
     return this.#media.playback?.programDateTime() ?? null;
-  }
-
-  #t(key: PlayerStringKey, params?: Record<string, string | number>) {
-    return playerText(this.locale.lang, key, params);
   }
 
   // ------------------------------------------------------------ state
