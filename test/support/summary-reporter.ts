@@ -2,6 +2,7 @@
  * Ends a Web Test Runner run with one plain line, `browser: N passed, N failed, N skipped`,
  * that a person or a CI log reader can find without parsing the progress bar.
  */
+import { relative } from 'node:path';
 import type { Reporter, TestSession, TestSuiteResult } from '@web/test-runner';
 
 export function summaryReporter(): Reporter {
@@ -22,12 +23,20 @@ export function summaryReporter(): Reporter {
         }
         suite.suites.forEach(walk);
       };
+      const seconds = new Map<string, number>();
+      const time = (suite: TestSuiteResult): number =>
+        suite.tests.reduce((sum, t) => sum + (t.duration ?? 0), 0) + suite.suites.reduce((sum, child) => sum + time(child), 0);
       for (const s of sessions) {
+        if (s.testResults) seconds.set(s.testFile, time(s.testResults) / 1000);
         if (s.testResults) walk(s.testResults);
         // A file that failed to load, or failed outside a test, counts as one failure.
         if (!s.passed && (s.errors.length > 0 || !s.testResults)) failed++;
       }
-      console.log(`\nbrowser: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+      const slowest = [...seconds].sort((a, b) => b[1] - a[1]).slice(0, 8);
+      console.log(
+        `\nslowest files (their tests' time): ${slowest.map(([file, s]) => `${relative(process.cwd(), file)} ${s.toFixed(0)} s`).join(', ')}`,
+      );
+      console.log(`browser: ${passed} passed, ${failed} failed, ${skipped} skipped`);
     },
   };
 }
