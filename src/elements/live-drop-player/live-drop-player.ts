@@ -10,6 +10,7 @@ import { DropElement } from '../drop-element.js';
 import '../drop-countdown/drop-countdown.js';
 import '../drop-product-card/drop-product-card.js';
 import { FeaturedController } from './featured-controller.js';
+import { controlBar } from './control-bar.js';
 import { icons } from './icons.js';
 import { IdleController } from './idle-controller.js';
 import { playerStyles } from './live-drop-player.styles.js';
@@ -254,7 +255,7 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
         ></video>
         ${!playing && poster ? html`<img part="poster" class="poster" src=${poster} alt="" />` : nothing}
         <div class="reactions" part="reactions" aria-hidden="true"></div>
-        ${this.#top(drop)} ${this.#message(drop)} ${playing ? this.#controls() : nothing}
+        ${this.#top(drop)} ${this.#message(drop)} ${playing ? this.#overlayButtons() : nothing} ${playing ? controlBar(this.#media, this.#t, this.state === 'ended') : nothing}
       </div>
       ${this.#featuredCard(drop)}
       ${
@@ -362,76 +363,21 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     return nothing;
   }
 
-  #controls() {
-    const t = this.#t.bind(this);
-    const canPip = document.pictureInPictureEnabled && !this.#media.playback?.video.disablePictureInPicture;
+  /** Unmute (while playing muted) and the heart (live only), over the video. */
+  #overlayButtons() {
     return html`
       ${
         this.#media.muted && !this.#media.paused && this.#media.health === 'playing'
-          ? html`<button part="unmute button" class="unmute" @click=${this.#media.unmute}>${icons.muted}${t('tapToUnmute')}</button>`
+          ? html`<button part="unmute button" class="unmute" @click=${this.#media.unmute}>${icons.muted}${this.#t('tapToUnmute')}</button>`
           : nothing
       }
       ${
         this.state === 'live'
-          ? html`<button part="react button" class="react" @click=${this.#react} aria-label=${t('react')}>
+          ? html`<button part="react button" class="react" @click=${this.#react} aria-label=${this.#t('react')}>
             ${icons.heart}${this.#reactions.count ? html`<span class="count" aria-hidden="true">${this.#compact(this.#reactions.count)}</span>` : nothing}
           </button>`
           : nothing
       }
-      <div class="controls" part="controls">
-        <button part="button" @click=${this.#media.togglePlay} aria-label=${this.#media.paused ? t('play') : t('pause')}>
-          ${this.#media.paused ? icons.play : icons.pause}
-        </button>
-        <button part="button" @click=${this.#media.toggleMute} aria-label=${this.#media.muted ? t('unmute') : t('mute')}>
-          ${this.#media.muted ? icons.muted : icons.volume}
-        </button>
-        <input
-          part="volume"
-          class="volume"
-          type="range"
-          min="0"
-          max="1"
-          step="0.05"
-          .value=${String(this.#media.muted ? 0 : this.#media.volume)}
-          aria-label=${t('volume')}
-          @input=${this.#media.onVolumeInput}
-        />
-        ${
-          this.state === 'ended' && this.#media.duration > 0
-            ? html`<input
-                part="progress"
-                class="progress"
-                type="range"
-                min="0"
-                max=${this.#media.duration}
-                step="0.1"
-                .value=${String(this.#media.time)}
-                aria-label=${t('seek')}
-                aria-valuetext=${`${formatClock(this.#media.time * 1000)} / ${formatClock(this.#media.duration * 1000)}`}
-                @input=${this.#media.onSeekInput}
-              /><span class="clock" aria-hidden="true">${formatClock(this.#media.time * 1000)} / ${formatClock(this.#media.duration * 1000)}</span>`
-            : html`<span class="spacer"></span>`
-        }
-        ${
-          this.#media.hasCaptions
-            ? html`<button part="button" @click=${this.#media.toggleCaptions} aria-label=${t('captions')} aria-pressed=${this.#media.captionsOn ? 'true' : 'false'}>
-              ${icons.captions}
-            </button>`
-            : nothing
-        }
-        ${
-          canPip
-            ? html`<button part="button" @click=${this.#media.togglePip} aria-label=${t('pip')} aria-pressed=${this.#media.pip ? 'true' : 'false'}>${icons.pip}</button>`
-            : nothing
-        }
-        ${
-          document.fullscreenEnabled
-            ? html`<button part="button" @click=${this.#media.toggleFullscreen} aria-label=${this.#media.fullscreen ? t('exitFullscreen') : t('fullscreen')}>
-              ${this.#media.fullscreen ? icons.exitFullscreen : icons.fullscreen}
-            </button>`
-            : nothing
-        }
-      </div>
     `;
   }
 
