@@ -44,34 +44,32 @@ const tsFiles = (dir: string) =>
 const node = process.execPath;
 // One file at a time: the suites time bursts and crashes, and two files at once on two cores made them flaky.
 const nodeTests = (dir: string) => [node, '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...tsFiles(dir)];
-// A group's lanes run at the same time, each lane's steps one after another. The checks only read the
-// sources; the package step (installs, builds; nothing timed) fills the core the server tests leave idle
-// while they wait on their servers. The end-to-end step beside them too saved only 47 s of 982 (the server
-// step took 118 s longer), not worth timed suites sharing the cores. The first lane prints as it runs,
-// the others when the group is done.
-const browserStep: Step = {
-  name: 'browser',
-  cmd: [node, '--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js', '--config', 'web-test-runner.config.ts'],
-  count: wtrCounts,
-};
-const groups: Step[][][] = [
+// The steps of a group run at the same time. The checks only read the sources; the package step (installs,
+// builds; nothing timed) fills the core the server tests leave idle while they wait on their servers. The
+// end-to-end step beside them too saved only 47 s of 982 (the server step took 118 s longer): not worth timed
+// suites sharing the cores. The first step of a group prints as it runs, the others when the group is done.
+const groups: Step[][] = [
   [
-    [{ name: 'typecheck', cmd: [node, 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'] }],
-    [{ name: 'lint', cmd: [node, 'node_modules/eslint/bin/eslint.js', '.'] }],
+    { name: 'typecheck', cmd: [node, 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'] },
+    { name: 'lint', cmd: [node, 'node_modules/eslint/bin/eslint.js', '.'] },
     // `npm run format` fixes what this finds.
-    [{ name: 'format', cmd: [node, 'node_modules/prettier/bin/prettier.cjs', '--check', '.'] }],
+    { name: 'format', cmd: [node, 'node_modules/prettier/bin/prettier.cjs', '--check', '.'] },
   ],
-  [[{ name: 'build', cmd: ['npm', 'run', '--silent', 'build'] }]],
+  [{ name: 'build', cmd: ['npm', 'run', '--silent', 'build'] }],
   [
-    [{ name: 'server', cmd: nodeTests('test/server'), count: nodeCounts }],
-    [
-      // Its failure stops nothing, so a README made stale by someone's uncommitted element docs does not
-      // hide the other suites' results.
-      { name: 'package', cmd: nodeTests('test/package'), count: nodeCounts, keepGoing: true },
-    ],
+    { name: 'server', cmd: nodeTests('test/server'), count: nodeCounts },
+    // Its failure stops nothing, so a README made stale by someone's uncommitted element docs does not
+    // hide the other suites' results.
+    { name: 'package', cmd: nodeTests('test/package'), count: nodeCounts, keepGoing: true },
   ],
-  [[browserStep]],
-  [[{ name: 'e2e', cmd: nodeTests('test/e2e'), count: nodeCounts }]],
+  [
+    {
+      name: 'browser',
+      cmd: [node, '--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js', '--config', 'web-test-runner.config.ts'],
+      count: wtrCounts,
+    },
+  ],
+  [{ name: 'e2e', cmd: nodeTests('test/e2e'), count: nodeCounts }],
 ];
 
 function run(step: Step, live: boolean): Promise<{ code: number; out: string }> {
@@ -95,37 +93,21 @@ const started = Date.now();
 let [passed, failed, skipped] = [0, 0, 0];
 let broken = '';
 let stop = false;
-interface Result {
-  step: Step;
-  code: number;
-  out: string;
-  seconds: number;
-}
-
-async function runLane(lane: Step[], live: boolean): Promise<Result[]> {
-  const results: Result[] = [];
-  for (const step of lane) {
-    const t = Date.now();
-    const { code, out } = await run(step, live);
-    results.push({ step, code, out, seconds: Math.round((Date.now() - t) / 1000) });
-    if (code !== 0 && !step.keepGoing) break;
-  }
-  return results;
-}
-
 for (const group of groups) {
-  const lanes = group
-    .map((lane) =>
-      lane.filter(
-        (step) =>
-          (!only.length || only.includes(step.name)) &&
-          !((step.name === 'e2e' || step.name === 'package') && tsFiles(`test/${step.name}`).length === 0),
-      ),
-    )
-    .filter((lane) => lane.length);
-  const results = (await Promise.all(lanes.map((lane, i) => runLane(lane, i === 0)))).flat();
-  for (const { step, code, out, seconds } of results) {
-    if (!lanes[0].includes(step)) process.stdout.write(out); // the first lane printed as it ran
+  const chosen = group.filter(
+    (step) =>
+      (!only.length || only.includes(step.name)) &&
+      !((step.name === 'e2e' || step.name === 'package') && tsFiles(`test/${step.name}`).length === 0),
+  );
+  const results = await Promise.all(
+    chosen.map(async (step, i) => {
+      const t = Date.now();
+      return { ...(await run(step, i === 0)), seconds: Math.round((Date.now() - t) / 1000) };
+    }),
+  );
+  for (const [i, step] of chosen.entries()) {
+    const { code, out, seconds } = results[i];
+    if (i > 0) process.stdout.write(out); // the first printed as it ran
     console.log(`◀ ${step.name}: ${code === 0 ? 'passed' : 'FAILED'} in ${seconds} s`);
     if (step.count) {
       const [p, f, s] = step.count(out);
