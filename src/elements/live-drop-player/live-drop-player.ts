@@ -255,7 +255,7 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
         ></video>
         ${!playing && poster ? html`<img part="poster" class="poster" src=${poster} alt="" />` : nothing}
         <div class="reactions" part="reactions" aria-hidden="true"></div>
-        ${this.#top(drop)} ${this.#message(drop)} ${playing ? this.#overlayButtons() : nothing} ${playing ? controlBar(this.#media, this.#t, this.state === 'ended') : nothing}
+        ${this.#top(drop)} ${this.#message(drop)} ${playing ? [this.#overlayButtons(), controlBar(this.#media, this.#t, this.state === 'ended')] : nothing}
       </div>
       ${this.#featuredCard(drop)}
       ${
