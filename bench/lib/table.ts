@@ -18,3 +18,21 @@ export function printTable(title: string, header: string[], rows: Cell[][]): voi
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of cells.slice(1)) console.log(line(r));
 }
+
+/** One goal an issue sets, the figure this run measured for it, and whether that meets it. */
+export interface Goal {
+  goal: string;
+  figure: string;
+  met: boolean;
+  /** What limits the figure, printed when the goal is not met (bench/RESULTS.md has the measurements behind it). */
+  limit?: string;
+}
+
+/** Prints every goal as `met` or `NOT met` with this run's figure, so a run says for itself where it stands. */
+export function printGoals(title: string, goals: Goal[]): void {
+  console.log(`\n${title}`);
+  for (const g of goals) {
+    const limit = !g.met && g.limit ? `\n             limited by ${g.limit}` : '';
+    console.log(`  ${g.met ? 'met    ' : 'NOT met'}  ${g.goal}: ${g.figure}${limit}`);
+  }
+}
