@@ -18,7 +18,7 @@
  * GC, / V, once the viewers are connected and again after the posting.
  */
 import { Agent } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -28,6 +28,7 @@ import { loopbackAddress } from '../test/support/loopback.js';
 import { startReferenceServer } from '../test/support/reference-server.js';
 import { metricsUrlOf, scrape } from '../test/server/support/prometheus.js';
 import { benchDatabase, intFlags } from './lib/args.js';
+import { processCpuMs } from './lib/cpu.js';
 import { createRushDrop } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
 import { gcProbe, memoryAfterGc, rssBytes } from './lib/process-memory.js';
@@ -42,15 +43,6 @@ const flags = intFlags(
 );
 const CONNECT_BATCH = 250;
 const live = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external;
-/** CPU time (user + system) of a process so far, in ms (Linux; NaN elsewhere). */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
 /** The cumulative buckets of livedrop_event_delivery_seconds by their upper bound (seconds). */
 async function deliveryBuckets(url: string): Promise<Map<number, number>> {
   const buckets = new Map<number, number>();
@@ -165,7 +157,7 @@ async function run(label: string, databaseUrl?: string): Promise<Run> {
     counting = true;
     crowd.counting(true);
     const deliveryBefore = await deliveryBuckets(metricsUrl);
-    const cpuBefore = cpuMs(pid);
+    const cpuBefore = processCpuMs(pid);
     const started = performance.now();
     let sent = 0;
     let refused = 0;
@@ -191,7 +183,7 @@ async function run(label: string, databaseUrl?: string): Promise<Run> {
     await sleep(2000);
     counting = false;
     crowd.counting(false);
-    const serverCpu = (cpuMs(pid) - cpuBefore) / (performance.now() - started);
+    const serverCpu = (processCpuMs(pid) - cpuBefore) / (performance.now() - started);
     lag.disable();
     const load = loadavg()[0];
     const counts = await crowd.counts();

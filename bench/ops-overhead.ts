@@ -9,7 +9,6 @@
  * throughput, and of the server's CPU time per answer (from /proc, Linux),
  * which a machine shared with other work disturbs much less than throughput.
  */
-import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { createLogger, flatLogger } from '../server/observability/logger.js';
 import { enableMetrics, metrics } from '../server/observability/metrics.js';
@@ -18,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { startReferenceServer } from '../test/support/reference-server.js';
 import { metricsUrlOf } from '../test/server/support/prometheus.js';
 import { intFlags, postgresUrl } from './lib/args.js';
+import { processCpuMs } from './lib/cpu.js';
 import { createRushDrop, createShoppers } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
 import { rush } from './lib/rush.js';
@@ -34,16 +34,6 @@ const ARGS: Record<Mode, string[]> = {
   on: ['--metrics-port', '0', '--log-level', 'info', '--log-format', 'json'],
   off: ['--log-level', 'warn', '--log-format', 'json'],
 };
-
-/** CPU seconds (user + system) the process has used so far; NaN where /proc is missing. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return Number.NaN;
-  }
-}
 
 interface Run {
   perSec: number;
@@ -70,11 +60,11 @@ async function run(mode: Mode, databaseUrl: string | undefined): Promise<Run> {
         for (let waited = 0; scraping && waited < flags['scrape-ms']; waited += 100) await sleep(100);
       }
     })();
-    const cpuBefore = cpuSeconds(server.process.pid!);
+    const cpuBefore = processCpuMs(server.process.pid!);
     const started = performance.now();
     const attempts = await rush(client, target, tokens, { retryUntil: performance.now() + 120_000 });
     const seconds = (performance.now() - started) / 1000;
-    const cpuMs = ((cpuSeconds(server.process.pid!) - cpuBefore) * 1000) / attempts.length;
+    const cpuMs = (processCpuMs(server.process.pid!) - cpuBefore) / attempts.length;
     scraping = false;
     await scraper;
     const logLines = server.output.split('\n').filter((l) => l.includes('"msg":"request"')).length;

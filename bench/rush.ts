@@ -10,7 +10,7 @@
  * Clients spread over loopback source addresses (127.0.0.2–254), as shoppers come from many IPs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { routes } from '../src/protocol/routes.js';
@@ -18,12 +18,15 @@ import type { SalesReport } from '../src/protocol/types.js';
 import { copyPgliteTemplate } from '../test/support/pglite-template.js';
 import { startReferenceServer, type RunningServer } from '../test/support/reference-server.js';
 import { benchDatabase, intFlags } from './lib/args.js';
+import { cpuSpan } from './lib/cpu.js';
 import { conditionalUpdateCeiling, type Ceiling, type Storage } from './lib/db-ceiling.js';
 import { createRushDrop, createShoppers } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
 import { REFUSALS, rush, type RushAttempt } from './lib/rush.js';
 import { summarize } from './lib/stats.js';
 import { fmt, printGoals, printTable, type Goal } from './lib/table.js';
+
+const pct = (share: number) => `${fmt(100 * share, 0)} %`;
 
 const flags = intFlags(
   { shoppers: 2000, stock: 200, variants: 4, connections: 0 },
@@ -43,6 +46,8 @@ interface Row {
   other: number;
   remaining: number;
   negative: boolean;
+  /** Shares of the machine's cores over the rush: all busy, the servers', the bench's own. */
+  cpu: { machine: number; servers: number; bench: number };
 }
 
 async function runOn(setup: string, storage: Storage, nodeCount: number, batching: boolean): Promise<Row> {
@@ -69,6 +74,7 @@ async function runOn(setup: string, storage: Storage, nodeCount: number, batchin
       .flat()
       .slice(0, flags.shoppers);
 
+    const span = cpuSpan(nodes.map((n) => n.process.pid!));
     const started = performance.now();
     // Shopper i reserves through node i % nodeCount (a token made on one node is good on every node).
     const perNode = clients.map((c, n) =>
@@ -80,6 +86,7 @@ async function runOn(setup: string, storage: Storage, nodeCount: number, batchin
     );
     const attempts: RushAttempt[] = (await Promise.all(perNode)).flat();
     const seconds = (performance.now() - started) / 1000;
+    const cpu = span.end();
 
     const sales = await host.json<SalesReport>('GET', routes.host.sales(target.drop.id), { token: nodes[0].hostToken });
     const granted = attempts.filter((a) => a.status === 201).length;
@@ -100,6 +107,7 @@ async function runOn(setup: string, storage: Storage, nodeCount: number, batchin
       other: others.length,
       remaining: sales.variants.reduce((n, v) => n + v.available, 0),
       negative: sales.variants.some((v) => v.available < 0),
+      cpu: { machine: cpu.machine, servers: cpu.processes, bench: cpu.bench },
     };
   } finally {
     clients.forEach((c) => c.close());
@@ -139,7 +147,21 @@ if (database) {
 
 printTable(
   `rush: ${flags.shoppers} shoppers at once, ${flags.stock} units over ${flags.variants} variants, ${connections} connections from 253 loopback addresses`,
-  ['setup', 'batching', 'answers/s', 'granted/s', 'p50 ms', 'p99 ms', 'db UPDATE/s', 'loops', 'server/db', 'after/before'],
+  [
+    'setup',
+    'batching',
+    'answers/s',
+    'granted/s',
+    'p50 ms',
+    'p99 ms',
+    'db UPDATE/s',
+    'loops',
+    'server/db',
+    'after/before',
+    'CPU busy',
+    'servers',
+    'bench',
+  ],
   rows.map((r) => {
     const ceiling = ceilings.get(r.setup)!;
     const before = rows.find((b) => b.setup === r.setup && !b.batching)!;
@@ -154,6 +176,9 @@ printTable(
       ceiling.loops,
       `${fmt((100 * r.answersPerSec) / ceiling.updatesPerSec)} %`,
       r.batching ? `${fmt(r.answersPerSec / before.answersPerSec, 2)}×` : '',
+      pct(r.cpu.machine),
+      pct(r.cpu.servers),
+      pct(r.cpu.bench),
     ];
   }),
 );
@@ -168,13 +193,14 @@ console.log(
   '\nanswers/s counts every reservation answered (granted or refused) from the first request to the last answer;' +
     '\ndb UPDATE/s: the single-statement hot-row UPDATE (takeStock: available = available - 1 WHERE … AND available >= 1),' +
     '\none transaction each, looped straight against the same storage after the servers stopped' +
-    "\n(PGlite: one loop, its only connection; PostgreSQL: one loop per connection of a server's pool).",
+    "\n(PGlite: one loop, its only connection; PostgreSQL: one loop per connection of a server's pool)." +
+    `\nCPU busy: the machine's ${cpus().length} cores over the rush (100 % = all busy); servers, bench: what the server processes and this bench's` +
+    "\nclient used of them (the rest: the database, PostgreSQL's processes, and anything else running).",
 );
-const serverLimit = (setup: string) =>
-  (setup === 'PGlite'
-    ? "the server's one thread, which runs PGlite too"
-    : "the server's thread, on the two cores the database and the bench use") +
-  ': each answer also costs its HTTP request and JSON, the token check and the stored answer, which the UPDATE loop does not';
+const serverLimit = (r: Row) =>
+  `CPU: the ${cpus().length} cores were ${pct(r.cpu.machine)} busy (server${r.setup.includes('2 nodes') ? 's' : ''} ${pct(r.cpu.servers)}, bench ${pct(r.cpu.bench)}); ` +
+  (r.setup === 'PGlite' ? "the server's one thread runs PGlite too, and" : 'the database, the servers and the bench share them, and') +
+  ' each answer also costs its HTTP request and JSON, the token check and the stored answer, which the UPDATE loop does not';
 const goals: Goal[] = rows
   .filter((r) => r.batching)
   .map((r) => {
@@ -183,7 +209,7 @@ const goals: Goal[] = rows
       goal: `answers/s ≥ 100 % of the database's hot-row UPDATE rate, ${r.setup}`,
       figure: `${fmt(share)} %`,
       met: share >= 100,
-      limit: serverLimit(r.setup),
+      limit: serverLimit(r),
     };
   });
 const pgAfter = rows.find((r) => r.setup === 'PostgreSQL, 1 node' && r.batching);
