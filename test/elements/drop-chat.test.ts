@@ -330,6 +330,34 @@ describe('<live-drop-player> chat', () => {
     expect(state.messages.find((m) => m.text === 'is the hoodie lined?')?.author).to.include({ name: 'Grace H.', mark: 'verified' });
   });
 
+  it('puts the chat below a video under 200 px high, with the whole placeholder, and over a taller one or when chat="overlay"', async function () {
+    this.timeout(30_000);
+    sessionStorage.clear(); // no name chosen yet: the name field shows
+    const drop = await createDrop();
+    // The theming page's player on a 375 px phone: 290 px wide, 16:9.
+    const player = await fixture<LiveDropPlayer>(
+      html`<div style="width: 290px"><live-drop-player backend=${drop.backend.url} drop=${drop.id} playback="native"></live-drop-player></div>`,
+    ).then((box) => box.querySelector('live-drop-player')!);
+    const inner = await until(() => player.shadowRoot!.querySelector('drop-chat'), 'the chat inside the player', 15_000);
+    await until(() => inner.state === 'open', 'the chat is open', 15_000);
+    const video = player.shadowRoot!.querySelector('[part~="base"]')!;
+    const below = () => inner.getBoundingClientRect().top >= video.getBoundingClientRect().bottom;
+    await until(
+      below,
+      () =>
+        `the chat below the video (chat top ${inner.getBoundingClientRect().top}, video bottom ${video.getBoundingClientRect().bottom})`,
+    );
+    expect(Math.round(video.getBoundingClientRect().height), 'the video keeps its 16:9 height').to.equal(163);
+    expect(placeholderCut(inner), 'px of "Say something…" cut off').to.equal(0);
+
+    player.style.setProperty('--drop-aspect-ratio', '4 / 5'); // as tall as the demo's phone player: room over the video
+    await until(() => !below(), 'the chat back over the taller video');
+    player.style.removeProperty('--drop-aspect-ratio');
+    await until(below, 'the chat below the low video again');
+    player.setAttribute('chat', 'overlay'); // the site's choice wins
+    await until(() => !below(), 'the chat over the video with chat="overlay"');
+  });
+
   // A phone's full width (chat over the video), and the demo page's player at a 1280 px window (chat beside it).
   for (const width of [375, 760]) {
     it(`lays the composer out in a ${width} px player with the whole placeholder, clear of its control bar`, async function () {

@@ -61,6 +61,17 @@ export const playerStyles = css`
     }
   }
 
+  /* A video under 200 px high (a small landscape player, e.g. in a sidebar): below it, where the composer has room. */
+  .chat-below .chat {
+    grid-area: 2 / 1;
+    height: 16rem;
+    width: auto;
+    margin: 8px 0 0;
+    border-radius: var(--_radius);
+    background: #111116;
+    pointer-events: auto;
+  }
+
   .base {
     position: relative;
     aspect-ratio: var(--drop-aspect-ratio, 16 / 9);

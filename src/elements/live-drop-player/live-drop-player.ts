@@ -1,3 +1,4 @@
+import { ResizeController } from '@lit-labs/observers/resize-controller.js';
 import { html, isServer, nothing, type PropertyValues } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { backendUrl } from '../../core/config.js';
@@ -24,6 +25,8 @@ export type { PlayerState };
 /** WebVTT lines counted from the picture's bottom: captions clear the control bar, or sit low when it is hidden. */
 const CAPTION_LINE_HIGH = -4;
 const CAPTION_LINE_LOW = -2;
+/** Below this height (px) of the video, the chat over it would leave room for two or three messages: it goes below. */
+const CHAT_OVER_MIN_HEIGHT = 200;
 
 /**
  * @summary The drop's live show: HLS video with the featured products sliding in when the viewer sees them on screen.
@@ -37,7 +40,8 @@ const CAPTION_LINE_LOW = -2;
  * playhead's program date-time (EXT-X-PROGRAM-DATE-TIME) reaches the moment it was featured, then a compact
  * `<drop-product-card>` slides in over the video. Keys while the player has focus: Space or K play/pause, M mute,
  * F full screen, C captions. The drop's live chat (`<drop-chat>`, loaded with the player) sits over the lower part
- * of the video on narrow players and beside it on wide ones (`chat="overlay"` keeps it over the video, `chat="off"` leaves it out).
+ * of the video on narrow players, below it where the video is under 200 px high, and beside it on wide ones (`chat="overlay"`
+ * keeps it over the video, `chat="off"` leaves it out).
  *
  * @fires drop-featured-shown - A featured product's card slid in. `detail: { dropId, productId, at, playhead }` (`playhead`: the program date-time on screen, ms).
  * @fires drop-reaction - The viewer sent a reaction. `detail: { dropId, kind }`
@@ -91,7 +95,8 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
   playback: PlaybackMode = 'auto';
 
   /**
-   * Where the live chat goes: `auto` (over the video when the player is narrow, beside it when wide), `overlay`
+   * Where the live chat goes: `auto` (over the video when the player is narrow, below it when the video is under
+   * 200 px high, beside it when wide), `overlay`
    * (always over the video), or `off` (e.g. to put a `<drop-chat>` elsewhere on the page).
    */
   chat: 'auto' | 'overlay' | 'off' = 'auto';
@@ -137,6 +142,11 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     () => this.renderRoot.querySelector<HTMLElement>('.reactions')!,
   );
   readonly #idle = new IdleController(this, () => !this.#media.paused && this.#media.health === 'playing');
+  /** Whether the video is lower than the chat over it needs; the video's box is observed once it is rendered. */
+  readonly #lowVideo = new ResizeController(this, {
+    target: null,
+    callback: ([entry]) => entry && entry.contentRect.height < CHAT_OVER_MIN_HEIGHT,
+  });
 
   /** The engine playing now (`hlsjs` or `native`), once playback started. */
   get engine(): Engine | null {
@@ -200,6 +210,10 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     this.#media.play(this.#streamUrl(), this.source.drop?.status === 'live', this.playback);
   }
 
+  protected override firstUpdated(): void {
+    this.#lowVideo.observe(this.renderRoot.querySelector('.base')!);
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     this.#play();
     if (changed.has('controlsHidden')) this.#media.playback?.placeCaptions();
@@ -229,8 +243,10 @@ export class LiveDropPlayer extends DropElement<PlayerState> {
     const poster = drop?.stream.poster && backend ? backendUrl(backend, drop.stream.poster) : undefined;
     const playing = !!this.#media.playback;
     const chat = this.#withChat(drop);
+    // A video too low for the chat over it (a small landscape player) gets it below instead, unless the site chose.
+    const below = chat && this.chat === 'auto' && this.#lowVideo.value === true;
     return html`
-      <div class="stage ${chat ? 'with-chat' : ''}">
+      <div class="stage ${chat ? 'with-chat' : ''} ${below ? 'chat-below' : ''}">
       <div
         part="base"
         class="base"
