@@ -299,6 +299,21 @@ describe('the demo, end to end', () => {
     assert.deepEqual(errors, [], 'no uncaught errors on any page');
   });
 
+  it('fits a 375 px phone without sideways scrolling: the drop page, the host console and the theming page', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, colorScheme: 'dark' });
+    try {
+      const page = await context.newPage();
+      for (const url of [demo.site, demo.host, demo.theming]) {
+        await page.goto(url);
+        await page.locator('drop-product-card[state]:not([state="loading"]), #status').first().waitFor({ timeout: 20_000 });
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 375, `${url} is ${width} px wide at a 375 px viewport`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
   it('has no accessibility violations (axe) on the drop page, the host console and the theming page, light and dark', async () => {
     const axe = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
     const theming = await Promise.all(
