@@ -85,13 +85,19 @@ try {
       rolldownOptions: { output: { minify: true, comments: { annotation: false } } },
     },
   });
-  // The entry chunk is what the page loads; language packs stay chunks of their own, fetched only by pages in that language.
-  const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; isEntry?: boolean; code?: string }[] }[];
-  const code = outputs
-    .flatMap((o) => o.output)
-    .filter((c) => c.type === 'chunk' && c.isEntry)
-    .map((c) => c.code ?? '')
-    .join('\n');
+  // What the page loads: the entry chunk and the chunks it imports statically (lit and the core may be split out
+  // into a chunk shared with the lazy ones); language packs and other lazy chunks are fetched only when needed.
+  type Chunk = { type: string; fileName: string; isEntry?: boolean; code?: string; imports?: string[] };
+  const outputs = (Array.isArray(out) ? out : [out]) as { output: Chunk[] }[];
+  const chunks = new Map(outputs.flatMap((o) => o.output).filter((c) => c.type === 'chunk').map((c) => [c.fileName, c]));
+  const loaded = new Set<string>();
+  const load = (name: string) => {
+    if (loaded.has(name)) return;
+    loaded.add(name);
+    for (const dep of chunks.get(name)?.imports ?? []) load(dep);
+  };
+  for (const c of chunks.values()) if (c.isEntry) load(c.fileName);
+  const code = [...loaded].map((name) => chunks.get(name)?.code ?? '').join('\n');
   rows.push({ name: 'page with countdown + product card only (English)', ...sizes(Buffer.from(code)) });
 } catch (err) {
   console.error(`bench/bundle: could not build the countdown+card page: ${(err as Error).message}`);

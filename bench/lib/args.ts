@@ -3,6 +3,14 @@ import { parseArgs } from 'node:util';
 
 export function intFlags<T extends Record<string, number>>(defaults: T, help: string): T {
   const options = Object.fromEntries(Object.keys(defaults).map((k) => [k, { type: 'string' as const }]));
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(
+      `${help}\ndefaults: ${Object.entries(defaults)
+        .map(([k, v]) => `--${k} ${v}`)
+        .join(' ')}`,
+    );
+    process.exit(0);
+  }
   let values: Record<string, string | undefined>;
   try {
     values = parseArgs({ options, strict: true }).values as Record<string, string | undefined>;
