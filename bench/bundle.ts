@@ -89,7 +89,12 @@ try {
   // into a chunk shared with the lazy ones); language packs and other lazy chunks are fetched only when needed.
   type Chunk = { type: string; fileName: string; isEntry?: boolean; code?: string; imports?: string[] };
   const outputs = (Array.isArray(out) ? out : [out]) as { output: Chunk[] }[];
-  const chunks = new Map(outputs.flatMap((o) => o.output).filter((c) => c.type === 'chunk').map((c) => [c.fileName, c]));
+  const chunks = new Map(
+    outputs
+      .flatMap((o) => o.output)
+      .filter((c) => c.type === 'chunk')
+      .map((c) => [c.fileName, c]),
+  );
   const loaded = new Set<string>();
   const load = (name: string) => {
     if (loaded.has(name)) return;
