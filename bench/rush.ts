@@ -18,7 +18,7 @@ import type { SalesReport } from '../src/protocol/types.js';
 import { copyPgliteTemplate } from '../test/support/pglite-template.js';
 import { startReferenceServer, type RunningServer } from '../test/support/reference-server.js';
 import { benchDatabase, intFlags } from './lib/args.js';
-import { cpuSpan } from './lib/cpu.js';
+import { cpuSpan, type CpuShares } from './lib/cpu.js';
 import { conditionalUpdateCeiling, type Ceiling, type Storage } from './lib/db-ceiling.js';
 import { createRushDrop, createShoppers } from './lib/drop-fixture.js';
 import { HttpClient } from './lib/http-client.js';
@@ -46,8 +46,8 @@ interface Row {
   other: number;
   remaining: number;
   negative: boolean;
-  /** Shares of the machine's cores over the rush: all busy, the servers', the bench's own. */
-  cpu: { machine: number; servers: number; bench: number };
+  /** The machine's cores over the rush: all busy, the servers' share (`processes`), the bench's own. */
+  cpu: CpuShares;
 }
 
 async function runOn(setup: string, storage: Storage, nodeCount: number, batching: boolean): Promise<Row> {
@@ -107,7 +107,7 @@ async function runOn(setup: string, storage: Storage, nodeCount: number, batchin
       other: others.length,
       remaining: sales.variants.reduce((n, v) => n + v.available, 0),
       negative: sales.variants.some((v) => v.available < 0),
-      cpu: { machine: cpu.machine, servers: cpu.processes, bench: cpu.bench },
+      cpu,
     };
   } finally {
     clients.forEach((c) => c.close());
@@ -145,6 +145,8 @@ if (database) {
   await database.drop();
 }
 
+/** Answers per second as a percentage of the database's own hot-row UPDATE rate, measured in this run. */
+const ofCeiling = (r: Row) => (100 * r.answersPerSec) / ceilings.get(r.setup)!.updatesPerSec;
 printTable(
   `rush: ${flags.shoppers} shoppers at once, ${flags.stock} units over ${flags.variants} variants, ${connections} connections from 253 loopback addresses`,
   [
@@ -174,10 +176,10 @@ printTable(
       r.p99,
       ceiling.updatesPerSec,
       ceiling.loops,
-      `${fmt((100 * r.answersPerSec) / ceiling.updatesPerSec)} %`,
+      `${fmt(ofCeiling(r))} %`,
       r.batching ? `${fmt(r.answersPerSec / before.answersPerSec, 2)}×` : '',
       pct(r.cpu.machine),
-      pct(r.cpu.servers),
+      pct(r.cpu.processes),
       pct(r.cpu.bench),
     ];
   }),
@@ -198,13 +200,13 @@ console.log(
     "\nclient used of them (the rest: the database, PostgreSQL's processes, and anything else running).",
 );
 const serverLimit = (r: Row) =>
-  `CPU: the ${cpus().length} cores were ${pct(r.cpu.machine)} busy (server${r.setup.includes('2 nodes') ? 's' : ''} ${pct(r.cpu.servers)}, bench ${pct(r.cpu.bench)}); ` +
+  `CPU: the ${cpus().length} cores were ${pct(r.cpu.machine)} busy (server${r.setup.includes('2 nodes') ? 's' : ''} ${pct(r.cpu.processes)}, bench ${pct(r.cpu.bench)}); ` +
   (r.setup === 'PGlite' ? "the server's one thread runs PGlite too, and" : 'the database, the servers and the bench share them, and') +
   ' each answer also costs its HTTP request and JSON, the token check and the stored answer, which the UPDATE loop does not';
 const goals: Goal[] = rows
   .filter((r) => r.batching)
   .map((r) => {
-    const share = (100 * r.answersPerSec) / ceilings.get(r.setup)!.updatesPerSec;
+    const share = ofCeiling(r);
     return {
       goal: `answers/s ≥ 100 % of the database's hot-row UPDATE rate, ${r.setup}`,
       figure: `${fmt(share)} %`,

@@ -1,5 +1,4 @@
 /** CPU time from /proc (Linux): a process's own, and the whole machine's, to say what a figure was limited by. */
-import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 
 const TICK_MS = 1000 / 100; // /proc counts in clock ticks, USER_HZ = 100 on Linux
@@ -26,6 +25,16 @@ export function machineCpuMs(): { busy: number; total: number } {
   }
 }
 
+/** Shares of all the machine's cores over a span (1 = every core busy for the whole span). */
+export interface CpuShares {
+  /** Busy, whatever ran. */
+  machine: number;
+  /** Used by the processes asked about. */
+  processes: number;
+  /** Used by this process. */
+  bench: number;
+}
+
 /**
  * Measures, over a span, how busy the machine's cores were and what share of them the given processes
  * (and this one) used: `const span = cpuSpan(pids); …; span.end()`.
@@ -35,13 +44,11 @@ export function cpuSpan(pids: number[]) {
   const own = process.cpuUsage();
   const procs = pids.map(processCpuMs);
   return {
-    /** Shares of all cores (1 = every core busy for the whole span). */
-    end() {
+    end(): CpuShares {
       const after = machineCpuMs();
       const total = after.total - machine.total;
       const used = process.cpuUsage(own);
       return {
-        cores: cpus().length,
         machine: (after.busy - machine.busy) / total,
         processes: pids.reduce((sum, pid, i) => sum + processCpuMs(pid) - procs[i], 0) / total,
         bench: (used.user + used.system) / 1000 / total,

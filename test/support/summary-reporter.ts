@@ -15,20 +15,20 @@ export function summaryReporter(): Reporter {
       let passed = 0;
       let failed = 0;
       let skipped = 0;
-      const walk = (suite: TestSuiteResult) => {
+      // Counts a suite's tests and returns their time in ms.
+      const walk = (suite: TestSuiteResult): number => {
+        let ms = 0;
         for (const t of suite.tests) {
+          ms += t.duration ?? 0;
           if (t.skipped) skipped++;
           else if (t.passed) passed++;
           else failed++;
         }
-        suite.suites.forEach(walk);
+        return suite.suites.reduce((sum, child) => sum + walk(child), ms);
       };
       const seconds = new Map<string, number>();
-      const time = (suite: TestSuiteResult): number =>
-        suite.tests.reduce((sum, t) => sum + (t.duration ?? 0), 0) + suite.suites.reduce((sum, child) => sum + time(child), 0);
       for (const s of sessions) {
-        if (s.testResults) seconds.set(s.testFile, time(s.testResults) / 1000);
-        if (s.testResults) walk(s.testResults);
+        if (s.testResults) seconds.set(s.testFile, walk(s.testResults) / 1000);
         // A file that failed to load, or failed outside a test, counts as one failure.
         if (!s.passed && (s.errors.length > 0 || !s.testResults)) failed++;
       }
