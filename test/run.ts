@@ -2,8 +2,8 @@
  * `npm test`: type check, lint (ESLint) and format (Prettier) at once; build; the server tests (node:test)
  * with the package tests (npm pack, fresh install, framework type checks, generated docs) beside them; the
  * browser tests (Web Test Runner); the end-to-end tests. Stops after the group whose
- * step failed (a failed package step lets the others run) and exits non-zero. Ends with one plain line
- * that sums every suite: `tests: N passed, N failed, N skipped`.
+ * step failed (a failed package step lets the others run) and exits non-zero, after printing again what
+ * each failed step said of its failures. Ends with one plain line that sums every suite: `tests: N passed, N failed, N skipped`.
  *
  *   npm test                 everything
  *   npm test -- server       only the steps named (typecheck, lint, format, build, server, browser, e2e, package)
@@ -93,6 +93,15 @@ const started = Date.now();
 let [passed, failed, skipped] = [0, 0, 0];
 let broken = '';
 let stop = false;
+/** What each failed step said of its failures, printed again at the very end, where a CI log's tail shows it. */
+const recaps: string[] = [];
+const recap = (name: string, out: string) => {
+  // node:test's spec reporter ends with its failing tests and their errors; other runners get their last lines.
+  const at = out.lastIndexOf('failing tests:');
+  const text = at >= 0 ? out.slice(at) : out.split('\n').slice(-40).join('\n');
+  const max = 8_000;
+  return `\n✖ ${name}: ${text.length > max ? `…${text.slice(-max)}` : text.trimEnd()}`;
+};
 for (const group of groups) {
   const chosen = group.filter(
     (step) =>
@@ -116,11 +125,15 @@ for (const group of groups) {
       skipped += s;
       if (code !== 0 && f === 0) failed++; // the runner failed outside any test
     }
-    if (code !== 0) broken ||= step.name;
+    if (code !== 0) {
+      broken ||= step.name;
+      recaps.push(recap(step.name, out));
+    }
     if (code !== 0 && !step.keepGoing) stop = true;
   }
   if (stop) break;
 }
+for (const text of recaps) console.log(text);
 if (broken) console.log(`\n✖ step "${broken}" failed`);
 console.log(`\nin ${Math.round((Date.now() - started) / 1000)} s`);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

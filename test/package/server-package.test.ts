@@ -29,6 +29,9 @@ async function npxServer(folder: string, env: Record<string, string | undefined>
   child.stdout.on('data', (c: Buffer) => (output += c));
   child.stderr.on('data', (c: Buffer) => (output += c));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // npm exec dies of the signal at once, before the server it started may have written a word of its
+  // drain; the pipes close only when every process holding them, the server too, has exited.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const poll = setInterval(() => {
       const m = /listening on (http:\/\/[^\s"]+)/.exec(output);
@@ -48,8 +51,14 @@ async function npxServer(folder: string, env: Record<string, string | undefined>
     async stop() {
       process.kill(-child.pid!, 'SIGTERM');
       const code = await exited;
-      // npm exec ends with the signal; the server's own exit is in its output.
+      // npm exec ends with the signal; the server's own exit is in its output, whole once the pipes close.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 30_000)));
+      const end = await Promise.race([closed, late]);
+      clearTimeout(timer);
+      assert.notEqual(end, 'late', `the server had not exited 30 s after SIGTERM:\n${output}`);
       assert.match(output, /SIGTERM, draining/, output);
+      assert.match(output, /live-drop server: stopped/, output);
       return code;
     },
   };
