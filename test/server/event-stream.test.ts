@@ -86,6 +86,28 @@ describe('drop event stream (SSE)', () => {
     assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
   });
 
+  it('streams to an HTTP/1.0 client, which takes no chunks, the same events unframed until the close', async () => {
+    const dropId = await api.createDrop({ products: [tee('tee', { s: 9 })] });
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+    let raw = '';
+    socket.on('data', (c) => (raw += c));
+    socket.on('error', () => {});
+    try {
+      socket.write(`GET /v1/drops/${dropId}/events HTTP/1.0\r\nHost: ${hostname}\r\n\r\n`);
+      await eventually(() => raw.includes('event: snapshot'), { what: 'the snapshot' });
+      const token = await api.newShopper();
+      await api.call('POST', `/v1/drops/${dropId}/reservations`, { token, body: { productId: 'tee', variantId: 's', quantity: 1 } });
+      await eventually(() => raw.includes('"available":8'), { what: 'the stock event' });
+      const [head, body] = raw.split('\r\n\r\n');
+      assert.doesNotMatch(head, /transfer-encoding/i);
+      // Every line of the body is SSE (a field, a comment or the blank line after an event): no chunk sizes among them.
+      for (const line of body.split('\n')) assert.match(line, /^$|^(id|event|data|retry): |^: /, `not SSE: ${JSON.stringify(line)}`);
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('answers 404 with a problem for an unknown drop', async () => {
     const res = await api.call('GET', '/v1/drops/no-such-drop/events');
     assert.equal(res.status, 404);
