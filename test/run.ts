@@ -1,5 +1,5 @@
 /**
- * `npm test`: type check, lint (ESLint), format (Prettier) and build at once; the server tests (node:test)
+ * `npm test`: type check, lint (ESLint) and format (Prettier) at once; build; the server tests (node:test)
  * with the package tests (npm pack, fresh install, framework type checks, generated docs) beside them; the
  * browser tests (Web Test Runner); the end-to-end tests. Stops after the group whose
  * step failed (a failed package step lets the others run) and exits non-zero, after printing again what
@@ -44,8 +44,7 @@ const tsFiles = (dir: string) =>
 const node = process.execPath;
 // One file at a time: the suites time bursts and crashes, and two files at once on two cores made them flaky.
 const nodeTests = (dir: string) => [node, '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...tsFiles(dir)];
-// The steps of a group run at the same time. The checks only read the sources, and ignore what the build writes
-// (dist/, custom-elements.json), so the build runs beside them; the package step (installs,
+// The steps of a group run at the same time. The checks only read the sources; the package step (installs,
 // builds; nothing timed) fills the core the server tests leave idle while they wait on their servers. The
 // end-to-end step beside them too saved only 47 s of 982 (the server step took 118 s longer): not worth timed
 // suites sharing the cores. The first step of a group prints as it runs, the others when the group is done.
@@ -55,8 +54,8 @@ const groups: Step[][] = [
     { name: 'lint', cmd: [node, 'node_modules/eslint/bin/eslint.js', '.'] },
     // `npm run format` fixes what this finds.
     { name: 'format', cmd: [node, 'node_modules/prettier/bin/prettier.cjs', '--check', '.'] },
-    { name: 'build', cmd: ['npm', 'run', '--silent', 'build'] },
   ],
+  [{ name: 'build', cmd: ['npm', 'run', '--silent', 'build'] }],
   [
     { name: 'server', cmd: nodeTests('test/server'), count: nodeCounts },
     // Its failure stops nothing, so a README made stale by someone's uncommitted element docs does not
