@@ -154,10 +154,16 @@ export function createRooms(bus: Pick<Services['bus'], 'subscribe'>, heartbeatMs
 }
 
 /** Each event is encoded once, however many viewers (and rooms, and resumes) it goes to. */
-const frames = new WeakMap<BusEvent, Buffer>();
+const frames = new WeakMap<object, Buffer>();
 function frameOf(e: BusEvent): Buffer {
   let frame = frames.get(e);
   if (!frame) frames.set(e, (frame = sseFrame(e.id, e.type, e.data)));
+  return frame;
+}
+/** So is a snapshot read once for the viewers arriving together (`snapshotCache`), the frame they all get first. */
+function snapshotFrameOf(snapshot: { at: number; drop: unknown }): Buffer {
+  let frame = frames.get(snapshot);
+  if (!frame) frames.set(snapshot, (frame = sseFrame(snapshot.at, 'snapshot', snapshot.drop)));
   return frame;
 }
 
@@ -234,13 +240,13 @@ export function addEventStreamRoute(router: Router, services: Services, open: Se
         lastSent = resumeFrom!;
         resumed.forEach(send);
       } else {
-        const { at, drop } = await snapshots(dropId);
+        const snapshot = await snapshots(dropId);
         // Closed meanwhile (the client left, or the node began to drain).
         if (res.destroyed || res.writableEnded) return null;
-        sse.frame(sseFrame(at, 'snapshot', drop));
-        lastSent = at;
+        sse.frame(snapshotFrameOf(snapshot));
+        lastSent = snapshot.at;
         // Whatever arrived since the read (a shared one may be older than this subscription) and is newer than the snapshot's id.
-        services.bus.since(dropId, at)?.forEach(send);
+        services.bus.since(dropId, snapshot.at)?.forEach(send);
       }
       for (const e of queued) send(e);
     } catch (error) {
